@@ -1,0 +1,51 @@
+import * as Home from '../shared/Home.js'
+import * as Log from '../shared/Log.js'
+import { HostChannel } from './HostChannel.js'
+import { Relay } from './Relay.js'
+import { describe, type UpstreamTarget } from './UpstreamTarget.js'
+
+/** How long shutdown may take before the process exits regardless (hosts expect < 1 s). */
+const shutdownDeadlineMs = 800
+
+/**
+ * Runs `allowance bridge`: the host speaks MCP on this process's stdio, the upstream is `target`.
+ * stdout carries JSON-RPC only; logs go to stderr and `<ALLOWANCE_HOME>/logs/bridge.log`.
+ */
+export function run(target: UpstreamTarget): void {
+  const log = Log.create({ name: 'bridge', directory: Home.paths(Home.resolve()).logs })
+  log.info(`bridge for ${describe(target)} started`)
+
+  let relay: Relay | undefined = undefined
+  const host = new HostChannel(process.stdin, process.stdout, {
+    onMessage: (message) => relay?.fromHost(message),
+    onInvalid: (reason) => log.warn(`invalid input from host: ${reason}`),
+    onClose: () => shutdown('the host closed stdin'),
+  })
+  relay = new Relay(target, (message) => host.send(message), log)
+
+  let stopping = false
+  function shutdown(reason: string): void {
+    if (stopping) return
+    stopping = true
+    log.info(`shutting down: ${reason}`)
+    const pid = relay!.upstreamPid
+    let exited = false
+    const exit = (graceful: boolean) => {
+      if (exited) return
+      exited = true
+      // A stdio upstream still running after the deadline is stopped by its PID.
+      if (!graceful && pid) {
+        try {
+          process.kill(pid, 'SIGTERM')
+        } catch {}
+      }
+      void log.close().finally(() => process.exit(0))
+    }
+    setTimeout(() => exit(false), shutdownDeadlineMs).unref()
+    relay!.stop().finally(() => exit(true))
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('uncaughtException', (error) => log.error(`unexpected error, continuing: ${Log.describeError(error)}`))
+  process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${Log.describeError(error)}`))
+}

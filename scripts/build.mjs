@@ -1,0 +1,27 @@
+// Builds everything: the CLI and bridge as plain Node bundles (dist/), and the Electron app
+// (out/) with electron-vite. The bridge bundle must not pull in Electron, React or the companion.
+import { build } from 'esbuild'
+import { spawnSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+
+rmSync('dist', { recursive: true, force: true })
+await build({
+  entryPoints: { allowance: 'main/cli/main.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true, // each subcommand becomes its own chunk, loaded on demand
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+})
+
+if (!process.argv.includes('--cli-only')) {
+  const result = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}
