@@ -1,65 +1,45 @@
 import type { Readable, Writable } from 'node:stream'
-import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
-import { ErrorCode, errorResponse, type JSONRPCMessage, type RequestId } from './JsonRpc.js'
+import { ErrorCode, errorResponse, idOf, type JSONRPCMessage } from './JsonRpc.js'
+import { JsonLines, serialize } from './transports/JsonLines.js'
 
 /**
  * The host side of the bridge: newline-delimited JSON-RPC on stdio (the MCP stdio transport).
- *
- * Unlike the SDK's server transport, it answers bad input the way JSON-RPC asks (-32700 for
- * unparseable lines, -32600 for well-formed JSON that is no JSON-RPC message) and hands on
- * the message exactly as the host wrote it, so unknown fields survive the trip upstream.
+ * Bad input is answered the way JSON-RPC asks (-32700 for a line that is not JSON, -32600 for
+ * JSON that is no JSON-RPC message), and messages are handed on exactly as the host wrote them.
  */
 export class HostChannel {
-  private buffer = ''
+  private closed = false
 
   constructor(
-    private readonly input: Readable,
+    input: Readable,
     private readonly output: Writable,
     private readonly handlers: HostChannel.Handlers,
   ) {
+    const lines = new JsonLines({
+      onMessage: (message) => handlers.onMessage(message),
+      onUnparseable: (reason) => {
+        handlers.onInvalid(`a line from the host that is not JSON: ${reason}`)
+        this.send(errorResponse(null, ErrorCode.ParseError, 'Parse error: the bridge received a line that is not JSON.'))
+      },
+      onInvalid: (value, reason) => {
+        handlers.onInvalid(`a message from the host that is not JSON-RPC: ${reason}`)
+        this.send(errorResponse(idOf(value), ErrorCode.InvalidRequest, `Invalid Request: ${reason}.`))
+      },
+    })
     input.setEncoding('utf8')
-    input.on('data', (chunk: string) => this.receive(chunk))
-    input.on('end', () => handlers.onClose())
-    input.on('close', () => handlers.onClose())
-    input.on('error', () => handlers.onClose())
-    output.on('error', () => handlers.onClose()) // EPIPE: the host went away
+    input.on('data', (chunk: string) => lines.push(chunk))
+    for (const event of ['end', 'close', 'error']) input.on(event, () => this.close())
+    output.on('error', () => this.close()) // EPIPE: the host went away
   }
 
   send(message: JSONRPCMessage): void {
-    this.output.write(`${JSON.stringify(message)}\n`)
+    if (!this.output.destroyed) this.output.write(serialize(message))
   }
 
-  private receive(chunk: string): void {
-    this.buffer += chunk
-    let newline: number
-    while ((newline = this.buffer.indexOf('\n')) !== -1) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, '')
-      this.buffer = this.buffer.slice(newline + 1)
-      if (line.trim() !== '') this.parse(line)
-    }
-  }
-
-  private parse(line: string): void {
-    let value: unknown
-    try {
-      value = JSON.parse(line)
-    } catch (error) {
-      this.handlers.onInvalid(`unparseable line from host: ${(error as Error).message}`)
-      this.send(errorResponse(null, ErrorCode.ParseError, 'Parse error: the bridge received a line that is not JSON.'))
-      return
-    }
-    if (!JSONRPCMessageSchema.safeParse(value).success) {
-      this.handlers.onInvalid('a JSON value from host that is not a JSON-RPC 2.0 message')
-      this.send(
-        errorResponse(
-          requestIdOf(value),
-          ErrorCode.InvalidRequest,
-          'Invalid Request: not a JSON-RPC 2.0 request, notification or response.',
-        ),
-      )
-      return
-    }
-    this.handlers.onMessage(value as JSONRPCMessage)
+  private close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.handlers.onClose()
   }
 }
 
@@ -69,10 +49,4 @@ export declare namespace HostChannel {
     onInvalid(reason: string): void
     onClose(): void
   }
-}
-
-function requestIdOf(value: unknown): RequestId | null {
-  if (typeof value !== 'object' || value === null || !('id' in value)) return null
-  const { id } = value as { id: unknown }
-  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null
 }

@@ -9,7 +9,8 @@ import {
   type JSONRPCRequest,
   type JSONRPCResponse,
 } from './JsonRpc.js'
-import { UpstreamError, UpstreamSession } from './UpstreamSession.js'
+import { UpstreamError } from './transports/UpstreamError.js'
+import { UpstreamSession } from './UpstreamSession.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'
 
 /**

@@ -1,8 +1,4 @@
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import { describeError, type Logger } from '../shared/Log.js'
+import type { Logger } from '../shared/Log.js'
 import {
   ErrorCode,
   errorResponse,
@@ -12,81 +8,60 @@ import {
   type JSONRPCResponse,
   type RequestId,
 } from './JsonRpc.js'
+import { LegacySse } from './transports/LegacySse.js'
+import { Stdio } from './transports/Stdio.js'
+import { StreamableHttp } from './transports/StreamableHttp.js'
+import type { Transport } from './transports/Transport.js'
+import { UpstreamError } from './transports/UpstreamError.js'
 import { describe, transportOrder, type HttpTransportKind, type UpstreamTarget } from './UpstreamTarget.js'
-
-/** Why talking to the upstream failed, sorted by what the relay does about it. */
-export class UpstreamError extends Error {
-  constructor(
-    readonly kind: UpstreamError.Kind,
-    readonly upstream: string,
-    detail: string,
-  ) {
-    super(`Upstream ${upstream} ${UpstreamError.phrase[kind]}: ${detail}`)
-  }
-
-  static readonly phrase: Record<UpstreamError.Kind, string> = {
-    unreachable: 'is unreachable',
-    session_expired: 'expired the session',
-    rejected: 'rejected the request',
-    invalid_response: 'sent an invalid response',
-    closed: 'closed the connection',
-    timeout: 'did not answer in time',
-  }
-}
-
-export declare namespace UpstreamError {
-  type Kind = 'unreachable' | 'session_expired' | 'rejected' | 'invalid_response' | 'closed' | 'timeout'
-}
 
 /**
  * One MCP session with the upstream over one transport. It matches responses to the requests
- * that were sent through it and hands everything else (server requests, notifications) on.
- * When the connection is lost, every request still waiting is answered with an error, so the
- * host never hangs; the relay then opens a new session.
+ * sent through it and hands everything else (server requests, notifications) on. A request
+ * left unanswered, because its exchange failed or the connection was lost, is answered with an
+ * error, so the host never hangs; the relay then opens a new session.
  */
 export class UpstreamSession {
   private readonly pending = new Map<RequestId, (response: JSONRPCResponse) => void>()
   private closed = false
-  readonly name: string
 
   private constructor(
     private readonly transport: Transport,
     readonly transportKind: HttpTransportKind | 'stdio',
-    target: UpstreamTarget,
+    readonly name: string,
     private readonly handlers: UpstreamSession.Handlers,
     private readonly log: Logger,
   ) {
-    this.name = describe(target)
     transport.onmessage = (message) => this.receive(message)
-    transport.onerror = (error) => this.transportError(error)
-    transport.onclose = () => this.lose('the connection closed')
+    transport.onlost = (reason) => this.lose(reason)
+    transport.oninvalid = (reason) => log.warn(`${name} sent ${reason}; ignored`)
   }
 
   /**
    * Connects and sends `initialize`, trying the target's transports in order: an HTTP server that
-   * rejects Streamable HTTP with 404 or 405 is retried over the legacy HTTP+SSE transport.
+   * rejects Streamable HTTP with 404 or 405 is tried again over the legacy HTTP+SSE transport.
    */
   static async open(parameters: UpstreamSession.OpenParameters): Promise<UpstreamSession.Opened> {
     const { target, initialize, handlers, log, timeoutMs = 15_000 } = parameters
+    const name = describe(target)
     const kinds = target.kind === 'http' ? transportOrder(target.strategy) : (['stdio'] as const)
-    let lastError: unknown
+    let lastError: UpstreamError | undefined
     for (const [index, kind] of kinds.entries()) {
-      const session = new UpstreamSession(createTransport(target, kind), kind, target, handlers, log)
+      const session = new UpstreamSession(createTransport(target, kind, name), kind, name, handlers, log)
       try {
-        await withTimeout(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', session.name, `no connection after ${timeoutMs} ms`))
+        await withTimeout(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
         const response = await session.call(initialize, timeoutMs)
         if ('result' in response && typeof response.result.protocolVersion === 'string') {
           session.transport.setProtocolVersion?.(response.result.protocolVersion)
         }
-        log.info(`connected to ${session.name} over ${kind}`)
+        log.info(`connected to ${name} over ${kind}`)
         return { session, response }
       } catch (error) {
-        lastError = error instanceof UpstreamError ? error : session.classify(error)
+        lastError = error instanceof UpstreamError ? error : new UpstreamError('unreachable', name, (error as Error).message)
         await session.close({ terminate: false })
-        const rejectedTransport =
-          lastError instanceof UpstreamError && lastError.kind === 'rejected' && /\b(404|405)\b/.test(lastError.message)
-        if (!rejectedTransport || index === kinds.length - 1) break
-        log.info(`${session.name} rejected ${kind}; falling back to ${kinds[index + 1]}`)
+        const wrongTransport = lastError.status === 404 || lastError.status === 405
+        if (!wrongTransport || index === kinds.length - 1) break
+        log.info(`${name} refused ${kind} (HTTP ${lastError.status}); trying ${kinds[index + 1]}`)
       }
     }
     throw lastError
@@ -99,12 +74,12 @@ export class UpstreamSession {
     try {
       await this.transport.send(message)
     } catch (error) {
-      this.pending.delete(message.id)
-      throw this.classify(error)
+      // An answer that arrived before the exchange failed stands; otherwise the caller hears why.
+      if (this.pending.delete(message.id)) throw asUpstreamError(error, this.name)
     }
   }
 
-  /** A request whose answer is awaited (the bridge's own: initialize, replays). */
+  /** A request whose answer is awaited (the bridge's own: initialize, restores). */
   call(message: JSONRPCRequest, timeoutMs = 15_000): Promise<JSONRPCResponse> {
     return withTimeout(
       new Promise<JSONRPCResponse>((resolve, reject) => this.request(message, resolve).catch(reject)),
@@ -116,14 +91,10 @@ export class UpstreamSession {
     )
   }
 
-  /** Sends a notification or a response to a server request. */
+  /** Sends a notification, or an answer to a server request. */
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new UpstreamError('closed', this.name, 'the session is closed')
-    try {
-      await this.transport.send(message)
-    } catch (error) {
-      throw this.classify(error)
-    }
+    await this.transport.send(message).catch((error: unknown) => Promise.reject(asUpstreamError(error, this.name)))
   }
 
   /** Stops waiting for a request's answer (the host cancelled it). */
@@ -131,59 +102,39 @@ export class UpstreamSession {
     this.pending.delete(id)
   }
 
-  get isClosed(): boolean {
-    return this.closed
-  }
-
   /** Ends the session: DELETE on Streamable HTTP when `terminate`, then closes the transport. */
   async close({ terminate }: { terminate: boolean }): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.failPending('the bridge closed the session')
-    const transport = this.transport
-    if (terminate && transport instanceof StreamableHTTPClientTransport) {
-      await transport.terminateSession().catch(() => {})
-    }
-    transport.onclose = undefined
-    transport.onerror = undefined
-    await transport.close().catch(() => {})
+    if (terminate) await this.transport.terminate?.().catch(() => {})
+    await this.transport.close()
   }
 
-  /** The upstream child's PID, for stdio targets. */
-  get pid(): number | null | undefined {
-    return this.transport instanceof StdioClientTransport ? this.transport.pid : undefined
+  /** The upstream process's PID, for stdio targets. */
+  get pid(): number | undefined {
+    return this.transport.pid
   }
 
   private receive(message: JSONRPCMessage): void {
     if (isResponse(message)) {
-      const onResponse = this.pending.get(message.id)
+      const id = message.id as RequestId // an error answering unparseable input may carry id null
+      const onResponse = this.pending.get(id)
       if (onResponse) {
-        this.pending.delete(message.id)
+        this.pending.delete(id)
         onResponse(message)
       } else {
-        this.log.debug(`dropped a response from ${this.name} for unknown or cancelled id ${JSON.stringify(message.id)}`)
+        this.log.debug(`dropped a response from ${this.name} for an unknown or cancelled id ${JSON.stringify(message.id)}`)
       }
       return
     }
     this.handlers.onMessage(message)
   }
 
-  private transportError(error: Error): void {
-    const text = describeError(error)
-    if (/SSE stream disconnected|Maximum reconnection attempts|Failed to reconnect/.test(text)) {
-      this.lose(text)
-    } else if (this.transport instanceof SSEClientTransport && /SSE error/.test(text)) {
-      this.lose(text) // the legacy transport's event stream is the session; without it, nothing arrives
-    } else if (/JSON|Zod|invalid_union|Unexpected token/i.test(text)) {
-      this.log.warn(`${this.name} sent a message that is not valid JSON-RPC; ignored: ${text.slice(0, 200)}`)
-    } else {
-      this.log.debug(`transport error from ${this.name}: ${text}`)
-    }
-  }
-
   private lose(reason: string): void {
     if (this.closed) return
     this.log.warn(`lost ${this.name}: ${reason}`)
+    this.failPending(reason)
     void this.close({ terminate: false })
     this.handlers.onLost(this, reason)
   }
@@ -198,31 +149,6 @@ export class UpstreamSession {
       )
     }
     this.pending.clear()
-  }
-
-  private classify(error: unknown): UpstreamError {
-    if (error instanceof UpstreamError) return error
-    const detail = describeError(error)
-    if (error instanceof StreamableHTTPError) {
-      const session = (this.transport as StreamableHTTPClientTransport).sessionId
-      if (session && (error.code === 404 || (error.code === 400 && /session/i.test(detail)))) {
-        return new UpstreamError('session_expired', this.name, detail)
-      }
-      if (error.code === -1) return new UpstreamError('invalid_response', this.name, detail)
-      return new UpstreamError('rejected', this.name, `HTTP ${error.code}: ${detail}`)
-    }
-    const status = /\(HTTP (\d{3})\)/.exec(detail)?.[1] // the legacy SSE transport's POST errors
-    if (status === '404') return new UpstreamError('session_expired', this.name, detail)
-    if (status) return new UpstreamError('rejected', this.name, `HTTP ${status}: ${detail}`)
-    if (error instanceof SyntaxError || /ZodError|invalid_union|JSON/.test(detail)) {
-      return new UpstreamError('invalid_response', this.name, detail)
-    }
-    if (/Not connected|closed/i.test(detail)) return new UpstreamError('closed', this.name, detail)
-    if (/SSE error/.test(detail)) {
-      const code = /Non-200 status code \((\d{3})\)/.exec(detail)?.[1]
-      if (code) return new UpstreamError('rejected', this.name, `HTTP ${code}: ${detail}`)
-    }
-    return new UpstreamError('unreachable', this.name, detail)
   }
 }
 
@@ -243,20 +169,13 @@ export declare namespace UpstreamSession {
   type Opened = { session: UpstreamSession; response: JSONRPCResponse }
 }
 
-function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdio'): Transport {
-  if (target.kind === 'stdio') {
-    // The host chose the environment for us; the upstream process gets all of it.
-    return new StdioClientTransport({
-      command: target.command,
-      args: target.args,
-      env: process.env as Record<string, string>,
-      stderr: 'inherit',
-    })
-  }
-  const requestInit = { headers: target.headers }
-  return kind === 'sse'
-    ? new SSEClientTransport(target.url, { requestInit })
-    : new StreamableHTTPClientTransport(target.url, { requestInit })
+function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdio', name: string): Transport {
+  if (target.kind === 'stdio') return new Stdio(target.command, target.args, name)
+  return kind === 'sse' ? new LegacySse(target.url, target.headers, name) : new StreamableHttp(target.url, target.headers, name)
+}
+
+function asUpstreamError(error: unknown, name: string): UpstreamError {
+  return error instanceof UpstreamError ? error : new UpstreamError('unreachable', name, (error as Error).message)
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

@@ -1,0 +1,48 @@
+import { check, type JSONRPCMessage } from '../JsonRpc.js'
+
+/**
+ * Newline-delimited JSON-RPC, the MCP stdio framing, for both ends of the bridge.
+ * Each complete line is parsed and checked; bad lines are reported, never thrown.
+ */
+export class JsonLines {
+  private buffer = ''
+
+  constructor(private readonly handlers: JsonLines.Handlers) {}
+
+  push(chunk: string): void {
+    this.buffer += chunk
+    let newline: number
+    while ((newline = this.buffer.indexOf('\n')) !== -1) {
+      const line = this.buffer.slice(0, newline)
+      this.buffer = this.buffer.slice(newline + 1)
+      if (line.trim() !== '') this.parse(line)
+    }
+  }
+
+  private parse(line: string): void {
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch (error) {
+      this.handlers.onUnparseable((error as Error).message)
+      return
+    }
+    const checked = check(value)
+    if (checked.ok) this.handlers.onMessage(checked.message)
+    else this.handlers.onInvalid(value, checked.reason)
+  }
+}
+
+export declare namespace JsonLines {
+  type Handlers = {
+    onMessage(message: JSONRPCMessage): void
+    /** The line is not JSON. */
+    onUnparseable(reason: string): void
+    /** The line is JSON but no JSON-RPC 2.0 message. */
+    onInvalid(value: unknown, reason: string): void
+  }
+}
+
+export function serialize(message: JSONRPCMessage): string {
+  return `${JSON.stringify(message)}\n`
+}

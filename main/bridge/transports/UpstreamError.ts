@@ -1,0 +1,25 @@
+/** Why talking to the upstream failed, sorted by what the relay does about it. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: UpstreamError.Kind,
+    readonly upstream: string,
+    detail: string,
+    /** The HTTP status, when the upstream answered with one. */
+    readonly status?: number,
+  ) {
+    super(`Upstream ${upstream} ${UpstreamError.phrase[kind]}: ${detail}`)
+  }
+
+  static readonly phrase: Record<UpstreamError.Kind, string> = {
+    unreachable: 'is unreachable',
+    session_expired: 'expired the session',
+    rejected: 'rejected the request',
+    invalid_response: 'sent an invalid response',
+    closed: 'closed the connection',
+    timeout: 'did not answer in time',
+  }
+}
+
+export declare namespace UpstreamError {
+  type Kind = 'unreachable' | 'session_expired' | 'rejected' | 'invalid_response' | 'closed' | 'timeout'
+}
