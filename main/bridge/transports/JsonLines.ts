@@ -1,3 +1,4 @@
+import { LineReader } from '../../shared/LineReader.js'
 import { check, type JSONRPCMessage } from '../JsonRpc.js'
 
 /**
@@ -5,18 +6,17 @@ import { check, type JSONRPCMessage } from '../JsonRpc.js'
  * Each complete line is parsed and checked; bad lines are reported, never thrown.
  */
 export class JsonLines {
-  private buffer = ''
+  private readonly reader: LineReader
 
-  constructor(private readonly handlers: JsonLines.Handlers) {}
+  constructor(private readonly handlers: JsonLines.Handlers) {
+    this.reader = new LineReader(
+      (line) => this.parse(line),
+      (length) => handlers.onUnparseable(`a line of over ${length} characters was dropped`),
+    )
+  }
 
   push(chunk: string): void {
-    this.buffer += chunk
-    let newline: number
-    while ((newline = this.buffer.indexOf('\n')) !== -1) {
-      const line = this.buffer.slice(0, newline)
-      this.buffer = this.buffer.slice(newline + 1)
-      if (line.trim() !== '') this.parse(line)
-    }
+    this.reader.push(chunk)
   }
 
   private parse(line: string): void {

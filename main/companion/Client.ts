@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process'
+import { connect, type Socket } from 'node:net'
+import { LineReader } from '../shared/LineReader.js'
+import * as Protocol from './Protocol.js'
+
+/** The companion could not be reached, or went away before answering. */
+export class CompanionUnavailableError extends Error {}
+
+/** The companion answered with an error. */
+export class CompanionError extends Error {
+  constructor(
+    readonly code: Protocol.ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+type Pending = { resolve(result: unknown): void; reject(error: Error): void }
+type Outgoing = Protocol.ClientMessage extends infer M ? (M extends Protocol.ClientMessage ? Omit<M, 'v' | 'id'> : never) : never
+
+/**
+ * A connection to the companion over its local socket, for bridges and the CLI. It connects on
+ * first use, and again after the companion restarts; `autoStart` lets a bridge start a companion
+ * when none runs.
+ */
+export class CompanionClient {
+  private socket: Socket | undefined
+  private connecting: Promise<Socket> | undefined
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+
+  constructor(private readonly options: CompanionClient.Options) {}
+
+  /** Sends one message and resolves with the companion's result. */
+  request<T>(message: Outgoing): Promise<T> {
+    return this.send<T>(message).result
+  }
+
+  /** Like `request`, also giving the message's id (a payment request is cancelled by it). */
+  send<T>(message: Outgoing): { id: number; result: Promise<T> } {
+    const id = ++this.nextId
+    const result = this.connection().then(
+      (socket) =>
+        new Promise<T>((resolve, reject) => {
+          this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject })
+          socket.write(`${JSON.stringify({ v: Protocol.version, id, ...message })}\n`)
+        }),
+    )
+    return { id, result }
+  }
+
+  close(): void {
+    this.socket?.destroy()
+    this.socket = undefined
+  }
+
+  private connection(): Promise<Socket> {
+    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket)
+    this.connecting ??= this.open().finally(() => (this.connecting = undefined))
+    return this.connecting
+  }
+
+  private async open(): Promise<Socket> {
+    const { socketPath, autoStart, waitMs = 5000 } = this.options
+    let socket = await attempt(socketPath).catch(() => undefined)
+    if (!socket && autoStart) {
+      autoStart()
+      const deadline = Date.now() + waitMs
+      while (!socket && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        socket = await attempt(socketPath).catch(() => undefined)
+      }
+    }
+    if (!socket) throw new CompanionUnavailableError(`The Allowance companion is not running (no answer on ${socketPath}).`)
+    this.adopt(socket)
+    if (this.options.hello) {
+      const id = ++this.nextId
+      socket.write(`${JSON.stringify({ v: Protocol.version, id, type: 'hello', ...this.options.hello })}\n`)
+      this.pending.set(id, { resolve: () => {}, reject: () => {} })
+    }
+    return socket
+  }
+
+  private adopt(socket: Socket): void {
+    this.socket = socket
+    socket.setEncoding('utf8')
+    const reader = new LineReader((line) => this.receive(line), undefined, Protocol.maxLineLength)
+    socket.on('data', (chunk: string) => reader.push(chunk))
+    socket.on('error', () => socket.destroy())
+    socket.once('close', () => {
+      if (this.socket === socket) this.socket = undefined
+      const error = new CompanionUnavailableError('The Allowance companion closed the connection before answering.')
+      for (const waiter of this.pending.values()) waiter.reject(error)
+      this.pending.clear()
+    })
+  }
+
+  private receive(line: string): void {
+    let response: Protocol.Response
+    try {
+      response = JSON.parse(line)
+    } catch {
+      return
+    }
+    if (typeof response.id !== 'number') return
+    const waiter = this.pending.get(response.id)
+    if (!waiter) return
+    this.pending.delete(response.id)
+    if (response.ok) waiter.resolve(response.result)
+    else waiter.reject(new CompanionError(response.error.code, response.error.message))
+  }
+}
+
+export declare namespace CompanionClient {
+  type Options = {
+    socketPath: string
+    /** Introduces the client on every (re)connection. */
+    hello?: { role: 'bridge' | 'cli'; upstream?: string; pid?: number }
+    /** Starts a companion when none answers; the client then waits up to `waitMs`. */
+    autoStart?: () => void
+    waitMs?: number
+  }
+}
+
+function attempt(socketPath: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath)
+    socket.once('connect', () => resolve(socket))
+    socket.once('error', reject)
+  })
+}
+
+/** Starts `allowance daemon` detached from this process, for a bridge that found no companion. */
+export function startDetachedCompanion(cliPath: string, env: NodeJS.ProcessEnv = process.env): void {
+  const child = spawn(process.execPath, [cliPath, 'daemon', '--quiet'], { detached: true, stdio: 'ignore', env, windowsHide: true })
+  child.on('error', () => {}) // reported by the client's wait running out
+  child.unref()
+}

@@ -1,0 +1,107 @@
+import * as z from 'zod'
+
+/**
+ * The companion's local socket protocol: newline-delimited JSON, one object per line, each
+ * carrying the protocol version `v`. Bridges ask for payment decisions and report outcomes;
+ * nothing here can approve a payment or change a rule (only the user can, through the UI or CLI).
+ */
+export const version = 1
+
+/** Longest line the companion reads from a client; a challenge list is far below it. */
+export const maxLineLength = 1024 * 1024
+
+const id = z.union([z.string().max(200), z.number().int()])
+const text = (max: number) => z.string().min(1).max(max)
+const operation = z.enum(['tools/call', 'resources/read', 'prompts/get'])
+
+export const PaymentRequest = z.strictObject({
+  /** The agent host, from its `clientInfo`. */
+  host: z.strictObject({ name: text(200), version: z.string().max(100).optional() }),
+  /** The upstream's identity as configured: the URL, or the stdio command line. */
+  upstream: text(2000),
+  operation,
+  /** The tool name, resource URI or prompt name. */
+  target: text(2000),
+  arguments: z.unknown().optional(),
+  /** The challenges exactly as the server offered them (validated by the companion, not here). */
+  challenges: z.array(z.unknown()).min(1).max(16),
+})
+export type PaymentRequest = z.infer<typeof PaymentRequest>
+
+export const Receipt = z.looseObject({
+  status: z.literal('success'),
+  method: text(64),
+  reference: z.string().max(500).optional(),
+  challengeId: z.string().max(500).optional(),
+  timestamp: z.string().max(100).optional(),
+})
+
+export const Outcome = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('settled'), receipt: Receipt }),
+  z.strictObject({
+    status: z.literal('failed'),
+    error: text(2000),
+    /** True when a credential left the bridge: the upstream may have taken the money anyway. */
+    moneyMayHaveMoved: z.boolean(),
+  }),
+])
+export type Outcome = z.infer<typeof Outcome>
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    v: z.literal(version),
+    id,
+    type: z.literal('hello'),
+    role: z.enum(['bridge', 'cli']),
+    upstream: z.string().max(2000).optional(),
+    pid: z.number().int().optional(),
+  }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('payment.request'), request: PaymentRequest }),
+  /** The host cancelled the call: withdraw the pending approval of the `payment.request` with this id. */
+  z.strictObject({ v: z.literal(version), id, type: z.literal('payment.cancel'), requestId: id }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('payment.outcome'), paymentId: z.number().int().positive(), outcome: Outcome }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('status') }),
+])
+export type ClientMessage = z.infer<typeof ClientMessage>
+
+export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'internal'
+
+export type Response<T = unknown> =
+  | { v: typeof version; id: string | number | null; ok: true; result: T }
+  | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
+
+/** What a bridge gets back for a payment request. */
+export type PaymentDecision =
+  | { kind: 'approved'; paymentId: number; challenge: unknown; decidedBy: string }
+  | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
+
+export type Status = {
+  pid: number
+  version: string
+  startedAt: string
+  bridges: number
+  pendingApprovals: number
+  paused: boolean
+}
+
+/** Parses one line from a client; a bad line yields the error to answer with. */
+export function parse(line: string): { ok: true; message: ClientMessage } | { ok: false; id: string | number | null; error: { code: ErrorCode; message: string } } {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return { ok: false, id: null, error: { code: 'invalid_message', message: 'The line is not JSON.' } }
+  }
+  const rawId = typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : null
+  const replyId = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null
+  if (typeof value === 'object' && value !== null && 'v' in value && (value as { v: unknown }).v !== version) {
+    return { ok: false, id: replyId, error: { code: 'unsupported_version', message: `This companion speaks protocol version ${version}.` } }
+  }
+  const parsed = ClientMessage.safeParse(value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : ''
+    return { ok: false, id: replyId, error: { code: 'invalid_message', message: `Invalid message${where}: ${issue?.message ?? 'unreadable'}.` } }
+  }
+  return { ok: true, message: parsed.data }
+}
