@@ -6,6 +6,8 @@ const help = `Allowance: lets AI agents pay for MCP tools, with you in the loop.
 Usage:
   allowance bridge <url> [--header "Name: value"]…   relay an agent host to a remote MCP server
   allowance bridge --stdio -- <command> [args…]       relay to a local MCP server process
+  allowance start                                      the desktop app, or the headless companion where it cannot run
+  allowance daemon                                     the headless companion
   allowance help                                       this text
 
 Environment:
@@ -24,6 +26,14 @@ async function main(argv: string[]): Promise<number> {
       const bridge = await import('../bridge/index.js')
       bridge.run(target)
       return -1 // keeps running until the host closes stdin
+    }
+    case 'daemon': {
+      const daemon = await import('../companion/daemon.js')
+      return daemon.run({ quiet: rest.includes('--quiet') })
+    }
+    case 'start': {
+      const { start } = await import('./startCommand.js')
+      return start()
     }
     case undefined:
     case 'help':

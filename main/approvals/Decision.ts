@@ -1,0 +1,55 @@
+import type * as Challenge from '../payments/Challenge.js'
+
+/** Why a payment was not made; machine-readable, for the bridge to relay. */
+export type DeclineReason =
+  | 'declined_by_user'
+  | 'timeout'
+  | 'budget_exceeded'
+  | 'over_limit'
+  | 'paused'
+  | 'invalid_challenge'
+  | 'unsupported_method'
+  | 'expired'
+  | 'cancelled'
+
+/**
+ * Why a human is asked:
+ * - `no_rule`: no rule or lease covers the payment;
+ * - `above_auto_approve`: the narrowest auto-approve rule allows less than this amount;
+ * - `new_server` / `new_recipient`: never paid before, and no rule or lease of the user names the server;
+ * - `loop`: the same call with the same arguments was paid too often just now.
+ */
+export type AskReason = 'no_rule' | 'above_auto_approve' | 'new_server' | 'new_recipient' | 'loop'
+
+export type Approved = {
+  kind: 'approved'
+  paymentId: number
+  /** The chosen challenge exactly as the server sent it: what the credential must echo. */
+  challenge: unknown
+  payment: Challenge.Payment
+  /** `rule:<id>`, `lease:<id>` or `human`. */
+  decidedBy: string
+}
+
+export type Declined = {
+  kind: 'declined'
+  /** Absent only when no ledger row could be written. */
+  paymentId?: number | undefined
+  reason: DeclineReason
+  /** One sentence an agent can relay to its user. */
+  message: string
+}
+
+export type Ask = {
+  kind: 'ask'
+  paymentId: number
+  /** The alternative proposed to the human (the first acceptable one, in the server's order). */
+  payment: Challenge.Payment
+  options: {
+    reasons: AskReason[]
+    /** Every acceptable alternative; the human may pick another by its challenge id. */
+    alternatives: Challenge.Candidate[]
+  }
+}
+
+export type Decision = Approved | Declined | Ask

@@ -1,0 +1,278 @@
+import type { Database } from '../ledger/Database.js'
+import * as Budgets from '../ledger/Budgets.js'
+import * as Leases from '../ledger/Leases.js'
+import * as Payments from '../ledger/Payments.js'
+import * as Rules from '../ledger/Rules.js'
+import * as Scope from '../ledger/Scope.js'
+import * as Settings from '../ledger/Settings.js'
+import * as Challenge from '../payments/Challenge.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Arguments from './Arguments.js'
+import type { AskReason, Decision, DeclineReason } from './Decision.js'
+import * as Message from './Message.js'
+
+/**
+ * The companion's decision on a payment request. Validation, the kill switch, hard limits,
+ * budgets, lease consumption and the ledger row with its decision all happen in one
+ * `BEGIN IMMEDIATE` transaction: SQLite's write lock serializes deciders across processes, so
+ * two bridges can never both spend the last of a budget.
+ *
+ * Order: invalid → declined; paused → declined; above a hard limit → declined `over_limit`; over a
+ * budget → declined `budget_exceeded`; a loop or a never-paid server/recipient → ask; an active
+ * lease with room → approved; the narrowest auto-approve rule at or above the amount → approved;
+ * otherwise ask.
+ */
+export function decide(db: Database, request: decide.Request, options: decide.Options): Decision {
+  const context = checkRequest(request)
+  const argumentsHash = Arguments.hash(request.arguments)
+  const argumentsPreview = Arguments.preview(request.arguments)
+  return db
+    .transaction((): Decision => {
+      const now = options.now.getTime()
+      const row = { now, context, argumentsHash, argumentsPreview }
+      const { candidates, rejection } = acceptable(request.challenges, options)
+      const chosen = candidates[0]
+      if (!chosen) {
+        const { reason, message } = rejection!
+        const challengeId = readableId(request.challenges)
+        const paymentId = Payments.insert(db, { ...row, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason, challengeId })
+        return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
+      }
+
+      const { payment } = chosen
+      const details = toDetails(payment)
+      const decline = (reason: DeclineReason, clause: string, decidedBy: string): Decision => {
+        const paymentId = Payments.insert(db, { ...row, details, state: 'declined', decision: 'declined', decidedBy, declineReason: reason })
+        return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(payment), clause) }
+      }
+
+      const settings = Settings.get(db)
+      if (settings.paused) return decline('paused', Message.clause('paused'), 'policy')
+      const refusal = refuse(db, payment, context, options.now)
+      if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
+
+      const verdict = automatic(db, { payment, context, argumentsHash, now, settings })
+      if ('decidedBy' in verdict) {
+        const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy })
+        return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
+      }
+      const paymentId = Payments.insert(db, { ...row, details, state: 'requested' })
+      return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates } }
+    })
+    .immediate()
+}
+
+export declare namespace decide {
+  type Request = {
+    /** The agent host, from its MCP `clientInfo`. */
+    host: string
+    /** The configured upstream identity: its URL, or the stdio command line. */
+    upstream: string
+    operation: Scope.Operation
+    /** Tool name, resource URI or prompt name. */
+    target: string
+    arguments?: unknown
+    /** `data.challenges` as received: untrusted. */
+    challenges: unknown
+  }
+  type Options = {
+    now: Date
+    registry: TokenRegistry.Registry
+    /** Whether a wallet or card can pay this alternative; alternatives it cannot pay are skipped. */
+    payable?: ((payment: Challenge.Payment) => boolean) | undefined
+  }
+}
+
+export class NotPendingError extends Error {
+  override name = 'NotPendingError'
+}
+
+/**
+ * A human's answer to an `ask`. Re-validates the chosen alternative (expiry), re-checks the kill
+ * switch, limits and budgets, and reserves, in one IMMEDIATE transaction; a lease or rule the
+ * answer creates is written in that same transaction. Throws {@link NotPendingError} if the
+ * payment is not waiting for an answer.
+ */
+export function answer(db: Database, paymentId: number, response: answer.Response, options: answer.Options): Decision {
+  return db
+    .transaction((): Decision => {
+      const now = options.now.getTime()
+      const row = Payments.get(db, paymentId)
+      if (!row || row.state !== 'requested') throw new NotPendingError(`Payment ${paymentId} is not waiting for approval.`)
+      const context: Scope.Context = { host: row.host, upstream: row.upstream, operation: row.operation, target: row.target }
+      const decline = (reason: DeclineReason, clause: string, price: Message.Price | undefined, decidedBy = 'policy'): Decision => {
+        const fields = { decision: 'declined' as const, decidedBy, decidedAt: now, declineReason: reason }
+        Payments.transition(db, paymentId, { from: ['requested'], to: 'declined', now, fields })
+        return { kind: 'declined', paymentId, reason, message: Message.declined(context, price, clause) }
+      }
+      const rowPrice = row.details ? priceOf(row.details) : undefined
+      if (!response.approve) {
+        const reason = response.reason ?? 'declined_by_user'
+        return decline(reason, Message.clause(reason), rowPrice, reason === 'declined_by_user' ? 'human' : 'policy')
+      }
+
+      const challengeId = response.challengeId ?? row.challengeId
+      const candidate = options.alternatives.find((candidate) => candidate.payment.challengeId === challengeId)
+      if (!candidate) throw new Error(`Payment ${paymentId} has no alternative with challenge id ${JSON.stringify(challengeId)}.`)
+      const { candidates, rejection } = acceptable([candidate.challenge], options)
+      const payment = candidates[0]?.payment
+      if (!payment) return decline(rejection!.reason, Message.clause(rejection!.reason, rejection!.message), rowPrice)
+
+      if (Settings.get(db).paused) return decline('paused', Message.clause('paused'), toPrice(payment))
+      const refusal = refuse(db, payment, context, options.now)
+      if (refusal) return decline(refusal.reason, refusal.clause, toPrice(payment), refusal.decidedBy)
+
+      const option = response.option ?? 'once'
+      if (option !== 'once') grant(db, option, payment, context, now)
+      const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now }
+      Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
+      return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
+    })
+    .immediate()
+}
+
+export declare namespace answer {
+  /** What the human may create along with approving: nothing, a lease, or an auto-approve rule. */
+  type Option =
+    | 'once'
+    | { lease: { minutes: number; limit: bigint; scope?: 'server' | 'target' } }
+    | { rule: { perCallLimit: bigint; scope?: 'server' | 'target' } }
+  type Response =
+    | { approve: true; option?: Option; challengeId?: string }
+    | { approve: false; reason?: 'declined_by_user' | 'timeout' | 'cancelled' }
+  type Options = decide.Options & {
+    /** The `ask` decision's alternatives (the raw challenges live only in memory). */
+    alternatives: readonly Challenge.Candidate[]
+  }
+}
+
+function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, context: Scope.Context, now: number) {
+  const scopeOf = (scope: 'server' | 'target' | undefined): Scope.Scope =>
+    scope === 'target' ? { upstream: context.upstream, operation: context.operation, target: context.target } : { upstream: context.upstream }
+  if ('lease' in option) {
+    const { minutes, limit, scope = 'server' } = option.lease
+    if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 7 * 24 * 60) throw new Error('A lease lasts from 1 minute to 7 days.')
+    Leases.add(db, { scope: scopeOf(scope), unit: payment.budgetUnit, amount: limit, expiresAt: now + Math.round(minutes * 60_000), now })
+  } else {
+    const { perCallLimit, scope = 'target' } = option.rule
+    Rules.add(db, { kind: 'auto_approve', scope: scopeOf(scope), unit: payment.budgetUnit, amount: perCallLimit, now })
+  }
+}
+
+/** Hard limits, then budgets: what declines a payment no matter who approves it. */
+function refuse(db: Database, payment: Challenge.Payment, context: Scope.Context, now: Date) {
+  const price = toPrice(payment)
+  const rules = Rules.matching(db, context, payment.budgetUnit)
+  const limit = rules.find((rule) => rule.kind === 'limit' && payment.budgetAmount > rule.amount)
+  if (limit) return { reason: 'over_limit' as const, clause: Message.overLimit(limit.amount, price, limit), decidedBy: `rule:${limit.id}` }
+  for (const budget of Budgets.matching(db, context, payment.budgetUnit)) {
+    const { remaining } = Budgets.usage(db, budget, now)
+    if (payment.budgetAmount > remaining) {
+      return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(budget, remaining, price), decidedBy: `budget:${budget.id}` }
+    }
+  }
+  return undefined
+}
+
+function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string } | { ask: AskReason[] } {
+  const { payment, context, argumentsHash, now, settings } = parameters
+  const ask: AskReason[] = []
+  const { count, seconds } = settings.loopBreaker
+  if (Payments.recentApprovals(db, { ...context, argumentsHash, since: now - seconds * 1000 }) >= count) ask.push('loop')
+  if (!Rules.namesUpstream(db, context.upstream) && !Leases.namesUpstream(db, context.upstream, now)) {
+    if (!Payments.seenUpstream(db, context.upstream)) ask.push('new_server')
+    const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
+    if (recipients.some((recipient) => !Payments.seenRecipient(db, recipient))) ask.push('new_recipient')
+  }
+  if (ask.length === 0) {
+    const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
+    if (lease) return { decidedBy: `lease:${lease.id}` }
+  }
+  const rule = Rules.matching(db, context, payment.budgetUnit).find((rule) => rule.kind === 'auto_approve')
+  if (!rule) ask.push('no_rule')
+  else if (payment.budgetAmount > rule.amount) ask.push('above_auto_approve')
+  return ask.length ? { ask } : { decidedBy: `rule:${rule!.id}` }
+}
+
+declare namespace automatic {
+  type Parameters = {
+    payment: Challenge.Payment
+    context: Scope.Context
+    argumentsHash: string
+    now: number
+    settings: Settings.Settings
+  }
+}
+
+/**
+ * Validated alternatives the companion will consider, in the server's order. Beyond validation,
+ * a challenge whose declared decimals contradict the registry is refused (a lying or broken
+ * server), and alternatives no wallet can pay are skipped.
+ */
+function acceptable(challenges: unknown, options: decide.Options) {
+  const { accepted, rejected } = Challenge.select(challenges, options)
+  const candidates: Challenge.Candidate[] = []
+  for (const candidate of accepted) {
+    const { payment, index } = candidate
+    if (payment.flags.includes('declared_decimals_mismatch')) {
+      const message = `The server misstated the decimals of ${payment.currency.symbol}, which has ${payment.currency.decimals}.`
+      rejected.push({ index, reason: 'invalid_challenge', message })
+    } else if (options.payable && !options.payable(payment)) {
+      const chain = payment.chainId ? ` on chain ${payment.chainId}` : ''
+      const message = `Allowance has no wallet or card set up to pay in ${payment.currency.symbol}${chain} with ${payment.method}.`
+      rejected.push({ index, reason: 'unsupported_method', message })
+    } else candidates.push(candidate)
+  }
+  return { candidates, rejection: Challenge.mostRelevant(rejected) }
+}
+
+function checkRequest(request: decide.Request): Scope.Context {
+  if (typeof request !== 'object' || request === null) throw new TypeError('A payment request must be an object.')
+  const { host, upstream, operation, target } = request
+  const string = (value: unknown, name: string, max: number) => {
+    if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+      throw new TypeError(`A payment request needs a ${name} of 1 to ${max} characters.`)
+    }
+    return value
+  }
+  if (!Scope.operations.includes(operation)) throw new TypeError(`Unknown operation ${JSON.stringify(operation)}.`)
+  return {
+    host: typeof host === 'string' && host.length > 0 ? string(host, 'host', 200) : 'unknown host',
+    upstream: string(upstream, 'upstream', 4096),
+    operation,
+    target: string(target, 'target', 4096),
+  }
+}
+
+function readableId(challenges: unknown): string | null {
+  const first = Array.isArray(challenges) ? (challenges[0] as { id?: unknown } | undefined) : undefined
+  const id = typeof first === 'object' && first !== null ? first.id : undefined
+  return typeof id === 'string' && id.length > 0 && id.length <= 1024 ? id : null
+}
+
+function toDetails(payment: Challenge.Payment): Payments.Details {
+  return {
+    realm: payment.realm,
+    challengeId: payment.challengeId,
+    method: payment.method,
+    intent: payment.intent,
+    amountAtomic: payment.amount,
+    currency: payment.currency.key,
+    decimals: payment.currency.decimals,
+    symbol: payment.currency.symbol,
+    recipient: payment.recipient ?? null,
+    chainId: payment.chainId ?? null,
+    budgetUnit: payment.budgetUnit,
+    budgetAmount: payment.budgetAmount,
+    flags: payment.flags,
+    description: payment.description ?? null,
+  }
+}
+
+function toPrice(payment: Challenge.Payment): Message.Price {
+  return priceOf(toDetails(payment))
+}
+
+function priceOf(details: Payments.Details): Message.Price {
+  return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit }
+}

@@ -1,0 +1,61 @@
+import type { Database } from '../ledger/Database.js'
+import * as Leases from '../ledger/Leases.js'
+import * as Payments from '../ledger/Payments.js'
+
+/**
+ * What happened after approval, as the signer and the bridge report it. A settled or unconfirmed
+ * payment keeps its budget reservation; a failed one (no money moved) releases it, including its
+ * share of a lease.
+ */
+
+export class OutcomeError extends Error {
+  override name = 'OutcomeError'
+}
+
+/** The credential was created and handed to the bridge: from now on money may move. */
+export function signed(db: Database, paymentId: number, options: { now: number }): void {
+  move(db, paymentId, { from: ['approved'], to: 'signed', now: options.now })
+}
+
+/** The server answered with a receipt. Only its reference (tx hash, `pi_…`) is kept. */
+export function settle(db: Database, paymentId: number, parameters: settle.Parameters): void {
+  const { receipt, now } = parameters
+  const reference = typeof receipt.reference === 'string' ? receipt.reference.slice(0, 200) : null
+  move(db, paymentId, { from: ['approved', 'signed', 'unconfirmed'], to: 'settled', now, fields: { receiptReference: reference, settledAt: now } })
+}
+
+export declare namespace settle {
+  type Parameters = { receipt: { reference?: unknown }; now: number }
+}
+
+/**
+ * The paid call failed. With `moneyMayHaveMoved` (the credential reached the server but no receipt
+ * came back) the row becomes unconfirmed and keeps its reservation; otherwise it fails and releases.
+ * `error` must be a description, never a credential or server payload.
+ */
+export function fail(db: Database, paymentId: number, parameters: fail.Parameters): void {
+  const { error, moneyMayHaveMoved, now } = parameters
+  const fields = { error: error.slice(0, 500) }
+  db.transaction(() => {
+    if (moneyMayHaveMoved) return move(db, paymentId, { from: ['approved', 'signed'], to: 'unconfirmed', now, fields })
+    const row = move(db, paymentId, { from: ['approved', 'signed'], to: 'failed', now, fields })
+    if (row.details) Leases.refund(db, row.decidedBy, row.details.budgetAmount)
+  }).immediate()
+}
+
+export declare namespace fail {
+  type Parameters = { error: string; moneyMayHaveMoved: boolean; now: number }
+}
+
+function move(db: Database, paymentId: number, change: Payments.transition.Change): Payments.Row {
+  return db
+    .transaction(() => {
+      const row = Payments.get(db, paymentId)
+      if (!row) throw new OutcomeError(`There is no payment ${paymentId}.`)
+      if (!Payments.transition(db, paymentId, change)) {
+        throw new OutcomeError(`Payment ${paymentId} is ${row.state}; it cannot become ${change.to}.`)
+      }
+      return row
+    })
+    .immediate()
+}

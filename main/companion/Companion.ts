@@ -1,0 +1,136 @@
+import type { Decision } from '../approvals/Decision.js'
+import * as Engine from '../approvals/Engine.js'
+import * as Outcome from '../approvals/Outcome.js'
+import * as Queue from '../approvals/Queue.js'
+import * as Ledger from '../ledger/Database.js'
+import { recover } from '../ledger/Recovery.js'
+import * as Settings from '../ledger/Settings.js'
+import * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Home from '../shared/Home.js'
+import type { Logger } from '../shared/Log.js'
+import * as Config from './Config.js'
+import type * as Protocol from './Protocol.js'
+import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
+
+export const companionVersion = '0.1.0'
+
+/**
+ * The companion core: the single authority over money for one ALLOWANCE_HOME. It owns the ledger,
+ * the token registry and the approval queue, and answers bridges. It does not depend on Electron:
+ * the daemon and the desktop app host the same core.
+ */
+export class Companion implements Handler {
+  readonly startedAt = new Date()
+  /** Payment requests waiting for a human, by connection and request id, for cancellation. */
+  private readonly asking = new Map<string, number>()
+  private readonly connections = new Set<Connection>()
+
+  private constructor(
+    readonly db: Ledger.Database,
+    readonly registry: TokenRegistry.Registry,
+    readonly queue: Queue.Queue,
+    readonly config: Config.Config,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens the ledger, resolves what a crash left in flight, and builds the registry from the user's config. */
+  static open(home: string, log: Logger): Companion {
+    const paths = Home.paths(home)
+    const config = Config.read(paths.settings)
+    if (config.problem) log.error(config.problem)
+    const db = Ledger.open(paths.database)
+    const recovered = recover(db, Date.now())
+    if (recovered.declined.length || recovered.unconfirmed.length) {
+      log.warn(
+        `recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.unconfirmed.length} marked unconfirmed (money may have moved)`,
+      )
+    }
+    const registry = TokenRegistry.create({ tokens: config.tokens })
+    const queue = Queue.create({ db, registry })
+    return new Companion(db, registry, queue, config, log)
+  }
+
+  async handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown> {
+    this.connections.add(connection)
+    switch (message.type) {
+      case 'hello':
+        connection.role = message.role
+        if (message.upstream !== undefined) connection.upstream = message.upstream
+        if (message.pid !== undefined) connection.pid = message.pid
+        return { version: companionVersion, pid: process.pid }
+      case 'payment.request':
+        return this.decide(message.request, `${connection.id}:${message.id}`)
+      case 'payment.cancel': {
+        const paymentId = this.asking.get(`${connection.id}:${message.requestId}`)
+        if (paymentId !== undefined) this.queue.cancel(paymentId)
+        return { cancelled: paymentId !== undefined }
+      }
+      case 'payment.outcome':
+        return this.report(message.paymentId, message.outcome)
+      case 'status':
+        return this.status()
+    }
+  }
+
+  onDisconnect(connection: Connection): void {
+    this.connections.delete(connection)
+    // A bridge that went away cannot use an approval any more: withdraw what it was waiting for.
+    for (const [key, paymentId] of this.asking) {
+      if (key.startsWith(`${connection.id}:`)) this.queue.cancel(paymentId)
+    }
+  }
+
+  status(): Protocol.Status {
+    return {
+      pid: process.pid,
+      version: companionVersion,
+      startedAt: this.startedAt.toISOString(),
+      bridges: [...this.connections].filter((connection) => connection.role === 'bridge').length,
+      pendingApprovals: this.queue.list().length,
+      paused: Settings.get(this.db).paused,
+    }
+  }
+
+  close(): void {
+    this.queue.close()
+    this.db.close()
+  }
+
+  private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
+    let decision: Decision = Engine.decide(
+      this.db,
+      { ...request, host: request.host.name },
+      { now: new Date(), registry: this.registry },
+    )
+    if (decision.kind === 'ask') {
+      this.asking.set(key, decision.paymentId)
+      this.log.info(`payment ${decision.paymentId} waits for a human (${decision.options.reasons.join(', ')})`)
+      try {
+        decision = await this.queue.add(decision)
+      } finally {
+        this.asking.delete(key)
+      }
+    }
+    if (decision.kind === 'approved') {
+      this.log.info(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
+      return { kind: 'approved', paymentId: decision.paymentId, challenge: decision.challenge, decidedBy: decision.decidedBy }
+    }
+    if (decision.kind === 'declined') {
+      this.log.info(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
+      return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
+    }
+    throw new Error('the approval queue returned an unanswered payment')
+  }
+
+  private report(paymentId: number, outcome: Protocol.Outcome): { state: string } {
+    const now = Date.now()
+    try {
+      if (outcome.status === 'settled') Outcome.settle(this.db, paymentId, { receipt: outcome.receipt, now })
+      else Outcome.fail(this.db, paymentId, { error: outcome.error, moneyMayHaveMoved: outcome.moneyMayHaveMoved, now })
+    } catch (error) {
+      if (error instanceof Outcome.OutcomeError) throw new ProtocolError('unknown_payment', error.message)
+      throw error
+    }
+    return { state: outcome.status === 'settled' ? 'settled' : outcome.moneyMayHaveMoved ? 'unconfirmed' : 'failed' }
+  }
+}

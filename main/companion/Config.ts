@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs'
+import * as z from 'zod'
+import * as TokenRegistry from '../payments/TokenRegistry.js'
+
+/**
+ * The user's configuration file, `settings.json` in ALLOWANCE_HOME: extra tokens for the
+ * registry (a local test token, a chain the seed lacks) and RPC endpoints per chain. A missing
+ * file is an empty configuration; a broken one is reported and ignored, never half-applied.
+ */
+const Token = z.strictObject({
+  method: z.enum(['evm', 'tempo']),
+  chainId: z.number().int().positive(),
+  address: z.string(),
+  symbol: z.string(),
+  decimals: z.number().int(),
+  usdPegged: z.boolean(),
+  testnet: z.boolean(),
+  eip712: z.strictObject({ name: z.string(), version: z.string() }).optional(),
+})
+
+const File = z.strictObject({
+  tokens: z.array(Token).default([]),
+  /** JSON-RPC URL per chain id, for balances and for methods that need a node (tempo). */
+  rpc: z.record(z.string().regex(/^\d+$/), z.url()).default({}),
+})
+
+export type Config = { tokens: TokenRegistry.TokenInput[]; rpc: Record<string, string>; problem?: string }
+
+export function read(path: string): Config {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { tokens: [], rpc: {} }
+    return { tokens: [], rpc: {}, problem: `${path} could not be read: ${(error as Error).message}` }
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    return { tokens: [], rpc: {}, problem: `${path} is not valid JSON (${(error as Error).message}); using the built-in defaults.` }
+  }
+  const parsed = File.safeParse(value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    return { tokens: [], rpc: {}, problem: `${path}: ${issue.path.join('.') || 'the file'}: ${issue.message}; using the built-in defaults.` }
+  }
+  try {
+    parsed.data.tokens.forEach((token) => TokenRegistry.toToken(token))
+  } catch (error) {
+    return { tokens: [], rpc: {}, problem: `${path}: ${(error as Error).message} Using the built-in defaults.` }
+  }
+  return { tokens: parsed.data.tokens, rpc: parsed.data.rpc }
+}

@@ -1,0 +1,68 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { migrations } from './migrations.js'
+
+export type Database = BetterSqlite3.Database
+
+export class NewerSchemaError extends Error {
+  override name = 'NewerSchemaError'
+}
+
+/**
+ * Opens (creating if needed) the ledger at `path` in WAL mode, waits up to `busyTimeout` ms for
+ * another process's write lock, enforces foreign keys, and brings the schema up to date.
+ * Registers `bigsum(text)`, an exact sum of integer strings (SQLite's own SUM would overflow or
+ * round amounts beyond 64 bits).
+ */
+export function open(path: string, options: open.Options = {}): Database {
+  const { busyTimeout = 5_000 } = options
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const db = new BetterSqlite3(path)
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(busyTimeout)}`)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL') // WAL + NORMAL: durable across process crashes, fast commits
+    db.pragma('foreign_keys = ON')
+    db.aggregate('bigsum', {
+      start: () => 0n,
+      step: (total: bigint, value: unknown) => (value === null ? total : total + BigInt(value as string)),
+      result: (total: bigint) => total.toString(),
+    })
+    migrate(db)
+    return db
+  } catch (error) {
+    db.close()
+    throw error
+  }
+}
+
+export declare namespace open {
+  type Options = { busyTimeout?: number }
+}
+
+/** Applies pending migrations, each in its own IMMEDIATE transaction; safe to race from several processes. */
+export function migrate(db: Database): void {
+  const target = migrations.length
+  const check = (version: number) => {
+    if (version > target) {
+      throw new NewerSchemaError(
+        `The ledger ${db.name} has schema version ${version}, newer than this version of Allowance understands (${target}). Update Allowance.`,
+      )
+    }
+  }
+  check(version(db))
+  for (let next = version(db); next < target; next = version(db)) {
+    db.transaction(() => {
+      const current = version(db) // re-read under the write lock: another process may have migrated
+      check(current)
+      if (current !== next) return
+      db.exec(migrations[current]!)
+      db.pragma(`user_version = ${current + 1}`)
+    }).immediate()
+  }
+}
+
+export function version(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number
+}

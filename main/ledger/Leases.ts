@@ -1,0 +1,113 @@
+import type { Database } from './Database.js'
+import * as Scope from './Scope.js'
+import * as Unit from './Unit.js'
+
+/**
+ * Time-boxed allowances: "allow this server (or tool) for 30 minutes up to $2". A lease pays
+ * without asking while it is unexpired, unrevoked and has room; `spent` counts what it approved
+ * and is given back when such a payment fails or is released.
+ */
+export type Lease = Scope.Normalized & {
+  id: number
+  upstream: string
+  createdAt: number
+  expiresAt: number
+  revokedAt: number | null
+  unit: string
+  /** The most this lease may approve in total, in `unit`. */
+  amount: bigint
+  spent: bigint
+}
+
+export function add(db: Database, parameters: add.Parameters): Lease {
+  const { unit, amount, now, expiresAt } = parameters
+  const scope = Scope.normalize(parameters.scope)
+  if (scope.upstream === null) throw new Error('A lease must name the server it allows.')
+  if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) throw new Error('A lease must expire in the future.')
+  const id = db
+    .prepare(
+      `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount)
+      VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount)`,
+    )
+    .run({ now, expiresAt, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A lease limit').toString() })
+    .lastInsertRowid
+  return get(db, Number(id))!
+}
+
+export declare namespace add {
+  type Parameters = { scope: Scope.Scope; unit: string; amount: bigint; expiresAt: number; now: number }
+}
+
+export function get(db: Database, id: number): Lease | undefined {
+  const row = db.prepare('SELECT * FROM leases WHERE id = ?').get(id) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** Leases newest first; with `activeAt`, only those unexpired and unrevoked at that time. */
+export function list(db: Database, options: { activeAt?: number } = {}): Lease[] {
+  const rows =
+    options.activeAt === undefined
+      ? db.prepare('SELECT * FROM leases ORDER BY id DESC').all()
+      : db.prepare('SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id DESC').all(options.activeAt)
+  return (rows as Sql[]).map(fromSql)
+}
+
+export function revoke(db: Database, id: number, now: number): boolean {
+  return db.prepare('UPDATE leases SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1
+}
+
+/**
+ * Charges `amount` to the narrowest active lease covering this call that has room for it, and
+ * returns that lease; undefined when none does. Call inside the deciding transaction.
+ */
+export function consume(db: Database, parameters: consume.Parameters): Lease | undefined {
+  const { context, unit, amount, now } = parameters
+  const rows = db
+    .prepare(`SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > @now AND unit = @unit AND ${Scope.covers}`)
+    .all({ ...context, unit, now }) as Sql[]
+  const lease = rows
+    .map(fromSql)
+    .filter((lease) => lease.spent + amount <= lease.amount)
+    .sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.expiresAt - b.expiresAt)[0]
+  if (!lease) return undefined
+  db.prepare('UPDATE leases SET spent = ? WHERE id = ?').run((lease.spent + amount).toString(), lease.id)
+  return { ...lease, spent: lease.spent + amount }
+}
+
+export declare namespace consume {
+  type Parameters = { context: Scope.Context; unit: string; amount: bigint; now: number }
+}
+
+/** Gives `amount` back to the lease named by a payment's `decided_by` (`lease:<id>`), if any. */
+export function refund(db: Database, decidedBy: string | null, amount: bigint): void {
+  const match = /^lease:(\d+)$/.exec(decidedBy ?? '')
+  if (!match) return
+  const lease = get(db, Number(match[1]))
+  if (!lease) return
+  const spent = lease.spent > amount ? lease.spent - amount : 0n
+  db.prepare('UPDATE leases SET spent = ? WHERE id = ?').run(spent.toString(), lease.id)
+}
+
+/** Whether an active lease the user granted names this upstream server. */
+export function namesUpstream(db: Database, upstream: string, now: number): boolean {
+  const sql = 'SELECT 1 FROM leases WHERE revoked_at IS NULL AND expires_at > ? AND upstream = ? LIMIT 1'
+  return db.prepare(sql).pluck().get(now, upstream) === 1
+}
+
+type Sql = Record<string, string | number | null>
+
+function fromSql(row: Sql): Lease {
+  return {
+    id: row.id as number,
+    createdAt: row.created_at as number,
+    expiresAt: row.expires_at as number,
+    revokedAt: row.revoked_at as number | null,
+    upstream: row.upstream as string,
+    operation: row.operation as Scope.Operation | null,
+    target: row.target as string | null,
+    host: row.host as string | null,
+    unit: row.unit as string,
+    amount: BigInt(row.amount as string),
+    spent: BigInt(row.spent as string),
+  }
+}

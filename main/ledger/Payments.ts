@@ -1,0 +1,292 @@
+import type { Database } from './Database.js'
+import type * as Scope from './Scope.js'
+
+/**
+ * Payment rows: one per payment request a bridge sent, moving
+ * requested → approved | declined → signed → settled | failed | unconfirmed.
+ * Rows are never deleted. A row reserves budget while it is approved, signed, settled or
+ * unconfirmed (money has moved or may move); declining or failing it releases the reservation.
+ */
+
+export type State = 'requested' | 'approved' | 'declined' | 'signed' | 'settled' | 'failed' | 'unconfirmed'
+
+export const reserving: readonly State[] = ['approved', 'signed', 'settled', 'unconfirmed']
+
+/** What the validated challenge says; absent when the challenge could not be validated. */
+export type Details = {
+  realm: string
+  challengeId: string
+  method: string
+  intent: string
+  amountAtomic: bigint
+  currency: string
+  decimals: number
+  symbol: string
+  recipient: string | null
+  chainId: number | null
+  budgetUnit: string
+  budgetAmount: bigint
+  flags: readonly string[]
+  description: string | null
+}
+
+export type Row = Scope.Context & {
+  id: number
+  createdAt: number
+  updatedAt: number
+  state: State
+  argumentsHash: string
+  argumentsPreview: string | null
+  details: Details | null
+  /** The challenge id even when the challenge was invalid, if it had a readable one. */
+  challengeId: string | null
+  decision: 'approved' | 'declined' | null
+  /** `rule:<id>`, `lease:<id>`, `budget:<id>`, `human` or `policy`. */
+  decidedBy: string | null
+  decidedAt: number | null
+  declineReason: string | null
+  receiptReference: string | null
+  error: string | null
+  settledAt: number | null
+}
+
+export function insert(db: Database, values: insert.Values): number {
+  const { context, details, now } = values
+  const result = db
+    .prepare(
+      `INSERT INTO payments (created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
+        arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id,
+        budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason)
+      VALUES (@now, @now, @state, @host, @upstream, @realm, @operation, @target, @argumentsHash, @argumentsPreview,
+        @challengeId, @method, @intent, @amountAtomic, @currency, @decimals, @symbol, @recipient, @chainId, @budgetUnit,
+        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason)`,
+    )
+    .run({
+      now,
+      state: values.state,
+      ...context,
+      argumentsHash: values.argumentsHash,
+      argumentsPreview: values.argumentsPreview ?? null,
+      realm: details?.realm ?? null,
+      challengeId: details?.challengeId ?? values.challengeId ?? null,
+      method: details?.method ?? null,
+      intent: details?.intent ?? null,
+      amountAtomic: details?.amountAtomic.toString() ?? null,
+      currency: details?.currency ?? null,
+      decimals: details?.decimals ?? null,
+      symbol: details?.symbol ?? null,
+      recipient: details?.recipient ?? null,
+      chainId: details?.chainId ?? null,
+      budgetUnit: details?.budgetUnit ?? null,
+      budgetAmount: details?.budgetAmount.toString() ?? null,
+      flags: JSON.stringify(details?.flags ?? []),
+      description: details?.description ?? null,
+      decision: values.decision ?? null,
+      decidedBy: values.decidedBy ?? null,
+      decidedAt: values.decision ? now : null,
+      declineReason: values.declineReason ?? null,
+    })
+  return Number(result.lastInsertRowid)
+}
+
+export declare namespace insert {
+  type Values = {
+    now: number
+    state: 'requested' | 'approved' | 'declined'
+    context: Scope.Context
+    argumentsHash: string
+    argumentsPreview?: string | null | undefined
+    details?: Details | null | undefined
+    challengeId?: string | null | undefined
+    decision?: 'approved' | 'declined' | undefined
+    decidedBy?: string | undefined
+    declineReason?: string | undefined
+  }
+}
+
+export function get(db: Database, id: number): Row | undefined {
+  const row = db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** Newest first. */
+export function list(db: Database, filters: list.Filters = {}): Row[] {
+  const where: string[] = []
+  if (filters.states) where.push(`state IN (${filters.states.map((state) => `'${assertState(state)}'`).join(',')})`)
+  if (filters.upstream !== undefined) where.push('upstream = @upstream')
+  if (filters.host !== undefined) where.push('host = @host')
+  if (filters.since !== undefined) where.push('created_at >= @since')
+  if (filters.until !== undefined) where.push('created_at < @until')
+  const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`
+  const { upstream, host, since, until, limit = -1 } = filters
+  const values = Object.fromEntries(Object.entries({ upstream, host, since, until }).filter(([, value]) => value !== undefined))
+  const rows = db.prepare(sql).all({ ...values, limit }) as Sql[]
+  return rows.map(fromSql)
+}
+
+export declare namespace list {
+  type Filters = {
+    states?: readonly State[]
+    upstream?: string
+    host?: string
+    since?: number
+    until?: number
+    limit?: number
+  }
+}
+
+/**
+ * Moves a row from one of `from` to `to`, setting the given columns. Returns false (and changes
+ * nothing) when the row is not in one of `from`, so two racing answers cannot both win.
+ */
+export function transition(db: Database, id: number, change: transition.Change): boolean {
+  const { from, to, now, fields = {} } = change
+  const sets = ['state = @to', 'updated_at = @now']
+  const values: Record<string, unknown> = { id, to: assertState(to), now }
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    const column = columns[key as keyof transition.Fields]
+    sets.push(`${column} = @${key}`)
+    values[key] = typeof value === 'bigint' ? value.toString() : Array.isArray(value) ? JSON.stringify(value) : value
+  }
+  const states = from.map((state) => `'${assertState(state)}'`).join(',')
+  return db.prepare(`UPDATE payments SET ${sets.join(', ')} WHERE id = @id AND state IN (${states})`).run(values).changes === 1
+}
+
+export declare namespace transition {
+  type Fields = Partial<Omit<Details, 'intent'>> & {
+    decision?: 'approved' | 'declined'
+    decidedBy?: string
+    decidedAt?: number
+    declineReason?: string
+    receiptReference?: string | null
+    error?: string
+    settledAt?: number
+  }
+  type Change = { from: readonly State[]; to: State; now: number; fields?: Fields }
+}
+
+/** The reserved total (approved + signed + settled + unconfirmed) of `unit` decided in `[start, end)` within `scope`. */
+export function reserved(db: Database, parameters: reserved.Parameters): bigint {
+  const { unit, start, end, scope } = parameters
+  const total = db
+    .prepare(
+      `SELECT bigsum(budget_amount) FROM payments
+      WHERE budget_unit = @unit AND decided_at >= @start AND decided_at < @end
+        AND state IN ('approved','signed','settled','unconfirmed')
+        AND (@upstream IS NULL OR upstream = @upstream)
+        AND (@target IS NULL OR (operation = @operation AND target = @target))
+        AND (@host IS NULL OR host = @host)`,
+    )
+    .pluck()
+    .get({ unit, start, end, upstream: scope.upstream, operation: scope.operation, target: scope.target, host: scope.host }) as string
+  return BigInt(total)
+}
+
+export declare namespace reserved {
+  type Parameters = { unit: string; start: number; end: number; scope: Scope.Normalized }
+}
+
+/** How many times this exact call (same arguments) was approved since `since`. */
+export function recentApprovals(db: Database, parameters: recentApprovals.Parameters): number {
+  return db
+    .prepare(
+      `SELECT count(*) FROM payments WHERE decision = 'approved' AND arguments_hash = @argumentsHash
+        AND decided_at >= @since AND upstream = @upstream AND operation = @operation AND target = @target`,
+    )
+    .pluck()
+    .get(parameters) as number
+}
+
+export declare namespace recentApprovals {
+  type Parameters = { argumentsHash: string; since: number; upstream: string; operation: Scope.Operation; target: string }
+}
+
+/** Whether a payment to this upstream was ever approved (by a human or a rule). */
+export function seenUpstream(db: Database, upstream: string): boolean {
+  return db.prepare(`SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
+}
+
+/** Whether a payment to this recipient address was ever approved. Compared case-insensitively. */
+export function seenRecipient(db: Database, recipient: string): boolean {
+  return (
+    db.prepare(`SELECT 1 FROM payments WHERE decision = 'approved' AND lower(recipient) = ? LIMIT 1`).pluck().get(recipient.toLowerCase()) === 1
+  )
+}
+
+const columns = {
+  realm: 'realm',
+  challengeId: 'challenge_id',
+  method: 'method',
+  amountAtomic: 'amount_atomic',
+  currency: 'currency',
+  decimals: 'decimals',
+  symbol: 'symbol',
+  recipient: 'recipient',
+  chainId: 'chain_id',
+  budgetUnit: 'budget_unit',
+  budgetAmount: 'budget_amount',
+  flags: 'flags',
+  description: 'description',
+  decision: 'decision',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  declineReason: 'decline_reason',
+  receiptReference: 'receipt_reference',
+  error: 'error',
+  settledAt: 'settled_at',
+} as const satisfies Record<keyof transition.Fields, string>
+
+const states: readonly State[] = ['requested', 'approved', 'declined', 'signed', 'settled', 'failed', 'unconfirmed']
+
+function assertState(state: State): State {
+  if (!states.includes(state)) throw new Error(`Unknown payment state ${JSON.stringify(state)}.`)
+  return state
+}
+
+type Sql = Record<string, string | number | null>
+
+function fromSql(row: Sql): Row {
+  const s = (key: string) => row[key] as string
+  const n = (key: string) => row[key] as number
+  const details: Details | null =
+    row.amount_atomic === null
+      ? null
+      : {
+          realm: s('realm'),
+          challengeId: s('challenge_id'),
+          method: s('method'),
+          intent: s('intent'),
+          amountAtomic: BigInt(s('amount_atomic')),
+          currency: s('currency'),
+          decimals: n('decimals'),
+          symbol: s('symbol'),
+          recipient: s('recipient'),
+          chainId: n('chain_id'),
+          budgetUnit: s('budget_unit'),
+          budgetAmount: BigInt(s('budget_amount')),
+          flags: JSON.parse(s('flags')) as string[],
+          description: s('description'),
+        }
+  return {
+    id: n('id'),
+    createdAt: n('created_at'),
+    updatedAt: n('updated_at'),
+    state: s('state') as State,
+    host: s('host'),
+    upstream: s('upstream'),
+    operation: s('operation') as Scope.Operation,
+    target: s('target'),
+    argumentsHash: s('arguments_hash'),
+    argumentsPreview: s('arguments_preview'),
+    details,
+    challengeId: s('challenge_id'),
+    decision: s('decision') as Row['decision'],
+    decidedBy: s('decided_by'),
+    decidedAt: n('decided_at'),
+    declineReason: s('decline_reason'),
+    receiptReference: s('receipt_reference'),
+    error: s('error'),
+    settledAt: n('settled_at'),
+  }
+}

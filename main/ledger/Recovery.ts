@@ -1,0 +1,37 @@
+import type { Database } from './Database.js'
+import * as Leases from './Leases.js'
+import * as Payments from './Payments.js'
+
+/**
+ * Resolves rows a crash left in flight; run once at companion startup, before serving bridges.
+ * - requested (a human never answered) → declined `companion_restarted`;
+ * - approved but never signed (no credential left the companion) → declined, reservation released;
+ * - signed (a credential may have been used) → unconfirmed, reservation kept: money may have moved.
+ * Nothing is deleted.
+ */
+export function recover(db: Database, now: number): recover.ReturnType {
+  return db
+    .transaction(() => {
+      const stuck = db.prepare(`SELECT id FROM payments WHERE state IN ('requested','approved','signed') ORDER BY id`).pluck().all() as number[]
+      const result = { declined: [] as number[], unconfirmed: [] as number[] }
+      for (const id of stuck) {
+        const row = Payments.get(db, id)!
+        if (row.state === 'signed') {
+          const error = 'The companion restarted before the payment outcome was reported.'
+          Payments.transition(db, id, { from: ['signed'], to: 'unconfirmed', now, fields: { error } })
+          result.unconfirmed.push(id)
+          continue
+        }
+        const fields = row.state === 'requested' ? { decision: 'declined' as const, decidedBy: 'policy', decidedAt: now } : {}
+        Payments.transition(db, id, { from: [row.state], to: 'declined', now, fields: { ...fields, declineReason: 'companion_restarted' } })
+        if (row.state === 'approved' && row.details) Leases.refund(db, row.decidedBy, row.details.budgetAmount)
+        result.declined.push(id)
+      }
+      return result
+    })
+    .immediate()
+}
+
+export declare namespace recover {
+  type ReturnType = { declined: number[]; unconfirmed: number[] }
+}

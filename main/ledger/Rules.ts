@@ -1,0 +1,80 @@
+import type { Database } from './Database.js'
+import * as Scope from './Scope.js'
+import * as Unit from './Unit.js'
+
+/**
+ * The user's per-call rules. `auto_approve`: pay without asking at or below `amount` (the narrowest
+ * matching rule decides). `limit`: decline above `amount` (every matching limit applies; 0 blocks).
+ * Amounts are in `unit`; a rule applies only to payments counted in that unit. Removing a rule
+ * keeps its row (history names it as `rule:<id>`).
+ */
+export type Kind = 'auto_approve' | 'limit'
+
+export type Rule = Scope.Normalized & {
+  id: number
+  createdAt: number
+  kind: Kind
+  unit: string
+  amount: bigint
+  label: string | null
+}
+
+export function add(db: Database, parameters: add.Parameters): Rule {
+  const { kind, unit, amount, label = null, now } = parameters
+  if (kind !== 'auto_approve' && kind !== 'limit') throw new Error(`Unknown rule kind ${JSON.stringify(kind)}.`)
+  const scope = Scope.normalize(parameters.scope)
+  const id = db
+    .prepare(
+      `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label)
+      VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label)`,
+    )
+    .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label })
+    .lastInsertRowid
+  return get(db, Number(id))!
+}
+
+export declare namespace add {
+  type Parameters = { kind: Kind; scope: Scope.Scope; unit: string; amount: bigint; label?: string | null; now: number }
+}
+
+export function get(db: Database, id: number): Rule | undefined {
+  const row = db.prepare('SELECT * FROM rules WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
+  return row && fromSql(row)
+}
+
+export function list(db: Database): Rule[] {
+  return (db.prepare('SELECT * FROM rules WHERE deleted_at IS NULL ORDER BY id').all() as Sql[]).map(fromSql)
+}
+
+export function remove(db: Database, id: number, now: number): boolean {
+  return db.prepare('UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
+}
+
+/** Rules covering this call in this unit, narrowest first. */
+export function matching(db: Database, context: Scope.Context, unit: string): Rule[] {
+  const rows = db.prepare(`SELECT * FROM rules WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers}`).all({ ...context, unit }) as Sql[]
+  return rows.map(fromSql).sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
+}
+
+/** Whether the user made an auto-approve rule that names this upstream server. */
+export function namesUpstream(db: Database, upstream: string): boolean {
+  const sql = `SELECT 1 FROM rules WHERE deleted_at IS NULL AND kind = 'auto_approve' AND upstream = ? LIMIT 1`
+  return db.prepare(sql).pluck().get(upstream) === 1
+}
+
+type Sql = Record<string, string | number | null>
+
+function fromSql(row: Sql): Rule {
+  return {
+    id: row.id as number,
+    createdAt: row.created_at as number,
+    kind: row.kind as Kind,
+    upstream: row.upstream as string | null,
+    operation: row.operation as Scope.Operation | null,
+    target: row.target as string | null,
+    host: row.host as string | null,
+    unit: row.unit as string,
+    amount: BigInt(row.amount as string),
+    label: row.label as string | null,
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What a rule, budget or lease applies to: everything (`upstream` unset), one upstream server, or
+ * one tool/resource/prompt on it (`operation` + `target`), each optionally narrowed to one agent
+ * host. Unset fields match anything.
+ */
+export type Scope = {
+  upstream?: string | null | undefined
+  operation?: Operation | null | undefined
+  target?: string | null | undefined
+  host?: string | null | undefined
+}
+
+export type Operation = 'tools/call' | 'resources/read' | 'prompts/get'
+
+export const operations: readonly Operation[] = ['tools/call', 'resources/read', 'prompts/get']
+
+/** A scope as stored: unset fields are `null`. */
+export type Normalized = { upstream: string | null; operation: Operation | null; target: string | null; host: string | null }
+
+/** The call a payment is for. */
+export type Context = { host: string; upstream: string; operation: Operation; target: string }
+
+/** SQL condition: the row's scope columns cover the call bound as `@host @upstream @operation @target`. */
+export const covers = `(upstream IS NULL OR upstream = @upstream)
+  AND (target IS NULL OR (operation = @operation AND target = @target))
+  AND (host IS NULL OR host = @host)`
+
+/** Checks a scope given by the user and returns it with unset fields as `null`. */
+export function normalize(scope: Scope): Normalized {
+  const upstream = scope.upstream || null
+  const operation = scope.operation || null
+  const target = scope.target || null
+  const host = scope.host || null
+  if (operation !== null && !operations.includes(operation)) throw new Error(`Unknown operation ${JSON.stringify(operation)}.`)
+  if ((operation === null) !== (target === null)) throw new Error('A scope names an operation and a target together, or neither.')
+  if (target !== null && upstream === null) throw new Error('A scope that names a tool, resource or prompt must name its server.')
+  return { upstream, operation, target, host }
+}
+
+/** Higher is narrower: a tool beats a server beats global; naming a host breaks ties. */
+export function specificity(scope: Scope): number {
+  return (scope.target ? 4 : scope.upstream ? 2 : 0) + (scope.host ? 1 : 0)
+}
+
+/** "everything", "tools.example.com", "`search` on tools.example.com", "… for Claude Code". */
+export function describe(scope: Scope): string {
+  const where = scope.target ? `\`${scope.target}\` on ${upstreamLabel(scope.upstream!)}` : scope.upstream ? upstreamLabel(scope.upstream) : 'everything'
+  return scope.host ? `${where} for ${scope.host}` : where
+}
+
+/** A short name for an upstream: the host of a URL, or the command of a stdio server. */
+export function upstreamLabel(upstream: string): string {
+  try {
+    const url = new URL(upstream)
+    if (url.host) return url.host
+  } catch {}
+  const label = upstream.trim().split(/\s+/)[0] ?? upstream
+  return label.length > 60 ? `${label.slice(0, 59)}…` : label
+}

@@ -1,0 +1,106 @@
+/**
+ * The ledger schema as an ordered list of migrations; `PRAGMA user_version` is the number applied.
+ * Append new migrations, never edit shipped ones.
+ *
+ * Money columns are TEXT holding base-10 integer strings (atomic units, or micro-USD in the `usd`
+ * budget unit): amounts can exceed SQLite's 64-bit integers. Timestamps are INTEGER milliseconds
+ * since the Unix epoch. There is no column for a credential, signature, Shared Payment Token or key.
+ */
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE payments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('requested','approved','declined','signed','settled','failed','unconfirmed')),
+    host TEXT NOT NULL,
+    upstream TEXT NOT NULL,
+    realm TEXT,
+    operation TEXT NOT NULL CHECK (operation IN ('tools/call','resources/read','prompts/get')),
+    target TEXT NOT NULL,
+    arguments_hash TEXT NOT NULL,
+    arguments_preview TEXT,
+    challenge_id TEXT,
+    method TEXT,
+    intent TEXT,
+    amount_atomic TEXT,
+    currency TEXT,
+    decimals INTEGER,
+    symbol TEXT,
+    recipient TEXT,
+    chain_id INTEGER,
+    budget_unit TEXT,
+    budget_amount TEXT,
+    flags TEXT NOT NULL DEFAULT '[]',
+    description TEXT,
+    decision TEXT CHECK (decision IN ('approved','declined')),
+    decided_by TEXT,
+    decided_at INTEGER,
+    decline_reason TEXT,
+    receipt_reference TEXT,
+    error TEXT,
+    settled_at INTEGER
+  );
+  -- Budget sums: reserving rows of one unit within a period.
+  CREATE INDEX payments_budget ON payments (budget_unit, decided_at)
+    WHERE state IN ('approved','signed','settled','unconfirmed');
+  -- Loop breaker: the same call paid recently.
+  CREATE INDEX payments_loop ON payments (arguments_hash, decided_at) WHERE decision = 'approved';
+  -- First-time checks: has this server or recipient ever been approved?
+  CREATE INDEX payments_seen_upstream ON payments (upstream) WHERE decision = 'approved';
+  CREATE INDEX payments_seen_recipient ON payments (lower(recipient)) WHERE decision = 'approved';
+  CREATE INDEX payments_state ON payments (state);
+
+  CREATE TABLE rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('auto_approve','limit')),
+    upstream TEXT,
+    operation TEXT CHECK (operation IN ('tools/call','resources/read','prompts/get')),
+    target TEXT,
+    host TEXT,
+    unit TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    label TEXT,
+    CHECK ((operation IS NULL) = (target IS NULL)),
+    CHECK (target IS NULL OR upstream IS NOT NULL)
+  );
+
+  CREATE TABLE budgets (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER,
+    period TEXT NOT NULL CHECK (period IN ('day','week','month')),
+    upstream TEXT,
+    operation TEXT CHECK (operation IN ('tools/call','resources/read','prompts/get')),
+    target TEXT,
+    host TEXT,
+    unit TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    label TEXT,
+    CHECK ((operation IS NULL) = (target IS NULL)),
+    CHECK (target IS NULL OR upstream IS NOT NULL)
+  );
+
+  CREATE TABLE leases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    upstream TEXT NOT NULL,
+    operation TEXT CHECK (operation IN ('tools/call','resources/read','prompts/get')),
+    target TEXT,
+    host TEXT,
+    unit TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    spent TEXT NOT NULL DEFAULT '0',
+    CHECK ((operation IS NULL) = (target IS NULL))
+  );
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+]
