@@ -184,14 +184,12 @@ function automatic(db: Database, parameters: automatic.Parameters): { decidedBy:
     const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
     if (recipients.some((recipient) => !Payments.seenRecipient(db, recipient))) ask.push('new_recipient')
   }
-  if (ask.length === 0) {
-    const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
-    if (lease) return { decidedBy: `lease:${lease.id}` }
-  }
+  if (ask.length) return { ask }
+  const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
+  if (lease) return { decidedBy: `lease:${lease.id}` }
   const rule = Rules.matching(db, context, payment.budgetUnit).find((rule) => rule.kind === 'auto_approve')
-  if (!rule) ask.push('no_rule')
-  else if (payment.budgetAmount > rule.amount) ask.push('above_auto_approve')
-  return ask.length ? { ask } : { decidedBy: `rule:${rule!.id}` }
+  if (!rule) return { ask: ['no_rule'] }
+  return payment.budgetAmount > rule.amount ? { ask: ['above_auto_approve'] } : { decidedBy: `rule:${rule.id}` }
 }
 
 declare namespace automatic {

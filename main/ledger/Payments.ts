@@ -154,7 +154,7 @@ export function transition(db: Database, id: number, change: transition.Change):
 }
 
 export declare namespace transition {
-  type Fields = Partial<Omit<Details, 'intent'>> & {
+  type Fields = Partial<Details> & {
     decision?: 'approved' | 'declined'
     decidedBy?: string
     decidedAt?: number
@@ -218,6 +218,7 @@ const columns = {
   realm: 'realm',
   challengeId: 'challenge_id',
   method: 'method',
+  intent: 'intent',
   amountAtomic: 'amount_atomic',
   currency: 'currency',
   decimals: 'decimals',
