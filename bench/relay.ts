@@ -18,7 +18,7 @@ const coldRuns = 15
 const home = temporaryHome()
 const port = await freePort()
 const upstream = `http://127.0.0.1:${port}/mcp`
-start(process.execPath, ['dist/fixtures/relayServer.js', 'http', String(port)])
+start(process.execPath, ['dist/fixtures/servers/relayServer.js', 'http', String(port)])
 await waitForHttp(`http://127.0.0.1:${port}/admin/stats`)
 
 const commands = {

@@ -11,7 +11,8 @@ const benches = readdirSync('bench')
   .filter((name) => only.length === 0 || only.includes(name))
 
 const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' }
-await build({ ...common, entryPoints: ['test/fixtures/servers/*.ts'], outdir: 'dist/fixtures' })
+await build({ ...common, entryPoints: ['test/fixtures/servers/*.ts', 'test/fixtures/clients/*.ts'],
+    outbase: 'test/fixtures', outdir: 'dist/fixtures' })
 await build({ ...common, entryPoints: benches.map((name) => `bench/${name}.ts`), outdir: 'dist/bench' })
 
 let failed = false

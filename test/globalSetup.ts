@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs'
 export default async function setup(): Promise<void> {
   if (!existsSync('dist/allowance.js')) throw new Error('Build first: `npm test` runs the build, or run `npm run build`.')
   await build({
-    entryPoints: ['test/fixtures/servers/*.ts'],
+    entryPoints: ['test/fixtures/servers/*.ts', 'test/fixtures/clients/*.ts'],
+    outbase: 'test/fixtures',
     outdir: 'dist/fixtures',
     bundle: true,
     format: 'esm',

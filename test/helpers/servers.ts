@@ -6,7 +6,7 @@ export type RunningServer = { url: string; port: number; process: ChildProcess; 
 /** The repository's relay test server over Streamable HTTP, on `port` (a free one by default). */
 export async function relayServer(port?: number): Promise<RunningServer> {
   const chosen = port ?? (await freePort())
-  const child = start(process.execPath, ['dist/fixtures/relayServer.js', 'http', String(chosen)])
+  const child = start(process.execPath, ['dist/fixtures/servers/relayServer.js', 'http', String(chosen)])
   await waitForHttp(`http://127.0.0.1:${chosen}/admin/stats`)
   return { url: `http://127.0.0.1:${chosen}/mcp`, port: chosen, process: child, stop: () => stop(child) }
 }

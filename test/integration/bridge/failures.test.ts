@@ -185,7 +185,7 @@ describe('host goes away', () => {
 
 describe('stdio upstream', () => {
   it('relays to a local process and stops it when the host leaves', async () => {
-    const { client, transport } = await hostWithBridge(['--stdio', '--', process.execPath, 'dist/fixtures/relayServer.js', 'stdio'], home())
+    const { client, transport } = await hostWithBridge(['--stdio', '--', process.execPath, 'dist/fixtures/servers/relayServer.js', 'stdio'], home())
     expect(client.getServerVersion()?.name).toBe('relay-test-server')
     expect((await client.callTool({ name: 'echo', arguments: { text: 'local' } })).content).toEqual([{ type: 'text', text: 'local' }])
     expect((await client.readResource({ uri: 'test://doc' })).contents[0]).toEqual({ uri: 'test://doc', text: 'contents of test://doc' })

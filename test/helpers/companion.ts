@@ -1,0 +1,45 @@
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { CompanionClient } from '../../main/companion/Client.js'
+import * as Ledger from '../../main/ledger/Database.js'
+import * as Home from '../../main/shared/Home.js'
+import { bridgeBin } from './bridge.js'
+import { start } from './processes.js'
+
+/** Starts `allowance daemon` for `home` and waits until its socket answers. */
+export async function startDaemon(home: string): Promise<{ process: ChildProcess; stderr: () => string }> {
+  const child = start(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home } })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const socket = Home.paths(home).socket
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    if (existsSync(socket)) {
+      const client = companionClient(home)
+      const up = await client.request({ type: 'status' }).then(
+        () => true,
+        () => false,
+      )
+      client.close()
+      if (up) break
+    }
+    if (child.exitCode !== null) throw new Error(`the companion exited with ${child.exitCode}: ${stderr}`)
+    if (Date.now() > deadline) throw new Error(`the companion did not come up: ${stderr}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return { process: child, stderr: () => stderr }
+}
+
+export function companionClient(home: string, options: Partial<CompanionClient.Options> = {}): CompanionClient {
+  return new CompanionClient({ socketPath: Home.paths(home).socket, ...options })
+}
+
+/** Opens the ledger of `home` (as the CLI does) to arrange or inspect state. */
+export function withLedger<T>(home: string, use: (db: Ledger.Database) => T): T {
+  const db = Ledger.open(Home.paths(home).database)
+  try {
+    return use(db)
+  } finally {
+    db.close()
+  }
+}

@@ -1,0 +1,121 @@
+// The companion as a process: one per ALLOWANCE_HOME, reached over a private socket, started by
+// a bridge that finds none, and surviving a crash with its ledger consistent.
+import { spawnSync } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { CompanionUnavailableError, startDetachedCompanion } from '../../../main/companion/Client.js'
+import type { PaymentDecision, Status } from '../../../main/companion/Protocol.js'
+import * as Payments from '../../../main/ledger/Payments.js'
+import * as Rules from '../../../main/ledger/Rules.js'
+import * as Home from '../../../main/shared/Home.js'
+import { bridgeBin } from '../../helpers/bridge.js'
+import { tempoCharge } from '../../helpers/challenges.js'
+import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
+import { stop, stopAll, temporaryHome } from '../../helpers/processes.js'
+
+const homes: { remove(): void }[] = []
+function home(): string {
+  const created = temporaryHome()
+  homes.push(created)
+  return created.home
+}
+afterEach(() => stopAll())
+afterAll(() => homes.forEach((created) => created.remove()))
+
+const request = (upstream: string, amount = '10000') => ({
+  type: 'payment.request' as const,
+  request: {
+    host: { name: 'Claude Code', version: '2.1' },
+    upstream,
+    operation: 'tools/call' as const,
+    target: 'search',
+    arguments: { query: 'weather' },
+    challenges: [tempoCharge({ amount })],
+  },
+})
+
+describe('one companion per data directory', () => {
+  it('listens on an owner-only socket; a second start says one is running and exits', async () => {
+    const directory = home()
+    await startDaemon(directory)
+    expect(statSync(Home.paths(directory).socket).mode & 0o777).toBe(0o600)
+    const second = spawnSync(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: directory }, encoding: 'utf8' })
+    expect(second.status).toBe(1)
+    expect(second.stderr).toContain('An Allowance companion is already running for this data directory')
+  })
+
+  it('takes over the socket a killed companion left behind', async () => {
+    const directory = home()
+    const first = await startDaemon(directory)
+    await stop(first.process, 'SIGKILL')
+    const second = await startDaemon(directory)
+    const status = await companionClient(directory).request<Status>({ type: 'status' })
+    expect(status.pid).toBe(second.process.pid)
+  })
+})
+
+describe('bridges and the companion', () => {
+  it('a bridge-side client that finds no companion starts one and waits for it', async () => {
+    const directory = home()
+    const client = companionClient(directory, {
+      hello: { role: 'bridge', upstream: 'https://tools.example.com/mcp' },
+      autoStart: () => startDetachedCompanion(bridgeBin, { ...process.env, ALLOWANCE_HOME: directory }),
+    })
+    const status = await client.request<Status>({ type: 'status' })
+    expect(status.bridges).toBe(1)
+    expect(status.paused).toBe(false)
+    client.close()
+    process.kill(status.pid, 'SIGTERM') // detached: stopped by its PID
+    await expect.poll(() => {
+      try {
+        process.kill(status.pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }).toBe(false)
+  })
+
+  it('without a companion and without auto-start, a request fails with a clear error', async () => {
+    const error = await companionClient(home()).request({ type: 'status' }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(CompanionUnavailableError)
+    expect(String(error)).toMatch(/companion is not running/)
+  })
+
+  it('bridges reconnect after the companion restarts', async () => {
+    const directory = home()
+    const first = await startDaemon(directory)
+    const client = companionClient(directory, { hello: { role: 'bridge' } })
+    expect((await client.request<Status>({ type: 'status' })).pid).toBe(first.process.pid)
+    await stop(first.process)
+    const second = await startDaemon(directory)
+    expect((await client.request<Status>({ type: 'status' })).pid).toBe(second.process.pid)
+    client.close()
+  })
+})
+
+describe('decisions over the socket', () => {
+  it('approves a payment an auto-approve rule covers and records it; settles it on the reported receipt', async () => {
+    const directory = home()
+    const upstream = 'https://tools.example.com/mcp'
+    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 50_000n, now: Date.now() }))
+    await startDaemon(directory)
+    const client = companionClient(directory)
+    const decision = await client.request<PaymentDecision>(request(upstream))
+    expect(decision).toMatchObject({ kind: 'approved', decidedBy: 'rule:1', challenge: { method: 'tempo', request: { amount: '10000' } } })
+    const paymentId = (decision as { paymentId: number }).paymentId
+    await client.request({ type: 'payment.outcome', paymentId, outcome: { status: 'settled', receipt: { status: 'success', method: 'tempo', reference: '0xabc', challengeId: 'x' } } })
+    client.close()
+    const row = withLedger(directory, (db) => Payments.get(db, paymentId))!
+    expect(row).toMatchObject({ state: 'settled', host: 'Claude Code', upstream, target: 'search', receiptReference: '0xabc' })
+  })
+
+  it('declines with a reason and a sentence the agent can relay when payments are paused', async () => {
+    const directory = home()
+    withLedger(directory, (db) => db.prepare(`INSERT INTO settings (key, value) VALUES ('paused', 'true')`).run())
+    await startDaemon(directory)
+    const decision = await companionClient(directory).request<PaymentDecision>(request('https://tools.example.com/mcp'))
+    expect(decision).toMatchObject({ kind: 'declined', reason: 'paused' })
+    expect((decision as { message: string }).message).toBe('Payment of 0.01 pathUSD to tools.example.com for `search` was declined: payments are paused in Allowance.')
+  })
+})
