@@ -1,5 +1,6 @@
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
+import * as HttpApi from './HttpApi.js'
 import { Companion } from './Companion.js'
 import * as SocketServer from './SocketServer.js'
 
@@ -28,8 +29,12 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
     console.error(`allowance: ${(error as Error).message}`)
     return 1
   }
-  log.info(`companion ${process.pid} serving ${paths.socket}`)
-  if (!options.quiet) console.log(`Allowance companion running (pid ${process.pid}, data in ${home}). Stop it with Ctrl+C.`)
+  const api = await HttpApi.start(companion, log)
+  log.info(`companion ${process.pid} serving ${paths.socket} and the UI API on ${api.origin}`)
+  if (!options.quiet) {
+    console.log(`Allowance companion running (pid ${process.pid}, data in ${home}). Stop it with Ctrl+C.`)
+    console.log(`Allowance UI: ${api.url}`)
+  }
 
   process.on('uncaughtException', (error) => log.error(`unexpected error, continuing: ${error.stack ?? error.message}`))
   process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${Log.describeError(error)}`))
@@ -38,8 +43,8 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
     process.once('SIGINT', resolve)
   })
   log.info('stopping')
+  await Promise.race([Promise.all([server.close(), api.close()]), new Promise((resolve) => setTimeout(resolve, 500))])
   companion.close()
-  await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 500))])
   await log.close()
   return 0
 }

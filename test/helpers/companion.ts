@@ -7,14 +7,16 @@ import { bridgeBin } from './bridge.js'
 import { start } from './processes.js'
 
 /** Starts `allowance daemon` for `home` and waits until its socket answers. */
-export async function startDaemon(home: string): Promise<{ process: ChildProcess; stderr: () => string }> {
-  const child = start(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home } })
+export async function startDaemon(home: string): Promise<Daemon> {
+  const child = start(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
+  let stdout = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   const socket = Home.paths(home).socket
   const deadline = Date.now() + 15_000
   for (;;) {
-    if (existsSync(socket)) {
+    if (existsSync(socket) && /Allowance UI: /.test(stdout)) {
       const client = companionClient(home)
       const up = await client.request({ type: 'status' }).then(
         () => true,
@@ -27,7 +29,26 @@ export async function startDaemon(home: string): Promise<{ process: ChildProcess
     if (Date.now() > deadline) throw new Error(`the companion did not come up: ${stderr}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { process: child, stderr: () => stderr }
+  const ui = new URL(/Allowance UI: (\S+)/.exec(stdout)![1]!)
+  const token = ui.searchParams.get('token')!
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(new URL(path, ui.origin), {
+      method,
+      headers: { 'x-allowance-token': token, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    return { status: response.status, body: await response.json() }
+  }
+  return { process: child, stderr: () => stderr, ui, api }
+}
+
+export type Daemon = {
+  process: ChildProcess
+  stderr: () => string
+  /** The UI URL the daemon printed, with its token. */
+  ui: URL
+  /** Calls the UI API with the token. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
 }
 
 export function companionClient(home: string, options: Partial<CompanionClient.Options> = {}): CompanionClient {
