@@ -13,11 +13,12 @@ export type DeclineReason =
   | 'cancelled'
 
 /**
- * Why a human is asked:
- * - `no_rule`: no rule or lease covers the payment;
- * - `above_auto_approve`: the narrowest auto-approve rule allows less than this amount;
- * - `new_server` / `new_recipient`: never paid before, and no rule or lease of the user names the server;
- * - `loop`: the same call with the same arguments was paid too often just now.
+ * Why a human is asked. `loop`, `new_server` and `new_recipient` are checked first and hold even
+ * where a lease or rule would pay; otherwise `no_rule` or `above_auto_approve`.
+ * - `loop`: the same call with the same arguments was paid too often just now;
+ * - `new_server` / `new_recipient`: never paid before, and no auto-approve rule or active lease of the user names the server;
+ * - `no_rule`: no lease with room and no auto-approve rule covers the payment;
+ * - `above_auto_approve`: the narrowest auto-approve rule allows less than this amount.
  */
 export type AskReason = 'no_rule' | 'above_auto_approve' | 'new_server' | 'new_recipient' | 'loop'
 

@@ -53,6 +53,7 @@ export function decide(db: Database, request: decide.Request, options: decide.Op
 
       const verdict = automatic(db, { payment, context, argumentsHash, now, settings })
       if ('decidedBy' in verdict) {
+        Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
         const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy })
         return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
       }
@@ -124,6 +125,7 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       const option = response.option ?? 'once'
       if (option !== 'once') grant(db, option, payment, context, now)
+      Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
       const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
@@ -165,13 +167,9 @@ function refuse(db: Database, payment: Challenge.Payment, context: Scope.Context
   const rules = Rules.matching(db, context, payment.budgetUnit)
   const limit = rules.find((rule) => rule.kind === 'limit' && payment.budgetAmount > rule.amount)
   if (limit) return { reason: 'over_limit' as const, clause: Message.overLimit(limit.amount, price, limit), decidedBy: `rule:${limit.id}` }
-  for (const budget of Budgets.matching(db, context, payment.budgetUnit)) {
-    const { remaining } = Budgets.usage(db, budget, now)
-    if (payment.budgetAmount > remaining) {
-      return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(budget, remaining, price), decidedBy: `budget:${budget.id}` }
-    }
-  }
-  return undefined
+  const over = Budgets.exceeded(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
+  if (!over) return undefined
+  return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(over.budget, over.remaining, price), decidedBy: `budget:${over.budget.id}` }
 }
 
 function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string } | { ask: AskReason[] } {

@@ -1,6 +1,6 @@
 import type { Database } from '../ledger/Database.js'
-import * as Leases from '../ledger/Leases.js'
 import * as Payments from '../ledger/Payments.js'
+import * as Reservation from '../ledger/Reservation.js'
 
 /**
  * What happened after approval, as the signer and the bridge report it. A settled or unconfirmed
@@ -39,7 +39,7 @@ export function fail(db: Database, paymentId: number, parameters: fail.Parameter
   db.transaction(() => {
     if (moneyMayHaveMoved) return move(db, paymentId, { from: ['approved', 'signed'], to: 'unconfirmed', now, fields })
     const row = move(db, paymentId, { from: ['approved', 'signed'], to: 'failed', now, fields })
-    if (row.details) Leases.refund(db, row.decidedBy, row.details.budgetAmount)
+    Reservation.release(db, row)
   }).immediate()
 }
 

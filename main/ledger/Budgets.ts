@@ -1,4 +1,4 @@
-import type { Database } from './Database.js'
+import { type Database, statement } from './Database.js'
 import * as Payments from './Payments.js'
 import * as Period from './Period.js'
 import * as Scope from './Scope.js'
@@ -6,8 +6,10 @@ import * as Unit from './Unit.js'
 
 /**
  * Spending caps per day, week or month over a scope, in one unit. Every matching budget applies.
- * What a budget has used is derived from the payment rows of the current period, so a budget
- * created mid-day already counts today's payments, and releasing a payment frees its share.
+ * What a budget has used is what the payment rows of the period reserve (approved, signed, settled,
+ * unconfirmed). It is kept as a running total per budget and period (`budget_usage`) so deciding
+ * stays fast on a busy day; a budget's first total in a period is the sum of those rows, so a budget
+ * created mid-day already counts today's payments.
  */
 export type Budget = Scope.Normalized & {
   id: number
@@ -22,11 +24,8 @@ export function add(db: Database, parameters: add.Parameters): Budget {
   const { period, unit, amount, label = null, now } = parameters
   if (!Period.periods.includes(period)) throw new Error(`Unknown budget period ${JSON.stringify(period)}.`)
   const scope = Scope.normalize(parameters.scope)
-  const id = db
-    .prepare(
-      `INSERT INTO budgets (created_at, period, upstream, operation, target, host, unit, amount, label)
-      VALUES (@now, @period, @upstream, @operation, @target, @host, @unit, @amount, @label)`,
-    )
+  const id = statement(db, `INSERT INTO budgets (created_at, period, upstream, operation, target, host, unit, amount, label)
+      VALUES (@now, @period, @upstream, @operation, @target, @host, @unit, @amount, @label)`)
     .run({ now, period, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A budget amount').toString(), label })
     .lastInsertRowid
   return get(db, Number(id))!
@@ -37,33 +36,91 @@ export declare namespace add {
 }
 
 export function get(db: Database, id: number): Budget | undefined {
-  const row = db.prepare('SELECT * FROM budgets WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
+  const row = statement(db, 'SELECT * FROM budgets WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
   return row && fromSql(row)
 }
 
 export function list(db: Database): Budget[] {
-  return (db.prepare('SELECT * FROM budgets WHERE deleted_at IS NULL ORDER BY id').all() as Sql[]).map(fromSql)
+  return (statement(db, 'SELECT * FROM budgets WHERE deleted_at IS NULL ORDER BY id').all() as Sql[]).map(fromSql)
 }
 
 export function remove(db: Database, id: number, now: number): boolean {
-  return db.prepare('UPDATE budgets SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
+  return statement(db, 'UPDATE budgets SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
 /** Budgets covering this call in this unit. */
 export function matching(db: Database, context: Scope.Context, unit: string): Budget[] {
   const sql = `SELECT * FROM budgets WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers} ORDER BY id`
-  return (db.prepare(sql).all({ ...context, unit }) as Sql[]).map(fromSql)
+  return (statement(db, sql).all({ ...context, unit }) as Sql[]).map(fromSql)
 }
 
 /** What a budget has reserved in the period containing `now`, and what is left. */
 export function usage(db: Database, budget: Budget, now: Date): usage.ReturnType {
   const { start, end } = Period.bounds(budget.period, now)
-  const used = Payments.reserved(db, { unit: budget.unit, start, end, scope: budget })
+  const used = bucket(db, budget.id, start) ?? sum(db, budget, start, end)
   return { used, remaining: used >= budget.amount ? 0n : budget.amount - used, start, end }
 }
 
 export declare namespace usage {
   type ReturnType = { used: bigint; remaining: bigint; start: number; end: number }
+}
+
+/** The first budget covering this call that has less than `amount` left, with what it has left. */
+export function exceeded(db: Database, parameters: reserve.Parameters): { budget: Budget; remaining: bigint } | undefined {
+  const { context, unit, amount, now } = parameters
+  for (const budget of matching(db, context, unit)) {
+    const { remaining } = usage(db, budget, now)
+    if (amount > remaining) return { budget, remaining }
+  }
+  return undefined
+}
+
+/**
+ * Adds `amount` to every budget covering this call, in the period containing `now`. Call inside
+ * the deciding transaction, after {@link exceeded} and before the payment row becomes reserving
+ * (a bucket seeded from the rows must not count it twice).
+ */
+export function reserve(db: Database, parameters: reserve.Parameters): void {
+  const { context, unit, amount, now } = parameters
+  for (const budget of matching(db, context, unit)) {
+    const { start, used } = usage(db, budget, now)
+    write(db, budget.id, start, used + amount)
+  }
+}
+
+export declare namespace reserve {
+  type Parameters = { context: Scope.Context; unit: string; amount: bigint; now: Date }
+}
+
+/** Gives back what {@link reserve} took for a payment decided at `decidedAt` that no longer holds money. */
+export function release(db: Database, parameters: release.Parameters): void {
+  const { context, unit, amount, decidedAt } = parameters
+  for (const budget of matching(db, context, unit)) {
+    const { start } = Period.bounds(budget.period, new Date(decidedAt))
+    const used = bucket(db, budget.id, start)
+    if (used !== undefined) write(db, budget.id, start, used > amount ? used - amount : 0n)
+  }
+}
+
+export declare namespace release {
+  type Parameters = { context: Scope.Context; unit: string; amount: bigint; decidedAt: number }
+}
+
+function bucket(db: Database, budgetId: number, start: number): bigint | undefined {
+  const used = statement(db, 'SELECT used FROM budget_usage WHERE budget_id = ? AND period_start = ?').pluck().get(budgetId, start)
+  return used === undefined ? undefined : BigInt(used as string)
+}
+
+function write(db: Database, budgetId: number, start: number, used: bigint) {
+  statement(db, 'INSERT INTO budget_usage (budget_id, period_start, used) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET used = excluded.used').run(
+    budgetId,
+    start,
+    used.toString(),
+  )
+}
+
+function sum(db: Database, budget: Budget, start: number, end: number): bigint {
+  return Payments.reserved(db, { unit: budget.unit, start, end, scope: budget })
 }
 
 type Sql = Record<string, string | number | null>

@@ -63,6 +63,17 @@ export function migrate(db: Database): void {
   }
 }
 
+const statements = new WeakMap<Database, Map<string, BetterSqlite3.Statement>>()
+
+/** A prepared statement for `sql`, compiled once per connection (preparing costs more than running). */
+export function statement(db: Database, sql: string): BetterSqlite3.Statement {
+  let cache = statements.get(db)
+  if (!cache) statements.set(db, (cache = new Map()))
+  let prepared = cache.get(sql)
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)))
+  return prepared
+}
+
 export function version(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }

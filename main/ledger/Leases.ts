@@ -1,4 +1,4 @@
-import type { Database } from './Database.js'
+import { type Database, statement } from './Database.js'
 import * as Scope from './Scope.js'
 import * as Unit from './Unit.js'
 
@@ -24,11 +24,8 @@ export function add(db: Database, parameters: add.Parameters): Lease {
   const scope = Scope.normalize(parameters.scope)
   if (scope.upstream === null) throw new Error('A lease must name the server it allows.')
   if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) throw new Error('A lease must expire in the future.')
-  const id = db
-    .prepare(
-      `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount)
-      VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount)`,
-    )
+  const id = statement(db, `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount)
+      VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount)`)
     .run({ now, expiresAt, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A lease limit').toString() })
     .lastInsertRowid
   return get(db, Number(id))!
@@ -39,7 +36,7 @@ export declare namespace add {
 }
 
 export function get(db: Database, id: number): Lease | undefined {
-  const row = db.prepare('SELECT * FROM leases WHERE id = ?').get(id) as Sql | undefined
+  const row = statement(db, 'SELECT * FROM leases WHERE id = ?').get(id) as Sql | undefined
   return row && fromSql(row)
 }
 
@@ -47,13 +44,13 @@ export function get(db: Database, id: number): Lease | undefined {
 export function list(db: Database, options: { activeAt?: number } = {}): Lease[] {
   const rows =
     options.activeAt === undefined
-      ? db.prepare('SELECT * FROM leases ORDER BY id DESC').all()
-      : db.prepare('SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id DESC').all(options.activeAt)
+      ? statement(db, 'SELECT * FROM leases ORDER BY id DESC').all()
+      : statement(db, 'SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > ? ORDER BY id DESC').all(options.activeAt)
   return (rows as Sql[]).map(fromSql)
 }
 
 export function revoke(db: Database, id: number, now: number): boolean {
-  return db.prepare('UPDATE leases SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1
+  return statement(db, 'UPDATE leases SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1
 }
 
 /**
@@ -62,15 +59,14 @@ export function revoke(db: Database, id: number, now: number): boolean {
  */
 export function consume(db: Database, parameters: consume.Parameters): Lease | undefined {
   const { context, unit, amount, now } = parameters
-  const rows = db
-    .prepare(`SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > @now AND unit = @unit AND ${Scope.covers}`)
+  const rows = statement(db, `SELECT * FROM leases WHERE revoked_at IS NULL AND expires_at > @now AND unit = @unit AND ${Scope.covers}`)
     .all({ ...context, unit, now }) as Sql[]
   const lease = rows
     .map(fromSql)
     .filter((lease) => lease.spent + amount <= lease.amount)
     .sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.expiresAt - b.expiresAt)[0]
   if (!lease) return undefined
-  db.prepare('UPDATE leases SET spent = ? WHERE id = ?').run((lease.spent + amount).toString(), lease.id)
+  statement(db, 'UPDATE leases SET spent = ? WHERE id = ?').run((lease.spent + amount).toString(), lease.id)
   return { ...lease, spent: lease.spent + amount }
 }
 
@@ -85,13 +81,13 @@ export function refund(db: Database, decidedBy: string | null, amount: bigint): 
   const lease = get(db, Number(match[1]))
   if (!lease) return
   const spent = lease.spent > amount ? lease.spent - amount : 0n
-  db.prepare('UPDATE leases SET spent = ? WHERE id = ?').run(spent.toString(), lease.id)
+  statement(db, 'UPDATE leases SET spent = ? WHERE id = ?').run(spent.toString(), lease.id)
 }
 
 /** Whether an active lease the user granted names this upstream server. */
 export function namesUpstream(db: Database, upstream: string, now: number): boolean {
   const sql = 'SELECT 1 FROM leases WHERE revoked_at IS NULL AND expires_at > ? AND upstream = ? LIMIT 1'
-  return db.prepare(sql).pluck().get(now, upstream) === 1
+  return statement(db, sql).pluck().get(now, upstream) === 1
 }
 
 type Sql = Record<string, string | number | null>

@@ -1,4 +1,4 @@
-import type { Database } from './Database.js'
+import { type Database, statement } from './Database.js'
 import type * as Scope from './Scope.js'
 
 /**
@@ -52,15 +52,12 @@ export type Row = Scope.Context & {
 
 export function insert(db: Database, values: insert.Values): number {
   const { context, details, now } = values
-  const result = db
-    .prepare(
-      `INSERT INTO payments (created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
+  const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
         arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id,
         budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason)
       VALUES (@now, @now, @state, @host, @upstream, @realm, @operation, @target, @argumentsHash, @argumentsPreview,
         @challengeId, @method, @intent, @amountAtomic, @currency, @decimals, @symbol, @recipient, @chainId, @budgetUnit,
-        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason)`,
-    )
+        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason)`)
     .run({
       now,
       state: values.state,
@@ -105,7 +102,7 @@ export declare namespace insert {
 }
 
 export function get(db: Database, id: number): Row | undefined {
-  const row = db.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Sql | undefined
+  const row = statement(db, 'SELECT * FROM payments WHERE id = ?').get(id) as Sql | undefined
   return row && fromSql(row)
 }
 
@@ -120,7 +117,7 @@ export function list(db: Database, filters: list.Filters = {}): Row[] {
   const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`
   const { upstream, host, since, until, limit = -1 } = filters
   const values = Object.fromEntries(Object.entries({ upstream, host, since, until }).filter(([, value]) => value !== undefined))
-  const rows = db.prepare(sql).all({ ...values, limit }) as Sql[]
+  const rows = statement(db, sql).all({ ...values, limit }) as Sql[]
   return rows.map(fromSql)
 }
 
@@ -150,7 +147,7 @@ export function transition(db: Database, id: number, change: transition.Change):
     values[key] = typeof value === 'bigint' ? value.toString() : Array.isArray(value) ? JSON.stringify(value) : value
   }
   const states = from.map((state) => `'${assertState(state)}'`).join(',')
-  return db.prepare(`UPDATE payments SET ${sets.join(', ')} WHERE id = @id AND state IN (${states})`).run(values).changes === 1
+  return statement(db, `UPDATE payments SET ${sets.join(', ')} WHERE id = @id AND state IN (${states})`).run(values).changes === 1
 }
 
 export declare namespace transition {
@@ -169,15 +166,12 @@ export declare namespace transition {
 /** The reserved total (approved + signed + settled + unconfirmed) of `unit` decided in `[start, end)` within `scope`. */
 export function reserved(db: Database, parameters: reserved.Parameters): bigint {
   const { unit, start, end, scope } = parameters
-  const total = db
-    .prepare(
-      `SELECT bigsum(budget_amount) FROM payments
+  const total = statement(db, `SELECT bigsum(budget_amount) FROM payments
       WHERE budget_unit = @unit AND decided_at >= @start AND decided_at < @end
         AND state IN ('approved','signed','settled','unconfirmed')
         AND (@upstream IS NULL OR upstream = @upstream)
         AND (@target IS NULL OR (operation = @operation AND target = @target))
-        AND (@host IS NULL OR host = @host)`,
-    )
+        AND (@host IS NULL OR host = @host)`)
     .pluck()
     .get({ unit, start, end, upstream: scope.upstream, operation: scope.operation, target: scope.target, host: scope.host }) as string
   return BigInt(total)
@@ -189,11 +183,8 @@ export declare namespace reserved {
 
 /** How many times this exact call (same arguments) was approved since `since`. */
 export function recentApprovals(db: Database, parameters: recentApprovals.Parameters): number {
-  return db
-    .prepare(
-      `SELECT count(*) FROM payments WHERE decision = 'approved' AND arguments_hash = @argumentsHash
-        AND decided_at >= @since AND upstream = @upstream AND operation = @operation AND target = @target`,
-    )
+  return statement(db, `SELECT count(*) FROM payments WHERE decision = 'approved' AND arguments_hash = @argumentsHash
+        AND decided_at >= @since AND upstream = @upstream AND operation = @operation AND target = @target`)
     .pluck()
     .get(parameters) as number
 }
@@ -204,13 +195,13 @@ export declare namespace recentApprovals {
 
 /** Whether a payment to this upstream was ever approved (by a human or a rule). */
 export function seenUpstream(db: Database, upstream: string): boolean {
-  return db.prepare(`SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
+  return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
 }
 
 /** Whether a payment to this recipient address was ever approved. Compared case-insensitively. */
 export function seenRecipient(db: Database, recipient: string): boolean {
   return (
-    db.prepare(`SELECT 1 FROM payments WHERE decision = 'approved' AND lower(recipient) = ? LIMIT 1`).pluck().get(recipient.toLowerCase()) === 1
+    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND lower(recipient) = ? LIMIT 1`).pluck().get(recipient.toLowerCase()) === 1
   )
 }
 

@@ -1,6 +1,6 @@
-import type { Database } from './Database.js'
-import * as Leases from './Leases.js'
+import { type Database, statement } from './Database.js'
 import * as Payments from './Payments.js'
+import * as Reservation from './Reservation.js'
 
 /**
  * Resolves rows a crash left in flight; run once at companion startup, before serving bridges.
@@ -12,7 +12,7 @@ import * as Payments from './Payments.js'
 export function recover(db: Database, now: number): recover.ReturnType {
   return db
     .transaction(() => {
-      const stuck = db.prepare(`SELECT id FROM payments WHERE state IN ('requested','approved','signed') ORDER BY id`).pluck().all() as number[]
+      const stuck = statement(db, `SELECT id FROM payments WHERE state IN ('requested','approved','signed') ORDER BY id`).pluck().all() as number[]
       const result = { declined: [] as number[], unconfirmed: [] as number[] }
       for (const id of stuck) {
         const row = Payments.get(db, id)!
@@ -24,7 +24,7 @@ export function recover(db: Database, now: number): recover.ReturnType {
         }
         const fields = row.state === 'requested' ? { decision: 'declined' as const, decidedBy: 'policy', decidedAt: now } : {}
         Payments.transition(db, id, { from: [row.state], to: 'declined', now, fields: { ...fields, declineReason: 'companion_restarted' } })
-        if (row.state === 'approved' && row.details) Leases.refund(db, row.decidedBy, row.details.budgetAmount)
+        if (row.state === 'approved') Reservation.release(db, row)
         result.declined.push(id)
       }
       return result

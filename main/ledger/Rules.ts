@@ -1,4 +1,4 @@
-import type { Database } from './Database.js'
+import { type Database, statement } from './Database.js'
 import * as Scope from './Scope.js'
 import * as Unit from './Unit.js'
 
@@ -23,11 +23,8 @@ export function add(db: Database, parameters: add.Parameters): Rule {
   const { kind, unit, amount, label = null, now } = parameters
   if (kind !== 'auto_approve' && kind !== 'limit') throw new Error(`Unknown rule kind ${JSON.stringify(kind)}.`)
   const scope = Scope.normalize(parameters.scope)
-  const id = db
-    .prepare(
-      `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label)
-      VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label)`,
-    )
+  const id = statement(db, `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label)
+      VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label)`)
     .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label })
     .lastInsertRowid
   return get(db, Number(id))!
@@ -38,28 +35,28 @@ export declare namespace add {
 }
 
 export function get(db: Database, id: number): Rule | undefined {
-  const row = db.prepare('SELECT * FROM rules WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
+  const row = statement(db, 'SELECT * FROM rules WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
   return row && fromSql(row)
 }
 
 export function list(db: Database): Rule[] {
-  return (db.prepare('SELECT * FROM rules WHERE deleted_at IS NULL ORDER BY id').all() as Sql[]).map(fromSql)
+  return (statement(db, 'SELECT * FROM rules WHERE deleted_at IS NULL ORDER BY id').all() as Sql[]).map(fromSql)
 }
 
 export function remove(db: Database, id: number, now: number): boolean {
-  return db.prepare('UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
+  return statement(db, 'UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
 /** Rules covering this call in this unit, narrowest first. */
 export function matching(db: Database, context: Scope.Context, unit: string): Rule[] {
-  const rows = db.prepare(`SELECT * FROM rules WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers}`).all({ ...context, unit }) as Sql[]
+  const rows = statement(db, `SELECT * FROM rules WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers}`).all({ ...context, unit }) as Sql[]
   return rows.map(fromSql).sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
 }
 
 /** Whether the user made an auto-approve rule that names this upstream server. */
 export function namesUpstream(db: Database, upstream: string): boolean {
   const sql = `SELECT 1 FROM rules WHERE deleted_at IS NULL AND kind = 'auto_approve' AND upstream = ? LIMIT 1`
-  return db.prepare(sql).pluck().get(upstream) === 1
+  return statement(db, sql).pluck().get(upstream) === 1
 }
 
 type Sql = Record<string, string | number | null>

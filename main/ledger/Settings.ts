@@ -1,4 +1,4 @@
-import type { Database } from './Database.js'
+import { type Database, statement } from './Database.js'
 
 /**
  * Companion settings kept in the ledger (key → JSON value), read with defaults. Only the user
@@ -20,7 +20,7 @@ export const defaults: Settings = {
 }
 
 export function get(db: Database): Settings {
-  const rows = db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[]
+  const rows = statement(db, 'SELECT key, value FROM settings').all() as { key: string; value: string }[]
   const stored: Record<string, unknown> = {}
   for (const { key, value } of rows) {
     try {
@@ -43,7 +43,7 @@ export function set(db: Database, patch: Partial<Settings>): Settings {
   if (patch.loopBreaker !== undefined && !isLoopBreaker(patch.loopBreaker)) {
     throw new Error('loopBreaker needs a count from 1 to 1,000 and seconds from 1 to 86,400.')
   }
-  const upsert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const upsert = statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
   db.transaction(() => {
     for (const [key, value] of Object.entries(patch)) if (key in defaults && value !== undefined) upsert.run(key, JSON.stringify(value))
   }).immediate()

@@ -103,4 +103,14 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- What each budget has reserved per period, kept in step with the payment rows so a decision
+  -- costs O(budgets) instead of a sum over the period's payments. Seeded from that sum on first use.
+  CREATE TABLE budget_usage (
+    budget_id INTEGER NOT NULL REFERENCES budgets (id),
+    period_start INTEGER NOT NULL,
+    used TEXT NOT NULL,
+    PRIMARY KEY (budget_id, period_start)
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest'
 import * as Outcome from '../../../main/approvals/Outcome.js'
+import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as Leases from '../../../main/ledger/Leases.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
@@ -29,6 +30,7 @@ test('failed releases the reservation and the lease share; unconfirmed keeps bot
   const t = setup()
   const now = t.clock.now.getTime()
   const lease = Leases.add(t.db, { scope: { upstream }, unit: 'usd', amount: usd('1'), expiresAt: now + 60_000, now })
+  const budget = Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('0.30'), now })
   const failed = approved(t, '100000')
   const unconfirmed = approved(t, '200000')
   expect(Leases.get(t.db, lease.id)!.spent).toBe(300000n)
@@ -42,6 +44,10 @@ test('failed releases the reservation and the lease share; unconfirmed keeps bot
   expect(Payments.get(t.db, unconfirmed)).toMatchObject({ state: 'unconfirmed' })
   expect(t.reservedToday()).toBe(200000n)
   expect(Leases.get(t.db, lease.id)!.spent).toBe(200000n)
+  expect(Budgets.usage(t.db, budget, t.clock.now)).toMatchObject({ used: 200000n, remaining: 100000n })
+  // The released room is usable again.
+  expect(t.decide([challenges.tempo(t.clock.now, { amount: '100000' })]).kind).toBe('approved')
+  expect(t.decide([challenges.tempo(t.clock.now, { amount: '1' })])).toMatchObject({ reason: 'budget_exceeded' })
   // A late receipt still settles an unconfirmed payment.
   Outcome.settle(t.db, unconfirmed, { receipt: { reference: '0xdef' }, now })
   expect(Payments.get(t.db, unconfirmed)?.state).toBe('settled')

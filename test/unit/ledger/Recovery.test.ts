@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest'
+import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as Leases from '../../../main/ledger/Leases.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import { recover } from '../../../main/ledger/Recovery.js'
@@ -27,8 +28,11 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   const now = Date.now()
   const lease = Leases.add(db, { scope: { upstream: context.upstream }, unit: 'usd', amount: 1_000_000n, expiresAt: now + 60_000, now })
   Leases.consume(db, { context, unit: 'usd', amount: 1_000n, now })
-  const insert = (state: 'requested' | 'approved' | 'declined', amount: bigint, decidedBy?: string) =>
-    Payments.insert(db, {
+  const budget = Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: 10_000n, now })
+  const insert = (state: 'requested' | 'approved' | 'declined', amount: bigint, decidedBy?: string) => {
+    // As the engine does: reserve in the budgets, then record the reserving row.
+    if (state === 'approved') Budgets.reserve(db, { context, unit: 'usd', amount, now: new Date(now) })
+    return Payments.insert(db, {
       now,
       state,
       context,
@@ -36,6 +40,7 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
       details: details(amount),
       ...(state === 'requested' ? {} : { decision: state, decidedBy: decidedBy ?? 'rule:1' }),
     })
+  }
   const requested = insert('requested', 1n)
   const approved = insert('approved', 1_000n, `lease:${lease.id}`)
   const signed = insert('approved', 20n)
@@ -45,6 +50,7 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   const unconfirmed = insert('approved', 4_000n)
   Payments.transition(db, unconfirmed, { from: ['approved'], to: 'unconfirmed', now })
   const declined = insert('declined', 50_000n)
+  expect(Budgets.usage(db, budget, new Date(now)).used).toBe(5_320n)
   const reservedBefore = Payments.reserved(db, { unit: 'usd', start: 0, end: now + 1, scope: { upstream: null, operation: null, target: null, host: null } })
   expect(reservedBefore).toBe(1_000n + 20n + 300n + 4_000n)
 
@@ -62,6 +68,7 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   // The approved-but-unsigned payment's reservation and lease share are released; the signed one's is kept.
   expect(Payments.reserved(db, { unit: 'usd', start: 0, end: now + 2, scope: { upstream: null, operation: null, target: null, host: null } })).toBe(20n + 300n + 4_000n)
   expect(Leases.get(db, lease.id)!.spent).toBe(0n)
+  expect(Budgets.usage(db, budget, new Date(now)).used).toBe(4_320n)
   // Running it again changes nothing.
   expect(recover(db, now + 2)).toEqual({ declined: [], unconfirmed: [] })
 })
