@@ -5,9 +5,12 @@ import * as Queue from '../approvals/Queue.js'
 import * as Ledger from '../ledger/Database.js'
 import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
+import type * as Challenge from '../payments/Challenge.js'
+import * as Signer from '../payments/Signer.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Home from '../shared/Home.js'
-import type { Logger } from '../shared/Log.js'
+import { describeError, type Logger } from '../shared/Log.js'
+import * as Wallet from '../wallet/Wallet.js'
 import * as Config from './Config.js'
 import type * as Protocol from './Protocol.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
@@ -24,8 +27,11 @@ export class Companion implements Handler {
   /** Payment requests waiting for a human, by connection and request id, for cancellation. */
   private readonly asking = new Map<string, number>()
   private readonly connections = new Set<Connection>()
+  /** The signing account, loaded from the keychain on first use and kept in this process only. */
+  private signer: { address: string; account: Promise<Awaited<ReturnType<typeof Wallet.account>>> } | undefined
 
   private constructor(
+    readonly home: string,
     readonly db: Ledger.Database,
     readonly registry: TokenRegistry.Registry,
     readonly queue: Queue.Queue,
@@ -47,7 +53,7 @@ export class Companion implements Handler {
     }
     const registry = TokenRegistry.create({ tokens: config.tokens })
     const queue = Queue.create({ db, registry })
-    return new Companion(db, registry, queue, config, log)
+    return new Companion(home, db, registry, queue, config, log)
   }
 
   async handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown> {
@@ -97,10 +103,12 @@ export class Companion implements Handler {
   }
 
   private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
+    const wallet = Wallet.info(this.home)
+    const payable = (payment: Challenge.Payment) => wallet !== undefined && Signer.canSign(payment, this.config.rpc)
     let decision: Decision = Engine.decide(
       this.db,
-      { ...request, host: request.host.name },
-      { now: new Date(), registry: this.registry },
+      { ...request, host: request.host.name, challenges: preferred(request.challenges, this.config.methodPreference) },
+      { now: new Date(), registry: this.registry, payable },
     )
     if (decision.kind === 'ask') {
       this.asking.set(key, decision.paymentId)
@@ -113,13 +121,47 @@ export class Companion implements Handler {
     }
     if (decision.kind === 'approved') {
       this.log.info(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
-      return { kind: 'approved', paymentId: decision.paymentId, challenge: decision.challenge, decidedBy: decision.decidedBy }
+      return this.sign(decision)
     }
     if (decision.kind === 'declined') {
       this.log.info(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
       return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
     }
     throw new Error('the approval queue returned an unanswered payment')
+  }
+
+  /**
+   * Signs an approved payment and marks it `signed` before the credential leaves the companion, so
+   * that a crash from here on leaves the row unconfirmed rather than forgotten.
+   */
+  private async sign(decision: Extract<Decision, { kind: 'approved' }>): Promise<Protocol.PaymentDecision> {
+    const { paymentId, payment, challenge } = decision
+    const tempoMode = this.config.tempoMode
+    try {
+      const account = await this.account()
+      const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
+      const { credential } = await Signer.sign({ challenge, payment, account, rpcUrl, tempoMode })
+      Outcome.signed(this.db, paymentId, { now: Date.now() })
+      return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
+    } catch (error) {
+      // A tempo push broadcasts while signing: past that point, money may have moved.
+      const moneyMayHaveMoved = payment.method === 'tempo' && tempoMode === 'push'
+      const reason = describeError(error).split('\n')[0]!.slice(0, 300)
+      this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
+      Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, moneyMayHaveMoved, now: Date.now() })
+      return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
+    }
+  }
+
+  private account(): Promise<Awaited<ReturnType<typeof Wallet.account>>> {
+    const wallet = Wallet.info(this.home)
+    if (!wallet) return Promise.reject(new Wallet.NoWalletError())
+    if (this.signer?.address !== wallet.address) {
+      const account = Wallet.account(this.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
+      this.signer = { address: wallet.address, account }
+      account.catch(() => (this.signer = undefined))
+    }
+    return this.signer!.account
   }
 
   private report(paymentId: number, outcome: Protocol.Outcome): { state: string } {
@@ -133,4 +175,14 @@ export class Companion implements Handler {
     }
     return { state: outcome.status === 'settled' ? 'settled' : outcome.moneyMayHaveMoved ? 'unconfirmed' : 'failed' }
   }
+}
+
+/** The server's alternatives, the user's preferred payment methods first (stable otherwise). */
+function preferred(challenges: readonly unknown[], preference: readonly string[]): unknown[] {
+  const rank = (challenge: unknown) => {
+    const method = typeof challenge === 'object' && challenge !== null ? (challenge as { method?: unknown }).method : undefined
+    const index = preference.indexOf(String(method))
+    return index === -1 ? preference.length : index
+  }
+  return [...challenges].sort((a, b) => rank(a) - rank(b))
 }

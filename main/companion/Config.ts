@@ -22,33 +22,41 @@ const File = z.strictObject({
   tokens: z.array(Token).default([]),
   /** JSON-RPC URL per chain id, for balances and for methods that need a node (tempo). */
   rpc: z.record(z.string().regex(/^\d+$/), z.url()).default({}),
+  /** Tempo submission: `pull` lets the server broadcast (default); `push` broadcasts from here. */
+  tempoMode: z.enum(['pull', 'push']).default('pull'),
+  /** Which payment method wins when a server offers several. */
+  methodPreference: z.array(z.enum(['evm', 'tempo', 'stripe'])).default(['evm', 'tempo', 'stripe']),
 })
 
-export type Config = { tokens: TokenRegistry.TokenInput[]; rpc: Record<string, string>; problem?: string }
+export type Config = Omit<z.infer<typeof File>, 'tokens'> & { tokens: TokenRegistry.TokenInput[]; problem?: string }
 
 export function read(path: string): Config {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { tokens: [], rpc: {} }
-    return { tokens: [], rpc: {}, problem: `${path} could not be read: ${(error as Error).message}` }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaults()
+    return { ...defaults(), problem: `${path} could not be read: ${(error as Error).message}` }
   }
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { tokens: [], rpc: {}, problem: `${path} is not valid JSON (${(error as Error).message}); using the built-in defaults.` }
+    return { ...defaults(), problem: `${path} is not valid JSON (${(error as Error).message}); using the built-in defaults.` }
   }
   const parsed = File.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    return { tokens: [], rpc: {}, problem: `${path}: ${issue.path.join('.') || 'the file'}: ${issue.message}; using the built-in defaults.` }
+    return { ...defaults(), problem: `${path}: ${issue.path.join('.') || 'the file'}: ${issue.message}; using the built-in defaults.` }
   }
   try {
     parsed.data.tokens.forEach((token) => TokenRegistry.toToken(token))
   } catch (error) {
-    return { tokens: [], rpc: {}, problem: `${path}: ${(error as Error).message} Using the built-in defaults.` }
+    return { ...defaults(), problem: `${path}: ${(error as Error).message} Using the built-in defaults.` }
   }
-  return { tokens: parsed.data.tokens, rpc: parsed.data.rpc }
+  return parsed.data
+}
+
+function defaults(): Config {
+  return File.parse({})
 }

@@ -72,7 +72,8 @@ export type Response<T = unknown> =
 
 /** What a bridge gets back for a payment request. */
 export type PaymentDecision =
-  | { kind: 'approved'; paymentId: number; challenge: unknown; decidedBy: string }
+  /** The credential is handed over in memory, used once, and never stored or logged. */
+  | { kind: 'approved'; paymentId: number; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
   | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
 
 export type Status = {

@@ -1,0 +1,90 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { AsyncEntry } from '@napi-rs/keyring'
+
+/**
+ * Where the wallet's private key lives: the OS keychain (macOS Keychain, Windows Credential
+ * Manager, Secret Service on Linux), or, only where no keychain exists, a file encrypted with a
+ * passphrase. Never plain text, never the ledger, logs, environment or argv.
+ */
+export type SecretStore = {
+  readonly kind: 'keychain' | 'file'
+  read(): Promise<string | null>
+  write(secret: string): Promise<void>
+  erase(): Promise<boolean>
+}
+
+/** The keychain entry for one data directory (each ALLOWANCE_HOME has its own wallet). */
+export function keychain(home: string): SecretStore {
+  const account = `wallet-${createHash('sha256').update(home).digest('hex').slice(0, 16)}`
+  const entry = new AsyncEntry('Allowance', account)
+  const explain = (error: unknown) => new KeychainUnavailableError(`The OS keychain is not available: ${(error as Error).message}`)
+  return {
+    kind: 'keychain',
+    read: () => entry.getPassword().catch((error) => Promise.reject(explain(error))),
+    write: (secret) => entry.setPassword(secret).catch((error) => Promise.reject(explain(error))),
+    erase: () => entry.deleteCredential().catch((error) => Promise.reject(explain(error))),
+  }
+}
+
+export class KeychainUnavailableError extends Error {}
+
+/** A keystore file sealed with AES-256-GCM under a key derived from the passphrase with scrypt. */
+export function encryptedFile(path: string, passphrase: string): SecretStore {
+  if (passphrase.length < 8) throw new Error('The wallet passphrase must have at least 8 characters.')
+  return {
+    kind: 'file',
+    async read() {
+      let sealed: Sealed
+      try {
+        sealed = JSON.parse(readFileSync(path, 'utf8'))
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+        throw new Error(`The keystore ${path} is unreadable: ${(error as Error).message}`)
+      }
+      const key = await derive(passphrase, Buffer.from(sealed.salt, 'base64'))
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'))
+      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'))
+      try {
+        return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8')
+      } catch {
+        throw new Error('The wallet passphrase is wrong (or the keystore file was altered).')
+      }
+    },
+    async write(secret) {
+      const salt = randomBytes(16)
+      const iv = randomBytes(12)
+      const cipher = createCipheriv('aes-256-gcm', await derive(passphrase, salt), iv)
+      const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()])
+      const sealed: Sealed = {
+        version: 1,
+        kdf: { name: 'scrypt', ...scryptCost },
+        salt: salt.toString('base64'),
+        iv: iv.toString('base64'),
+        tag: cipher.getAuthTag().toString('base64'),
+        ciphertext: ciphertext.toString('base64'),
+      }
+      writeFileSync(`${path}.tmp`, JSON.stringify(sealed), { mode: 0o600 })
+      renameSync(`${path}.tmp`, path)
+    },
+    async erase() {
+      try {
+        readFileSync(path)
+      } catch {
+        return false
+      }
+      rmSync(path)
+      return true
+    },
+  }
+}
+
+type Sealed = { version: 1; kdf: { name: 'scrypt'; N: number; r: number; p: number }; salt: string; iv: string; tag: string; ciphertext: string }
+
+const scryptCost = { N: 2 ** 16, r: 8, p: 1 }
+
+function derive(passphrase: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(passphrase, salt, 32, { ...scryptCost, maxmem: 256 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
+  )
+}

@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import * as SecretStore from './SecretStore.js'
+
+/**
+ * The user's wallet: one EVM key (it pays `evm` and `tempo` charges), kept in a secret store.
+ * `wallet.json` beside it records only the address and which store holds the key, so showing
+ * the address never unlocks anything.
+ */
+export type Info = { address: `0x${string}`; store: 'keychain' | 'file' }
+
+export class NoWalletError extends Error {
+  constructor() {
+    super('There is no wallet yet: create one with `allowance wallet create` or import a key with `allowance wallet import`.')
+  }
+}
+
+export function info(home: string): Info | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(infoPath(home), 'utf8')) as Info
+    if (/^0x[0-9a-fA-F]{40}$/.test(parsed.address) && (parsed.store === 'keychain' || parsed.store === 'file')) return parsed
+  } catch {}
+  return undefined
+}
+
+/** Creates a new key in the store. Refuses to replace an existing wallet. */
+export async function create(home: string, options: Options = {}): Promise<Info> {
+  return save(home, generatePrivateKey(), options)
+}
+
+/** Imports a private key (0x-prefixed or bare 64 hex digits). Refuses to replace an existing wallet. */
+export async function importKey(home: string, key: string, options: Options = {}): Promise<Info> {
+  const normalized = key.trim().replace(/^(0x)?/, '0x')
+  if (!/^0x[0-9a-fA-F]{64}$/.test(normalized)) throw new Error('That is not a private key (64 hexadecimal digits, optionally prefixed with 0x).')
+  return save(home, normalized as `0x${string}`, options)
+}
+
+/** The signing account, read from the store. */
+export async function account(home: string, options: Options = {}): Promise<PrivateKeyAccount> {
+  const current = info(home)
+  if (!current) throw new NoWalletError()
+  const key = await storeFor(home, current.store, options).read()
+  if (!key) throw new Error(`The wallet ${current.address} is recorded but its key is missing from the ${current.store === 'keychain' ? 'OS keychain' : 'keystore file'}.`)
+  const signer = privateKeyToAccount(key as `0x${string}`)
+  if (signer.address.toLowerCase() !== current.address.toLowerCase()) throw new Error('The stored key does not match the recorded wallet address.')
+  return signer
+}
+
+/** Deletes the key from its store and forgets the wallet. */
+export async function remove(home: string, options: Options = {}): Promise<Info | undefined> {
+  const current = info(home)
+  if (!current) return undefined
+  await storeFor(home, current.store, options).erase()
+  rmSync(infoPath(home), { force: true })
+  return current
+}
+
+export type Options = {
+  /** Forces the encrypted keystore file (otherwise used only when no keychain answers). */
+  store?: 'keychain' | 'file' | undefined
+  /** The keystore file's passphrase. */
+  passphrase?: string | undefined
+}
+
+async function save(home: string, key: `0x${string}`, options: Options): Promise<Info> {
+  const existing = info(home)
+  if (existing) throw new Error(`A wallet already exists (${existing.address}); remove it first with \`allowance wallet remove\`.`)
+  const store = await chooseStore(home, options)
+  mkdirSync(home, { recursive: true, mode: 0o700 })
+  await store.write(key)
+  const created: Info = { address: privateKeyToAccount(key).address, store: store.kind }
+  writeFileSync(infoPath(home), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 })
+  return created
+}
+
+async function chooseStore(home: string, options: Options): Promise<SecretStore.SecretStore> {
+  if (options.store !== 'file') {
+    const keychain = SecretStore.keychain(home)
+    try {
+      await keychain.read()
+      return keychain
+    } catch (error) {
+      if (options.store === 'keychain' || !options.passphrase) {
+        throw new Error(`${(error as Error).message}. Without a keychain, Allowance keeps the key in an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE (8+ characters) and try again.`)
+      }
+    }
+  }
+  return storeFor(home, 'file', options)
+}
+
+function storeFor(home: string, kind: Info['store'], options: Options): SecretStore.SecretStore {
+  if (kind === 'keychain') return SecretStore.keychain(home)
+  if (!options.passphrase) throw new Error('The wallet key is in an encrypted keystore file: set ALLOWANCE_WALLET_PASSPHRASE to unlock it.')
+  return SecretStore.encryptedFile(join(home, 'wallet.keystore'), options.passphrase)
+}
+
+function infoPath(home: string): string {
+  return join(home, 'wallet.json')
+}
