@@ -1,14 +1,13 @@
 import * as z from 'zod'
+import { version, type ErrorCode } from '../shared/CompanionWire.js'
 
 /**
  * The companion's local socket protocol: newline-delimited JSON, one object per line, each
  * carrying the protocol version `v`. Bridges ask for payment decisions and report outcomes;
  * nothing here can approve a payment or change a rule (only the user can, through the UI or CLI).
  */
-export const version = 1
-
-/** Longest line the companion reads from a client; a challenge list is far below it. */
-export const maxLineLength = 1024 * 1024
+export { maxLineLength, version } from '../shared/CompanionWire.js'
+export type { ErrorCode, PaymentDecision, Response, Status } from '../shared/CompanionWire.js'
 
 const id = z.union([z.string().max(200), z.number().int()])
 const text = (max: number) => z.string().min(1).max(max)
@@ -63,27 +62,6 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(version), id, type: z.literal('status') }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
-
-export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'internal'
-
-export type Response<T = unknown> =
-  | { v: typeof version; id: string | number | null; ok: true; result: T }
-  | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
-
-/** What a bridge gets back for a payment request. */
-export type PaymentDecision =
-  /** The credential is handed over in memory, used once, and never stored or logged. */
-  | { kind: 'approved'; paymentId: number; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
-  | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
-
-export type Status = {
-  pid: number
-  version: string
-  startedAt: string
-  bridges: number
-  pendingApprovals: number
-  paused: boolean
-}
 
 /** Parses one line from a client; a bad line yields the error to answer with. */
 export function parse(line: string): { ok: true; message: ClientMessage } | { ok: false; id: string | number | null; error: { code: ErrorCode; message: string } } {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import { LineReader } from '../shared/LineReader.js'
-import * as Protocol from './Protocol.js'
+import * as Wire from '../shared/CompanionWire.js'
 
 /** The companion could not be reached, or went away before answering. */
 export class CompanionUnavailableError extends Error {}
@@ -9,7 +9,7 @@ export class CompanionUnavailableError extends Error {}
 /** The companion answered with an error. */
 export class CompanionError extends Error {
   constructor(
-    readonly code: Protocol.ErrorCode,
+    readonly code: Wire.ErrorCode,
     message: string,
   ) {
     super(message)
@@ -17,7 +17,6 @@ export class CompanionError extends Error {
 }
 
 type Pending = { resolve(result: unknown): void; reject(error: Error): void }
-type Outgoing = Protocol.ClientMessage extends infer M ? (M extends Protocol.ClientMessage ? Omit<M, 'v' | 'id'> : never) : never
 
 /**
  * A connection to the companion over its local socket, for bridges and the CLI. It connects on
@@ -33,18 +32,18 @@ export class CompanionClient {
   constructor(private readonly options: CompanionClient.Options) {}
 
   /** Sends one message and resolves with the companion's result. */
-  request<T>(message: Outgoing): Promise<T> {
+  request<T>(message: Wire.ClientRequest): Promise<T> {
     return this.send<T>(message).result
   }
 
   /** Like `request`, also giving the message's id (a payment request is cancelled by it). */
-  send<T>(message: Outgoing): { id: number; result: Promise<T> } {
+  send<T>(message: Wire.ClientRequest): { id: number; result: Promise<T> } {
     const id = ++this.nextId
     const result = this.connection().then(
       (socket) =>
         new Promise<T>((resolve, reject) => {
           this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject })
-          socket.write(`${JSON.stringify({ v: Protocol.version, id, ...message })}\n`)
+          socket.write(`${JSON.stringify({ v: Wire.version, id, ...message })}\n`)
         }),
     )
     return { id, result }
@@ -76,7 +75,7 @@ export class CompanionClient {
     this.adopt(socket)
     if (this.options.hello) {
       const id = ++this.nextId
-      socket.write(`${JSON.stringify({ v: Protocol.version, id, type: 'hello', ...this.options.hello })}\n`)
+      socket.write(`${JSON.stringify({ v: Wire.version, id, type: 'hello', ...this.options.hello })}\n`)
       this.pending.set(id, { resolve: () => {}, reject: () => {} })
     }
     return socket
@@ -85,7 +84,7 @@ export class CompanionClient {
   private adopt(socket: Socket): void {
     this.socket = socket
     socket.setEncoding('utf8')
-    const reader = new LineReader((line) => this.receive(line), undefined, Protocol.maxLineLength)
+    const reader = new LineReader((line) => this.receive(line), undefined, Wire.maxLineLength)
     socket.on('data', (chunk: string) => reader.push(chunk))
     socket.on('error', () => socket.destroy())
     socket.once('close', () => {
@@ -97,7 +96,7 @@ export class CompanionClient {
   }
 
   private receive(line: string): void {
-    let response: Protocol.Response
+    let response: Wire.Response
     try {
       response = JSON.parse(line)
     } catch {

@@ -1,0 +1,57 @@
+/**
+ * The companion socket's constants and message shapes, without the schemas that validate them
+ * (those live with the companion, in `companion/Protocol.ts`), so that a bridge can talk to the
+ * companion without loading a validation library on its start-up path.
+ */
+export const version = 1
+
+/** Longest line either side reads; a challenge list is far below it. */
+export const maxLineLength = 1024 * 1024
+
+export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'internal'
+
+export type Response<T = unknown> =
+  | { v: typeof version; id: string | number | null; ok: true; result: T }
+  | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
+
+export type Operation = 'tools/call' | 'resources/read' | 'prompts/get'
+
+export type PaymentRequest = {
+  /** The agent host, from its `clientInfo`. */
+  host: { name: string; version?: string | undefined }
+  /** The upstream's identity as configured: the URL, or the stdio command line. */
+  upstream: string
+  operation: Operation
+  /** The tool name, resource URI or prompt name. */
+  target: string
+  arguments?: unknown
+  /** The challenges exactly as the server offered them. */
+  challenges: unknown[]
+}
+
+export type Receipt = { status: 'success'; method: string; reference?: string; challengeId?: string; timestamp?: string; [key: string]: unknown }
+
+export type Outcome = { status: 'settled'; receipt: Receipt } | { status: 'failed'; error: string; moneyMayHaveMoved: boolean }
+
+/** Messages a client sends, without the `v` and `id` every message carries. */
+export type ClientRequest =
+  | { type: 'hello'; role: 'bridge' | 'cli'; upstream?: string; pid?: number }
+  | { type: 'payment.request'; request: PaymentRequest }
+  | { type: 'payment.cancel'; requestId: string | number }
+  | { type: 'payment.outcome'; paymentId: number; outcome: Outcome }
+  | { type: 'status' }
+
+/** What a bridge gets back for a payment request. */
+export type PaymentDecision =
+  /** The credential is handed over in memory, used once, and never stored or logged. */
+  | { kind: 'approved'; paymentId: number; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
+  | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
+
+export type Status = {
+  pid: number
+  version: string
+  startedAt: string
+  bridges: number
+  pendingApprovals: number
+  paused: boolean
+}
