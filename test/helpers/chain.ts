@@ -1,0 +1,171 @@
+// A local chain per test file: anvil on 127.0.0.1 with the TestUSDC (EIP-3009) token deployed and
+// minted to the payer, and the paid MCP test server settling on it. The `tempo` variant is anvil's
+// Tempo mode, where pathUSD and the other TIP-20 precompiles exist and every dev account holds them.
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  parseAbi,
+  type Abi,
+  type Address,
+  type Chain as ViemChain,
+  type Hex,
+  type PublicClient,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { tempoLocalnet } from 'viem/chains'
+import artifact from '../fixtures/contracts/TestUSDC.json' with { type: 'json' }
+import { exited, freePort, start, stop, waitForHttp } from './processes.js'
+
+const anvilBinary = 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
+
+/** Keys of anvil's dev accounts (mnemonic "test test … junk"): #0 relays, #1 receives, #2 pays. */
+export const keys = {
+  relayer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  recipient: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  payer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+} as const satisfies Record<string, Hex>
+
+export const accounts = {
+  relayer: privateKeyToAccount(keys.relayer),
+  recipient: privateKeyToAccount(keys.recipient),
+  payer: privateKeyToAccount(keys.payer),
+}
+
+/** Tempo's pathUSD TIP-20 precompile (6 decimals). */
+export const pathUsd: Address = '0x20c0000000000000000000000000000000000000'
+
+const erc20 = parseAbi([
+  'function mint(address to, uint256 value)',
+  'function balanceOf(address owner) view returns (uint256)',
+])
+
+export type ChainVariant = 'evm' | 'tempo'
+
+export type LocalChain = {
+  variant: ChainVariant
+  rpcUrl: string
+  chainId: number
+  /** The deployed TestUSDC ("USD Coin", version "2", 6 decimals). */
+  token: Address
+  viemChain: ViemChain
+  client: PublicClient
+  balanceOf(currency: Address, owner: Address): Promise<bigint>
+  stop(): Promise<void>
+}
+
+/** Starts anvil, deploys TestUSDC and mints `mint` atomic units (default 100.00) to the payer. */
+export async function startChain(options: { variant?: ChainVariant; mint?: bigint } = {}): Promise<LocalChain> {
+  const variant = options.variant ?? 'evm'
+  const port = await freePort()
+  const rpcUrl = `http://127.0.0.1:${port}`
+  const tempoArgs = variant === 'tempo' ? ['--network', 'tempo', '--hardfork', 't3', '--chain-id', '1337'] : []
+  const child = start(anvilBinary, ['--host', '127.0.0.1', '--port', String(port), '--silent', ...tempoArgs])
+  try {
+    const chainId = await waitForChain(rpcUrl)
+    const chain: ViemChain = variant === 'tempo' ? withRpc(tempoLocalnet, rpcUrl) : localChain(chainId, rpcUrl)
+    const client = createPublicClient({ chain, transport: http(rpcUrl) })
+    const token = await deployToken(chain, client, rpcUrl, options.mint ?? 100_000_000n)
+    const balanceOf = (currency: Address, owner: Address) =>
+      client.readContract({ address: currency, abi: erc20, functionName: 'balanceOf', args: [owner] })
+    return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, stop: () => stop(child) }
+  } catch (error) {
+    await stop(child)
+    throw error
+  }
+}
+
+async function deployToken(chain: ViemChain, client: PublicClient, rpcUrl: string, amount: bigint): Promise<Address> {
+  const wallet = createWalletClient({ chain, account: accounts.relayer, transport: http(rpcUrl) })
+  const deployHash = await wallet.deployContract({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex })
+  const { contractAddress } = await client.waitForTransactionReceipt({ hash: deployHash })
+  if (!contractAddress) throw new Error('TestUSDC deployment produced no contract address')
+  const mintHash = await wallet.writeContract({ address: contractAddress, abi: erc20, functionName: 'mint', args: [accounts.payer.address, amount] })
+  await client.waitForTransactionReceipt({ hash: mintHash })
+  return getAddress(contractAddress)
+}
+
+/** Polls `eth_chainId` until anvil answers; returns the chain id. */
+async function waitForChain(rpcUrl: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+        signal: AbortSignal.timeout(1000),
+      })
+      const { result } = (await response.json()) as { result: Hex }
+      return Number(result)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  throw new Error(`anvil did not answer on ${rpcUrl} within ${timeoutMs} ms`)
+}
+
+function localChain(id: number, rpcUrl: string): ViemChain {
+  return defineChain({ id, name: 'Anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
+}
+
+function withRpc<chain extends ViemChain>(chain: chain, rpcUrl: string): chain {
+  return { ...chain, rpcUrls: { default: { http: [rpcUrl] } } }
+}
+
+export type PaidServerStats = {
+  challenges: Record<string, number>
+  paid: Record<string, number>
+  receipts: number
+  failed: number
+  refused: number
+  references: Hex[]
+}
+
+export type PaidServer = {
+  url: string
+  port: number
+  realm: string
+  stats(): Promise<PaidServerStats>
+  /** `lie-receipt`: the next paid call's receipt names another challenge; `refuse-next`: -32043 for the next credential. */
+  arm(action: 'lie-receipt' | 'refuse-next'): Promise<void>
+  stop(): Promise<void>
+}
+
+/** The bundled paid MCP server (dist/fixtures/servers/paidServer.js) settling on `chain`; account #1 is paid. */
+export async function startPaidServer(
+  chain: LocalChain,
+  options: { methods?: ('evm' | 'tempo')[]; realm?: string; tempoModes?: ('pull' | 'push')[] } = {},
+): Promise<PaidServer> {
+  const port = await freePort()
+  const realm = options.realm ?? 'paid.test.local'
+  const env = {
+    ...process.env,
+    METHODS: (options.methods ?? [chain.variant]).join(','),
+    RPC_URL: chain.rpcUrl,
+    CHAIN_ID: String(chain.chainId),
+    TOKEN: chain.token,
+    RECIPIENT: accounts.recipient.address,
+    RELAYER_KEY: keys.relayer,
+    MPP_SECRET_KEY: 'paid-test-server-secret-key-of-at-least-32-bytes',
+    REALM: realm,
+    TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
+  }
+  const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
+  // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
+  const base = `http://127.0.0.1:${port}`
+  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
+  if (!ready) throw new Error(`paid server exited before listening:\n${log}`)
+  return {
+    url: `${base}/mcp`,
+    port,
+    realm,
+    stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<PaidServerStats>),
+    arm: (action) => fetch(`${base}/admin/${action}`, { method: 'POST' }).then((response) => void response.body?.cancel()),
+    stop: () => stop(child),
+  }
+}
