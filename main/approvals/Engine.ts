@@ -54,7 +54,7 @@ export function decide(db: Database, request: decide.Request, options: decide.Op
       const verdict = automatic(db, { payment, context, argumentsHash, now, settings })
       if ('decidedBy' in verdict) {
         Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
-        const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy })
+        const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
         return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
       }
       const paymentId = Payments.insert(db, { ...row, details, state: 'requested' })
@@ -124,9 +124,9 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
       if (refusal) return decline(refusal.reason, refusal.clause, toPrice(payment), refusal.decidedBy)
 
       const option = response.option ?? 'once'
-      if (option !== 'once') grant(db, option, payment, context, now)
+      const leaseId = option === 'once' ? undefined : grant(db, option, payment, context, now)
       Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
-      const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now }
+      const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
     })
@@ -148,17 +148,27 @@ export declare namespace answer {
   }
 }
 
-function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, context: Scope.Context, now: number) {
+/**
+ * Writes the lease or rule a human created while approving. A lease is charged the approving
+ * payment (users read "up to $0.05" as everything spent under that approval); its id is returned
+ * so the payment row names it and a failure refunds it.
+ */
+function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, context: Scope.Context, now: number): number | undefined {
   const scopeOf = (scope: 'server' | 'target' | undefined): Scope.Scope =>
     scope === 'target' ? { upstream: context.upstream, operation: context.operation, target: context.target } : { upstream: context.upstream }
   if ('lease' in option) {
     const { minutes, limit, scope = 'server' } = option.lease
     if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 7 * 24 * 60) throw new Error('A lease lasts from 1 minute to 7 days.')
-    Leases.add(db, { scope: scopeOf(scope), unit: payment.budgetUnit, amount: limit, expiresAt: now + Math.round(minutes * 60_000), now })
-  } else {
-    const { perCallLimit, scope = 'target' } = option.rule
-    Rules.add(db, { kind: 'auto_approve', scope: scopeOf(scope), unit: payment.budgetUnit, amount: perCallLimit, now })
+    if (payment.budgetAmount > limit) {
+      const price = toPrice(payment)
+      throw new Error(`A lease up to ${Message.inUnit(limit, price)} cannot cover this payment of ${Message.inUnit(payment.budgetAmount, price)}.`)
+    }
+    const expiresAt = now + Math.round(minutes * 60_000)
+    return Leases.add(db, { scope: scopeOf(scope), unit: payment.budgetUnit, amount: limit, spent: payment.budgetAmount, expiresAt, now }).id
   }
+  const { perCallLimit, scope = 'target' } = option.rule
+  Rules.add(db, { kind: 'auto_approve', scope: scopeOf(scope), unit: payment.budgetUnit, amount: perCallLimit, now })
+  return undefined
 }
 
 /** Hard limits, then budgets: what declines a payment no matter who approves it. */
@@ -172,7 +182,7 @@ function refuse(db: Database, payment: Challenge.Payment, context: Scope.Context
   return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(over.budget, over.remaining, price), decidedBy: `budget:${over.budget.id}` }
 }
 
-function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string } | { ask: AskReason[] } {
+function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string; leaseId?: number } | { ask: AskReason[] } {
   const { payment, context, argumentsHash, now, settings } = parameters
   const ask: AskReason[] = []
   const { count, seconds } = settings.loopBreaker
@@ -184,7 +194,7 @@ function automatic(db: Database, parameters: automatic.Parameters): { decidedBy:
   }
   if (ask.length) return { ask }
   const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
-  if (lease) return { decidedBy: `lease:${lease.id}` }
+  if (lease) return { decidedBy: `lease:${lease.id}`, leaseId: lease.id }
   const rule = Rules.matching(db, context, payment.budgetUnit).find((rule) => rule.kind === 'auto_approve')
   if (!rule) return { ask: ['no_rule'] }
   return payment.budgetAmount > rule.amount ? { ask: ['above_auto_approve'] } : { decidedBy: `rule:${rule.id}` }

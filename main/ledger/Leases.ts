@@ -4,8 +4,10 @@ import * as Unit from './Unit.js'
 
 /**
  * Time-boxed allowances: "allow this server (or tool) for 30 minutes up to $2". A lease pays
- * without asking while it is unexpired, unrevoked and has room; `spent` counts what it approved
- * and is given back when such a payment fails or is released.
+ * without asking while it is unexpired, unrevoked and has room. `spent` counts every payment
+ * charged to it (a payment row's `lease_id`), including the one a human approved when granting
+ * it: "up to $2" is the total spent under that approval. It is given back when such a payment
+ * fails or is released.
  */
 export type Lease = Scope.Normalized & {
   id: number
@@ -20,19 +22,29 @@ export type Lease = Scope.Normalized & {
 }
 
 export function add(db: Database, parameters: add.Parameters): Lease {
-  const { unit, amount, now, expiresAt } = parameters
+  const { unit, amount, spent = 0n, now, expiresAt } = parameters
   const scope = Scope.normalize(parameters.scope)
   if (scope.upstream === null) throw new Error('A lease must name the server it allows.')
   if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) throw new Error('A lease must expire in the future.')
-  const id = statement(db, `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount)
-      VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount)`)
-    .run({ now, expiresAt, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A lease limit').toString() })
+  Unit.checkAmount(amount, 'A lease limit')
+  if (Unit.checkAmount(spent, 'What a lease has spent') > amount) throw new Error('A lease cannot start with more spent than its limit.')
+  const id = statement(db, `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount, spent)
+      VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount, @spent)`)
+    .run({ now, expiresAt, ...scope, unit: Unit.check(unit), amount: amount.toString(), spent: spent.toString() })
     .lastInsertRowid
   return get(db, Number(id))!
 }
 
 export declare namespace add {
-  type Parameters = { scope: Scope.Scope; unit: string; amount: bigint; expiresAt: number; now: number }
+  type Parameters = {
+    scope: Scope.Scope
+    unit: string
+    amount: bigint
+    /** Already charged: the payment approved together with granting the lease. */
+    spent?: bigint | undefined
+    expiresAt: number
+    now: number
+  }
 }
 
 export function get(db: Database, id: number): Lease | undefined {
@@ -74,11 +86,9 @@ export declare namespace consume {
   type Parameters = { context: Scope.Context; unit: string; amount: bigint; now: number }
 }
 
-/** Gives `amount` back to the lease named by a payment's `decided_by` (`lease:<id>`), if any. */
-export function refund(db: Database, decidedBy: string | null, amount: bigint): void {
-  const match = /^lease:(\d+)$/.exec(decidedBy ?? '')
-  if (!match) return
-  const lease = get(db, Number(match[1]))
+/** Gives `amount` back to the lease a payment was charged to (its `lease_id`), if any. */
+export function refund(db: Database, leaseId: number | null, amount: bigint): void {
+  const lease = leaseId === null ? undefined : get(db, leaseId)
   if (!lease) return
   const spent = lease.spent > amount ? lease.spent - amount : 0n
   statement(db, 'UPDATE leases SET spent = ? WHERE id = ?').run(spent.toString(), lease.id)

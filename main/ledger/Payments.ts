@@ -43,6 +43,8 @@ export type Row = Scope.Context & {
   decision: 'approved' | 'declined' | null
   /** `rule:<id>`, `lease:<id>`, `budget:<id>`, `human` or `policy`. */
   decidedBy: string | null
+  /** The lease this payment is charged to (and refunded to when it fails), if any. */
+  leaseId: number | null
   decidedAt: number | null
   declineReason: string | null
   receiptReference: string | null
@@ -54,10 +56,10 @@ export function insert(db: Database, values: insert.Values): number {
   const { context, details, now } = values
   const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
         arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id,
-        budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason)
+        budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason, lease_id)
       VALUES (@now, @now, @state, @host, @upstream, @realm, @operation, @target, @argumentsHash, @argumentsPreview,
         @challengeId, @method, @intent, @amountAtomic, @currency, @decimals, @symbol, @recipient, @chainId, @budgetUnit,
-        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason)`)
+        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason, @leaseId)`)
     .run({
       now,
       state: values.state,
@@ -82,6 +84,7 @@ export function insert(db: Database, values: insert.Values): number {
       decidedBy: values.decidedBy ?? null,
       decidedAt: values.decision ? now : null,
       declineReason: values.declineReason ?? null,
+      leaseId: values.leaseId ?? null,
     })
   return Number(result.lastInsertRowid)
 }
@@ -98,6 +101,7 @@ export declare namespace insert {
     decision?: 'approved' | 'declined' | undefined
     decidedBy?: string | undefined
     declineReason?: string | undefined
+    leaseId?: number | undefined
   }
 }
 
@@ -156,6 +160,7 @@ export declare namespace transition {
     decidedBy?: string
     decidedAt?: number
     declineReason?: string
+    leaseId?: number
     receiptReference?: string | null
     error?: string
     settledAt?: number
@@ -224,6 +229,7 @@ const columns = {
   decidedBy: 'decided_by',
   decidedAt: 'decided_at',
   declineReason: 'decline_reason',
+  leaseId: 'lease_id',
   receiptReference: 'receipt_reference',
   error: 'error',
   settledAt: 'settled_at',
@@ -275,6 +281,7 @@ function fromSql(row: Sql): Row {
     challengeId: s('challenge_id'),
     decision: s('decision') as Row['decision'],
     decidedBy: s('decided_by'),
+    leaseId: n('lease_id'),
     decidedAt: n('decided_at'),
     declineReason: s('decline_reason'),
     receiptReference: s('receipt_reference'),

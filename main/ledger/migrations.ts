@@ -113,4 +113,10 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (budget_id, period_start)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The lease a payment is charged to: the lease that approved it, or the one a human granted
+  -- while approving it (that payment counts against the lease, but was decided by the human).
+  ALTER TABLE payments ADD COLUMN lease_id INTEGER REFERENCES leases (id);
+  UPDATE payments SET lease_id = CAST(substr(decided_by, 7) AS INTEGER) WHERE decided_by LIKE 'lease:%';
+  `,
 ]

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import * as Engine from '../../../main/approvals/Engine.js'
+import * as Outcome from '../../../main/approvals/Outcome.js'
 import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as Leases from '../../../main/ledger/Leases.js'
 import * as Payments from '../../../main/ledger/Payments.js'
@@ -148,14 +149,17 @@ describe('budgets', () => {
 })
 
 describe('leases', () => {
-  test('a lease granted with an approval pays later calls up to its limit until it expires', () => {
+  test('a lease granted with an approval counts that payment, and pays later calls up to its limit until it expires', () => {
     const t = setup()
     const first = t.decide([challenges.tempo(t.clock.now, { amount: '500000' })])
-    expect(t.answer(first, { approve: true, option: { lease: { minutes: 30, limit: usd('2') } } })).toMatchObject({ kind: 'approved', decidedBy: 'human' })
+    const approved = t.answer(first, { approve: true, option: { lease: { minutes: 30, limit: usd('2') } } })
+    expect(approved).toMatchObject({ kind: 'approved', decidedBy: 'human' })
     const [lease] = Leases.list(t.db, { activeAt: t.clock.now.getTime() })
-    expect(lease).toMatchObject({ upstream, target: null, unit: 'usd', amount: usd('2'), spent: 0n })
+    // "up to $2" is everything spent under the approval, the approved $0.50 included.
+    expect(lease).toMatchObject({ upstream, target: null, unit: 'usd', amount: usd('2'), spent: usd('0.5') })
+    expect(Payments.get(t.db, (approved as { paymentId: number }).paymentId)).toMatchObject({ decidedBy: 'human', leaseId: lease!.id })
 
-    for (let i = 0; i < 4; i++) expect(t.decide([challenges.tempo(t.clock.now, { amount: '500000' })])).toMatchObject({ kind: 'approved', decidedBy: `lease:${lease!.id}` })
+    for (let i = 0; i < 3; i++) expect(t.decide([challenges.tempo(t.clock.now, { amount: '500000' })])).toMatchObject({ kind: 'approved', decidedBy: `lease:${lease!.id}` })
     expect(Leases.get(t.db, lease!.id)!.spent).toBe(usd('2'))
     expect(t.decide([challenges.tempo(t.clock.now, { amount: '1' })])).toMatchObject({ kind: 'ask', options: { reasons: ['no_rule'] } })
 
@@ -163,6 +167,26 @@ describe('leases', () => {
     expect(t.decide([challenges.tempo(t.clock.now, { amount: '1' })])).toMatchObject({ decidedBy: `lease:${fresh.id}` })
     t.advance(30 * 60)
     expect(t.decide([challenges.tempo(t.clock.now, { amount: '1' })])).toMatchObject({ kind: 'ask' })
+  })
+
+  test('when the approving payment fails, the lease gets its share back', () => {
+    const t = setup()
+    const first = t.answer(t.decide([challenges.tempo(t.clock.now, { amount: '20000' })]), { approve: true, option: { lease: { minutes: 30, limit: usd('0.05') } } })
+    const [lease] = Leases.list(t.db)
+    expect(lease!.spent).toBe(usd('0.02'))
+    Outcome.fail(t.db, (first as { paymentId: number }).paymentId, { error: 'upstream unreachable', moneyMayHaveMoved: false, now: t.clock.now.getTime() })
+    expect(Leases.get(t.db, lease!.id)!.spent).toBe(0n)
+    expect(t.reservedToday()).toBe(0n)
+  })
+
+  test('a lease whose limit is below the approving payment is refused, and the payment still waits', () => {
+    const t = setup()
+    const ask = t.decide([challenges.tempo(t.clock.now, { amount: '100000' })])
+    expect(() => t.answer(ask, { approve: true, option: { lease: { minutes: 30, limit: usd('0.05') } } })).toThrow(
+      'A lease up to $0.05 cannot cover this payment of $0.10.',
+    )
+    expect(Leases.list(t.db)).toEqual([])
+    expect(Payments.get(t.db, (ask as { paymentId: number }).paymentId)?.state).toBe('requested')
   })
 
   test('a revoked lease no longer pays, and leases are listable', () => {

@@ -35,6 +35,21 @@ describe('open', () => {
     raw.close()
   })
 
+  test('migrating names the lease each lease-approved payment is charged to', () => {
+    const db = ledger()
+    db.close()
+    const raw = new BetterSqlite3(db.path)
+    raw.exec('DROP TABLE budget_usage; ALTER TABLE payments DROP COLUMN lease_id')
+    raw.pragma('user_version = 1')
+    raw.exec(`INSERT INTO leases (created_at, expires_at, upstream, unit, amount) VALUES (0, 1, 'u', 'usd', '1')`)
+    const row = `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash, decided_by)
+      VALUES (0, 0, 'approved', 'h', 'u', 'tools/call', 't', 'x', ?)`
+    for (const decidedBy of ['lease:1', 'rule:1', 'human']) raw.prepare(row).run(decidedBy)
+    raw.close()
+    const migrated = reopen(db.path)
+    expect(migrated.prepare('SELECT lease_id FROM payments ORDER BY id').pluck().all()).toEqual([1, null, null])
+  })
+
   test('has no column that could hold a credential, signature, token or key', () => {
     const db = ledger()
     const columns = db

@@ -29,7 +29,7 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   const lease = Leases.add(db, { scope: { upstream: context.upstream }, unit: 'usd', amount: 1_000_000n, expiresAt: now + 60_000, now })
   Leases.consume(db, { context, unit: 'usd', amount: 1_000n, now })
   const budget = Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: 10_000n, now })
-  const insert = (state: 'requested' | 'approved' | 'declined', amount: bigint, decidedBy?: string) => {
+  const insert = (state: 'requested' | 'approved' | 'declined', amount: bigint, leaseId?: number) => {
     // As the engine does: reserve in the budgets, then record the reserving row.
     if (state === 'approved') Budgets.reserve(db, { context, unit: 'usd', amount, now: new Date(now) })
     return Payments.insert(db, {
@@ -38,11 +38,11 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
       context,
       argumentsHash: 'h',
       details: details(amount),
-      ...(state === 'requested' ? {} : { decision: state, decidedBy: decidedBy ?? 'rule:1' }),
+      ...(state === 'requested' ? {} : { decision: state, decidedBy: leaseId ? `lease:${leaseId}` : 'rule:1', leaseId }),
     })
   }
   const requested = insert('requested', 1n)
-  const approved = insert('approved', 1_000n, `lease:${lease.id}`)
+  const approved = insert('approved', 1_000n, lease.id)
   const signed = insert('approved', 20n)
   Payments.transition(db, signed, { from: ['approved'], to: 'signed', now })
   const settled = insert('approved', 300n)
