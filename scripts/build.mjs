@@ -4,7 +4,8 @@ import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 
-rmSync('dist', { recursive: true, force: true })
+// Only the CLI's chunks are cleared (their names change); dist/fixtures and dist/bench stay.
+rmSync('dist/chunks', { recursive: true, force: true })
 await build({
   entryPoints: { allowance: 'main/cli/main.ts' },
   outdir: 'dist',

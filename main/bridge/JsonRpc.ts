@@ -16,6 +16,8 @@ export const ErrorCode = {
   InternalError: -32603,
   /** Implementation-defined: the upstream server could not be reached or answered badly. */
   UpstreamUnavailable: -32000,
+  /** Implementation-defined: a paid resource or prompt was not paid for (declined, over budget…). */
+  PaymentNotMade: -32010,
 } as const
 
 export function isRequest(message: JSONRPCMessage): message is JSONRPCRequest {

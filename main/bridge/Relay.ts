@@ -9,6 +9,9 @@ import {
   type JSONRPCRequest,
   type JSONRPCResponse,
 } from './JsonRpc.js'
+import type { CompanionClient } from './CompanionClient.js'
+import { PaidCall } from './PaidCall.js'
+import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
 import { UpstreamSession } from './UpstreamSession.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'
@@ -33,12 +36,15 @@ export class Relay {
   /** Session state the host built up, restored on a renewed session. */
   private readonly subscriptions = new Set<string>()
   private logLevel: unknown
+  /** Host requests being paid for, by the host's id. */
+  private readonly paidCalls = new Map<string | number, PaidCall>()
   readonly upstreamName: string
 
   constructor(
     private readonly target: UpstreamTarget,
     private readonly toHost: (message: JSONRPCMessage) => void,
     private readonly log: Logger,
+    private readonly options: Relay.Options = {},
   ) {
     this.upstreamName = describe(target)
   }
@@ -52,7 +58,13 @@ export class Relay {
     }
     if (isNotification(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: string | number } | undefined)?.requestId
-      if (id !== undefined) this.session?.forget(id)
+      const paid = id === undefined ? undefined : this.paidCalls.get(id)
+      if (paid) {
+        // The upstream knows the paid retry by the bridge's id, if it has it at all.
+        paid.cancel()
+        if (!paid.retryId) return
+        message = { ...message, params: { ...message.params, requestId: paid.retryId } }
+      } else if (id !== undefined) this.session?.forget(id)
     }
     // Notifications and answers to server requests go to the current session as they are.
     const session = this.session
@@ -100,36 +112,67 @@ export class Relay {
     }
   }
 
-  private async forward(request: JSONRPCRequest, replayed = false): Promise<void> {
-    this.remember(request)
-    let session: UpstreamSession
+  private async forward(request: JSONRPCRequest): Promise<void> {
     try {
-      if (this.opening) await this.opening.catch(() => {})
-      session = this.session ?? (await this.renew(undefined))
+      await this.dispatch(request, (response) => this.answer(request, response))
     } catch (error) {
       this.toHost(this.failure(request, error))
-      return
     }
+  }
+
+  /** Sends a request of the bridge's own (a paid retry) and resolves with its answer. */
+  exchange(request: JSONRPCRequest): Promise<JSONRPCResponse> {
+    return new Promise((resolve, reject) => this.dispatch(request, resolve).catch(reject))
+  }
+
+  /**
+   * Sends a request on the current session, opening one if needed. A session the server expired
+   * is renewed and the request sent again, once; an unreachable upstream is reconnected in the
+   * background. Failures are thrown for the caller to answer.
+   */
+  private async dispatch(request: JSONRPCRequest, onResponse: (response: JSONRPCResponse) => void, replayed = false): Promise<void> {
+    this.remember(request)
+    if (this.opening) await this.opening.catch(() => {})
+    const session = this.session ?? (await this.renew(undefined))
     try {
-      await session.request(request, (response) => this.toHost(response))
+      await session.request(request, onResponse)
     } catch (error) {
       const failure = error as UpstreamError
       if (failure.kind === 'session_expired' && !replayed) {
         this.log.info(`${this.upstreamName} expired the session; re-initializing and replaying ${request.method} once`)
-        try {
-          await this.renew(session)
-        } catch (renewError) {
-          this.toHost(this.failure(request, renewError))
-          return
-        }
-        return this.forward(request, true)
+        await this.renew(session)
+        return this.dispatch(request, onResponse, true)
       }
       if (failure.kind === 'unreachable' || failure.kind === 'closed') {
         this.dropSession(session)
         this.scheduleReconnect()
       }
-      this.toHost(this.failure(request, failure))
+      throw failure
     }
+  }
+
+  /** Relays an answer to the host, unless it is a payment challenge: then the bridge pays first. */
+  private answer(request: JSONRPCRequest, response: JSONRPCResponse): void {
+    const challenges = this.options.companion && Payment.operationOf(request) ? Payment.challengesIn(response) : undefined
+    if (!challenges) return this.toHost(response)
+    const call = new PaidCall(request, {
+      companion: this.options.companion!,
+      host: () => this.hostInfo(),
+      upstream: this.upstreamName,
+      exchange: (retry) => this.exchange(retry),
+      toHost: this.toHost,
+      nextId: (purpose) => this.internalId(purpose),
+      progressIntervalMs: this.options.progressIntervalMs ?? 5000,
+      log: this.log,
+    })
+    this.paidCalls.set(request.id, call)
+    void call.run(challenges).finally(() => this.paidCalls.delete(request.id))
+  }
+
+  private hostInfo(): { name: string; version?: string } {
+    const info = ((this.initialize?.params ?? {}) as { clientInfo?: { name?: unknown; version?: unknown } }).clientInfo
+    const name = typeof info?.name === 'string' && info.name.trim() ? info.name.slice(0, 200) : 'an unnamed agent host'
+    return typeof info?.version === 'string' ? { name, version: info.version.slice(0, 100) } : { name }
   }
 
   /**
@@ -241,6 +284,15 @@ export class Relay {
     const reason = error instanceof UpstreamError ? error.kind : 'unreachable'
     const message = error instanceof Error ? error.message : String(error)
     return errorResponse(request.id, ErrorCode.UpstreamUnavailable, message, { upstream: this.upstreamName, reason })
+  }
+}
+
+export declare namespace Relay {
+  type Options = {
+    /** The companion connection; without it, challenges reach the host untouched. */
+    companion?: (() => CompanionClient | undefined) | undefined
+    /** How often a host waiting on an approval hears progress. */
+    progressIntervalMs?: number | undefined
   }
 }
 

@@ -1,5 +1,6 @@
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
+import { CompanionClient, startDetachedCompanion } from './CompanionClient.js'
 import { HostChannel } from './HostChannel.js'
 import { Relay } from './Relay.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'
@@ -12,8 +13,18 @@ const shutdownDeadlineMs = 800
  * stdout carries JSON-RPC only; logs go to stderr and `<ALLOWANCE_HOME>/logs/bridge.log`.
  */
 export function run(target: UpstreamTarget): void {
-  const log = Log.create({ name: 'bridge', directory: Home.paths(Home.resolve()).logs })
+  const paths = Home.paths(Home.resolve())
+  const log = Log.create({ name: 'bridge', directory: paths.logs })
   log.info(`bridge for ${describe(target)} started`)
+
+  // The companion is reached on the first payment only: free calls never wait for it.
+  let companion: CompanionClient | undefined
+  const companionLink = () =>
+    (companion ??= new CompanionClient({
+      socketPath: paths.socket,
+      hello: { role: 'bridge', upstream: describe(target), pid: process.pid },
+      autoStart: () => startDetachedCompanion(process.argv[1]!),
+    }))
 
   let relay: Relay | undefined = undefined
   const host = new HostChannel(process.stdin, process.stdout, {
@@ -21,7 +32,10 @@ export function run(target: UpstreamTarget): void {
     onInvalid: (reason) => log.warn(`invalid input from host: ${reason}`),
     onClose: () => shutdown('the host closed stdin'),
   })
-  relay = new Relay(target, (message) => host.send(message), log)
+  relay = new Relay(target, (message) => host.send(message), log, {
+    companion: companionLink,
+    progressIntervalMs: Number(process.env.ALLOWANCE_PROGRESS_INTERVAL_MS) || undefined,
+  })
 
   let stopping = false
   function shutdown(reason: string): void {

@@ -1,0 +1,201 @@
+import type { Logger } from '../shared/Log.js'
+import type { ClientRequest, PaymentDecision, Receipt } from '../shared/CompanionWire.js'
+import type { CompanionClient } from './CompanionClient.js'
+import { ErrorCode, errorResponse, type JSONRPCMessage, type JSONRPCRequest, type JSONRPCResponse } from './JsonRpc.js'
+import * as Payment from './Payment.js'
+import { UpstreamError } from './transports/UpstreamError.js'
+
+/**
+ * One host request that the upstream answered with a payment challenge. The host never sees the
+ * challenge: the companion decides (and signs), the bridge retries under a new id with the
+ * credential, checks the receipt, reports the outcome, and answers the host under its own id —
+ * with the result, or with one sentence saying why nothing was paid.
+ *
+ * Money rules kept here: one approval pays at most once (a retry after a session renewal re-sends
+ * the same credential; a refused credential gets at most one new approval round), and any doubt
+ * about whether money moved is reported as such, never as a failure.
+ */
+export class PaidCall {
+  private cancelled = false
+  private pendingDecision: { id: number } | undefined
+  /** The id of the retry in flight, so that a host cancellation can follow it upstream. */
+  retryId: string | undefined
+
+  constructor(
+    private readonly request: JSONRPCRequest,
+    private readonly context: PaidCall.Context,
+  ) {}
+
+  async run(challenges: unknown[]): Promise<void> {
+    const answer = await this.pay(challenges).catch((error: unknown) => {
+      this.context.log.error(`paid call ${JSON.stringify(this.request.id)} failed: ${(error as Error).message}`)
+      return this.notPaid('bridge_error', `The payment for ${this.what()} could not be completed: ${(error as Error).message}`)
+    })
+    if (!this.cancelled) this.context.toHost(answer)
+  }
+
+  /** The host gave up on the call: withdraw a pending approval; the answer is dropped. */
+  cancel(): void {
+    this.cancelled = true
+    const pending = this.pendingDecision
+    if (pending) void this.companion()?.request({ type: 'payment.cancel', requestId: pending.id }).catch(() => {})
+  }
+
+  private async pay(challenges: unknown[]): Promise<JSONRPCResponse> {
+    let offered = challenges
+    // Round two exists only for a server that refused the first credential with a fresh challenge.
+    for (let round = 1; round <= 2; round++) {
+      const decision = await this.decide(offered)
+      if (this.cancelled) return this.notPaid('cancelled', 'The call was cancelled.')
+      if (decision.kind === 'declined') return this.notPaid(decision.reason, decision.message, decision.paymentId)
+
+      const { paymentId, credential } = decision
+      const paid = credential.challenge as { id: string; method: string }
+      const retry = Payment.withCredential(this.request, this.context.nextId('paid'), credential)
+      this.retryId = retry.id as string
+      let response: JSONRPCResponse
+      try {
+        response = await this.context.exchange(retry)
+      } catch (error) {
+        // Refused before anything was sent: the credential never reached the server.
+        const sent = !(error instanceof UpstreamError && error.kind === 'unreachable')
+        await this.report(paymentId, { status: 'failed', error: (error as Error).message, moneyMayHaveMoved: sent })
+        return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, (error as Error).message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
+      } finally {
+        this.retryId = undefined
+      }
+      response = { ...response, id: this.request.id }
+
+      const again = Payment.challengesIn(response)
+      if (again) {
+        await this.report(paymentId, { status: 'failed', error: 'the server refused the credential and asked for payment again', moneyMayHaveMoved: false })
+        if (round === 2) break
+        this.context.log.info(`the server refused the credential for payment ${paymentId}; asking once more`)
+        offered = again
+        continue
+      }
+      if ('error' in response) {
+        const lost = (response.error.data as { reason?: unknown } | undefined)?.reason === 'connection_lost'
+        const mayHaveMoved = lost || response.error.code === ErrorCode.InternalError
+        await this.report(paymentId, { status: 'failed', error: `the server answered the paid call with error ${response.error.code}: ${response.error.message}`, moneyMayHaveMoved: mayHaveMoved })
+        return response
+      }
+      const swallowed = Payment.swallowedFailure(response)
+      if (swallowed) {
+        const mayHaveMoved = swallowed.code === ErrorCode.InternalError
+        await this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, moneyMayHaveMoved: mayHaveMoved })
+        return response
+      }
+      const receipt = Payment.receiptFor(response, paid)
+      if (!receipt.ok) {
+        // The credential was accepted or at least used: the money may well be gone.
+        await this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, moneyMayHaveMoved: true })
+        return withMeta(response, this.paymentMeta('unconfirmed', paymentId, receipt.problem))
+      }
+      await this.report(paymentId, { status: 'settled', receipt: receipt.receipt as Receipt })
+      return withMeta(response, this.paymentMeta('settled', paymentId, undefined, receipt.receipt.reference))
+    }
+    return this.notPaid('payment_refused', `The server for ${this.what()} refused the payment twice; Allowance did not pay again.`)
+  }
+
+  /** Asks the companion, keeping the host's request alive with progress while a human decides. */
+  private async decide(challenges: unknown[]): Promise<PaymentDecision> {
+    const companion = this.companion()
+    if (!companion) return { kind: 'declined', reason: 'companion_unavailable', message: 'The Allowance companion is not available.' }
+    const operation = Payment.operationOf(this.request)!
+    const message: ClientRequest = {
+      type: 'payment.request',
+      request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges },
+    }
+    const stopProgress = this.keepAlive()
+    try {
+      const sent = companion.send<PaymentDecision>(message)
+      this.pendingDecision = { id: sent.id }
+      return await sent.result
+    } catch (error) {
+      return {
+        kind: 'declined',
+        reason: 'companion_unavailable',
+        message: `${this.what()} needs a payment, but the Allowance companion could not be reached: ${(error as Error).message}`,
+      }
+    } finally {
+      this.pendingDecision = undefined
+      stopProgress()
+    }
+  }
+
+  private keepAlive(): () => void {
+    const token = ((this.request.params ?? {}) as { _meta?: { progressToken?: unknown } })._meta?.progressToken
+    if (typeof token !== 'string' && typeof token !== 'number') return () => {}
+    let progress = 0
+    const timer = setInterval(() => {
+      this.context.toHost({
+        jsonrpc: '2.0',
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: ++progress, message: 'Waiting for payment approval in Allowance' },
+      })
+    }, this.context.progressIntervalMs)
+    return () => clearInterval(timer)
+  }
+
+  private async report(paymentId: number, outcome: Extract<ClientRequest, { type: 'payment.outcome' }>['outcome']): Promise<void> {
+    try {
+      await this.companion()?.request({ type: 'payment.outcome', paymentId, outcome })
+    } catch (error) {
+      // The companion's restart recovery marks a signed payment unconfirmed; nothing is lost.
+      this.context.log.warn(`could not report the outcome of payment ${paymentId}: ${(error as Error).message}`)
+    }
+  }
+
+  private companion(): CompanionClient | undefined {
+    return this.context.companion()
+  }
+
+  /** The answer when nothing was paid: an `isError` result for tools, an error otherwise. */
+  private notPaid(reason: string, message: string, paymentId?: number): JSONRPCResponse {
+    const meta = this.paymentMeta('declined', paymentId, reason)
+    if (this.request.method === 'tools/call') {
+      return { jsonrpc: '2.0', id: this.request.id, result: { content: [{ type: 'text', text: message }], isError: true, _meta: meta } }
+    }
+    return errorResponse(this.request.id, ErrorCode.PaymentNotMade, message, meta)
+  }
+
+  private paymentMeta(status: string, paymentId?: number, reason?: string, reference?: string): Record<string, unknown> {
+    const summary: Record<string, unknown> = { status }
+    if (paymentId !== undefined) summary.paymentId = paymentId
+    if (reason !== undefined) summary.reason = reason
+    if (reference !== undefined) summary.reference = reference
+    return { [PaidCall.metaKey]: summary }
+  }
+
+  private what(): string {
+    const operation = Payment.operationOf(this.request)
+    return operation ? `\`${operation.target}\`` : 'this call'
+  }
+}
+
+export declare namespace PaidCall {
+  type Context = {
+    /** The companion connection, made on first use (it may start a companion). */
+    companion(): CompanionClient | undefined
+    /** The agent host, from its `initialize`. */
+    host(): { name: string; version?: string }
+    upstream: string
+    /** Sends a request upstream (renewing an expired session once) and resolves with its answer. */
+    exchange(request: JSONRPCRequest): Promise<JSONRPCResponse>
+    toHost(message: JSONRPCMessage): void
+    nextId(purpose: string): string
+    progressIntervalMs: number
+    log: Logger
+  }
+}
+
+export namespace PaidCall {
+  /** Where the bridge tells the agent what happened to the payment (status, reason, reference). */
+  export const metaKey = 'allowance/payment'
+}
+
+function withMeta(response: JSONRPCResponse, meta: Record<string, unknown>): JSONRPCResponse {
+  if (!('result' in response)) return response
+  return { ...response, result: { ...response.result, _meta: { ...(response.result._meta ?? {}), ...meta } } }
+}
