@@ -60,6 +60,9 @@ export function run(target: UpstreamTarget): void {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-  process.on('uncaughtException', (error) => log.error(`unexpected error, continuing: ${Log.describeError(error)}`))
+  process.on('uncaughtException', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return shutdown('the host closed the pipe')
+    log.error(`unexpected error, continuing: ${Log.describeError(error)}`)
+  })
   process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${Log.describeError(error)}`))
 }

@@ -17,6 +17,9 @@ export type Logger = { [level in Level]: (message: string) => void } & {
 export function create(parameters: create.Parameters): Logger {
   const { name, directory, stderr = true } = parameters
   const threshold = rank[parameters.level ?? levelFromEnv()]
+  // A closed stderr (the host went away) must not turn every log line into another error.
+  let toStderr = stderr
+  if (stderr) process.stderr.on('error', () => (toStderr = false))
   let file: WriteStream | undefined
   if (directory) {
     try {
@@ -30,7 +33,7 @@ export function create(parameters: create.Parameters): Logger {
   const write = (level: Level, message: string) => {
     if (rank[level] < threshold) return
     const line = `${new Date().toISOString()} ${level.toUpperCase()} [${name} ${process.pid}] ${message}\n`
-    if (stderr) process.stderr.write(line)
+    if (toStderr && !process.stderr.destroyed) process.stderr.write(line)
     file?.write(line)
   }
   return {

@@ -1,7 +1,8 @@
 import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { start } from './processes.js'
 
 export const bridgeBin = 'dist/allowance.js'
 
@@ -27,7 +28,7 @@ export async function hostWithBridge(
 
 /** A bridge driven line by line, for what an SDK client would never send or would hide. */
 export function rawBridge(args: string[], home: string) {
-  const child = spawn(process.execPath, [bridgeBin, 'bridge', ...args], {
+  const child = start(process.execPath, [bridgeBin, 'bridge', ...args], {
     env: { ...process.env, ALLOWANCE_HOME: home },
     stdio: ['pipe', 'pipe', 'pipe'],
   }) as ChildProcessWithoutNullStreams
