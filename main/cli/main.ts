@@ -8,7 +8,16 @@ Usage:
   allowance bridge --stdio -- <command> [args…]       relay to a local MCP server process
   allowance start                                      the desktop app, or the headless companion where it cannot run
   allowance daemon                                     the headless companion
+  allowance status [--json]                            is the companion up? bridges, approvals waiting, today's spend
+  allowance rules list|add|remove                      per-call rules: auto-approve up to an amount, or a hard limit
+  allowance budget list|set|remove                     spending caps per day, week or month
+  allowance leases list|add|revoke                     "allow this server for 30 minutes up to $2"
+  allowance pause | resume                             the kill switch: decline every payment, or pay again
+  allowance history [--json|--csv] [filters]           the payments ledger
   allowance help                                       this text
+
+  Add --help to a command for its options. Amounts are in human units (0.05 is five cents with
+  the default --unit usd). No command approves a payment that waits for you: that takes the app.
 
 Environment:
   ALLOWANCE_HOME   data directory (socket, database, logs, settings)`
@@ -31,6 +40,21 @@ async function main(argv: string[]): Promise<number> {
       const daemon = await import('../companion/daemon.js')
       return daemon.run({ quiet: rest.includes('--quiet') })
     }
+    case 'status':
+      return (await import('./statusCommand.js')).run(rest)
+    case 'rules':
+      return (await import('./rulesCommand.js')).run(rest)
+    case 'budget':
+    case 'budgets':
+      return (await import('./budgetCommand.js')).run(rest)
+    case 'leases':
+    case 'lease':
+      return (await import('./leasesCommand.js')).run(rest)
+    case 'pause':
+    case 'resume':
+      return (await import('./pauseCommand.js')).run(rest, command === 'pause')
+    case 'history':
+      return (await import('./historyCommand.js')).run(rest)
     case 'start': {
       const { start } = await import('./startCommand.js')
       return start()

@@ -116,11 +116,13 @@ export function list(db: Database, filters: list.Filters = {}): Row[] {
   if (filters.states) where.push(`state IN (${filters.states.map((state) => `'${assertState(state)}'`).join(',')})`)
   if (filters.upstream !== undefined) where.push('upstream = @upstream')
   if (filters.host !== undefined) where.push('host = @host')
+  if (filters.operation !== undefined) where.push('operation = @operation')
+  if (filters.target !== undefined) where.push('target = @target')
   if (filters.since !== undefined) where.push('created_at >= @since')
   if (filters.until !== undefined) where.push('created_at < @until')
   const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`
-  const { upstream, host, since, until, limit = -1 } = filters
-  const values = Object.fromEntries(Object.entries({ upstream, host, since, until }).filter(([, value]) => value !== undefined))
+  const { upstream, host, operation, target, since, until, limit = -1 } = filters
+  const values = Object.fromEntries(Object.entries({ upstream, host, operation, target, since, until }).filter(([, value]) => value !== undefined))
   const rows = statement(db, sql).all({ ...values, limit }) as Sql[]
   return rows.map(fromSql)
 }
@@ -130,6 +132,8 @@ export declare namespace list {
     states?: readonly State[]
     upstream?: string
     host?: string
+    operation?: Scope.Operation
+    target?: string
     since?: number
     until?: number
     limit?: number
@@ -184,6 +188,14 @@ export function reserved(db: Database, parameters: reserved.Parameters): bigint 
 
 export declare namespace reserved {
   type Parameters = { unit: string; start: number; end: number; scope: Scope.Normalized }
+}
+
+/** The reserved total per budget unit of everything decided in `[start, end)`, over all scopes. */
+export function reservedByUnit(db: Database, parameters: { start: number; end: number }): Map<string, bigint> {
+  const rows = statement(db, `SELECT budget_unit AS unit, bigsum(budget_amount) AS total FROM payments
+      WHERE decided_at >= @start AND decided_at < @end AND state IN ('approved','signed','settled','unconfirmed')
+      GROUP BY budget_unit ORDER BY budget_unit`).all(parameters) as { unit: string; total: string }[]
+  return new Map(rows.map(({ unit, total }) => [unit, BigInt(total)]))
 }
 
 /** How many times this exact call (same arguments) was approved since `since`. */

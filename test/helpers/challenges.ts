@@ -16,3 +16,19 @@ export function tempoCharge(overrides: { amount?: string; id?: string; expires?:
     description: 'a test call',
   }
 }
+
+/** USDC on Base in the seed registry: 6 decimals, USD-pegged, with its EIP-712 domain. */
+export const baseUsdc = '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913'
+
+/** A well-formed evm charge (EIP-3009 authorization): a companion with a wallet signs it without a node. */
+export function evmCharge(overrides: { amount?: string; id?: string } = {}) {
+  return {
+    id: overrides.id ?? randomBytes(16).toString('base64url'),
+    realm: 'tools.example.com',
+    method: 'evm',
+    intent: 'charge',
+    request: { amount: overrides.amount ?? '10000', currency: baseUsdc, recipient, methodDetails: { chainId: 8453, credentialTypes: ['authorization'], decimals: 6 } },
+    expires: new Date(Date.now() + 5 * 60_000).toISOString(),
+    description: 'a test call',
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * How the CLI prints: aligned columns for people, JSON and CSV for scripts. Amounts reach here
+ * already formatted as strings (BigInt atomic units rendered with the registry's decimals).
+ */
+
+/** Columns separated by two spaces, the header in capitals; no trailing blanks. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column]!.length)))
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()
+  return [line(header.map((cell) => cell.toUpperCase())), ...rows.map(line)].join('\n')
+}
+
+/** Pretty JSON; a BigInt becomes its decimal string (scripts read exact atomic amounts). */
+export function json(value: unknown): string {
+  return JSON.stringify(value, (_key, member: unknown) => (typeof member === 'bigint' ? member.toString() : member), 2)
+}
+
+/**
+ * RFC 4180 CSV with a header row from the records' keys. A text cell that a spreadsheet would
+ * run as a formula (`=`, `+`, `-`, `@`) gets a leading `'`: servers choose tool names and errors.
+ */
+export function csv(records: readonly Record<string, string | number | null>[], header: readonly string[]): string {
+  const cell = (value: string | number | null) => {
+    if (value === null) return ''
+    const text = typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+  }
+  return [header.join(','), ...records.map((record) => header.map((key) => cell(record[key] ?? null)).join(','))].join('\r\n')
+}
+
+/** "2026-03-04 12:00:05" in local time, as budgets count days. */
+export function time(epochMs: number): string {
+  const date = new Date(epochMs)
+  const two = (value: number) => String(value).padStart(2, '0')
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
+}
+
+/** "45s", "29m", "1h 05m", "2d 3h". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000))
+  if (seconds < 60) return `${seconds}s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`
+}

@@ -1,0 +1,77 @@
+import * as Scope from '../ledger/Scope.js'
+import * as Options from './Options.js'
+import { UsageError } from './UsageError.js'
+
+/**
+ * What a rule, budget or lease applies to, as flags: `--server URL` (or a stdio command line),
+ * one of `--tool NAME`, `--resource URI`, `--prompt NAME`, and `--host NAME`. No flag means
+ * every server.
+ */
+export const flags = {
+  server: { type: 'string' },
+  tool: { type: 'string' },
+  resource: { type: 'string' },
+  prompt: { type: 'string' },
+  host: { type: 'string' },
+} as const satisfies Options.Spec
+
+export const usage = '[--server URL [--tool NAME | --resource URI | --prompt NAME]] [--host NAME]'
+
+export function read(values: read.Values, usage: string): Scope.Normalized {
+  const targets = (['tool', 'resource', 'prompt'] as const).filter((flag) => values[flag] !== undefined)
+  if (targets.length > 1) throw new UsageError(`give one of --tool, --resource and --prompt, not ${targets.map((flag) => `--${flag}`).join(' and ')}.`, usage)
+  const [flag] = targets
+  if (flag && values.server === undefined) throw new UsageError(`--${flag} needs --server: a name means something only on one server.`, usage)
+  for (const name of ['server', ...targets, 'host'] as const) {
+    if (values[name]?.trim() === '') throw new UsageError(`--${name} needs a value.`, usage)
+  }
+  return Options.check(usage, () =>
+    Scope.normalize({
+      upstream: values.server === undefined ? undefined : upstream(values.server),
+      operation: flag && operations[flag],
+      target: flag && values[flag]!.trim(),
+      host: values.host?.trim(),
+    }),
+  )
+}
+
+export declare namespace read {
+  type Values = { server?: string | undefined; tool?: string | undefined; resource?: string | undefined; prompt?: string | undefined; host?: string | undefined }
+}
+
+/** The scope for `--json`: `null` means any. */
+export function toJson(scope: Scope.Normalized) {
+  return { server: scope.upstream, operation: scope.operation, target: scope.target, host: scope.host }
+}
+
+/** Table cells: server, call, host. */
+export function cells(scope: Scope.Normalized): [string, string, string] {
+  return [scope.upstream ?? 'any', scope.operation && scope.target ? call(scope.operation, scope.target) : 'any', scope.host ?? 'any']
+}
+
+/** "every server", "tool search on https://tools.example.com/mcp for Cursor". */
+export function describe(scope: Scope.Normalized): string {
+  const server = scope.upstream ?? 'every server'
+  const where = scope.operation && scope.target ? `${call(scope.operation, scope.target)} on ${server}` : server
+  return scope.host ? `${where} for ${scope.host}` : where
+}
+
+/** "tool search", "resource file:///a", "prompt summary". */
+export function call(operation: Scope.Operation, target: string): string {
+  return `${operation === 'resources/read' ? 'resource' : operation === 'prompts/get' ? 'prompt' : 'tool'} ${target}`
+}
+
+const operations = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompts/get' } as const
+
+/**
+ * The server as a bridge names it: a URL in the form the bridge was given it (`URL.href`, so
+ * `HTTPS://Tools.example.com/mcp` still matches), or a stdio command line as typed.
+ */
+export function upstream(value: string): string {
+  const text = value.trim()
+  try {
+    const url = new URL(text)
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href
+  } catch {}
+  return text
+}

@@ -1,0 +1,42 @@
+import * as Unit from '../ledger/Unit.js'
+import * as Amount from '../payments/Amount.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+
+/**
+ * Budget units as a user names them on the command line (`usd`, `eur`, `iso:eur`,
+ * `<chainId>:<token address>`) and amounts in them, in human decimals that become BigInt atomic
+ * units with the companion's registry (micro-USD for `usd`).
+ */
+export type Resolved = { unit: string; decimals: number }
+
+export function resolve(name: string, registry: TokenRegistry.Registry): Resolved {
+  const lower = name.trim().toLowerCase()
+  const key = /^[a-z]{3}$/.test(lower) && lower !== 'usd' ? `iso:${lower}` : lower
+  if (key === 'usd' || key === 'iso:usd') return { unit: 'usd', decimals: Amount.usdDecimals }
+  const entry = registry.entries.find((entry) => entry.key === key)
+  if (!entry) {
+    Unit.check(key) // the shape first: "not a budget unit" says more than "unknown"
+    throw new Error(`${JSON.stringify(name)} is not a currency Allowance knows (add the token under "tokens" in settings.json).`)
+  }
+  if (entry.usdPegged) throw new Error(`${entry.symbol} is pegged to the US dollar: it counts in the usd unit, so use --unit usd.`)
+  return { unit: entry.key, decimals: entry.decimals }
+}
+
+/** `0.05` in `usd` → 50000n; more decimals than the unit has is refused, never rounded. */
+export function amount(text: string, unit: Resolved): bigint {
+  return Amount.fromDecimal(text.trim(), unit.decimals)
+}
+
+/** `$0.05`, `12.50 EUR`, `3 WETH`; a unit the registry no longer knows shows its atomic amount. */
+export function format(atomic: bigint, unit: string, registry: TokenRegistry.Registry): string {
+  if (unit === 'usd') return Amount.formatUsd(atomic)
+  const entry = registry.entries.find((entry) => entry.key === unit)
+  return entry ? Amount.formatWithSymbol(atomic, entry) : `${atomic} (atomic units of ${unit})`
+}
+
+/** The amount as a plain decimal string in its unit, for JSON and CSV. */
+export function decimal(atomic: bigint, unit: string, registry: TokenRegistry.Registry): string {
+  if (unit === 'usd') return Amount.format(atomic, Amount.usdDecimals)
+  const entry = registry.entries.find((entry) => entry.key === unit)
+  return entry ? Amount.format(atomic, entry.decimals) : atomic.toString()
+}

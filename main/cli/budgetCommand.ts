@@ -1,0 +1,97 @@
+import * as Budgets from '../ledger/Budgets.js'
+import * as Period from '../ledger/Period.js'
+import * as Scope from '../ledger/Scope.js'
+import * as Ledger from './Ledger.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import * as Scopes from './Scopes.js'
+import * as Units from './Units.js'
+import { UsageError } from './UsageError.js'
+
+export const usage = `allowance budget list [--json]
+allowance budget set <amount> [--period day|week|month] [--unit usd] ${Scopes.usage} [--label TEXT]
+allowance budget remove <id>
+
+  set     caps what may be spent per period (default: day, from local midnight) in that scope;
+          it replaces the budget with the same period, unit and scope, keeping what was used
+  list    shows what each budget has used and has left in its current period`
+
+/** `allowance budget …`: spending caps per day, week or month. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const spec = { ...Scopes.flags, period: { type: 'string', default: 'day' }, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const
+  const parsed = Options.parse(argv, spec, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [action, ...rest] = positionals
+  const registry = Ledger.registry()
+  switch (action) {
+    case 'list': {
+      Options.noMore(rest, 0, usage)
+      const now = new Date()
+      const budgets = Ledger.use((db) => Budgets.list(db).map((budget) => ({ budget, usage: Budgets.usage(db, budget, now) })))
+      const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
+      if (values.json) {
+        const json = budgets.map(({ budget, usage }) => ({
+          id: budget.id,
+          period: budget.period,
+          ...Scopes.toJson(budget),
+          unit: budget.unit,
+          amount: budget.amount,
+          used: usage.used,
+          remaining: usage.remaining,
+          formatted: { amount: money(budget.amount, budget.unit), used: money(usage.used, budget.unit), remaining: money(usage.remaining, budget.unit) },
+          periodStart: new Date(usage.start).toISOString(),
+          periodEnd: new Date(usage.end).toISOString(),
+          label: budget.label,
+        }))
+        console.log(Output.json(json))
+      } else if (budgets.length === 0) console.log('No budgets. Set one with `allowance budget set`.')
+      else {
+        const rows = budgets.map(({ budget, usage }) => [
+          String(budget.id),
+          `${money(budget.amount, budget.unit)} per ${budget.period}`,
+          money(usage.used, budget.unit),
+          money(usage.remaining, budget.unit),
+          `in ${Output.duration(usage.end - now.getTime())}`,
+          ...Scopes.cells(budget),
+          budget.label ?? '',
+        ])
+        console.log(Output.table(['id', 'budget', 'used', 'remaining', 'resets', 'server', 'call', 'host', 'label'], rows))
+      }
+      return 0
+    }
+    case 'set': {
+      const [amountText] = rest
+      Options.noMore(rest, 1, usage)
+      if (amountText === undefined) throw new UsageError('give the budget amount, like 5 or 0.50.', usage)
+      const period = values.period as Period.Period
+      if (!Period.periods.includes(period)) throw new UsageError(`--period must be day, week or month, not "${values.period}".`, usage)
+      const scope = Scopes.read(values, usage)
+      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const amount = Options.check(usage, () => Units.amount(amountText, unit))
+      const { budget, replaced, used } = Ledger.use((db) =>
+        db
+          .transaction(() => {
+            const now = Date.now()
+            const same = Budgets.list(db).filter((other) => other.period === period && other.unit === unit.unit && sameScope(other, scope))
+            for (const other of same) Budgets.remove(db, other.id, now)
+            const budget = Budgets.add(db, { period, scope, unit: unit.unit, amount, label: values.label ?? null, now })
+            return { budget, replaced: same.map((other) => other.id), used: Budgets.usage(db, budget, new Date(now)).used }
+          })
+          .immediate(),
+      )
+      const money = (value: bigint) => Units.format(value, budget.unit, registry)
+      const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
+      console.log(`Budget ${budget.id}: ${money(budget.amount)} per ${period} for ${Scopes.describe(budget)}${instead}; ${money(used)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
+      return 0
+    }
+    case 'remove':
+      return Ledger.end({ args: rest, what: 'budget', done: 'removed', usage, end: Budgets.remove })
+    default:
+      throw new UsageError(action ? `unknown budget action "${action}".` : 'budget needs an action: list, set or remove.', usage)
+  }
+}
+
+function sameScope(a: Scope.Normalized, b: Scope.Normalized): boolean {
+  return a.upstream === b.upstream && a.operation === b.operation && a.target === b.target && a.host === b.host
+}

@@ -1,0 +1,81 @@
+import * as Leases from '../ledger/Leases.js'
+import * as Ledger from './Ledger.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import * as Scopes from './Scopes.js'
+import * as Units from './Units.js'
+import { UsageError } from './UsageError.js'
+
+export const usage = `allowance leases list [--all] [--json]
+allowance leases add <amount> --minutes N --server URL [--tool NAME | --resource URI | --prompt NAME] [--host NAME] [--unit usd]
+allowance leases revoke <id>
+
+  add     lets that server (or tool) be paid without asking for N minutes, up to <amount> in total
+  list    the active leases with what is left and for how long (--all: expired and revoked too)`
+
+const maxMinutes = 7 * 24 * 60
+
+/** `allowance leases …`: time-boxed allowances, as the approval popup grants them. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const spec = { ...Scopes.flags, minutes: { type: 'string' }, unit: { type: 'string', default: 'usd' }, all: { type: 'boolean' }, json: { type: 'boolean' } } as const
+  const parsed = Options.parse(argv, spec, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [action, ...rest] = positionals
+  const registry = Ledger.registry()
+  switch (action) {
+    case 'list': {
+      Options.noMore(rest, 0, usage)
+      const now = Date.now()
+      const leases = Ledger.use((db) => Leases.list(db, values.all ? {} : { activeAt: now }))
+      const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
+      const state = (lease: Leases.Lease) => (lease.revokedAt !== null ? 'revoked' : lease.expiresAt <= now ? 'expired' : 'active')
+      const left = (lease: Leases.Lease) => (lease.spent >= lease.amount ? 0n : lease.amount - lease.spent)
+      if (values.json) {
+        const json = leases.map((lease) => ({
+          id: lease.id,
+          state: state(lease),
+          ...Scopes.toJson(lease),
+          unit: lease.unit,
+          amount: lease.amount,
+          spent: lease.spent,
+          remaining: left(lease),
+          formatted: { amount: money(lease.amount, lease.unit), spent: money(lease.spent, lease.unit), remaining: money(left(lease), lease.unit) },
+          createdAt: new Date(lease.createdAt).toISOString(),
+          expiresAt: new Date(lease.expiresAt).toISOString(),
+          secondsLeft: state(lease) === 'active' ? Math.floor((lease.expiresAt - now) / 1000) : 0,
+        }))
+        console.log(Output.json(json))
+      } else if (leases.length === 0) console.log(values.all ? 'No leases.' : 'No active leases.')
+      else {
+        const rows = leases.map((lease) => [
+          String(lease.id),
+          state(lease) === 'active' ? `${Output.duration(lease.expiresAt - now)} left` : state(lease),
+          `${money(left(lease), lease.unit)} of ${money(lease.amount, lease.unit)}`,
+          ...Scopes.cells(lease),
+        ])
+        console.log(Output.table(['id', 'time', 'left to spend', 'server', 'call', 'host'], rows))
+      }
+      return 0
+    }
+    case 'add': {
+      const [amountText] = rest
+      Options.noMore(rest, 1, usage)
+      if (amountText === undefined) throw new UsageError('give the most the lease may spend in total, like 2.', usage)
+      if (values.minutes === undefined) throw new UsageError('give how long the lease lasts with --minutes N.', usage)
+      if (values.server === undefined) throw new UsageError('a lease names the server it allows: give --server.', usage)
+      const minutes = Options.count(values.minutes, 'minutes', maxMinutes, usage)
+      const scope = Scopes.read(values, usage)
+      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const amount = Options.check(usage, () => Units.amount(amountText, unit))
+      const now = Date.now()
+      const lease = Ledger.use((db) => Leases.add(db, { scope, unit: unit.unit, amount, expiresAt: now + minutes * 60_000, now }))
+      console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Units.format(amount, unit.unit, registry)} in total, for ${Output.duration(minutes * 60_000)}.`)
+      return 0
+    }
+    case 'revoke':
+      return Ledger.end({ args: rest, what: 'lease', done: 'revoked', usage, end: Leases.revoke })
+    default:
+      throw new UsageError(action ? `unknown leases action "${action}".` : 'leases needs an action: list, add or revoke.', usage)
+  }
+}

@@ -1,0 +1,72 @@
+import * as Rules from '../ledger/Rules.js'
+import * as Ledger from './Ledger.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import * as Scopes from './Scopes.js'
+import * as Units from './Units.js'
+import { UsageError } from './UsageError.js'
+
+export const usage = `allowance rules list [--json]
+allowance rules add auto-approve|limit <amount> [--unit usd] ${Scopes.usage} [--label TEXT]
+allowance rules remove <id>
+
+  auto-approve  pay without asking at or below <amount> per call (the narrowest rule decides)
+  limit         decline anything above <amount> per call, even when you approve it (0 blocks)
+  <amount>      in human units of --unit: 0.05 with --unit usd is five cents`
+
+const kinds: Record<string, Rules.Kind> = { 'auto-approve': 'auto_approve', limit: 'limit' }
+const kindName = (kind: Rules.Kind) => (kind === 'auto_approve' ? 'auto-approve' : 'limit')
+
+/** `allowance rules …`: the per-call rules the companion decides by. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const spec = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const
+  const parsed = Options.parse(argv, spec, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [action, ...rest] = positionals
+  const registry = Ledger.registry()
+  switch (action) {
+    case 'list': {
+      Options.noMore(rest, 0, usage)
+      const rules = Ledger.use((db) => Rules.list(db))
+      if (values.json) {
+        const json = rules.map((rule) => ({
+          id: rule.id,
+          kind: kindName(rule.kind),
+          ...Scopes.toJson(rule),
+          unit: rule.unit,
+          amount: rule.amount,
+          formatted: Units.format(rule.amount, rule.unit, registry),
+          label: rule.label,
+          createdAt: new Date(rule.createdAt).toISOString(),
+        }))
+        console.log(Output.json(json))
+      } else if (rules.length === 0) console.log('No rules: every payment asks you. Add one with `allowance rules add`.')
+      else {
+        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Units.format(rule.amount, rule.unit, registry)} per call`, ...Scopes.cells(rule), rule.label ?? ''])
+        console.log(Output.table(['id', 'kind', 'amount', 'server', 'call', 'host', 'label'], rows))
+      }
+      return 0
+    }
+    case 'add': {
+      const [kindText, amountText] = rest
+      Options.noMore(rest, 2, usage)
+      const kind = kinds[kindText ?? '']
+      if (!kind) throw new UsageError(`the rule kind must be auto-approve or limit${kindText ? `, not "${kindText}"` : ''}.`, usage)
+      if (amountText === undefined) throw new UsageError(`give the ${kindText} amount per call, like 0.05.`, usage)
+      const scope = Scopes.read(values, usage)
+      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const amount = Options.check(usage, () => Units.amount(amountText, unit))
+      const rule = Ledger.use((db) => Rules.add(db, { kind, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }))
+      const formatted = Units.format(rule.amount, rule.unit, registry)
+      const what = kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
+      console.log(`Rule ${rule.id}: ${what} (${Scopes.describe(rule)}).`)
+      if (kind === 'auto_approve' && rule.upstream === null) console.log('The first payment to a server never paid before still asks you.')
+      return 0
+    }
+    case 'remove':
+      return Ledger.end({ args: rest, what: 'rule', done: 'removed', usage, end: Rules.remove })
+    default:
+      throw new UsageError(action ? `unknown rules action "${action}".` : 'rules needs an action: list, add or remove.', usage)
+  }
+}

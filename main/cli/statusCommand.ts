@@ -1,0 +1,65 @@
+import { CompanionClient, CompanionUnavailableError } from '../bridge/CompanionClient.js'
+import * as Payments from '../ledger/Payments.js'
+import * as Period from '../ledger/Period.js'
+import * as Settings from '../ledger/Settings.js'
+import type { Status } from '../shared/CompanionWire.js'
+import * as Home from '../shared/Home.js'
+import * as Ledger from './Ledger.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import * as Units from './Units.js'
+
+export const usage = 'allowance status [--json]   is the companion up, how many bridges use it, what waits for you, what was spent today'
+
+/** How long a companion that accepted the connection may take to answer before it counts as down. */
+const answerTimeoutMs = 3000
+
+/** `allowance status`. Asks a running companion; never starts one. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = Options.parse(argv, { json: { type: 'boolean' } }, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  Options.noMore(positionals, 0, usage)
+  const companion = await ask(Home.paths(Home.resolve()).socket)
+  const registry = Ledger.registry()
+  const now = new Date()
+  const today = Period.bounds('day', now)
+  const { paused, spent } = Ledger.use((db) => ({ paused: Settings.get(db).paused, spent: Payments.reservedByUnit(db, today) }))
+  const spentToday = [...spent].map(([unit, amount]) => ({ unit, amount, formatted: Units.format(amount, unit, registry) }))
+
+  if (values.json) {
+    const running = companion.running
+      ? { running: true, pid: companion.status.pid, version: companion.status.version, startedAt: companion.status.startedAt }
+      : { running: false, reason: companion.reason }
+    const bridges = companion.running ? companion.status.bridges : 0
+    const pendingApprovals = companion.running ? companion.status.pendingApprovals : 0
+    console.log(Output.json({ companion: running, bridges, pendingApprovals, paused, today: { start: new Date(today.start).toISOString(), spent: spentToday } }))
+    return 0
+  }
+  if (companion.running) {
+    const { pid, version, startedAt, bridges, pendingApprovals } = companion.status
+    console.log(`Companion:          running (pid ${pid}, version ${version}, since ${Output.time(Date.parse(startedAt))})`)
+    console.log(`Bridges connected:  ${bridges}`)
+    console.log(`Waiting for you:    ${pendingApprovals} payment${pendingApprovals === 1 ? '' : 's'}`)
+  } else console.log(`Companion:          not running (${companion.reason})`)
+  console.log(`Payments:           ${paused ? 'PAUSED: every payment is declined (allowance resume)' : 'active'}`)
+  console.log(`Spent today:        ${spentToday.map((entry) => entry.formatted).join(', ') || 'nothing'}`)
+  return 0
+}
+
+async function ask(socketPath: string): Promise<{ running: true; status: Status } | { running: false; reason: string }> {
+  const client = new CompanionClient({ socketPath })
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not answer within ${answerTimeoutMs / 1000} s`)), answerTimeoutMs)
+  })
+  try {
+    return { running: true, status: await Promise.race([client.request<Status>({ type: 'status' }), timeout]) }
+  } catch (error) {
+    const reason = error instanceof CompanionUnavailableError ? 'a bridge starts it when an agent needs to pay' : (error as Error).message
+    return { running: false, reason }
+  } finally {
+    clearTimeout(timer)
+    client.close()
+  }
+}

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import type { CompanionClient } from '../../main/bridge/CompanionClient.js'
+import type { PaymentDecision } from '../../main/shared/CompanionWire.js'
+import { afterAll, afterEach } from 'vitest'
+import { bridgeBin } from './bridge.js'
+import { evmCharge } from './challenges.js'
+import { stopAll, temporaryHome } from './processes.js'
+import { fileWallet } from './wallet.js'
+
+export type Run = { code: number; stdout: string; stderr: string }
+
+/** Runs the built `allowance` command against `home`, as a user's shell would. */
+export function cli(home: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bridgeBin, ...args], { env: { ...process.env, ALLOWANCE_HOME: home } }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** Runs `allowance …` and expects it to succeed. */
+export async function ok(home: string, args: string[]): Promise<string> {
+  const run = await cli(home, args)
+  if (run.code !== 0) throw new Error(`allowance ${args.join(' ')} exited ${run.code}: ${run.stderr}`)
+  return run.stdout
+}
+
+/** Sends one payment request for an evm charge of `amount` atomic USDC (6 decimals), as a bridge would. */
+export function requestPayment(client: CompanionClient, options: { upstream: string; amount?: string; target?: string; host?: string }) {
+  return client.send<PaymentDecision>({
+    type: 'payment.request',
+    request: {
+      host: { name: options.host ?? 'Claude Code' },
+      upstream: options.upstream,
+      operation: 'tools/call',
+      target: options.target ?? 'search',
+      arguments: { query: randomUUID() },
+      challenges: [evmCharge({ amount: options.amount })],
+    },
+  })
+}
+
+/**
+ * For a test file: a function giving a fresh ALLOWANCE_HOME per call (with a wallet where the
+ * companion must be able to pay), all removed when the file ends; processes stop after each test.
+ */
+export function homes(): (options?: { wallet?: boolean }) => Promise<string> {
+  const created: { remove(): void }[] = []
+  afterEach(() => stopAll())
+  afterAll(() => created.forEach((home) => home.remove()))
+  return async (options = {}) => {
+    const home = temporaryHome()
+    created.push(home)
+    if (options.wallet) await fileWallet(home.home)
+    return home.home
+  }
+}

@@ -1,0 +1,13 @@
+import * as Wallet from '../../main/wallet/Wallet.js'
+
+/** The passphrase of test wallets' keystore files; the companions the tests start inherit it. */
+export const passphrase = 'test passphrase'
+
+/**
+ * A wallet in the encrypted-file store of `home` (no keychain needed), so that a companion can
+ * sign: `evm` charges sign offline with the key alone.
+ */
+export async function fileWallet(home: string): Promise<Wallet.Info> {
+  process.env.ALLOWANCE_WALLET_PASSPHRASE = passphrase
+  return Wallet.create(home, { store: 'file', passphrase })
+}
