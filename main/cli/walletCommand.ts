@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import * as Config from '../companion/Config.js'
+import * as Home from '../shared/Home.js'
+import * as Balances from '../wallet/Balances.js'
+import * as Wallet from '../wallet/Wallet.js'
+import * as Ledger from './Ledger.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import { UsageError } from './UsageError.js'
+
+export const usage = `allowance wallet create                  a new key, kept in the OS keychain
+allowance wallet import [--file PATH]     a private key from stdin (or a file); never from the command line
+allowance wallet address [--json]
+allowance wallet balance [--json]         balances of known tokens on chains with an RPC URL in settings.json
+allowance wallet remove                   deletes the key from the keychain
+
+Without a keychain the key goes to an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE.`
+
+/** `allowance wallet …`: the key stays in the keychain; only its address is ever printed. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = Options.parse(argv, { file: { type: 'string' }, json: { type: 'boolean', default: false } }, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [action] = positionals
+  Options.noMore(positionals, 1, usage)
+  const home = Home.resolve()
+  const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
+  switch (action) {
+    case 'create': {
+      const created = await Wallet.create(home, options)
+      console.log(`Created wallet ${created.address} (key in the ${where(created)}). Fund it to pay for tools.`)
+      return 0
+    }
+    case 'import': {
+      const key = values.file ? readFileSync(values.file, 'utf8') : await readStdin()
+      const imported = await Wallet.importKey(home, key, options)
+      console.log(`Imported wallet ${imported.address} (key in the ${where(imported)}).`)
+      return 0
+    }
+    case 'address': {
+      const info = Wallet.info(home)
+      if (!info) throw new Wallet.NoWalletError()
+      console.log(values.json ? Output.json(info) : info.address)
+      return 0
+    }
+    case 'balance': {
+      const info = Wallet.info(home)
+      if (!info) throw new Wallet.NoWalletError()
+      const config = Config.read(Home.paths(home).settings)
+      const balances = await Balances.read(info.address, Ledger.registry(), config.rpc)
+      if (values.json) console.log(Output.json({ address: info.address, balances }))
+      else if (balances.length === 0) console.log(`${info.address}: no chain has an RPC URL in settings.json ("rpc": {"<chainId>": "<url>"}).`)
+      else {
+        const rows = balances.map((balance) =>
+          'error' in balance
+            ? [String(balance.chainId), balance.symbol, `unavailable: ${balance.error}`]
+            : [String(balance.chainId), `${balance.symbol}${balance.testnet ? ' (test network)' : ''}`, balance.formatted],
+        )
+        console.log(`${info.address}\n${Output.table(['chain', 'token', 'balance'], rows)}`)
+      }
+      return 0
+    }
+    case 'remove': {
+      const removed = await Wallet.remove(home, options)
+      console.log(removed ? `Removed wallet ${removed.address}; its key is deleted from the ${where(removed)}.` : 'There is no wallet to remove.')
+      return 0
+    }
+    default:
+      throw new UsageError(action ? `unknown wallet action "${action}".` : 'which wallet action?', usage)
+  }
+}
+
+function where(info: Wallet.Info): string {
+  return info.store === 'keychain' ? 'OS keychain' : 'encrypted keystore file'
+}
+
+function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('paste the key on stdin (e.g. `allowance wallet import < key.txt`), or use --file.', usage)
+  return new Promise((resolve, reject) => {
+    let text = ''
+    process.stdin.setEncoding('utf8')
+    process.stdin.on('data', (chunk: string) => (text += chunk))
+    process.stdin.once('end', () => resolve(text))
+    process.stdin.once('error', reject)
+  })
+}
