@@ -18,6 +18,7 @@ import { UpstreamError } from './transports/UpstreamError.js'
 export class PaidCall {
   private cancelled = false
   private pendingDecision: { id: number } | undefined
+  private readonly reports: Promise<void>[] = []
   /** The id of the retry in flight, so that a host cancellation can follow it upstream. */
   retryId: string | undefined
 
@@ -32,6 +33,7 @@ export class PaidCall {
       return this.notPaid('bridge_error', `The payment for ${this.what()} could not be completed: ${(error as Error).message}`)
     })
     if (!this.cancelled) this.context.toHost(answer)
+    await Promise.all(this.reports)
   }
 
   /** The host gave up on the call: withdraw a pending approval; the answer is dropped. */
@@ -59,7 +61,7 @@ export class PaidCall {
       } catch (error) {
         // Refused before anything was sent: the credential never reached the server.
         const sent = !(error instanceof UpstreamError && error.kind === 'unreachable')
-        await this.report(paymentId, { status: 'failed', error: (error as Error).message, moneyMayHaveMoved: sent })
+        this.report(paymentId, { status: 'failed', error: (error as Error).message, moneyMayHaveMoved: sent })
         return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, (error as Error).message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
       } finally {
         this.retryId = undefined
@@ -68,7 +70,7 @@ export class PaidCall {
 
       const again = Payment.challengesIn(response)
       if (again) {
-        await this.report(paymentId, { status: 'failed', error: 'the server refused the credential and asked for payment again', moneyMayHaveMoved: false })
+        this.report(paymentId, { status: 'failed', error: 'the server refused the credential and asked for payment again', moneyMayHaveMoved: false })
         if (round === 2) break
         this.context.log.info(`the server refused the credential for payment ${paymentId}; asking once more`)
         offered = again
@@ -77,22 +79,22 @@ export class PaidCall {
       if ('error' in response) {
         const lost = (response.error.data as { reason?: unknown } | undefined)?.reason === 'connection_lost'
         const mayHaveMoved = lost || response.error.code === ErrorCode.InternalError
-        await this.report(paymentId, { status: 'failed', error: `the server answered the paid call with error ${response.error.code}: ${response.error.message}`, moneyMayHaveMoved: mayHaveMoved })
+        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with error ${response.error.code}: ${response.error.message}`, moneyMayHaveMoved: mayHaveMoved })
         return response
       }
       const swallowed = Payment.swallowedFailure(response)
       if (swallowed) {
         const mayHaveMoved = swallowed.code === ErrorCode.InternalError
-        await this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, moneyMayHaveMoved: mayHaveMoved })
+        this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, moneyMayHaveMoved: mayHaveMoved })
         return response
       }
       const receipt = Payment.receiptFor(response, paid)
       if (!receipt.ok) {
         // The credential was accepted or at least used: the money may well be gone.
-        await this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, moneyMayHaveMoved: true })
+        this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, moneyMayHaveMoved: true })
         return withMeta(response, this.paymentMeta('unconfirmed', paymentId, receipt.problem))
       }
-      await this.report(paymentId, { status: 'settled', receipt: receipt.receipt as Receipt })
+      this.report(paymentId, { status: 'settled', receipt: receipt.receipt as Receipt })
       return withMeta(response, this.paymentMeta('settled', paymentId, undefined, receipt.receipt.reference))
     }
     return this.notPaid('payment_refused', `The server for ${this.what()} refused the payment twice; Allowance did not pay again.`)
@@ -138,13 +140,22 @@ export class PaidCall {
     return () => clearInterval(timer)
   }
 
-  private async report(paymentId: number, outcome: Extract<ClientRequest, { type: 'payment.outcome' }>['outcome']): Promise<void> {
-    try {
-      await this.companion()?.request({ type: 'payment.outcome', paymentId, outcome })
-    } catch (error) {
-      // The companion's restart recovery marks a signed payment unconfirmed; nothing is lost.
-      this.context.log.warn(`could not report the outcome of payment ${paymentId}: ${(error as Error).message}`)
-    }
+  /**
+   * Reports an outcome without holding up the host's answer: the companion handles a connection's
+   * messages in order, so the outcome is recorded before any later decision on this connection.
+   */
+  private report(paymentId: number, outcome: Extract<ClientRequest, { type: 'payment.outcome' }>['outcome']): void {
+    const sent = this.companion()?.request({ type: 'payment.outcome', paymentId, outcome })
+    if (!sent) return
+    this.reports.push(
+      sent.then(
+        () => {},
+        (error: unknown) => {
+          // The companion's restart recovery marks a signed payment unconfirmed; nothing is lost.
+          this.context.log.warn(`could not report the outcome of payment ${paymentId}: ${(error as Error).message}`)
+        },
+      ),
+    )
   }
 
   private companion(): CompanionClient | undefined {

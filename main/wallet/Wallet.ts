@@ -66,27 +66,28 @@ export type Options = {
 async function save(home: string, key: `0x${string}`, options: Options): Promise<Info> {
   const existing = info(home)
   if (existing) throw new Error(`A wallet already exists (${existing.address}); remove it first with \`allowance wallet remove\`.`)
-  const store = await chooseStore(home, options)
   mkdirSync(home, { recursive: true, mode: 0o700 })
-  await store.write(key)
-  const created: Info = { address: privateKeyToAccount(key).address, store: store.kind }
+  const store = await write(home, key, options)
+  const created: Info = { address: privateKeyToAccount(key).address, store }
   writeFileSync(infoPath(home), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 })
   return created
 }
 
-async function chooseStore(home: string, options: Options): Promise<SecretStore.SecretStore> {
+/** Writes the key to the keychain, or to the encrypted file where the keychain refuses it. */
+async function write(home: string, key: string, options: Options): Promise<Info['store']> {
   if (options.store !== 'file') {
-    const keychain = SecretStore.keychain(home)
     try {
-      await keychain.read()
-      return keychain
+      // Writing is the probe: some keychains answer reads and still refuse to store.
+      await SecretStore.keychain(home).write(key)
+      return 'keychain'
     } catch (error) {
-      if (options.store === 'keychain' || !options.passphrase) {
+      if (!(error instanceof SecretStore.KeychainUnavailableError) || options.store === 'keychain' || !options.passphrase) {
         throw new Error(`${(error as Error).message}. Without a keychain, Allowance keeps the key in an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE (8+ characters) and try again.`)
       }
     }
   }
-  return storeFor(home, 'file', options)
+  await storeFor(home, 'file', options).write(key)
+  return 'file'
 }
 
 function storeFor(home: string, kind: Info['store'], options: Options): SecretStore.SecretStore {
