@@ -1,5 +1,5 @@
 import type { Decision } from '../approvals/Decision.js'
-import * as Engine from '../approvals/Engine.js'
+import * as Batcher from '../approvals/Batcher.js'
 import * as Outcome from '../approvals/Outcome.js'
 import * as Queue from '../approvals/Queue.js'
 import * as Ledger from '../ledger/Database.js'
@@ -105,7 +105,7 @@ export class Companion implements Handler {
   private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
     const wallet = Wallet.info(this.home)
     const payable = (payment: Challenge.Payment) => wallet !== undefined && Signer.canSign(payment, this.config.rpc)
-    let decision: Decision = Engine.decide(
+    let decision: Decision = await Batcher.decide(
       this.db,
       { ...request, host: request.host.name, challenges: preferred(request.challenges, this.config.methodPreference) },
       { now: new Date(), registry: this.registry, payable },
