@@ -13,6 +13,7 @@ Usage:
   allowance budget list|set|remove                     spending caps per day, week or month
   allowance leases list|add|revoke                     "allow this server for 30 minutes up to $2"
   allowance pause | resume                             the kill switch: decline every payment, or pay again
+  allowance wallet create|import|address|balance|remove   the key that pays, kept in the OS keychain
   allowance history [--json|--csv] [filters]           the payments ledger
   allowance help                                       this text
 
@@ -53,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
     case 'pause':
     case 'resume':
       return (await import('./pauseCommand.js')).run(rest, command === 'pause')
+    case 'wallet':
+      return (await import('./walletCommand.js')).run(rest)
     case 'history':
       return (await import('./historyCommand.js')).run(rest)
     case 'start': {
