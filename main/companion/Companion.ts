@@ -120,11 +120,11 @@ export class Companion implements Handler {
       }
     }
     if (decision.kind === 'approved') {
-      this.log.info(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
+      this.log.debug(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
       return this.sign(decision)
     }
     if (decision.kind === 'declined') {
-      this.log.info(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
+      this.log.debug(`payment ${decision.paymentId ?? "(unrecorded)"} declined: ${decision.reason}`)
       return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
     }
     throw new Error('the approval queue returned an unanswered payment')

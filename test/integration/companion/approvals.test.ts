@@ -10,14 +10,17 @@ import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import * as Home from '../../../main/shared/Home.js'
-import { tempoCharge } from '../../helpers/challenges.js'
+import { evmCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger, type Daemon } from '../../helpers/companion.js'
 import { stop, stopAll, temporaryHome } from '../../helpers/processes.js'
+import { fileWallet } from '../../helpers/wallet.js'
 
 const homes: { remove(): void }[] = []
-function home(): string {
+/** A data directory with a wallet: the companion approves only what it can sign. */
+async function home(): Promise<string> {
   const created = temporaryHome()
   homes.push(created)
+  await fileWallet(created.home)
   return created.home
 }
 afterEach(() => stopAll())
@@ -33,7 +36,7 @@ function paymentRequest(client: CompanionClient, options: { amount?: string; cha
       operation: 'tools/call',
       target: options.target ?? 'search',
       arguments: { query: 'flights to Lisbon', apiKey: 'secret-value' },
-      challenges: options.challenges ?? [tempoCharge({ amount: options.amount })],
+      challenges: options.challenges ?? [evmCharge({ amount: options.amount })],
     },
   })
 }
@@ -48,7 +51,7 @@ const states = (directory: string) =>
 
 describe('a payment that needs a human', () => {
   it('waits in the queue with what the UI must show, and is paid once a human approves', async () => {
-    const directory = home()
+    const directory = await home()
     const daemon = await startDaemon(directory)
     const client = companionClient(directory)
     const { result } = paymentRequest(client)
@@ -59,19 +62,19 @@ describe('a payment that needs a human', () => {
       operation: 'tools/call',
       target: 'search',
       reasons: expect.arrayContaining(['new_server']),
-      payment: { amount: '10000', method: 'tempo', realm: 'tools.example.com', currency: { symbol: 'pathUSD', decimals: 6 } },
+      payment: { amount: '10000', method: 'evm', realm: 'tools.example.com', currency: { symbol: 'USDC', decimals: 6 } },
     })
     expect(entry.argumentsPreview).not.toContain('secret-value')
     expect(JSON.stringify(entry)).not.toContain('"request"') // the raw challenge never reaches a UI
 
     expect((await daemon.api('POST', `/api/approvals/${entry.paymentId}/approve`, { option: 'once' })).status).toBe(200)
     expect(await result).toMatchObject({ kind: 'approved', paymentId: entry.paymentId, decidedBy: 'human' })
-    expect(states(directory)).toEqual({ [entry.paymentId]: 'approved' })
+    expect(states(directory)).toEqual({ [entry.paymentId]: 'signed' }) // the credential went to the bridge
     client.close()
   })
 
   it('an approval with "allow this server for 30 minutes up to $0.05" pays the next calls without asking, until the lease is spent', async () => {
-    const directory = home()
+    const directory = await home()
     const daemon = await startDaemon(directory)
     const client = companionClient(directory)
     const first = paymentRequest(client, { amount: '20000' })
@@ -86,18 +89,18 @@ describe('a payment that needs a human', () => {
   })
 
   it('times out to a decline with reason timeout', async () => {
-    const directory = home()
+    const directory = await home()
     withLedger(directory, (db) => Settings.set(db, { approvalTimeoutMs: 1500 }))
     await startDaemon(directory)
     const client = companionClient(directory)
     const decision = await paymentRequest(client).result
     expect(decision).toMatchObject({ kind: 'declined', reason: 'timeout' })
-    expect((decision as { message: string }).message).toMatch(/^Payment of 0.01 pathUSD to tools.example.com for `search` was declined: nobody approved it in time\.$/)
+    expect((decision as { message: string }).message).toMatch(/^Payment of 0.01 USDC to tools.example.com for `search` was declined: nobody approved it in time\.$/)
     client.close()
   })
 
   it('is withdrawn when the host cancels, and "Decline all" answers every waiting payment', async () => {
-    const directory = home()
+    const directory = await home()
     const daemon = await startDaemon(directory)
     const client = companionClient(directory)
     const cancelled = paymentRequest(client, { target: 'a' })
@@ -113,7 +116,7 @@ describe('a payment that needs a human', () => {
   })
 
   it('is withdrawn when its bridge disconnects', async () => {
-    const directory = home()
+    const directory = await home()
     const daemon = await startDaemon(directory)
     const client = companionClient(directory)
     void paymentRequest(client).result.catch(() => {})
@@ -126,7 +129,7 @@ describe('a payment that needs a human', () => {
 
 describe('the UI API refuses what is not the user', () => {
   it('needs the token, the right Host, and no foreign Origin', async () => {
-    const daemon = await startDaemon(home())
+    const daemon = await startDaemon(await home())
     const url = new URL('/api/approvals', daemon.ui.origin)
     expect((await fetch(url)).status).toBe(401)
     const token = daemon.ui.searchParams.get('token')!
@@ -147,7 +150,7 @@ describe('the UI API refuses what is not the user', () => {
 
 describe('crash', () => {
   it('after kill -9 with payments requested, approved and settled, a restart leaves a consistent ledger and bridges reconnect', async () => {
-    const directory = home()
+    const directory = await home()
     withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream, operation: 'tools/call', target: 'cheap' }, unit: 'usd', amount: 10_000n, now: Date.now() }))
     const first = await startDaemon(directory)
     const client = companionClient(directory)
@@ -156,17 +159,17 @@ describe('crash', () => {
     const approved = (await paymentRequest(client, { target: 'cheap' }).result) as { paymentId: number }
     void paymentRequest(client, { target: 'expensive' }).result.catch(() => {})
     await waitingApprovals(first, 1)
-    expect(Object.values(states(directory))).toEqual(['settled', 'approved', 'requested'])
+    expect(Object.values(states(directory))).toEqual(['settled', 'signed', 'requested'])
 
     await stop(first.process, 'SIGKILL')
     const second = await startDaemon(directory)
     const after = states(directory)
     expect(Object.keys(after)).toHaveLength(3) // no row lost
     expect(after[settled.paymentId]).toBe('settled')
-    expect(after[approved.paymentId]).toBe('declined') // never signed: the reservation is released
-    expect(Object.values(after)).toEqual(['settled', 'declined', 'declined'])
+    expect(after[approved.paymentId]).toBe('unconfirmed') // signed and handed over: money may have moved
+    expect(Object.values(after)).toEqual(['settled', 'unconfirmed', 'declined'])
     const reasons = withLedger(directory, (db) => Object.fromEntries(Payments.list(db).map((row) => [row.id, row.declineReason])))
-    expect(Object.values(reasons)).toEqual([null, 'companion_restarted', 'companion_restarted'])
+    expect(Object.values(reasons)).toEqual([null, null, 'companion_restarted'])
     expect((await client.request<Status>({ type: 'status' })).pid).toBe(second.process.pid)
     client.close()
   })
@@ -174,7 +177,7 @@ describe('crash', () => {
 
 describe('hostile input', () => {
   it('answers thousands of malformed socket messages and challenges with errors, approves and reserves nothing, and keeps running', async () => {
-    const directory = home()
+    const directory = await home()
     withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: {}, unit: 'usd', amount: 10n ** 30n, now: Date.now() }))
     const daemon = await startDaemon(directory)
     const lines = hostileLines(3000)
@@ -206,7 +209,7 @@ describe('hostile input', () => {
 
 describe('concurrent bridges', () => {
   it('8 bridge processes × 50 requests under an auto-approve rule and a budget for exactly 100: 100 approved, 300 over budget', async () => {
-    const directory = home()
+    const directory = await home()
     withLedger(directory, (db) => {
       const now = Date.now()
       Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 10_000n, now })
@@ -218,7 +221,7 @@ describe('concurrent bridges', () => {
     const runs = await Promise.all(
       Array.from({ length: 8 }, () =>
         new Promise<{ approved: number[]; declined: Record<string, number> }>((resolve, reject) => {
-          const child = spawn(process.execPath, ['dist/fixtures/clients/payer.js', socket, '50', upstream, '10000'], { stdio: ['ignore', 'pipe', 'inherit'] })
+          const child = spawn(process.execPath, ['dist/fixtures/clients/payer.js', socket, '50', upstream, '10000', '1', 'evm'], { stdio: ['ignore', 'pipe', 'inherit'] })
           let out = ''
           child.stdout.on('data', (chunk) => (out += chunk))
           child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`payer exited ${code}`))))
@@ -249,21 +252,21 @@ function hostileLines(count: number): string[] {
       request: { host: { name: 'h' }, upstream, operation: 'tools/call', target: 't', challenges, ...extra },
     })
   const badChallenges: unknown[] = [
-    tempoCharge({ amount: '0.01' }),
-    tempoCharge({ amount: '-5' }),
-    tempoCharge({ amount: '1e6' }),
-    tempoCharge({ amount: '1'.repeat(90) }),
-    tempoCharge({ amount: '0' }),
-    tempoCharge({ expires: '2001-01-01T00:00:00Z' }),
-    tempoCharge({ expires: 'tomorrow' }),
-    tempoCharge({ request: { currency: '0x0000000000000000000000000000000000000bad' } }),
-    tempoCharge({ request: { recipient: 'not-an-address' } }),
-    tempoCharge({ request: { methodDetails: { chainId: 1 } } }),
-    tempoCharge({ request: { methodDetails: { chainId: 42431, splits: [{ amount: '10000', recipient: '0x70997970c51812dC3a010c7d01b50E677c4f79C8' }] } } }),
-    { ...tempoCharge(), method: 'bitcoin' },
-    { ...tempoCharge(), intent: 'session' },
-    { ...tempoCharge(), request: 'eyJhbW91bnQiOiIxIn0' },
-    { ...tempoCharge(), id: undefined },
+    evmCharge({ amount: '0.01' }),
+    evmCharge({ amount: '-5' }),
+    evmCharge({ amount: '1e6' }),
+    evmCharge({ amount: '1'.repeat(90) }),
+    evmCharge({ amount: '0' }),
+    evmCharge({ expires: '2001-01-01T00:00:00Z' }),
+    evmCharge({ expires: 'tomorrow' }),
+    evmCharge({ request: { currency: '0x0000000000000000000000000000000000000bad' } }),
+    evmCharge({ request: { recipient: 'not-an-address' } }),
+    evmCharge({ request: { methodDetails: { chainId: 1 } } }),
+    evmCharge({ request: { methodDetails: { chainId: 42431, splits: [{ amount: '10000', recipient: '0x70997970c51812dC3a010c7d01b50E677c4f79C8' }] } } }),
+    { ...evmCharge(), method: 'bitcoin' },
+    { ...evmCharge(), intent: 'session' },
+    { ...evmCharge(), request: 'eyJhbW91bnQiOiIxIn0' },
+    { ...evmCharge(), id: undefined },
     null,
     42,
     'challenge',
@@ -279,8 +282,8 @@ function hostileLines(count: number): string[] {
     '{"v":1,"id":1,"type":"approve","paymentId":1}',
     '{"v":1,"id":1,"type":"payment.outcome","paymentId":999,"outcome":{"status":"settled","receipt":{"status":"success","method":"tempo"}}}',
     '{"v":1,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[]}}',
-    request([tempoCharge()], { operation: 'rules/add' }),
-    request([tempoCharge()], { rule: { auto: true } }),
+    request([evmCharge()], { operation: 'rules/add' }),
+    request([evmCharge()], { rule: { auto: true } }),
     '\u0000\u0001\u0002',
   ]
   const lines: string[] = []

@@ -9,14 +9,17 @@ import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Home from '../../../main/shared/Home.js'
 import { bridgeBin } from '../../helpers/bridge.js'
-import { tempoCharge } from '../../helpers/challenges.js'
+import { evmCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
 import { stop, stopAll, temporaryHome } from '../../helpers/processes.js'
+import { fileWallet } from '../../helpers/wallet.js'
 
 const homes: { remove(): void }[] = []
-function home(): string {
+/** A data directory with a wallet: the companion approves only what it can sign. */
+async function home(): Promise<string> {
   const created = temporaryHome()
   homes.push(created)
+  await fileWallet(created.home)
   return created.home
 }
 afterEach(() => stopAll())
@@ -30,13 +33,13 @@ const request = (upstream: string, amount = '10000') => ({
     operation: 'tools/call' as const,
     target: 'search',
     arguments: { query: 'weather' },
-    challenges: [tempoCharge({ amount })],
+    challenges: [evmCharge({ amount })],
   },
 })
 
 describe('one companion per data directory', () => {
   it('listens on an owner-only socket; a second start says one is running and exits', async () => {
-    const directory = home()
+    const directory = await home()
     await startDaemon(directory)
     expect(statSync(Home.paths(directory).socket).mode & 0o777).toBe(0o600)
     const second = spawnSync(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: directory }, encoding: 'utf8' })
@@ -45,7 +48,7 @@ describe('one companion per data directory', () => {
   })
 
   it('takes over the socket a killed companion left behind', async () => {
-    const directory = home()
+    const directory = await home()
     const first = await startDaemon(directory)
     await stop(first.process, 'SIGKILL')
     const second = await startDaemon(directory)
@@ -56,7 +59,7 @@ describe('one companion per data directory', () => {
 
 describe('bridges and the companion', () => {
   it('a bridge-side client that finds no companion starts one and waits for it', async () => {
-    const directory = home()
+    const directory = await home()
     const client = companionClient(directory, {
       hello: { role: 'bridge', upstream: 'https://tools.example.com/mcp' },
       autoStart: () => startDetachedCompanion(bridgeBin, { ...process.env, ALLOWANCE_HOME: directory }),
@@ -77,13 +80,13 @@ describe('bridges and the companion', () => {
   })
 
   it('without a companion and without auto-start, a request fails with a clear error', async () => {
-    const error = await companionClient(home()).request({ type: 'status' }).catch((caught: unknown) => caught)
+    const error = await companionClient(await home()).request({ type: 'status' }).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(CompanionUnavailableError)
     expect(String(error)).toMatch(/companion is not running/)
   })
 
   it('bridges reconnect after the companion restarts', async () => {
-    const directory = home()
+    const directory = await home()
     const first = await startDaemon(directory)
     const client = companionClient(directory, { hello: { role: 'bridge' } })
     expect((await client.request<Status>({ type: 'status' })).pid).toBe(first.process.pid)
@@ -96,13 +99,13 @@ describe('bridges and the companion', () => {
 
 describe('decisions over the socket', () => {
   it('approves a payment an auto-approve rule covers and records it; settles it on the reported receipt', async () => {
-    const directory = home()
+    const directory = await home()
     const upstream = 'https://tools.example.com/mcp'
     withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 50_000n, now: Date.now() }))
     await startDaemon(directory)
     const client = companionClient(directory)
     const decision = await client.request<PaymentDecision>(request(upstream))
-    expect(decision).toMatchObject({ kind: 'approved', decidedBy: 'rule:1', challenge: { method: 'tempo', request: { amount: '10000' } } })
+    expect(decision).toMatchObject({ kind: 'approved', decidedBy: 'rule:1', credential: { challenge: { method: 'evm', request: { amount: '10000' } } } })
     const paymentId = (decision as { paymentId: number }).paymentId
     await client.request({ type: 'payment.outcome', paymentId, outcome: { status: 'settled', receipt: { status: 'success', method: 'tempo', reference: '0xabc', challengeId: 'x' } } })
     client.close()
@@ -111,11 +114,11 @@ describe('decisions over the socket', () => {
   })
 
   it('declines with a reason and a sentence the agent can relay when payments are paused', async () => {
-    const directory = home()
+    const directory = await home()
     withLedger(directory, (db) => db.prepare(`INSERT INTO settings (key, value) VALUES ('paused', 'true')`).run())
     await startDaemon(directory)
     const decision = await companionClient(directory).request<PaymentDecision>(request('https://tools.example.com/mcp'))
     expect(decision).toMatchObject({ kind: 'declined', reason: 'paused' })
-    expect((decision as { message: string }).message).toBe('Payment of 0.01 pathUSD to tools.example.com for `search` was declined: payments are paused in Allowance.')
+    expect((decision as { message: string }).message).toBe('Payment of 0.01 USDC to tools.example.com for `search` was declined: payments are paused in Allowance.')
   })
 })
