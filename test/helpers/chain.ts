@@ -8,6 +8,7 @@ import {
   getAddress,
   http,
   parseAbi,
+  parseAbiItem,
   type Abi,
   type Address,
   type Chain as ViemChain,
@@ -42,6 +43,8 @@ const erc20 = parseAbi([
   'function balanceOf(address owner) view returns (uint256)',
 ])
 
+const transfer = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)')
+
 export type ChainVariant = 'evm' | 'tempo'
 
 export type LocalChain = {
@@ -53,6 +56,8 @@ export type LocalChain = {
   viemChain: ViemChain
   client: PublicClient
   balanceOf(currency: Address, owner: Address): Promise<bigint>
+  /** Every `Transfer` of `currency` out of `from` so far, oldest first. */
+  transfersFrom(currency: Address, from: Address): Promise<{ to: Address; value: bigint }[]>
   stop(): Promise<void>
 }
 
@@ -70,7 +75,11 @@ export async function startChain(options: { variant?: ChainVariant; mint?: bigin
     const token = await deployToken(chain, client, rpcUrl, options.mint ?? 100_000_000n)
     const balanceOf = (currency: Address, owner: Address) =>
       client.readContract({ address: currency, abi: erc20, functionName: 'balanceOf', args: [owner] })
-    return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, stop: () => stop(child) }
+    const transfersFrom = async (currency: Address, from: Address) => {
+      const logs = await client.getLogs({ address: currency, event: transfer, args: { from }, fromBlock: 0n })
+      return logs.map(({ args }) => ({ to: args.to!, value: args.value! }))
+    }
+    return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, transfersFrom, stop: () => stop(child) }
   } catch (error) {
     await stop(child)
     throw error
@@ -129,8 +138,14 @@ export type PaidServer = {
   port: number
   realm: string
   stats(): Promise<PaidServerStats>
-  /** `lie-receipt`: the next paid call's receipt names another challenge; `refuse-next`: -32043 for the next credential. */
-  arm(action: 'lie-receipt' | 'refuse-next'): Promise<void>
+  /**
+   * `lie-receipt`: the next paid call's receipt names another challenge; `refuse-next`: -32043 for
+   * the next credential; `drop-after-settle`: the next paid call settles, then its connection is
+   * destroyed before the answer.
+   */
+  arm(action: 'lie-receipt' | 'refuse-next' | 'drop-after-settle'): Promise<void>
+  /** The next `count` (1) priced calls, those with a credential if `credential`, get this error instead (default -32042); nothing settles. */
+  answerNext(answer: { code?: number; message?: string; data: unknown; count?: number; credential?: boolean }): Promise<void>
   stop(): Promise<void>
 }
 
@@ -166,6 +181,7 @@ export async function startPaidServer(
     realm,
     stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<PaidServerStats>),
     arm: (action) => fetch(`${base}/admin/${action}`, { method: 'POST' }).then((response) => void response.body?.cancel()),
+    answerNext: (answer) => fetch(`${base}/admin/challenge`, { method: 'POST', body: JSON.stringify(answer) }).then((response) => void response.body?.cancel()),
     stop: () => stop(child),
   }
 }

@@ -1,0 +1,71 @@
+// The paying path for one end-to-end file: anvil, the real mppx paid server settling on it, a
+// companion (`allowance daemon`) with the payer's key in the OS keychain, and an agent host (the
+// SDK client) that launched the built bridge against the server.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { writeFileSync } from 'node:fs'
+import type * as Ledger from '../../main/ledger/Database.js'
+import * as Payments from '../../main/ledger/Payments.js'
+import * as Home from '../../main/shared/Home.js'
+import * as Wallet from '../../main/wallet/Wallet.js'
+import { hostWithBridge } from '../helpers/bridge.js'
+import { keys, startChain, startPaidServer, type ChainVariant, type LocalChain, type PaidServer } from '../helpers/chain.js'
+import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
+import { stopAll, temporaryHome } from '../helpers/processes.js'
+
+export type Rig = {
+  chain: LocalChain
+  server: PaidServer
+  daemon: Daemon
+  client: Client
+  home: string
+  /** Opens the companion's ledger to arrange or inspect it (rules and settings apply at the next decision). */
+  ledger<T>(use: (db: Ledger.Database) => T): T
+  /** Every payment row, oldest first. */
+  rows(): Payments.Row[]
+  /** The row of a paid call once the bridge has reported its outcome (it does so after answering the host). */
+  outcome(paymentId: number): Promise<Payments.Row>
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the rig. `settings` is merged over the default settings.json, which teaches the registry
+ * the chain's TestUSDC and points the chain's RPC at anvil.
+ */
+export async function startRig(options: { variant?: ChainVariant; methods?: ('evm' | 'tempo')[]; settings?: Record<string, unknown> } = {}): Promise<Rig> {
+  const home = temporaryHome()
+  try {
+    const chain = await startChain({ variant: options.variant })
+    const server = await startPaidServer(chain, { methods: options.methods })
+    const testUsdc = { method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }
+    writeFileSync(Home.paths(home.home).settings, JSON.stringify({ tokens: [testUsdc], rpc: { [chain.chainId]: chain.rpcUrl }, ...options.settings }))
+    await Wallet.importKey(home.home, keys.payer)
+    const daemon = await startDaemon(home.home)
+    const { client } = await hostWithBridge([server.url], home.home)
+    const ledger = <T>(use: (db: Ledger.Database) => T) => withLedger(home.home, use)
+    return {
+      chain,
+      server,
+      daemon,
+      client,
+      home: home.home,
+      ledger,
+      rows: () => ledger((db) => Payments.list(db).sort((a, b) => a.id - b.id)),
+      async outcome(paymentId) {
+        for (const deadline = Date.now() + 5000; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+          const row = ledger((db) => Payments.get(db, paymentId))
+          if (row && row.state !== 'signed') return row
+          if (Date.now() > deadline) throw new Error(`payment ${paymentId} is still ${row?.state ?? 'missing'}`)
+        }
+      },
+      async stop() {
+        await client.close()
+        await stopAll() // the bridge, the daemon, the server and anvil
+        home.remove()
+      },
+    }
+  } catch (error) {
+    await stopAll()
+    home.remove()
+    throw error
+  }
+}
