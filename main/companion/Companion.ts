@@ -124,7 +124,7 @@ export class Companion implements Handler {
       return this.sign(decision)
     }
     if (decision.kind === 'declined') {
-      this.log.debug(`payment ${decision.paymentId ?? "(unrecorded)"} declined: ${decision.reason}`)
+      this.log.debug(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
       return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
     }
     throw new Error('the approval queue returned an unanswered payment')
