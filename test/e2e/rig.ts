@@ -31,11 +31,11 @@ export type Rig = {
  * Starts the rig. `settings` is merged over the default settings.json, which teaches the registry
  * the chain's TestUSDC and points the chain's RPC at anvil.
  */
-export async function startRig(options: { variant?: ChainVariant; methods?: ('evm' | 'tempo')[]; settings?: Record<string, unknown> } = {}): Promise<Rig> {
+export async function startRig(options: { variant?: ChainVariant; server?: startPaidServer.Options; settings?: Record<string, unknown> } = {}): Promise<Rig> {
   const home = temporaryHome()
   try {
     const chain = await startChain({ variant: options.variant })
-    const server = await startPaidServer(chain, { methods: options.methods })
+    const server = await startPaidServer(chain, options.server)
     const testUsdc = { method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }
     writeFileSync(Home.paths(home.home).settings, JSON.stringify({ tokens: [testUsdc], rpc: { [chain.chainId]: chain.rpcUrl }, ...options.settings }))
     await Wallet.importKey(home.home, keys.payer)

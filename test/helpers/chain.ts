@@ -152,7 +152,7 @@ export type PaidServer = {
 /** The bundled paid MCP server (dist/fixtures/servers/paidServer.js) settling on `chain`; account #1 is paid. */
 export async function startPaidServer(
   chain: LocalChain,
-  options: { methods?: ('evm' | 'tempo')[]; realm?: string; tempoModes?: ('pull' | 'push')[] } = {},
+  options: startPaidServer.Options = {},
 ): Promise<PaidServer> {
   const port = await freePort()
   const realm = options.realm ?? 'paid.test.local'
@@ -167,6 +167,7 @@ export async function startPaidServer(
     MPP_SECRET_KEY: 'paid-test-server-secret-key-of-at-least-32-bytes',
     REALM: realm,
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
+    RESPONSE: options.response ?? 'sse',
   }
   const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
   // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
@@ -183,5 +184,15 @@ export async function startPaidServer(
     arm: (action) => fetch(`${base}/admin/${action}`, { method: 'POST' }).then((response) => void response.body?.cancel()),
     answerNext: (answer) => fetch(`${base}/admin/challenge`, { method: 'POST', body: JSON.stringify(answer) }).then((response) => void response.body?.cancel()),
     stop: () => stop(child),
+  }
+}
+
+export declare namespace startPaidServer {
+  type Options = {
+    methods?: ('evm' | 'tempo')[]
+    realm?: string
+    tempoModes?: ('pull' | 'push')[]
+    /** How POSTs are answered: an event stream whose headers go out at once (default), or JSON sent whole. */
+    response?: 'sse' | 'json'
   }
 }
