@@ -1,6 +1,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { check, type JSONRPCMessage } from '../JsonRpc.js'
 import { UpstreamError } from './UpstreamError.js'
 
 /**
@@ -91,4 +92,20 @@ function settleAtEnd(response: http.IncomingMessage, resolve: () => void, reject
   response.once('close', () => {
     if (!ended) reject(new Error('the connection closed before the response ended'))
   })
+}
+
+/** Hands on every JSON-RPC message in a body or event (one, or a list); reports what is none. */
+export function deliver(text: string, dispatch: (message: JSONRPCMessage) => void, oninvalid: (reason: string) => void): void {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    oninvalid(`a body that is not JSON: ${text.slice(0, 120)}`)
+    return
+  }
+  for (const item of Array.isArray(value) ? value : [value]) {
+    const checked = check(item)
+    if (checked.ok) dispatch(checked.message)
+    else oninvalid(`a message that is not JSON-RPC: ${checked.reason}`)
+  }
 }

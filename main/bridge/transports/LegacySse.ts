@@ -1,5 +1,5 @@
-import { check, type JSONRPCMessage } from '../JsonRpc.js'
-import { contentType, HttpClient, readEvents, readText, summarize } from './Http.js'
+import type { JSONRPCMessage } from '../JsonRpc.js'
+import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
 
@@ -42,7 +42,7 @@ export class LegacySse implements Transport {
           this.endpoint = endpoint
           resolve()
         } else if (!event.event || event.event === 'message') {
-          this.dispatch(event.data)
+          deliver(event.data, (message) => this.onmessage?.(message), (reason) => this.oninvalid?.(reason))
         }
       }).then(
         () => this.lost('the server ended the event stream'),
@@ -74,18 +74,5 @@ export class LegacySse implements Transport {
 
   private lost(reason: string): void {
     if (!this.closed) this.onlost?.(reason)
-  }
-
-  private dispatch(data: string): void {
-    let value: unknown
-    try {
-      value = JSON.parse(data)
-    } catch {
-      this.oninvalid?.(`an event that is not JSON: ${data.slice(0, 120)}`)
-      return
-    }
-    const checked = check(value)
-    if (checked.ok) this.onmessage?.(checked.message)
-    else this.oninvalid?.(`an event that is not JSON-RPC: ${checked.reason}`)
   }
 }

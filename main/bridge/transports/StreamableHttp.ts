@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { EventSourceMessage } from 'eventsource-parser'
-import { check, isRequest, type JSONRPCMessage } from '../JsonRpc.js'
-import { contentType, HttpClient, readEvents, readText, summarize } from './Http.js'
+import { isRequest, type JSONRPCMessage } from '../JsonRpc.js'
+import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
 
@@ -72,7 +72,7 @@ export class StreamableHttp implements Transport {
       const text = await readText(response).catch((error: Error) => {
         throw new UpstreamError('closed', this.upstream, `the response broke off: ${error.message}`)
       })
-      this.dispatchJson(text, dispatch)
+      deliver(text, dispatch, (reason) => this.oninvalid?.(reason))
     } else {
       response.resume()
       throw new UpstreamError('invalid_response', this.upstream, `unexpected content type "${type || 'none'}" (HTTP ${status})`)
@@ -134,21 +134,6 @@ export class StreamableHttp implements Transport {
   private dispatchEvent(event: EventSourceMessage, dispatch: (message: JSONRPCMessage) => void): void {
     if (event.event && event.event !== 'message') return
     if (!event.data) return // priming events and keep-alives
-    this.dispatchJson(event.data, dispatch)
-  }
-
-  private dispatchJson(text: string, dispatch: (message: JSONRPCMessage) => void): void {
-    let value: unknown
-    try {
-      value = JSON.parse(text)
-    } catch {
-      this.oninvalid?.(`a body that is not JSON: ${text.slice(0, 120)}`)
-      return
-    }
-    for (const item of Array.isArray(value) ? value : [value]) {
-      const checked = check(item)
-      if (checked.ok) dispatch(checked.message)
-      else this.oninvalid?.(`a message that is not JSON-RPC: ${checked.reason}`)
-    }
+    deliver(event.data, dispatch, (reason) => this.oninvalid?.(reason))
   }
 }
