@@ -1,3 +1,4 @@
+import { temporaryHome } from './processes.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 
 /** The passphrase of test wallets' keystore files; the companions the tests start inherit it. */
@@ -10,4 +11,18 @@ export const passphrase = 'test passphrase'
 export async function fileWallet(home: string): Promise<Wallet.Info> {
   process.env.ALLOWANCE_WALLET_PASSPHRASE = passphrase
   return Wallet.create(home, { store: 'file', passphrase })
+}
+
+/** Data directories with a wallet for one test file (the companion approves only what it can sign). */
+export function walletHomes() {
+  const homes: { remove(): void }[] = []
+  return {
+    async create(): Promise<string> {
+      const created = temporaryHome()
+      homes.push(created)
+      await fileWallet(created.home)
+      return created.home
+    },
+    removeAll: () => homes.splice(0).forEach((created) => created.remove()),
+  }
 }

@@ -10,21 +10,15 @@ import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import * as Home from '../../../main/shared/Home.js'
-import { evmCharge } from '../../helpers/challenges.js'
+import { evmCharge, tempoCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger, type Daemon } from '../../helpers/companion.js'
-import { stop, stopAll, temporaryHome } from '../../helpers/processes.js'
-import { fileWallet } from '../../helpers/wallet.js'
+import { stop, stopAll } from '../../helpers/processes.js'
+import { walletHomes } from '../../helpers/wallet.js'
 
-const homes: { remove(): void }[] = []
-/** A data directory with a wallet: the companion approves only what it can sign. */
-async function home(): Promise<string> {
-  const created = temporaryHome()
-  homes.push(created)
-  await fileWallet(created.home)
-  return created.home
-}
+const homes = walletHomes()
+const home = () => homes.create()
 afterEach(() => stopAll())
-afterAll(() => homes.forEach((created) => created.remove()))
+afterAll(() => homes.removeAll())
 
 const upstream = 'https://tools.example.com/mcp'
 function paymentRequest(client: CompanionClient, options: { amount?: string; challenges?: unknown[]; target?: string } = {}) {
@@ -252,21 +246,21 @@ function hostileLines(count: number): string[] {
       request: { host: { name: 'h' }, upstream, operation: 'tools/call', target: 't', challenges, ...extra },
     })
   const badChallenges: unknown[] = [
-    evmCharge({ amount: '0.01' }),
-    evmCharge({ amount: '-5' }),
-    evmCharge({ amount: '1e6' }),
-    evmCharge({ amount: '1'.repeat(90) }),
-    evmCharge({ amount: '0' }),
-    evmCharge({ expires: '2001-01-01T00:00:00Z' }),
-    evmCharge({ expires: 'tomorrow' }),
-    evmCharge({ request: { currency: '0x0000000000000000000000000000000000000bad' } }),
-    evmCharge({ request: { recipient: 'not-an-address' } }),
-    evmCharge({ request: { methodDetails: { chainId: 1 } } }),
-    evmCharge({ request: { methodDetails: { chainId: 42431, splits: [{ amount: '10000', recipient: '0x70997970c51812dC3a010c7d01b50E677c4f79C8' }] } } }),
-    { ...evmCharge(), method: 'bitcoin' },
-    { ...evmCharge(), intent: 'session' },
-    { ...evmCharge(), request: 'eyJhbW91bnQiOiIxIn0' },
-    { ...evmCharge(), id: undefined },
+    tempoCharge({ amount: '0.01' }),
+    tempoCharge({ amount: '-5' }),
+    tempoCharge({ amount: '1e6' }),
+    tempoCharge({ amount: '1'.repeat(90) }),
+    tempoCharge({ amount: '0' }),
+    tempoCharge({ expires: '2001-01-01T00:00:00Z' }),
+    tempoCharge({ expires: 'tomorrow' }),
+    tempoCharge({ request: { currency: '0x0000000000000000000000000000000000000bad' } }),
+    tempoCharge({ request: { recipient: 'not-an-address' } }),
+    tempoCharge({ request: { methodDetails: { chainId: 1 } } }),
+    tempoCharge({ request: { methodDetails: { chainId: 42431, splits: [{ amount: '10000', recipient: '0x70997970c51812dC3a010c7d01b50E677c4f79C8' }] } } }),
+    { ...tempoCharge(), method: 'bitcoin' },
+    { ...tempoCharge(), intent: 'session' },
+    { ...tempoCharge(), request: 'eyJhbW91bnQiOiIxIn0' },
+    { ...tempoCharge(), id: undefined },
     null,
     42,
     'challenge',
@@ -282,8 +276,8 @@ function hostileLines(count: number): string[] {
     '{"v":1,"id":1,"type":"approve","paymentId":1}',
     '{"v":1,"id":1,"type":"payment.outcome","paymentId":999,"outcome":{"status":"settled","receipt":{"status":"success","method":"tempo"}}}',
     '{"v":1,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[]}}',
-    request([evmCharge()], { operation: 'rules/add' }),
-    request([evmCharge()], { rule: { auto: true } }),
+    request([tempoCharge()], { operation: 'rules/add' }),
+    request([tempoCharge()], { rule: { auto: true } }),
     '\u0000\u0001\u0002',
   ]
   const lines: string[] = []

@@ -11,19 +11,13 @@ import * as Home from '../../../main/shared/Home.js'
 import { bridgeBin } from '../../helpers/bridge.js'
 import { evmCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
-import { stop, stopAll, temporaryHome } from '../../helpers/processes.js'
-import { fileWallet } from '../../helpers/wallet.js'
+import { stop, stopAll } from '../../helpers/processes.js'
+import { walletHomes } from '../../helpers/wallet.js'
 
-const homes: { remove(): void }[] = []
-/** A data directory with a wallet: the companion approves only what it can sign. */
-async function home(): Promise<string> {
-  const created = temporaryHome()
-  homes.push(created)
-  await fileWallet(created.home)
-  return created.home
-}
+const homes = walletHomes()
+const home = () => homes.create()
 afterEach(() => stopAll())
-afterAll(() => homes.forEach((created) => created.remove()))
+afterAll(() => homes.removeAll())
 
 const request = (upstream: string, amount = '10000') => ({
   type: 'payment.request' as const,
