@@ -56,7 +56,7 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
 
   it('an upstream gone before the approved retry could connect: failed, not unconfirmed, and nothing moved', async () => {
     const call = rig.client.callTool({ name: 'expensive', arguments: {} }) // above the rule: a human decides
-    const asked = await pending()
+    const asked = await rig.pending()
     await rig.server.stop()
     expect((await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/approve`, {})).status).toBe(200)
     const error = await call.then(
@@ -68,13 +68,4 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
     expect(await rig.outcome(asked.paymentId)).toMatchObject({ state: 'failed', decidedBy: 'human' })
     expect(await transfers()).toHaveLength(2)
   })
-
-  /** The first payment waiting for a human, as the companion's UI lists it. */
-  async function pending(): Promise<{ paymentId: number }> {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
-      const { body } = await rig.daemon.api('GET', '/api/approvals')
-      if (body.length > 0) return body[0]
-    }
-    throw new Error('nobody was asked')
-  }
 })

@@ -169,7 +169,7 @@ describe('a fresh challenge on retry that names a different recipient', () => {
       await rig.server.answerNext({ code: -32043, message: 'Payment verification failed', data: { httpStatus: 402, challenges: [fresh] }, credential: true })
 
       const rows = rig.rows().length
-      const asked = waitForApproval()
+      const asked = rig.pending()
       await notPaid(() => search('new recipient'), { reason: 'timeout', text: 'Payment of 0.01 USDC to 127.0.0.1:' + rig.server.port + ' for `search` was declined: nobody approved it in time.', rows: 2 })
       expect((await asked).reasons).toEqual(['new_recipient'])
       const [refused, second] = rig.rows().slice(rows)
@@ -182,15 +182,6 @@ describe('a fresh challenge on retry that names a different recipient', () => {
       })
     }
   })
-
-  /** The first approval the companion puts before a human, as its UI lists it. */
-  async function waitForApproval(): Promise<{ reasons: string[] }> {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
-      const { body } = await rig.daemon.api('GET', '/api/approvals')
-      if (body.length > 0) return body[0]
-    }
-    throw new Error('nobody was asked')
-  }
 })
 
 it('a URL elicitation -32042 (data.elicitations, no challenges) reaches the host untouched', async () => {

@@ -24,6 +24,8 @@ export type Rig = {
   rows(): Payments.Row[]
   /** The row of a paid call once the bridge has reported its outcome (it does so after answering the host). */
   outcome(paymentId: number): Promise<Payments.Row>
+  /** The first payment waiting for a human, as the companion's UI lists it. */
+  pending(): Promise<{ paymentId: number; reasons: string[] }>
   stop(): Promise<void>
 }
 
@@ -56,6 +58,13 @@ export async function startRig(options: { variant?: ChainVariant; server?: start
           if (row && row.state !== 'signed') return row
           if (Date.now() > deadline) throw new Error(`payment ${paymentId} is still ${row?.state ?? 'missing'}`)
         }
+      },
+      async pending() {
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+          const { body } = await daemon.api('GET', '/api/approvals')
+          if (body.length > 0) return body[0]
+        }
+        throw new Error('nobody was asked')
       },
       async stop() {
         await client.close()
