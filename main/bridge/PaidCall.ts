@@ -59,8 +59,8 @@ export class PaidCall {
       try {
         response = await this.context.exchange(retry)
       } catch (error) {
-        // Only a connection never made proves the credential never left; a reset or hang-up may follow settlement.
-        const sent = !(error instanceof UpstreamError && error.kind === 'unreachable' && /: (ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH) /.test(error.message))
+        // Only a connection never made proves the credential never left; a reset may follow settlement.
+        const sent = !(error instanceof UpstreamError && error.kind === 'unreachable')
         this.report(paymentId, { status: 'failed', error: (error as Error).message, moneyMayHaveMoved: sent })
         return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, (error as Error).message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
       } finally {

@@ -28,6 +28,11 @@ function cli(args: string[], input?: string) {
 const payer = () => chain.balanceOf(chain.token, accounts.payer.address)
 const recipient = () => chain.balanceOf(chain.token, accounts.recipient.address)
 const rows = () => withLedger(home.home, (db) => Payments.list(db).sort((a, b) => a.id - b.id))
+/** The rows once every outcome is in (the bridge reports it right after answering the host). */
+async function settledRows() {
+  await expect.poll(() => rows().every((row) => !['requested', 'approved', 'signed'].includes(row.state))).toBe(true)
+  return rows()
+}
 
 beforeAll(async () => {
   chain = await startChain()
@@ -68,7 +73,7 @@ describe('a priced tool under an auto-approve rule', () => {
     expect(await payer()).toBe(payerBefore - 10_000n)
     expect(await recipient()).toBe(recipientBefore + 10_000n)
 
-    const row = rows().at(-1)!
+    const row = (await settledRows()).at(-1)!
     expect(row).toMatchObject({ state: 'settled', target: 'search', operation: 'tools/call', host: 'test-host', decidedBy: 'rule:1' })
     expect(row.receiptReference).toMatch(/^0x[0-9a-f]{64}$/)
     expect((await chain.client.getTransactionReceipt({ hash: row.receiptReference as `0x${string}` })).status).toBe('success')
@@ -82,7 +87,7 @@ describe('a priced tool under an auto-approve rule', () => {
     const prompt = await client.getPrompt({ name: 'paid_briefing' })
     expect(prompt.messages.length).toBeGreaterThan(0)
     expect(await payer()).toBe(before - 20_000n - 30_000n)
-    expect(rows().slice(-2).map((row) => [row.operation, row.state])).toEqual([
+    expect((await settledRows()).slice(-2).map((row) => [row.operation, row.state])).toEqual([
       ['resources/read', 'settled'],
       ['prompts/get', 'settled'],
     ])
@@ -128,7 +133,7 @@ describe('a server that does not play fair', () => {
     await server.arm('lie-receipt')
     const result = await client.callTool({ name: 'search', arguments: { query: 'lie' } })
     expect(result._meta?.['allowance/payment']).toMatchObject({ status: 'unconfirmed', reason: 'the receipt is for another challenge' })
-    expect(rows().at(-1)!.state).toBe('unconfirmed')
+    expect((await settledRows()).at(-1)!.state).toBe('unconfirmed')
   })
 
   it('a credential refused with a fresh challenge gets one new approval round and pays once', async () => {
@@ -137,7 +142,7 @@ describe('a server that does not play fair', () => {
     const result = await client.callTool({ name: 'search', arguments: { query: 'refused once' } })
     expect(result.isError).toBeFalsy()
     expect(await payer()).toBe(before - 10_000n)
-    expect(rows().slice(-2).map((row) => row.state)).toEqual(['failed', 'settled'])
+    expect((await settledRows()).slice(-2).map((row) => row.state)).toEqual(['failed', 'settled'])
   })
 
   it('a payment failure swallowed into a tool result is recorded as failed and not retried', async () => {
@@ -145,7 +150,7 @@ describe('a server that does not play fair', () => {
     const result = await client.callTool({ name: 'swallowed_failure', arguments: {} })
     expect(result.isError).toBe(true)
     expect(await payer()).toBe(before)
-    expect(rows().at(-1)!.state).toBe('failed')
+    expect((await settledRows()).at(-1)!.state).toBe('failed')
   })
 })
 

@@ -29,9 +29,16 @@ export class HttpClient {
         resolve(response)
       })
       this.inFlight.add(request)
+      // Only a connection that was never made proves the request never reached the server.
+      let connected = false
+      request.once('socket', (socket) => {
+        if (socket.connecting) socket.once('connect', () => (connected = true))
+        else connected = true
+      })
       request.once('error', (error: NodeJS.ErrnoException) => {
         this.inFlight.delete(request)
-        reject(new UpstreamError('unreachable', this.upstream, error.code ? `${error.code} (${error.message})` : error.message))
+        const detail = error.code ? `${error.code} (${error.message})` : error.message
+        reject(new UpstreamError(connected ? 'closed' : 'unreachable', this.upstream, detail))
       })
       request.end(body)
     })
