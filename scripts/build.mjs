@@ -19,6 +19,17 @@ await build({
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 })
+// The demo's paid MCP server runs as its own process (`allowance demo`, and the tests' paid server).
+await build({
+  entryPoints: { 'demo/paidServer': 'main/demo/paidServer.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+})
 
 if (!process.argv.includes('--cli-only')) {
   const result = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], {

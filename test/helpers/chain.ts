@@ -1,31 +1,14 @@
 // A local chain per test file: anvil on 127.0.0.1 with the TestUSDC (EIP-3009) token deployed and
 // minted to the payer, and the paid MCP test server settling on it. The `tempo` variant is anvil's
 // Tempo mode, where pathUSD and the other TIP-20 precompiles exist and every dev account holds them.
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  getAddress,
-  http,
-  parseAbi,
-  parseAbiItem,
-  type Abi,
-  type Address,
-  type Chain as ViemChain,
-  type Hex,
-  type PublicClient,
-} from 'viem'
+import { parseAbiItem, type Address, type Chain as ViemChain, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { tempoLocalnet } from 'viem/chains'
-import artifact from '../fixtures/contracts/TestUSDC.json' with { type: 'json' }
+import * as LocalChainModule from '../../main/demo/LocalChain.js'
 import { exited, freePort, start, stop, waitForHttp } from './processes.js'
-
-const anvilBinary = 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'
 
 /** Keys of anvil's dev accounts (mnemonic "test test … junk"): #0 relays, #1 receives, #2 pays. */
 export const keys = {
-  relayer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-  recipient: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  ...LocalChainModule.devKeys,
   payer: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
 } as const satisfies Record<string, Hex>
 
@@ -37,11 +20,6 @@ export const accounts = {
 
 /** Tempo's pathUSD TIP-20 precompile (6 decimals). */
 export const pathUsd: Address = '0x20c0000000000000000000000000000000000000'
-
-const erc20 = parseAbi([
-  'function mint(address to, uint256 value)',
-  'function balanceOf(address owner) view returns (uint256)',
-])
 
 const transfer = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)')
 
@@ -64,64 +42,19 @@ export type LocalChain = {
 /** Starts anvil, deploys TestUSDC and mints `mint` atomic units (default 100.00) to the payer. */
 export async function startChain(options: { variant?: ChainVariant; mint?: bigint } = {}): Promise<LocalChain> {
   const variant = options.variant ?? 'evm'
-  const port = await freePort()
-  const rpcUrl = `http://127.0.0.1:${port}`
-  const tempoArgs = variant === 'tempo' ? ['--network', 'tempo', '--hardfork', 't3', '--chain-id', '1337'] : []
-  const child = start(anvilBinary, ['--host', '127.0.0.1', '--port', String(port), '--silent', ...tempoArgs])
-  try {
-    const chainId = await waitForChain(rpcUrl)
-    const chain: ViemChain = variant === 'tempo' ? withRpc(tempoLocalnet, rpcUrl) : localChain(chainId, rpcUrl)
-    const client = createPublicClient({ chain, transport: http(rpcUrl) })
-    const token = await deployToken(chain, client, rpcUrl, options.mint ?? 100_000_000n)
-    const balanceOf = (currency: Address, owner: Address) =>
-      client.readContract({ address: currency, abi: erc20, functionName: 'balanceOf', args: [owner] })
-    const transfersFrom = async (currency: Address, from: Address) => {
-      const logs = await client.getLogs({ address: currency, event: transfer, args: { from }, fromBlock: 0n })
-      return logs.map(({ args }) => ({ to: args.to!, value: args.value! }))
-    }
-    return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, transfersFrom, stop: () => stop(child) }
-  } catch (error) {
-    await stop(child)
-    throw error
+  const started = await LocalChainModule.start({
+    variant,
+    port: await freePort(),
+    mint: [{ to: accounts.payer.address, amount: options.mint ?? 100_000_000n }],
+    spawn: (command, args) => start(command, args),
+  })
+  const { rpcUrl, chainId, chain, client, token } = started
+  const balanceOf = (currency: Address, owner: Address) => client.readContract({ address: currency, abi: LocalChainModule.tokenAbi, functionName: 'balanceOf', args: [owner] })
+  const transfersFrom = async (currency: Address, from: Address) => {
+    const logs = await client.getLogs({ address: currency, event: transfer, args: { from }, fromBlock: 0n })
+    return logs.map(({ args }) => ({ to: args.to!, value: args.value! }))
   }
-}
-
-async function deployToken(chain: ViemChain, client: PublicClient, rpcUrl: string, amount: bigint): Promise<Address> {
-  const wallet = createWalletClient({ chain, account: accounts.relayer, transport: http(rpcUrl) })
-  const deployHash = await wallet.deployContract({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex })
-  const { contractAddress } = await client.waitForTransactionReceipt({ hash: deployHash })
-  if (!contractAddress) throw new Error('TestUSDC deployment produced no contract address')
-  const mintHash = await wallet.writeContract({ address: contractAddress, abi: erc20, functionName: 'mint', args: [accounts.payer.address, amount] })
-  await client.waitForTransactionReceipt({ hash: mintHash })
-  return getAddress(contractAddress)
-}
-
-/** Polls `eth_chainId` until anvil answers; returns the chain id. */
-async function waitForChain(rpcUrl: string, timeoutMs = 10_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-        signal: AbortSignal.timeout(1000),
-      })
-      const { result } = (await response.json()) as { result: Hex }
-      return Number(result)
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  throw new Error(`anvil did not answer on ${rpcUrl} within ${timeoutMs} ms`)
-}
-
-function localChain(id: number, rpcUrl: string): ViemChain {
-  return defineChain({ id, name: 'Anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
-}
-
-function withRpc<chain extends ViemChain>(chain: chain, rpcUrl: string): chain {
-  return { ...chain, rpcUrls: { default: { http: [rpcUrl] } } }
+  return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, transfersFrom, stop: () => stop(started.process) }
 }
 
 export type PaidServerStats = {
@@ -149,7 +82,7 @@ export type PaidServer = {
   stop(): Promise<void>
 }
 
-/** The bundled paid MCP server (dist/fixtures/servers/paidServer.js) settling on `chain`; account #1 is paid. */
+/** The bundled paid MCP server (dist/demo/paidServer.js) settling on `chain`; account #1 is paid. */
 export async function startPaidServer(
   chain: LocalChain,
   options: startPaidServer.Options = {},
@@ -169,7 +102,7 @@ export async function startPaidServer(
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
     RESPONSE: options.response ?? 'sse',
   }
-  const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
+  const child = start(process.execPath, ['dist/demo/paidServer.js', String(port)], { env })
   // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
   let log = ''
   child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))

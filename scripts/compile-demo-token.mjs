@@ -1,4 +1,4 @@
-// Regenerates test/fixtures/contracts/TestUSDC.json ({ abi, bytecode }) from TestUSDC.sol.
+// Regenerates main/demo/contracts/TestUSDC.json ({ abi, bytecode }) from TestUSDC.sol.
 // solc is not a dependency: this runs solc-js through npx (first run fetches it from npm).
 //
 //   node scripts/compile-test-token.mjs
@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const SOLC = 'solc@0.8.37'
-const source = 'test/fixtures/contracts/TestUSDC.sol'
-const artifact = 'test/fixtures/contracts/TestUSDC.json'
+const source = 'main/demo/contracts/TestUSDC.sol'
+const artifact = 'main/demo/contracts/TestUSDC.json'
 
 const input = {
   language: 'Solidity',

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createRequire } from 'node:module'
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  http,
+  parseAbi,
+  type Abi,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { tempoLocalnet } from 'viem/chains'
+import artifact from './contracts/TestUSDC.json' with { type: 'json' }
+
+/**
+ * A throw-away local chain for the demo and the tests: anvil (from the npm package
+ * `@foundry-rs/anvil`) on 127.0.0.1, with the demo stablecoin TestUSDC ("USD Coin" version "2",
+ * 6 decimals, EIP-3009) deployed and minted. The `tempo` variant is anvil's Tempo mode, whose
+ * TIP-20 stablecoins (pathUSD…) exist from the start.
+ */
+export type Variant = 'evm' | 'tempo'
+
+/** Keys of anvil's public dev accounts (mnemonic "test test … junk"): #0 relays, #1 is paid. */
+export const devKeys = {
+  relayer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+  recipient: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+} as const satisfies Record<string, Hex>
+
+export const tokenAbi = parseAbi(['function mint(address to, uint256 value)', 'function balanceOf(address owner) view returns (uint256)'])
+
+export type LocalChain = {
+  variant: Variant
+  rpcUrl: string
+  chainId: number
+  chain: Chain
+  client: PublicClient
+  /** The deployed TestUSDC. */
+  token: Address
+  process: ChildProcess
+}
+
+export async function start(parameters: start.Parameters): Promise<LocalChain> {
+  const { variant = 'evm', port, mint = [] } = parameters
+  const rpcUrl = `http://127.0.0.1:${port}`
+  const tempoArgs = variant === 'tempo' ? ['--network', 'tempo', '--hardfork', 't3', '--chain-id', '1337'] : []
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', ...tempoArgs]
+  const child = (parameters.spawn ?? ((command, argv) => spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] })))(anvilBinary(), args)
+  try {
+    const chainId = await waitForChain(rpcUrl, child)
+    const chain: Chain = variant === 'tempo' ? { ...tempoLocalnet, rpcUrls: { default: { http: [rpcUrl] } } } : anvilChain(chainId, rpcUrl)
+    const client = createPublicClient({ chain, transport: http(rpcUrl) })
+    const token = await deployToken(chain, client, rpcUrl, mint)
+    return { variant, rpcUrl, chainId, chain, client, token, process: child }
+  } catch (error) {
+    child.kill()
+    throw error
+  }
+}
+
+export declare namespace start {
+  type Parameters = {
+    variant?: Variant | undefined
+    port: number
+    /** Who gets how much TestUSDC, in atomic units. */
+    mint?: readonly { to: Address; amount: bigint }[]
+    /** Starts the anvil process (tests pass their own, to stop it with the rest). */
+    spawn?: ((command: string, args: string[]) => ChildProcess) | undefined
+  }
+}
+
+/** The anvil binary that `@foundry-rs/anvil` installed for this platform. */
+function anvilBinary(): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch
+  const executable = process.platform === 'win32' ? 'anvil.exe' : 'anvil'
+  try {
+    return createRequire(import.meta.url).resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/${executable}`)
+  } catch {
+    throw new Error(`anvil is not installed for ${process.platform}-${arch}: run \`npm ci\` (it comes with the dev dependencies).`)
+  }
+}
+
+async function deployToken(chain: Chain, client: PublicClient, rpcUrl: string, mint: start.Parameters['mint'] = []): Promise<Address> {
+  const wallet = createWalletClient({ chain, account: privateKeyToAccount(devKeys.relayer), transport: http(rpcUrl) })
+  const deployHash = await wallet.deployContract({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex })
+  const { contractAddress } = await client.waitForTransactionReceipt({ hash: deployHash })
+  if (!contractAddress) throw new Error('TestUSDC deployment produced no contract address')
+  for (const { to, amount } of mint) {
+    const hash = await wallet.writeContract({ address: contractAddress, abi: tokenAbi, functionName: 'mint', args: [to, amount] })
+    await client.waitForTransactionReceipt({ hash })
+  }
+  return getAddress(contractAddress)
+}
+
+/** Polls `eth_chainId` until anvil answers; returns the chain id. */
+async function waitForChain(rpcUrl: string, child: ChildProcess, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}`)
+    try {
+      const response = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+        signal: AbortSignal.timeout(1000),
+      })
+      const { result } = (await response.json()) as { result: Hex }
+      return Number(result)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  throw new Error(`anvil did not answer on ${rpcUrl} within ${timeoutMs} ms`)
+}
+
+function anvilChain(id: number, rpcUrl: string): Chain {
+  return defineChain({ id, name: 'Anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
+}
