@@ -77,7 +77,7 @@ async function bind(server: Server, socketPath: string): Promise<void> {
 }
 
 /** Whether a companion answers on the socket (a dead one leaves a file nobody listens on). */
-function answers(socketPath: string): Promise<boolean> {
+export function answers(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(socketPath)
     const done = (result: boolean) => {
