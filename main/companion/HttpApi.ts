@@ -4,24 +4,38 @@ import * as z from 'zod'
 import type { Decision } from '../approvals/Decision.js'
 import * as Engine from '../approvals/Engine.js'
 import type { Entry } from '../approvals/Queue.js'
-import * as Payments from '../ledger/Payments.js'
 import type { Logger } from '../shared/Log.js'
 import type { Companion } from './Companion.js'
+import * as RendererFiles from './RendererFiles.js'
+import * as Views from './Views.js'
 
 /**
  * The companion's API for UI clients when it runs headless: HTTP on 127.0.0.1 only, a random
  * token per launch (in the URL the daemon prints, then in the `x-allowance-token` header), and
  * `Host` and `Origin` checks so that neither another site nor a DNS-rebinding page can use it.
  * Approving a payment happens here (and in the desktop app), never over the bridges' socket.
+ *
+ * It also serves the built React UI: the page itself only from the printed URL (`/?token=…`), its
+ * assets to anyone on this origin (they are the public bundle), and the page then sends the token
+ * in the header. The API takes the token from the header only, so it never sits in a logged URL.
  */
 export async function start(companion: Companion, log: Logger, options: { port?: number } = {}): Promise<HttpApi> {
   const token = randomBytes(24).toString('base64url')
+  const renderer = RendererFiles.locate()
   const streams = new Set<ServerResponse>()
   const broadcast = (event: string, data: unknown) => {
     for (const stream of streams) stream.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonable)}\n\n`)
   }
-  const view = (entry: Entry) => approvalView(companion, entry)
-  companion.queue.on('added', (entry) => broadcast('approval.added', view(entry)))
+  const view = (entry: Entry) => Views.approval(companion.db, companion.registry, entry, new Date())
+  companion.queue.on('added', (entry) => {
+    // The queue emits inside its own bookkeeping: a failing view must not break the approval.
+    try {
+      const approval = view(entry)
+      if (approval) broadcast('approval.added', approval)
+    } catch (error) {
+      log.error(`ui api: payment ${entry.paymentId} could not be shown: ${(error as Error).stack ?? String(error)}`)
+    }
+  })
   companion.queue.on('resolved', (entry, decision) => broadcast('approval.resolved', { paymentId: entry.paymentId, decision: decisionView(decision) }))
 
   let origin = ''
@@ -37,11 +51,18 @@ export async function start(companion: Companion, log: Logger, options: { port?:
     if (request.headers.host !== new URL(origin).host) return send(response, 421, { error: 'Unexpected Host header.' })
     const requestOrigin = request.headers.origin
     if (requestOrigin !== undefined && requestOrigin !== origin) return send(response, 403, { error: 'Cross-origin requests are refused.' })
-    if (!authorized(request, url, token)) return send(response, 401, { error: 'Missing or wrong token.' })
+    if (!url.pathname.startsWith('/api/')) return page(request, response, url)
+    if (!matches(request.headers['x-allowance-token'], token)) return send(response, 401, { error: 'Missing or wrong token.' })
 
     const route = `${request.method} ${url.pathname}`
     if (route === 'GET /api/status') return send(response, 200, companion.status())
-    if (route === 'GET /api/approvals') return send(response, 200, companion.queue.list().map(view))
+    if (route === 'GET /api/approvals') return send(response, 200, companion.queue.list().flatMap((entry) => view(entry) ?? []))
+    if (route === 'GET /api/history') {
+      const limit = Number(url.searchParams.get('limit') ?? 100)
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) return send(response, 400, { error: 'limit is a whole number from 1 to 1000.' })
+      return send(response, 200, Views.history(companion.db, limit))
+    }
+    if (route === 'GET /api/budgets') return send(response, 200, Views.budgets(companion.db, companion.registry, new Date()))
     if (route === 'GET /api/events') {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' })
       response.write(': connected\n\n')
@@ -65,6 +86,25 @@ export async function start(companion: Companion, log: Logger, options: { port?:
       }
     }
     return send(response, 404, { error: 'No such endpoint.' })
+  }
+
+  /** The UI's page (with the token in its URL) and its assets. */
+  async function page(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return text(response, 405, 'Only GET is served here.')
+    const isPage = url.pathname === '/' || url.pathname === '/index.html'
+    if (isPage && !matches(url.searchParams.get('token') ?? undefined, token)) {
+      return text(response, 401, 'Open Allowance with the address the companion printed (it carries this launch\'s token).')
+    }
+    if (!renderer) return text(response, 503, 'The Allowance UI is not built here: run `npm run build`.')
+    const file = await RendererFiles.read(renderer, url.pathname === '/index.html' ? '/' : url.pathname)
+    if (!file) return text(response, 404, 'Not found.')
+    response.writeHead(200, {
+      ...RendererFiles.securityHeaders,
+      'content-type': file.type,
+      'content-length': file.body.length,
+      'cache-control': isPage ? 'no-store' : 'no-cache',
+    })
+    response.end(request.method === 'HEAD' ? undefined : file.body)
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -106,9 +146,8 @@ function toOption(option: z.infer<typeof ApproveBody>['option']): Engine.answer.
   return { rule: { ...option.rule, perCallLimit: BigInt(option.rule.perCallLimit) } }
 }
 
-function authorized(request: IncomingMessage, url: URL, token: string): boolean {
-  const given = request.headers['x-allowance-token'] ?? url.searchParams.get('token') ?? ''
-  const a = Buffer.from(String(given))
+function matches(given: string | string[] | undefined, token: string): boolean {
+  const a = Buffer.from(String(given ?? ''))
   const b = Buffer.from(token)
   return a.length === b.length && timingSafeEqual(a, b)
 }
@@ -131,6 +170,11 @@ function readJson(request: IncomingMessage): Promise<unknown> {
   })
 }
 
+function text(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { ...RendererFiles.securityHeaders, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+  response.end(body)
+}
+
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
   response.end(JSON.stringify(body, jsonable))
@@ -139,24 +183,6 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 /** BigInt amounts travel as decimal strings. */
 function jsonable(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value
-}
-
-/** What a UI shows of a waiting payment: the call it pays for and the validated payment, never a raw challenge. */
-function approvalView(companion: Companion, entry: Entry) {
-  const row = Payments.get(companion.db, entry.paymentId)
-  return {
-    paymentId: entry.paymentId,
-    host: row?.host,
-    upstream: row?.upstream,
-    operation: row?.operation,
-    target: row?.target,
-    argumentsPreview: row?.argumentsPreview,
-    queuedAt: entry.queuedAt,
-    expiresAt: entry.expiresAt,
-    reasons: entry.options.reasons,
-    payment: entry.payment,
-    alternatives: entry.options.alternatives.map((candidate) => candidate.payment),
-  }
 }
 
 function decisionView(decision: Decision) {

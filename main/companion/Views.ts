@@ -1,0 +1,200 @@
+import type { Entry } from '../approvals/Queue.js'
+import * as Units from '../cli/Units.js'
+import * as Budgets from '../ledger/Budgets.js'
+import type { Database } from '../ledger/Database.js'
+import * as Payments from '../ledger/Payments.js'
+import * as Scope from '../ledger/Scope.js'
+import * as Amount from '../payments/Amount.js'
+import type * as Challenge from '../payments/Challenge.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+
+/**
+ * What the UI shows, as plain JSON. Every amount is formatted here from BigInt atomic units and the
+ * companion's token registry (never from a server's text), so the renderer does no money math
+ * except turning the limits a user types into budget units.
+ */
+
+/** An amount in a budget unit, with what the renderer needs to read a typed limit in it. */
+export type BudgetUnit = { key: string; decimals: number; symbol: string }
+
+export type BudgetEffect = { id: number; text: string; scope: string }
+
+export type Option = {
+  challengeId: string
+  method: Challenge.Payment['method']
+  /** "0.25 USDC" */
+  amount: string
+  /** "$0.25" when the currency is pegged to the US dollar. */
+  usd: string | null
+  recipient: string | null
+  chainId: number | null
+  testnet: boolean
+  /** The server's own words. Untrusted: shown as plain text, never used for money. */
+  description: string | null
+  flags: readonly Challenge.Flag[]
+  budgetUnit: BudgetUnit
+  /** This payment in budget units, as an integer string. */
+  budgetAmount: string
+  /** Each budget covering the call, after this payment: "$4.75 of $5.00 left today". */
+  budgets: BudgetEffect[]
+}
+
+export type Approval = {
+  paymentId: number
+  host: string
+  upstream: string
+  /** The validated payment proposed to the human, and every acceptable alternative (API clients read these). */
+  payment: Challenge.Payment
+  alternatives: Challenge.Payment[]
+  /** The upstream's short name: the host of its URL, or its command. */
+  server: string
+  realm: string
+  /** The challenge's realm is not the upstream's host name. */
+  realmDiffers: boolean
+  operation: Scope.Operation
+  target: string
+  argumentsPreview: string | null
+  queuedAt: number
+  expiresAt: number
+  reasons: readonly string[]
+  /** What the card shows: the proposed payment first, then the other acceptable alternatives. */
+  options: Option[]
+  /** What this tool cost the last time it settled, when this payment asks more. */
+  previousPrice: string | null
+}
+
+export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date): Approval | undefined {
+  const row = Payments.get(db, entry.paymentId)
+  if (!row) return undefined
+  const context: Scope.Context = { host: row.host, upstream: row.upstream, operation: row.operation, target: row.target }
+  const alternatives = entry.options.alternatives.map((candidate) => candidate.payment)
+  const payments = [entry.payment, ...alternatives.filter((payment) => payment.challengeId !== entry.payment.challengeId)]
+  return {
+    paymentId: entry.paymentId,
+    ...context,
+    payment: entry.payment,
+    alternatives,
+    server: Scope.upstreamLabel(row.upstream),
+    realm: entry.payment.realm,
+    realmDiffers: !sameSite(entry.payment.realm, row.upstream),
+    argumentsPreview: row.argumentsPreview,
+    queuedAt: entry.queuedAt,
+    expiresAt: entry.expiresAt,
+    reasons: entry.options.reasons,
+    options: payments.map((payment) => option(db, registry, context, payment, now)),
+    previousPrice: previousPrice(db, context, entry.payment),
+  }
+}
+
+function option(db: Database, registry: TokenRegistry.Registry, context: Scope.Context, payment: Challenge.Payment, now: Date): Option {
+  const { currency, budgetUnit } = payment
+  const money = (atomic: bigint) => Units.format(atomic, budgetUnit, registry)
+  const budgets = Budgets.matching(db, context, budgetUnit).map((budget) => {
+    const { remaining } = Budgets.usage(db, budget, now)
+    const after = remaining > payment.budgetAmount ? remaining - payment.budgetAmount : 0n
+    return { id: budget.id, text: `${money(after)} of ${money(budget.amount)} left ${periodWord[budget.period]}`, scope: Scope.describe(budget) }
+  })
+  return {
+    challengeId: payment.challengeId,
+    method: payment.method,
+    amount: Amount.formatWithSymbol(payment.amount, currency),
+    usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
+    recipient: payment.recipient ?? null,
+    chainId: payment.chainId ?? null,
+    testnet: currency.kind === 'token' && currency.testnet,
+    description: payment.description ?? null,
+    flags: payment.flags,
+    budgetUnit: budgetUnit === 'usd' ? { key: 'usd', decimals: Amount.usdDecimals, symbol: '$' } : { key: budgetUnit, decimals: currency.decimals, symbol: currency.symbol },
+    budgetAmount: payment.budgetAmount.toString(),
+    budgets,
+  }
+}
+
+const periodWord = { day: 'today', week: 'this week', month: 'this month' } as const
+
+/** The realm names the upstream's host (with or without its port), or the upstream is not a URL. */
+function sameSite(realm: string, upstream: string): boolean {
+  try {
+    const url = new URL(upstream)
+    return realm === url.host || realm === url.hostname
+  } catch {
+    return true
+  }
+}
+
+/** The last settled price of the same call in the same budget unit, if this payment is higher. */
+function previousPrice(db: Database, context: Scope.Context, payment: Challenge.Payment): string | null {
+  const { upstream, operation, target } = context
+  const [last] = Payments.list(db, { upstream, operation, target, states: ['settled'], limit: 1 })
+  const details = last?.details
+  if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
+  return Amount.formatWithSymbol(details.amountAtomic, details)
+}
+
+export type HistoryRow = {
+  id: number
+  createdAt: number
+  state: Payments.State
+  host: string
+  server: string
+  operation: Scope.Operation
+  target: string
+  amount: string | null
+  method: string | null
+  chainId: number | null
+  recipient: string | null
+  /** The settlement's reference: a transaction hash on chain, a payment intent for a card. */
+  reference: string | null
+  decidedBy: string | null
+  /** Why it was declined or failed. */
+  reason: string | null
+}
+
+/** Recent payments, newest first. */
+export function history(db: Database, limit: number): HistoryRow[] {
+  return Payments.list(db, { limit }).map((row) => ({
+    id: row.id,
+    createdAt: row.createdAt,
+    state: row.state,
+    host: row.host,
+    server: Scope.upstreamLabel(row.upstream),
+    operation: row.operation,
+    target: row.target,
+    amount: row.details ? Amount.formatWithSymbol(row.details.amountAtomic, row.details) : null,
+    method: row.details?.method ?? null,
+    chainId: row.details?.chainId ?? null,
+    recipient: row.details?.recipient ?? null,
+    reference: row.receiptReference,
+    decidedBy: row.decidedBy,
+    reason: row.declineReason ?? row.error,
+  }))
+}
+
+export type Budget = {
+  id: number
+  period: Budgets.Budget['period']
+  scope: string
+  label: string | null
+  amount: string
+  used: string
+  remaining: string
+  /** When the period ends and the budget refills, in epoch milliseconds. */
+  periodEnd: number
+}
+
+export function budgets(db: Database, registry: TokenRegistry.Registry, now: Date): Budget[] {
+  return Budgets.list(db).map((budget) => {
+    const { used, remaining, end } = Budgets.usage(db, budget, now)
+    const money = (atomic: bigint) => Units.format(atomic, budget.unit, registry)
+    return {
+      id: budget.id,
+      period: budget.period,
+      scope: Scope.describe(budget),
+      label: budget.label,
+      amount: money(budget.amount),
+      used: money(used),
+      remaining: money(remaining),
+      periodEnd: end,
+    }
+  })
+}

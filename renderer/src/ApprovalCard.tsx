@@ -1,0 +1,132 @@
+import { useEffect, useId, useRef, useState } from 'react'
+import * as Api from './Api.js'
+import { Address } from './Address.js'
+import { ApprovalActions } from './ApprovalActions.js'
+import { CallPreview } from './CallPreview.js'
+import { Countdown } from './Countdown.js'
+import { RiskFlags } from './RiskFlags.js'
+
+/**
+ * One payment waiting for the human: who asks, what it buys, what it costs and to whom, what it
+ * leaves of the budgets, and what looks risky. Esc declines; Ctrl/Cmd+Enter pays once; nothing
+ * approves on a bare Enter, and no approving button takes the focus by itself.
+ */
+export function ApprovalCard(props: { approval: Api.Approval; onAnswered(paymentId: number): void }) {
+  const { approval, onAnswered } = props
+  const [challengeId, setChallengeId] = useState(approval.options[0]!.challengeId)
+  const option = approval.options.find((candidate) => candidate.challengeId === challengeId) ?? approval.options[0]!
+  const [busy, setBusy] = useState(false)
+  const [problem, setProblem] = useState<string>()
+  const heading = useId()
+  const card = useRef<HTMLElement>(null)
+
+  const answer = async (choice: Api.ApproveOption | 'decline') => {
+    if (busy) return
+    setBusy(true)
+    setProblem(undefined)
+    try {
+      await (choice === 'decline' ? Api.decline(approval.paymentId) : Api.approve(approval.paymentId, choice, option.challengeId))
+      onAnswered(approval.paymentId)
+    } catch (error) {
+      setProblem((error as Error).message)
+      setBusy(false)
+    }
+  }
+  // The latest `answer` for the document-wide keys.
+  const keys = useRef(answer)
+  keys.current = answer
+
+  useEffect(() => {
+    card.current?.focus()
+    const onKey = (event: KeyboardEvent) => {
+      if (event.repeat) return
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        void keys.current('decline')
+      } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault()
+        void keys.current('once')
+      }
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [approval.paymentId])
+
+  return (
+    <section className="card" aria-labelledby={heading} ref={card} tabIndex={-1}>
+      <header>
+        <h2 id={heading}>
+          <span className="host">{approval.host}</span> asks to pay
+        </h2>
+        <Countdown until={approval.expiresAt} />
+      </header>
+
+      <p className="amount" aria-label="Amount">
+        <strong>{option.amount}</strong>
+        {option.usd && <span className="usd"> ≈ {option.usd}</span>}
+      </p>
+
+      <dl className="facts">
+        <dt>For</dt>
+        <dd>
+          <CallPreview approval={approval} />
+        </dd>
+        <dt>Server</dt>
+        <dd>
+          <span title={approval.upstream}>{approval.server}</span>
+          <span className={approval.realmDiffers ? 'realm differs' : 'realm'}> · realm {approval.realm}</span>
+        </dd>
+        <dt>Recipient</dt>
+        <dd>{option.recipient ? <Address value={option.recipient} label="recipient address" /> : 'the server’s card account'}</dd>
+        <dt>Network</dt>
+        <dd>
+          {option.chainId === null ? 'Card (Stripe)' : `Chain ${option.chainId}`}
+          {option.testnet && <span className="badge">test network</span>}
+        </dd>
+        <dt>Method</dt>
+        <dd>
+          {approval.options.length === 1 ? (
+            option.method
+          ) : (
+            <fieldset className="methods" disabled={busy}>
+              <legend className="visually-hidden">Payment method</legend>
+              {approval.options.map((candidate) => (
+                <label key={candidate.challengeId}>
+                  <input type="radio" name={`method-${approval.paymentId}`} checked={candidate.challengeId === option.challengeId} onChange={() => setChallengeId(candidate.challengeId)} />
+                  {candidate.method} · {candidate.amount}
+                  {candidate.chainId !== null && ` · chain ${candidate.chainId}`}
+                </label>
+              ))}
+            </fieldset>
+          )}
+        </dd>
+        <dt>Budget</dt>
+        <dd>
+          {option.budgets.length === 0
+            ? 'No budget covers this call'
+            : option.budgets.map((budget) => (
+                <div key={budget.id}>
+                  {budget.text} after this payment{budget.scope !== 'everything' && <span className="muted"> ({budget.scope})</span>}
+                </div>
+              ))}
+        </dd>
+        {option.description && (
+          <>
+            <dt>Server says</dt>
+            <dd className="untrusted" title="Written by the server, not checked by Allowance">
+              “{option.description}”
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <RiskFlags approval={approval} option={option} />
+      <ApprovalActions key={option.challengeId} approval={approval} option={option} busy={busy} onAnswer={(choice) => void answer(choice)} />
+      {problem && (
+        <p role="alert" className="problem">
+          {problem}
+        </p>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,23 @@
+import type { Approval } from './Api.js'
+
+const kinds = { 'tools/call': 'tool', 'resources/read': 'resource', 'prompts/get': 'prompt' } as const
+
+/** What the money buys: the tool, resource or prompt, and the call's (redacted) arguments, collapsed. */
+export function CallPreview(props: { approval: Approval }) {
+  const { operation, target, argumentsPreview } = props.approval
+  return (
+    <>
+      <span className="kind">{kinds[operation]}</span> <code className="target">{target}</code>
+      {argumentsPreview && argumentsPreview !== '{}' && (
+        <details className="arguments">
+          <summary>Arguments</summary>
+          <pre>{argumentsPreview}</pre>
+        </details>
+      )}
+    </>
+  )
+}
+
+export function kindOf(approval: Pick<Approval, 'operation'>): string {
+  return kinds[approval.operation]
+}

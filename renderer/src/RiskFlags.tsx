@@ -1,0 +1,36 @@
+import type { Approval, Option } from './Api.js'
+
+type Flag = { level: 'danger' | 'warning' | 'info'; text: string }
+
+/** Rule-based risk signals (in the manner of Rabby's rules): each one a plain sentence, worst first. */
+export function RiskFlags(props: { approval: Approval; option: Option }) {
+  const flags = risks(props.approval, props.option)
+  if (flags.length === 0) return null
+  const order = { danger: 0, warning: 1, info: 2 }
+  return (
+    <ul className="flags" aria-label="Risk flags">
+      {flags
+        .sort((a, b) => order[a.level] - order[b.level])
+        .map((flag) => (
+          <li key={flag.text} className={`flag ${flag.level}`}>
+            {flag.text}
+          </li>
+        ))}
+    </ul>
+  )
+}
+
+function risks(approval: Approval, option: Option): Flag[] {
+  const flags: Flag[] = []
+  const reasons = new Set(approval.reasons)
+  if (reasons.has('loop')) flags.push({ level: 'danger', text: 'The same call was paid several times just now: the agent may be looping' })
+  if (option.flags.includes('declared_decimals_mismatch')) flags.push({ level: 'danger', text: "The server misstated the token's decimals" })
+  if (reasons.has('new_server')) flags.push({ level: 'warning', text: 'First payment to this server' })
+  if (reasons.has('new_recipient')) flags.push({ level: 'warning', text: 'First payment to this recipient' })
+  if (approval.realmDiffers) flags.push({ level: 'warning', text: `The payment realm ${approval.realm} is not the server's address` })
+  if (approval.previousPrice) flags.push({ level: 'warning', text: `Costs more than last time (${approval.previousPrice})` })
+  if (option.testnet) flags.push({ level: 'info', text: 'Test network: this token has no real value' })
+  if (option.flags.includes('no_expiry')) flags.push({ level: 'info', text: 'The request has no expiry' })
+  if (reasons.has('above_auto_approve')) flags.push({ level: 'info', text: 'Above your auto-approve limit' })
+  return flags
+}

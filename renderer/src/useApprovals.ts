@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react'
+import * as Api from './Api.js'
+import * as Events from './Events.js'
+
+export type Live = {
+  /** Payments waiting for the human, oldest first. */
+  approvals: Api.Approval[]
+  connected: boolean
+  /** Goes up whenever an approval is answered, so views of the ledger know to refresh. */
+  changes: number
+  /** Drops an approval this page just answered, without waiting for its event. */
+  forget(paymentId: number): void
+}
+
+/** The approval queue, kept live from the companion's event stream. */
+export function useApprovals(): Live {
+  const [pending, setPending] = useState(() => new Map<number, Api.Approval>())
+  const [connected, setConnected] = useState(false)
+  const [changes, setChanges] = useState(0)
+
+  useEffect(() => {
+    const controller = new AbortController()
+    const update = (change: (next: Map<number, Api.Approval>) => void) =>
+      setPending((current) => {
+        const next = new Map(current)
+        change(next)
+        return next
+      })
+    // Answered while the list was being fetched: the list must not bring these back.
+    let answered = new Set<number>()
+    void Events.subscribe(
+      {
+        open() {
+          setConnected(true)
+          answered = new Set()
+          update((next) => next.clear())
+          Api.approvals().then(
+            (list) => update((next) => list.filter((entry) => !answered.has(entry.paymentId)).forEach((entry) => next.set(entry.paymentId, entry))),
+            () => {},
+          )
+        },
+        added: (approval) => update((next) => next.set(approval.paymentId, approval)),
+        resolved(paymentId) {
+          answered.add(paymentId)
+          update((next) => next.delete(paymentId))
+          setChanges((count) => count + 1)
+        },
+        closed: () => setConnected(false),
+      },
+      controller.signal,
+    )
+    return () => controller.abort()
+  }, [])
+
+  const approvals = [...pending.values()].sort((a, b) => a.queuedAt - b.queuedAt || a.paymentId - b.paymentId)
+  const forget = (paymentId: number) => setPending((current) => {
+    if (!current.has(paymentId)) return current
+    const next = new Map(current)
+    next.delete(paymentId)
+    return next
+  })
+  return { approvals, connected, changes, forget }
+}

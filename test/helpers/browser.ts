@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+
+/** Debian's Chromium; a browser is never downloaded. */
+const executablePath = '/usr/bin/chromium'
+
+const args = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export type Browser = { context: BrowserContext; page: Page; close(): Promise<void> }
+
+/** Headless Chromium with a fresh profile (removed on close), one page open at `url`. */
+export async function openPage(url: string | URL, options: { width?: number; height?: number } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'allowance-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args,
+    viewport: { width: options.width ?? 1000, height: options.height ?? 900 },
+  })
+  try {
+    const page = context.pages()[0] ?? (await context.newPage())
+    await page.goto(String(url))
+    return {
+      context,
+      page,
+      async close() {
+        await context.close()
+        rmSync(profile, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+    throw error
+  }
+}
