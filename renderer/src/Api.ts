@@ -10,7 +10,7 @@ const token = new URLSearchParams(location.search).get('token') ?? ''
 
 export const headers = { 'x-allowance-token': token }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   override name = 'ApiError'
 }
 

@@ -3,7 +3,7 @@ import * as Amount from '../../main/payments/Amount.js'
 import type { Approval, ApproveOption, Option } from './Api.js'
 import { kindOf } from './CallPreview.js'
 
-export const leaseMinutes = 30
+const leaseMinutes = 30
 
 /**
  * Decline, pay once, or pay and remember: a lease on this server for 30 minutes up to an amount,

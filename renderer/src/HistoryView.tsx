@@ -13,7 +13,11 @@ export function HistoryView(props: { changes: number }) {
     let live = true
     const load = () =>
       Api.history().then(
-        (list) => live && (setRows(list), setProblem(undefined)),
+        (list) => {
+          if (!live) return
+          setRows(list)
+          setProblem(undefined)
+        },
         (error: Error) => live && setProblem(error.message),
       )
     void load()

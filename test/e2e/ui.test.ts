@@ -99,6 +99,13 @@ describe('a paid call a human must approve', () => {
     const settled = page.getByRole('row').filter({ has: page.getByTitle(row.receiptReference!) })
     expect(await text(settled)).toMatch(/settled\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy$/)
     await page.screenshot({ path: 'docs/history.png' })
+    expect((await rig.daemon.api('GET', '/api/history?limit=1')).body).toEqual([
+      expect.objectContaining({ id: paymentId, state: 'settled', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
+    ])
+
+    await page.getByRole('button', { name: 'Budgets' }).click()
+    expect(await text(page.getByRole('table', { name: 'Budgets' }).getByRole('row').nth(1))).toMatch(/^\$5\.00 per day\teverything\t\$0\.25\t\$4\.75\t/)
+    await page.screenshot({ path: 'docs/budgets.png' })
     await page.getByRole('button', { name: 'Approvals' }).click()
   })
 
