@@ -14,6 +14,7 @@ Usage:
   allowance leases list|add|revoke                     "allow this server for 30 minutes up to $2"
   allowance pause | resume                             the kill switch: decline every payment, or pay again
   allowance wallet create|import|address|balance|remove   the key that pays, kept in the OS keychain
+  allowance card add|show|remove                       a Stripe card that pays \`stripe\` charges, its key in the keychain
   allowance demo                                       a paid tool call on a local test chain, no real money
   allowance history [--json|--csv] [filters]           the payments ledger
   allowance help                                       this text
@@ -59,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../demo/demo.js')).run()
     case 'wallet':
       return (await import('./walletCommand.js')).run(rest)
+    case 'card':
+      return (await import('./cardCommand.js')).run(rest)
     case 'history':
       return (await import('./historyCommand.js')).run(rest)
     case 'start': {

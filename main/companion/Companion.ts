@@ -7,9 +7,11 @@ import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
 import type * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
+import * as StripeApi from '../payments/StripeApi.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Home from '../shared/Home.js'
 import { describeError, type Logger } from '../shared/Log.js'
+import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
 import * as Config from './Config.js'
 import type * as Protocol from './Protocol.js'
@@ -103,11 +105,11 @@ export class Companion implements Handler {
   }
 
   private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
-    const wallet = Wallet.info(this.home)
-    const payable = (payment: Challenge.Payment) => wallet !== undefined && Signer.canSign(payment, this.config.rpc)
+    const setup = { wallet: Wallet.info(this.home) !== undefined, card: Card.info(this.home) !== undefined, rpc: this.config.rpc }
+    const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
     let decision: Decision = await Batcher.decide(
       this.db,
-      { ...request, host: request.host.name, challenges: preferred(request.challenges, this.config.methodPreference) },
+      { ...request, host: request.host.name, challenges: preferred(request.challenges, Config.methodPreference(this.config, request.upstream)) },
       { now: new Date(), registry: this.registry, payable },
     )
     if (decision.kind === 'ask') {
@@ -138,9 +140,11 @@ export class Companion implements Handler {
     const { paymentId, payment, challenge } = decision
     const tempoMode = this.config.tempoMode
     try {
-      const account = await this.account()
+      const byCard = payment.method === 'stripe'
+      const account = byCard ? undefined : await this.account()
+      const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
-      const { credential } = await Signer.sign({ challenge, payment, account, rpcUrl, tempoMode })
+      const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
       Outcome.signed(this.db, paymentId, { now: Date.now() })
       return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
     } catch (error) {
@@ -149,6 +153,8 @@ export class Companion implements Handler {
       const reason = describeError(error).split('\n')[0]!.slice(0, 300)
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
       Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, moneyMayHaveMoved, now: Date.now() })
+      // Issuing the card's token moves no money: Stripe's answer is the whole story.
+      if (error instanceof StripeApi.CardError) return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
       return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
     }
   }
@@ -162,6 +168,12 @@ export class Companion implements Handler {
       account.catch(() => (this.signer = undefined))
     }
     return this.signer!.account
+  }
+
+  /** The card's Stripe key is read for each payment, so that `allowance card add|remove` apply at once. */
+  private async card(): Promise<Signer.Card> {
+    const { card, key } = await Card.secretKey(this.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
+    return { client: StripeApi.client(key, { apiBase: this.config.stripe.apiBase }), mode: card.mode, paymentMethod: card.paymentMethod }
   }
 
   private report(paymentId: number, outcome: Protocol.Outcome): { state: string } {

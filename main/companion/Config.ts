@@ -18,6 +18,8 @@ const Token = z.strictObject({
   eip712: z.strictObject({ name: z.string(), version: z.string() }).optional(),
 })
 
+const Method = z.enum(['evm', 'tempo', 'stripe'])
+
 const File = z.strictObject({
   tokens: z.array(Token).default([]),
   /** JSON-RPC URL per chain id, for balances and for methods that need a node (tempo). */
@@ -25,7 +27,11 @@ const File = z.strictObject({
   /** Tempo submission: `pull` lets the server broadcast (default); `push` broadcasts from here. */
   tempoMode: z.enum(['pull', 'push']).default('pull'),
   /** Which payment method wins when a server offers several. */
-  methodPreference: z.array(z.enum(['evm', 'tempo', 'stripe'])).default(['evm', 'tempo', 'stripe']),
+  methodPreference: z.array(Method).default(['evm', 'tempo', 'stripe']),
+  /** Per upstream (its URL or stdio command line, as the bridge was given it): a preference of its own. */
+  servers: z.record(z.string(), z.strictObject({ methodPreference: z.array(Method).optional() })).default({}),
+  /** Where the card's Stripe API is (tests point it at a local stand-in). */
+  stripe: z.strictObject({ apiBase: z.url().optional() }).default({}),
 })
 
 export type Config = Omit<z.infer<typeof File>, 'tokens'> & { tokens: TokenRegistry.TokenInput[]; problem?: string }
@@ -55,6 +61,11 @@ export function read(path: string): Config {
     return { ...defaults(), problem: `${path}: ${(error as Error).message} Using the built-in defaults.` }
   }
   return parsed.data
+}
+
+/** The method preference for one upstream: its own, else the user's. */
+export function methodPreference(config: Config, upstream: string): readonly string[] {
+  return config.servers[upstream]?.methodPreference ?? config.methodPreference
 }
 
 function defaults(): Config {

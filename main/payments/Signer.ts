@@ -1,8 +1,9 @@
 import { Challenge as MppxChallenge, Credential as MppxCredential } from 'mppx'
-import { evm, tempo } from 'mppx/client'
+import { evm, stripe, tempo } from 'mppx/client'
 import { createClient, http, type Chain, type LocalAccount } from 'viem'
 import { tempo as tempoMainnet, tempoLocalnet, tempoModerato } from 'viem/chains'
 import type * as Challenge from './Challenge.js'
+import * as SharedPaymentToken from './SharedPaymentToken.js'
 
 /**
  * Turns an approved challenge into a credential with `mppx`'s client methods, used standalone.
@@ -31,7 +32,10 @@ export declare namespace sign {
     challenge: unknown
     /** The same challenge as the companion validated it. */
     payment: Challenge.Payment
-    account: LocalAccount
+    /** The wallet's key, for `evm` and `tempo`. */
+    account?: LocalAccount | undefined
+    /** The card, for `stripe`. */
+    card?: Card | undefined
     /** JSON-RPC endpoint for the payment's chain (tempo needs one). */
     rpcUrl?: string | undefined
     /** Tempo submission: `pull` (the server broadcasts; default) or `push` (we broadcast). */
@@ -44,10 +48,17 @@ export declare namespace sign {
   }
 }
 
-/** The methods this wallet can sign for: evm needs only a key, tempo also a node for the chain. */
-export function canSign(payment: Challenge.Payment, rpc: Readonly<Record<string, string>>): boolean {
-  if (payment.method === 'evm') return payment.currency.kind === 'token' && payment.currency.eip712 !== undefined
-  if (payment.method === 'tempo') return payment.chainId !== undefined && rpcUrlFor(payment.chainId, rpc) !== undefined
+/** The card as signing needs it: the SDK for the user's Stripe key, its mode and the payment method. */
+export type Card = { client: Parameters<typeof SharedPaymentToken.issue>[0] } & Pick<SharedPaymentToken.issue.Parameters, 'mode' | 'paymentMethod'>
+
+/**
+ * The methods Allowance can sign for with what is set up: evm needs the wallet's key, tempo also
+ * a node for the chain; stripe needs the card, and an ISO currency.
+ */
+export function canSign(payment: Challenge.Payment, setup: { wallet: boolean; card: boolean; rpc: Readonly<Record<string, string>> }): boolean {
+  if (payment.method === 'evm') return setup.wallet && payment.currency.kind === 'token' && payment.currency.eip712 !== undefined
+  if (payment.method === 'tempo') return setup.wallet && payment.chainId !== undefined && rpcUrlFor(payment.chainId, setup.rpc) !== undefined
+  if (payment.method === 'stripe') return setup.card && payment.currency.kind === 'iso'
   return false
 }
 
@@ -62,8 +73,21 @@ function tempoMode(parameters: sign.Parameters): 'push' | 'pull' {
 }
 
 function clientMethod(parameters: sign.Parameters) {
-  const { payment, account } = parameters
+  const { payment, account, card } = parameters
   const { currency, chainId } = payment
+  if (payment.method === 'stripe') {
+    if (!card) throw new Error('There is no card to pay Stripe charges with.')
+    return stripe.charge({
+      paymentMethod: card.paymentMethod,
+      // mppx hands over the challenge's amount, currency and expiry; the amount must be the one approved.
+      async createToken({ amount, currency, expiresAt, networkId, metadata, challenge }) {
+        if (BigInt(amount) !== payment.amount) throw new Error('The Stripe charge differs from the approved amount.')
+        const { mode, paymentMethod } = card
+        return SharedPaymentToken.issue(card.client, { mode, paymentMethod, amount, currency, expiresAt, networkId: networkId!, metadata, challengeId: challenge.id })
+      },
+    })
+  }
+  if (!account) throw new Error('There is no wallet to sign with.')
   if (currency.kind !== 'token' || chainId === undefined) throw new Error(`Allowance cannot sign ${payment.method} payments in ${currency.symbol}.`)
   const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((address): address is string => !!address)
   if (payment.method === 'evm') {

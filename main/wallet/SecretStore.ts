@@ -1,22 +1,36 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto'
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { AsyncEntry } from '@napi-rs/keyring'
 
 /**
- * Where the wallet's private key lives: the OS keychain (macOS Keychain, Windows Credential
- * Manager, Secret Service on Linux), or, only where no keychain exists, a file encrypted with a
- * passphrase. Never plain text, never the ledger, logs, environment or argv.
+ * Where secrets live: the wallet's private key and the card's Stripe key, each in its own entry of
+ * the OS keychain (macOS Keychain, Windows Credential Manager, Secret Service on Linux), or, only
+ * where no keychain exists, a file encrypted with a passphrase. Never plain text, never the ledger,
+ * logs, environment or argv.
  */
 export type SecretStore = {
-  readonly kind: 'keychain' | 'file'
+  readonly kind: Kind
   read(): Promise<string | null>
   write(secret: string): Promise<void>
   erase(): Promise<boolean>
 }
 
-/** The keychain entry for one data directory (each ALLOWANCE_HOME has its own wallet). */
-export function keychain(home: string): SecretStore {
-  const account = `wallet-${createHash('sha256').update(home).digest('hex').slice(0, 16)}`
+export type Kind = 'keychain' | 'file'
+
+/** Which secret: each has its own keychain entry and keystore file. */
+export type Name = 'wallet' | 'card'
+
+export type Options = {
+  /** Forces the encrypted keystore file (otherwise used only when no keychain answers). */
+  store?: Kind | undefined
+  /** The keystore file's passphrase. */
+  passphrase?: string | undefined
+}
+
+/** The keychain entry of one secret for one data directory (each ALLOWANCE_HOME has its own). */
+export function keychain(home: string, name: Name = 'wallet'): SecretStore {
+  const account = `${name}-${createHash('sha256').update(home).digest('hex').slice(0, 16)}`
   const entry = new AsyncEntry('Allowance', account)
   const explain = (error: unknown) => new KeychainUnavailableError(`The OS keychain is not available: ${(error as Error).message}`)
   return {
@@ -28,6 +42,30 @@ export function keychain(home: string): SecretStore {
 }
 
 export class KeychainUnavailableError extends Error {}
+
+/** Writes the secret to the keychain, or to the encrypted file where the keychain refuses it; says which. */
+export async function save(home: string, name: Name, secret: string, options: Options): Promise<Kind> {
+  if (options.store !== 'file') {
+    try {
+      // Writing is the probe: some keychains answer reads and still refuse to store.
+      await keychain(home, name).write(secret)
+      return 'keychain'
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError) || options.store === 'keychain' || !options.passphrase) {
+        throw new Error(`${(error as Error).message}. Without a keychain, Allowance keeps the ${name} key in an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE (8+ characters) and try again.`)
+      }
+    }
+  }
+  await open(home, name, 'file', options).write(secret)
+  return 'file'
+}
+
+/** The store that holds a secret, as its settings file recorded it. */
+export function open(home: string, name: Name, kind: Kind, options: Options): SecretStore {
+  if (kind === 'keychain') return keychain(home, name)
+  if (!options.passphrase) throw new Error(`The ${name} key is in an encrypted keystore file: set ALLOWANCE_WALLET_PASSPHRASE to unlock it.`)
+  return encryptedFile(join(home, `${name}.keystore`), options.passphrase)
+}
 
 /** A keystore file sealed with AES-256-GCM under a key derived from the passphrase with scrypt. */
 export function encryptedFile(path: string, passphrase: string): SecretStore {

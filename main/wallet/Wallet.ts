@@ -8,7 +8,7 @@ import * as SecretStore from './SecretStore.js'
  * `wallet.json` beside it records only the address and which store holds the key, so showing
  * the address never unlocks anything.
  */
-export type Info = { address: `0x${string}`; store: 'keychain' | 'file' }
+export type Info = { address: `0x${string}`; store: SecretStore.Kind }
 
 export class NoWalletError extends Error {
   constructor() {
@@ -40,7 +40,7 @@ export async function importKey(home: string, key: string, options: Options = {}
 export async function account(home: string, options: Options = {}): Promise<PrivateKeyAccount> {
   const current = info(home)
   if (!current) throw new NoWalletError()
-  const key = await storeFor(home, current.store, options).read()
+  const key = await SecretStore.open(home, 'wallet', current.store, options).read()
   if (!key) throw new Error(`The wallet ${current.address} is recorded but its key is missing from the ${current.store === 'keychain' ? 'OS keychain' : 'keystore file'}.`)
   const signer = privateKeyToAccount(key as `0x${string}`)
   if (signer.address.toLowerCase() !== current.address.toLowerCase()) throw new Error('The stored key does not match the recorded wallet address.')
@@ -51,49 +51,21 @@ export async function account(home: string, options: Options = {}): Promise<Priv
 export async function remove(home: string, options: Options = {}): Promise<Info | undefined> {
   const current = info(home)
   if (!current) return undefined
-  await storeFor(home, current.store, options).erase()
+  await SecretStore.open(home, 'wallet', current.store, options).erase()
   rmSync(infoPath(home), { force: true })
   return current
 }
 
-export type Options = {
-  /** Forces the encrypted keystore file (otherwise used only when no keychain answers). */
-  store?: 'keychain' | 'file' | undefined
-  /** The keystore file's passphrase. */
-  passphrase?: string | undefined
-}
+export type Options = SecretStore.Options
 
 async function save(home: string, key: `0x${string}`, options: Options): Promise<Info> {
   const existing = info(home)
   if (existing) throw new Error(`A wallet already exists (${existing.address}); remove it first with \`allowance wallet remove\`.`)
   mkdirSync(home, { recursive: true, mode: 0o700 })
-  const store = await write(home, key, options)
+  const store = await SecretStore.save(home, 'wallet', key, options)
   const created: Info = { address: privateKeyToAccount(key).address, store }
   writeFileSync(infoPath(home), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 })
   return created
-}
-
-/** Writes the key to the keychain, or to the encrypted file where the keychain refuses it. */
-async function write(home: string, key: string, options: Options): Promise<Info['store']> {
-  if (options.store !== 'file') {
-    try {
-      // Writing is the probe: some keychains answer reads and still refuse to store.
-      await SecretStore.keychain(home).write(key)
-      return 'keychain'
-    } catch (error) {
-      if (!(error instanceof SecretStore.KeychainUnavailableError) || options.store === 'keychain' || !options.passphrase) {
-        throw new Error(`${(error as Error).message}. Without a keychain, Allowance keeps the key in an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE (8+ characters) and try again.`)
-      }
-    }
-  }
-  await storeFor(home, 'file', options).write(key)
-  return 'file'
-}
-
-function storeFor(home: string, kind: Info['store'], options: Options): SecretStore.SecretStore {
-  if (kind === 'keychain') return SecretStore.keychain(home)
-  if (!options.passphrase) throw new Error('The wallet key is in an encrypted keystore file: set ALLOWANCE_WALLET_PASSPHRASE to unlock it.')
-  return SecretStore.encryptedFile(join(home, 'wallet.keystore'), options.passphrase)
 }
 
 function infoPath(home: string): string {

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs'
+import { text } from 'node:stream/consumers'
+import * as Config from '../companion/Config.js'
+import * as StripeApi from '../payments/StripeApi.js'
+import * as Home from '../shared/Home.js'
+import * as Card from '../wallet/Card.js'
+import * as Options from './Options.js'
+import * as Output from './Output.js'
+import { UsageError } from './UsageError.js'
+
+export const usage = `allowance card add [--payment-method pm_…] [--file PATH]
+                                          a Stripe secret or restricted key from stdin (or a file), never
+                                          from the command line; without --payment-method, the account's
+                                          cards are listed and its only card is chosen
+allowance card show [--json]              the card, and whether it pays in test or live mode
+allowance card remove                     deletes the Stripe key from the keychain
+
+The card pays \`stripe\` charges with a Shared Payment Token issued for exactly one payment.`
+
+/** `allowance card …`: the Stripe key stays in the keychain; only the card's mode, brand and last digits are printed. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = Options.parse(argv, { 'payment-method': { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean', default: false } }, usage)
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [action] = positionals
+  Options.noMore(positionals, 1, usage)
+  const home = Home.resolve()
+  const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
+  switch (action) {
+    case 'add': {
+      if (!values.file && process.stdin.isTTY) throw new UsageError('give the Stripe key on stdin (e.g. `allowance card add < stripe-key.txt`), or use --file.', usage)
+      const key = (values.file ? readFileSync(values.file, 'utf8') : await text(process.stdin)).trim()
+      const mode = Options.check(usage, () => StripeApi.mode(key))
+      const client = StripeApi.client(key, { apiBase: Config.read(Home.paths(home).settings).stripe.apiBase })
+      const paymentMethod = values['payment-method'] ?? (await choose(client, mode))
+      const card = await Card.add(home, { key, paymentMethod, client, options })
+      console.log(`Added card ${Card.label(card)}; its Stripe key is in the ${card.store === 'keychain' ? 'OS keychain' : 'encrypted keystore file'}.${mode === 'live' ? ' Live mode: payments charge the real card.' : ''}`)
+      return 0
+    }
+    case 'show': {
+      const card = Card.info(home)
+      if (!card) throw new Card.NoCardError()
+      console.log(values.json ? Output.json(card) : `${Card.label(card)}${card.mode === 'test' ? ': test mode, no real money' : ': live mode, real charges'}`)
+      return 0
+    }
+    case 'remove': {
+      const removed = await Card.remove(home, options)
+      console.log(removed ? `Removed card ${Card.label(removed)}; its Stripe key is deleted.` : 'There is no card to remove.')
+      return 0
+    }
+    default:
+      throw new UsageError(action ? `unknown card action "${action}".` : 'which card action?', usage)
+  }
+}
+
+/** The account's only card; with several, the list to choose from with --payment-method. */
+async function choose(client: ReturnType<typeof StripeApi.client>, mode: StripeApi.Mode): Promise<string> {
+  const methods = await Card.paymentMethods(client)
+  if (methods.length === 1) return methods[0]!.id
+  if (methods.length === 0) throw new Error(`The Stripe account (${mode} mode) has no card; add one in Stripe, or name one with --payment-method.`)
+  const rows = methods.map((method) => [method.id, method.brand ?? '', method.last4 ? `•••• ${method.last4}` : ''])
+  throw new UsageError(`the account (${mode} mode) has several cards; choose one with --payment-method:\n${Output.table(['payment method', 'brand', 'number'], rows)}`, usage)
+}
