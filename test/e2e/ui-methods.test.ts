@@ -2,7 +2,7 @@
 // and exactly that one pays (anvil's Tempo mode, where both TestUSDC by evm and pathUSD by tempo exist).
 import type { Address } from 'viem'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { openPage, type Browser } from '../helpers/browser.js'
+import { openPage, screenshot, type Browser } from '../helpers/browser.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
 
@@ -30,7 +30,7 @@ it('offers each method as a choice; the one picked is the one that pays', async 
   expect(await methods.getByRole('radio', { name: 'evm · 0.25 USDC · chain 1337' }).isChecked()).toBe(true)
   await methods.getByRole('radio', { name: 'tempo · 0.25 pathUSD · chain 1337' }).check()
   expect(await card.getByLabel('Amount').innerText()).toBe('0.25 pathUSD ≈ $0.25')
-  await card.screenshot({ path: 'docs/approval-card-methods.png' })
+  await screenshot(card, 'approval-card-methods')
   await card.getByRole('button', { name: 'Pay once' }).click()
 
   const result = await call

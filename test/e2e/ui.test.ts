@@ -1,11 +1,11 @@
 // The headless UI end to end: an agent host (the SDK client) → the built bridge → the real paid
 // server on anvil, with the companion asking a human, who answers in Chromium on the page the
-// daemon serves. Screenshots of the card, the queue and the history go to docs/.
+// daemon serves. With ALLOWANCE_SCREENSHOTS=1, screenshots of the card, queue, history and budgets go to docs/.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Budgets from '../../main/ledger/Budgets.js'
-import { openPage, type Browser } from '../helpers/browser.js'
+import { openPage, screenshot, type Browser } from '../helpers/browser.js'
 import { accounts } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
 
@@ -83,7 +83,7 @@ describe('a paid call a human must approve', () => {
     expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(false)
     await shown.getByText('Arguments').click()
     expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(true)
-    await shown.screenshot({ path: 'docs/approval-card.png' })
+    await screenshot(shown, 'approval-card')
 
     const before = await payer()
     await shown.getByRole('button', { name: 'Pay once' }).click()
@@ -98,14 +98,14 @@ describe('a paid call a human must approve', () => {
     await page.getByRole('button', { name: 'History' }).click()
     const settled = page.getByRole('row').filter({ has: page.getByTitle(row.receiptReference!) })
     expect(await text(settled)).toMatch(/settled\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy$/)
-    await page.screenshot({ path: 'docs/history.png' })
+    await screenshot(page, 'history')
     expect((await rig.daemon.api('GET', '/api/history?limit=1')).body).toEqual([
       expect.objectContaining({ id: paymentId, state: 'settled', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
     ])
 
     await page.getByRole('button', { name: 'Budgets' }).click()
     expect(await text(page.getByRole('table', { name: 'Budgets' }).getByRole('row').nth(1))).toMatch(/^\$5\.00 per day\teverything\t\$0\.25\t\$4\.75\t/)
-    await page.screenshot({ path: 'docs/budgets.png' })
+    await screenshot(page, 'budgets')
     await page.getByRole('button', { name: 'Approvals' }).click()
   })
 
@@ -153,7 +153,7 @@ describe('a paid call a human must approve', () => {
     const calls = ['a', 'b', 'c', 'd', 'e'].map((topic) => report(`queued ${topic}`))
     await page.getByText('5 payments waiting').waitFor({ timeout: 10_000 })
     expect(await page.getByRole('navigation', { name: 'Waiting payments' }).getByRole('listitem').count()).toBe(5)
-    await page.screenshot({ path: 'docs/queue.png' })
+    await screenshot(page, 'queue')
     await page.getByRole('button', { name: 'Decline all' }).click()
     for (const result of await Promise.all(calls)) expect(result.content).toEqual([{ type: 'text', text: declinedText('the user declined it') }])
     await page.getByText('No payments are waiting for you.').waitFor()

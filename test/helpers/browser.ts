@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
 
 /** Debian's Chromium; a browser is never downloaded. */
 const executablePath = '/usr/bin/chromium'
@@ -44,4 +44,12 @@ export async function openPage(url: string | URL, options: { width?: number; hei
     rmSync(profile, { recursive: true, force: true })
     throw error
   }
+}
+
+/**
+ * Saves a screenshot to `docs/<name>.png` when `ALLOWANCE_SCREENSHOTS=1`, so that ordinary test runs
+ * leave the committed images alone.
+ */
+export async function screenshot(target: Page | Locator, name: string): Promise<void> {
+  if (process.env.ALLOWANCE_SCREENSHOTS === '1') await target.screenshot({ path: `docs/${name}.png` })
 }
