@@ -22,10 +22,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, { 'payment-method': { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean', default: false } }, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
-  const [action] = positionals
   Options.noMore(positionals, 1, usage)
   const home = Home.resolve()
+  // Without a keychain, the Stripe key is sealed in a file with the wallet's passphrase.
   const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
+  const [action] = positionals
   switch (action) {
     case 'add': {
       if (!values.file && process.stdin.isTTY) throw new UsageError('give the Stripe key on stdin (e.g. `allowance card add < stripe-key.txt`), or use --file.', usage)

@@ -4,7 +4,7 @@ import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
-import * as Units from './Units.js'
+import * as Units from '../payments/Units.js'
 import { UsageError } from './UsageError.js'
 
 export const usage = `allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]]

@@ -3,7 +3,7 @@ import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
-import * as Units from './Units.js'
+import * as Units from '../payments/Units.js'
 import { UsageError } from './UsageError.js'
 
 export const usage = `allowance rules list [--json]

@@ -7,7 +7,7 @@ import * as Home from '../shared/Home.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
-import * as Units from './Units.js'
+import * as Units from '../payments/Units.js'
 
 export const usage = 'allowance status [--json]   is the companion up, how many bridges use it, what waits for you, what was spent today'
 

@@ -1,5 +1,5 @@
 import type { Entry } from '../approvals/Queue.js'
-import * as Units from '../cli/Units.js'
+import * as Units from '../payments/Units.js'
 import * as Budgets from '../ledger/Budgets.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'

@@ -1,6 +1,6 @@
 import * as Unit from '../ledger/Unit.js'
-import * as Amount from '../payments/Amount.js'
-import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Amount from './Amount.js'
+import type * as TokenRegistry from './TokenRegistry.js'
 
 /**
  * Budget units as a user names them on the command line (`usd`, `eur`, `iso:eur`,
