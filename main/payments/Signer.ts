@@ -1,5 +1,6 @@
 import { Challenge as MppxChallenge, Credential as MppxCredential } from 'mppx'
 import { evm, stripe, tempo } from 'mppx/client'
+import type Stripe from 'stripe'
 import { createClient, http, type Chain, type LocalAccount } from 'viem'
 import { tempo as tempoMainnet, tempoLocalnet, tempoModerato } from 'viem/chains'
 import type * as Challenge from './Challenge.js'
@@ -49,7 +50,7 @@ export declare namespace sign {
 }
 
 /** The card as signing needs it: the SDK for the user's Stripe key, its mode and the payment method. */
-export type Card = { client: Parameters<typeof SharedPaymentToken.issue>[0] } & Pick<SharedPaymentToken.issue.Parameters, 'mode' | 'paymentMethod'>
+export type Card = { client: Stripe } & Pick<SharedPaymentToken.issue.Parameters, 'mode' | 'paymentMethod'>
 
 /**
  * The methods Allowance can sign for with what is set up: evm needs the wallet's key, tempo also
