@@ -70,7 +70,8 @@ export class PaidCall {
 
       const again = Payment.challengesIn(response)
       if (again) {
-        this.report(paymentId, { status: 'failed', error: 'the server refused the credential and asked for payment again', moneyMayHaveMoved: false })
+        const error = `the server refused the credential and asked for payment again${refusalDetail(response)}`
+        this.report(paymentId, { status: 'failed', error, moneyMayHaveMoved: false })
         if (round === 2) break
         this.context.log.info(`the server refused the credential for payment ${paymentId}; asking once more`)
         offered = again
@@ -204,6 +205,13 @@ export declare namespace PaidCall {
 export namespace PaidCall {
   /** Where the bridge tells the agent what happened to the payment (status, reason, reference). */
   export const metaKey = 'allowance/payment'
+}
+
+/** What the server said about a refused credential (mppx: `problem.detail`), e.g. a card decline. */
+function refusalDetail(response: JSONRPCResponse): string {
+  const data = 'error' in response ? response.error.data : (response.result._meta as Record<string, unknown> | undefined)?.[Payment.paymentRequiredKey]
+  const detail = (data as { problem?: { detail?: unknown } } | undefined)?.problem?.detail
+  return typeof detail === 'string' && detail ? `: ${detail.slice(0, 300)}` : ''
 }
 
 function withMeta(response: JSONRPCResponse, meta: Record<string, unknown>): JSONRPCResponse {
