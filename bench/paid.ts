@@ -5,12 +5,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
-import { writeFileSync } from 'node:fs'
 import * as Rules from '../main/ledger/Rules.js'
-import * as Home from '../main/shared/Home.js'
 import * as Wallet from '../main/wallet/Wallet.js'
 import { hostWithBridge } from '../test/helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer } from '../test/helpers/chain.js'
+import { accounts, keys, startChain, startPaidServer, writeSettings } from '../test/helpers/chain.js'
 import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
@@ -46,13 +44,7 @@ await anchorClient.close()
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
 const home = temporaryHome()
 process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeFileSync(
-  Home.paths(home.home).settings,
-  JSON.stringify({
-    tokens: [{ method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }],
-    rpc: { [chain.chainId]: chain.rpcUrl },
-  }),
-)
+writeSettings(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
 withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, unit: 'usd', amount: 1_000_000n, now: Date.now() }))

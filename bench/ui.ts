@@ -7,12 +7,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import * as Home from '../main/shared/Home.js'
 import * as Wallet from '../main/wallet/Wallet.js'
 import { hostWithBridge } from '../test/helpers/bridge.js'
 import { openPage } from '../test/helpers/browser.js'
-import { keys, startChain, startPaidServer } from '../test/helpers/chain.js'
+import { keys, startChain, startPaidServer, writeSettings } from '../test/helpers/chain.js'
 import { startDaemon } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
@@ -29,13 +27,7 @@ const chain = await startChain()
 const server = await startPaidServer(chain, { methods: ['evm'] })
 const home = temporaryHome()
 process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeFileSync(
-  Home.paths(home.home).settings,
-  JSON.stringify({
-    tokens: [{ method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }],
-    rpc: { [chain.chainId]: chain.rpcUrl },
-  }),
-)
+writeSettings(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 const daemon = await startDaemon(home.home)
 const { client } = await hostWithBridge([server.url], home.home)

@@ -120,3 +120,8 @@ async function waitForChain(rpcUrl: string, child: ChildProcess, timeoutMs = 10_
 function anvilChain(id: number, rpcUrl: string): Chain {
   return defineChain({ id, name: 'Anvil', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } })
 }
+
+/** TestUSDC as a registry entry for `settings.json`, so the companion prices and signs it. */
+export function tokenEntry(chain: { chainId: number; token: Address }) {
+  return { method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } } as const
+}

@@ -106,7 +106,7 @@ function rememberDemoToken(settingsPath: string, chain: LocalChain.LocalChain): 
   try {
     settings = JSON.parse(readFileSync(settingsPath, 'utf8'))
   } catch {}
-  const token = { method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }
+  const token = LocalChain.tokenEntry(chain)
   const others = ((settings.tokens as { chainId?: number; address?: string }[] | undefined) ?? []).filter(
     (entry) => !(entry.chainId === chain.chainId && entry.address?.toLowerCase() === chain.token.toLowerCase()),
   )

@@ -2,7 +2,7 @@
 // settling on anvil, with a real companion deciding and signing with a keychain-held wallet.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Payments from '../../main/ledger/Payments.js'
@@ -10,7 +10,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import * as Settings from '../../main/ledger/Settings.js'
 import * as Home from '../../main/shared/Home.js'
 import { bridgeBin, hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer, type LocalChain, type PaidServer } from '../helpers/chain.js'
+import { accounts, keys, startChain, startPaidServer, writeSettings, type LocalChain, type PaidServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 
@@ -38,13 +38,7 @@ beforeAll(async () => {
   chain = await startChain()
   server = await startPaidServer(chain, { methods: ['evm'] })
   // The companion's registry learns the test token; its RPC is where balances are read.
-  writeFileSync(
-    Home.paths(home.home).settings,
-    JSON.stringify({
-      tokens: [{ method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }],
-      rpc: { [chain.chainId]: chain.rpcUrl },
-    }),
-  )
+  writeSettings(home.home, chain)
   const imported = cli(['wallet', 'import'], keys.payer)
   expect(imported.stderr).toBe('')
   expect(imported.stdout).toContain(`Imported wallet ${accounts.payer.address} (key in the OS keychain)`)

@@ -2,13 +2,11 @@
 // companion (`allowance daemon`) with the payer's key in the OS keychain, and an agent host (the
 // SDK client) that launched the built bridge against the server.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { writeFileSync } from 'node:fs'
 import type * as Ledger from '../../main/ledger/Database.js'
 import * as Payments from '../../main/ledger/Payments.js'
-import * as Home from '../../main/shared/Home.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
-import { keys, startChain, startPaidServer, type ChainVariant, type LocalChain, type PaidServer } from '../helpers/chain.js'
+import { keys, startChain, startPaidServer, writeSettings, type ChainVariant, type LocalChain, type PaidServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 
@@ -38,8 +36,7 @@ export async function startRig(options: { variant?: ChainVariant; server?: start
   try {
     const chain = await startChain({ variant: options.variant })
     const server = await startPaidServer(chain, options.server)
-    const testUsdc = { method: 'evm', chainId: chain.chainId, address: chain.token, symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true, eip712: { name: 'USD Coin', version: '2' } }
-    writeFileSync(Home.paths(home.home).settings, JSON.stringify({ tokens: [testUsdc], rpc: { [chain.chainId]: chain.rpcUrl }, ...options.settings }))
+    writeSettings(home.home, chain, options.settings)
     await Wallet.importKey(home.home, keys.payer)
     const daemon = await startDaemon(home.home)
     const { client } = await hostWithBridge([server.url], home.home)

@@ -3,7 +3,9 @@
 // Tempo mode, where pathUSD and the other TIP-20 precompiles exist and every dev account holds them.
 import { parseAbiItem, type Address, type Chain as ViemChain, type Hex, type PublicClient } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { writeFileSync } from 'node:fs'
 import * as LocalChainModule from '../../main/demo/LocalChain.js'
+import * as Home from '../../main/shared/Home.js'
 import { exited, freePort, start, stop, waitForHttp } from './processes.js'
 
 /** Keys of anvil's dev accounts (mnemonic "test test … junk"): #0 relays, #1 receives, #2 pays. */
@@ -128,4 +130,10 @@ export declare namespace startPaidServer {
     /** How POSTs are answered: an event stream whose headers go out at once (default), or JSON sent whole. */
     response?: 'sse' | 'json'
   }
+}
+
+/** A `settings.json` for `home` whose registry knows TestUSDC and whose RPC is the chain's. */
+export function writeSettings(home: string, chain: LocalChain, extra: Record<string, unknown> = {}): void {
+  const settings = { tokens: [LocalChainModule.tokenEntry(chain)], rpc: { [chain.chainId]: chain.rpcUrl }, ...extra }
+  writeFileSync(Home.paths(home).settings, JSON.stringify(settings))
 }
