@@ -15,6 +15,9 @@ Usage:
   allowance pause | resume                             the kill switch: decline every payment, or pay again
   allowance wallet create|import|address|balance|remove   the key that pays, kept in the OS keychain
   allowance card add|show|remove                       a Stripe card that pays \`stripe\` charges, its key in the keychain
+  allowance install <host> <name> <url> [--header …]   add a server to Claude Desktop, Claude Code, Cursor or VS Code, through Allowance
+  allowance install <host> <name> --stdio -- <cmd>     the same for a local server process
+  allowance uninstall <host> <name>                    take it out again (or put back the entry it replaced)
   allowance demo                                       a paid tool call on a local test chain, no real money
   allowance history [--json|--csv] [filters]           the payments ledger
   allowance help                                       this text
@@ -23,7 +26,8 @@ Usage:
   the default --unit usd). No command approves a payment that waits for you: that takes the app.
 
 Environment:
-  ALLOWANCE_HOME   data directory (socket, database, logs, settings)`
+  ALLOWANCE_HOME         data directory (socket, database, logs, settings)
+  ALLOWANCE_HOSTS_HOME   stands for your home directory when install looks for hosts' config files`
 
 /**
  * The `allowance` command. Each subcommand is imported only when it runs, so `allowance bridge`
@@ -56,6 +60,9 @@ async function main(argv: string[]): Promise<number> {
     case 'pause':
     case 'resume':
       return (await import('./pauseCommand.js')).run(rest, command === 'pause')
+    case 'install':
+    case 'uninstall':
+      return (await import('./installCommand.js')).run(rest, command === 'uninstall')
     case 'demo':
       return (await import('../demo/demo.js')).run()
     case 'wallet':

@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
+import * as Entry from '../hosts/Entry.js'
+import type * as Host from '../hosts/Host.js'
+import * as Hosts from '../hosts/Hosts.js'
+import * as Registration from '../hosts/Registration.js'
+import * as Home from '../shared/Home.js'
+import { parseTarget } from './bridgeCommand.js'
+import * as Options from './Options.js'
+import { UsageError } from './UsageError.js'
+
+const ids = Hosts.all.map((host) => host.id).join(', ')
+
+export const usage = `allowance install <host> <name> <url> [--header "Name: value"]… [--transport …] [--allow-http]
+allowance install <host> <name> --stdio -- <command> [args…]
+allowance uninstall <host> <name>
+
+  <host>             ${ids}
+  --workspace DIR    vscode: DIR/.vscode/mcp.json instead of the user's mcp.json
+  --project DIR      claude-code: DIR/.mcp.json instead of ~/.claude.json
+  --config PATH      this config file instead of the host's usual one(s)
+
+The entry runs this allowance's bridge with absolute paths. A secret header goes in as \${VAR}
+and is read from the host's environment when the bridge starts; it is never written to the file.
+Each changed file gets a timestamped backup beside it; uninstall puts back an entry install replaced.
+
+Environment:
+  ALLOWANCE_HOSTS_HOME   stands for your home directory when looking for hosts' config files`
+
+/** `allowance install …` and `allowance uninstall …`: register the bridge in an agent host's config. */
+export async function run(argv: readonly string[], remove = false): Promise<number> {
+  const separator = argv.indexOf('--')
+  const own = separator === -1 ? argv : argv.slice(0, separator)
+  const parsed = Options.parse(
+    own,
+    {
+      header: { type: 'string', multiple: true, default: [] },
+      transport: { type: 'string' },
+      'allow-http': { type: 'boolean', default: false },
+      stdio: { type: 'boolean', default: false },
+      workspace: { type: 'string' },
+      project: { type: 'string' },
+      config: { type: 'string' },
+    },
+    usage,
+  )
+  if (!parsed) return 0
+  const { values, positionals } = parsed
+  const [hostId, name] = positionals
+  if (hostId === undefined) throw new UsageError(`which host? One of ${ids}.`, usage)
+  const host = Hosts.find(hostId)
+  if (!host) throw new UsageError(`unknown host "${hostId}"; one of ${ids}.`, usage)
+  if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    throw new UsageError(name === undefined ? 'which server name?' : `"${name}" is not a server name (letters, digits, ".", "_", "-").`, usage)
+  }
+  const files = locate(host, values)
+  const dataHome = Home.resolve()
+  if (remove) {
+    Options.noMore(positionals, 2, usage)
+    if (separator !== -1 || values.stdio || values.header.length > 0) throw new UsageError('uninstall takes only the host and the name.', usage)
+    return report(host, name, Registration.uninstall(host, name, files, dataHome), 'Removed')
+  }
+  const bridgeArgs = bridgeArguments(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
+  return report(host, name, Registration.install(host, name, Entry.bridge(bridgeArgs), files, dataHome), 'Installed')
+}
+
+/** The arguments after `allowance bridge`, checked exactly as the bridge will check them. */
+function bridgeArguments(positionals: readonly string[], values: { header: string[]; transport?: string; 'allow-http': boolean; stdio: boolean }, command: string[] | undefined): string[] {
+  if (values.stdio) {
+    Options.noMore(positionals, 2, usage)
+    const args = ['--stdio', '--', ...(command ?? [])]
+    parseTarget(args)
+    return args
+  }
+  if (command !== undefined) throw new UsageError('a command after "--" needs --stdio.', usage)
+  Options.noMore(positionals, 3, usage)
+  if (positionals[2] === undefined) throw new UsageError('which URL? Or --stdio -- <command>.', usage)
+  for (const header of values.header) {
+    // A literal credential would sit in a plain file that other tools read and sync.
+    if (/^\s*[^:]*(authorization|token|key|secret|cookie|password)[^:]*:(?![^$]*\$\{)/i.test(header)) {
+      throw new UsageError(`--header "${header.split(':')[0]}: …" looks like a secret: write \${VAR} and set VAR in the host's environment.`, usage)
+    }
+  }
+  const args = [
+    positionals[2],
+    ...values.header.flatMap((header) => ['--header', header]),
+    ...(values.transport ? ['--transport', values.transport] : []),
+    ...(values['allow-http'] ? ['--allow-http'] : []),
+  ]
+  // Any ${VAR} stands in for a value the host's environment will have; here it only has to parse.
+  parseTarget(args, new Proxy({}, { get: () => 'set-at-run-time' }))
+  return args
+}
+
+function locate(host: Host.Host, values: { workspace?: string; project?: string; config?: string }): string[] {
+  for (const flag of ['workspace', 'project'] as const) {
+    if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`, usage)
+  }
+  if (values.config !== undefined) return [resolve(values.config)]
+  const fake = process.env.ALLOWANCE_HOSTS_HOME
+  const directory = values.workspace ?? values.project
+  return host.files({
+    home: fake ? resolve(fake) : homedir(),
+    // Under a stand-in home, the real APPDATA or XDG_CONFIG_HOME must not leak in.
+    env: fake ? {} : process.env,
+    platform: process.platform,
+    directory: directory === undefined ? undefined : resolve(directory),
+    exists: existsSync,
+  })
+}
+
+function report(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): number {
+  for (const change of changes) {
+    const what = change.changed ? `${verb} "${name}" in ${host.title}: ${change.file}` : `${host.title}: ${change.file} unchanged`
+    console.log([what, change.note, change.backup && `backup: ${change.backup}`].filter(Boolean).join('\n  '))
+  }
+  if (changes.some((change) => change.changed) && host.restart) console.log(host.restart)
+  return 0
+}

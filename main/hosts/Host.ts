@@ -1,0 +1,40 @@
+import * as Path from 'node:path'
+import type * as Entry from './Entry.js'
+
+/** Where a host's config lives and how its server entries look; one module per host format. */
+export type Host = {
+  id: string
+  title: string
+  /** The servers map: `mcpServers` for most hosts, `servers` for VS Code. */
+  key: string
+  /** Whether the host reads comments and trailing commas in this file. */
+  jsonc: boolean
+  /** A flag naming a directory-scoped config (`--workspace`, `--project`) instead of the user's. */
+  directoryFlag?: string
+  /** The files to write: more than one where a host may read either (Claude Desktop's MSIX copy). */
+  files(where: Where): string[]
+  entry(stdio: Entry.Stdio): Record<string, unknown>
+  /** Told after a change, for hosts that read their config only at start. */
+  restart?: string
+}
+
+export type Where = {
+  home: string
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+  directory: string | undefined
+  exists(path: string): boolean
+}
+
+/** The user's per-app configuration directory (`%APPDATA%`, `~/Library/Application Support`, XDG). */
+export function appData(where: Where): string {
+  const { home, env, platform } = where
+  if (platform === 'darwin') return join(where, home, 'Library', 'Application Support')
+  if (platform === 'win32') return env.APPDATA ?? join(where, home, 'AppData', 'Roaming')
+  return env.XDG_CONFIG_HOME ?? join(where, home, '.config')
+}
+
+/** Joins paths as the host's platform does (Windows paths are worked out on any OS in tests). */
+export function join(where: Where, ...parts: string[]): string {
+  return (where.platform === 'win32' ? Path.win32 : Path.posix).join(...parts)
+}
