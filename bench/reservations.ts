@@ -3,6 +3,7 @@
 // daily budget that covers only some of the requests. Prints decisions per second beside the
 // target in design.md, and the overspend, which must be zero.
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import * as Budgets from '../main/ledger/Budgets.js'
 import * as Payments from '../main/ledger/Payments.js'
 import * as Rules from '../main/ledger/Rules.js'
@@ -38,6 +39,9 @@ type Summary = { approved: number[]; declined: Record<string, number>; first: nu
 const socket = Home.paths(home.home).socket
 const startAt = Date.now() + 1500 // every client connected and waiting by then
 process.stderr.write(`reservations bench: ${bridges} bridges × ${perBridge} requests, ${inFlight} in flight each\n`)
+// The companion's CPU time over the run: on a shared machine it varies far less than wall time.
+let cpuAtStart: number | undefined
+setTimeout(() => (cpuAtStart = cpuSeconds(daemon.process.pid!)), startAt - Date.now())
 const runs = await Promise.all(
   Array.from(
     { length: bridges },
@@ -52,6 +56,8 @@ const runs = await Promise.all(
   ),
 )
 
+const cpuAtEnd = cpuSeconds(daemon.process.pid!)
+const companionCpu = cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart
 const companionAlive = daemon.process.exitCode === null
 await stopAll()
 const ledger = withLedger(home.home, (db) => {
@@ -78,6 +84,7 @@ console.log(
     [
       ['decisions (check + reserve) per second', rate.toFixed(0), `≥ ${target.toLocaleString('en')}`],
       ['requests decided', `${requests} in ${seconds.toFixed(2)} s`, '—'],
+      ['companion CPU per decision', companionCpu === undefined ? '—' : `${((companionCpu * 1e6) / requests).toFixed(0)} µs`, `≤ ${(1e6 / target).toFixed(0)} µs`],
       ['approved (and signed)', String(approved), String(affordable)],
       ['declined budget_exceeded', String(overBudget), String(requests - Number(affordable))],
       ['declined otherwise', others.map(([reason, n]) => `${reason} ${n}`).join(', ') || '0', '0'],
@@ -88,3 +95,13 @@ console.log(
 )
 console.log(`${rate.toFixed(0)} decisions/s (target ≥ ${target}); ratio ${(rate / target).toFixed(2)}; overspend ${overspend} (must be 0)`)
 if (!companionAlive || overspend !== 0n || approved !== Number(affordable) || overBudget !== requests - Number(affordable) || ledger.rows !== requests) process.exitCode = 1
+
+/** User + system CPU seconds of a process, from /proc (Linux only). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined
+  }
+}

@@ -7,30 +7,27 @@ import * as Engine from './Engine.js'
  * event-loop turn run in ONE `BEGIN IMMEDIATE` transaction, so they share one commit (the costly
  * part of a decision). Each still runs in its own savepoint, in arrival order, and sees the
  * budgets and leases the earlier ones reserved, so the batch cannot overspend; one that throws
- * rolls back alone. Results are handed out only after the commit: no bridge ever acts on a
- * decision the ledger does not hold.
+ * rolls back alone. The policy (settings, rules, budgets) is read once per batch, under its write
+ * lock. Results are handed out only after the commit: no bridge ever acts on a decision the
+ * ledger does not hold.
  */
 export function decide(db: Database, request: Engine.decide.Request, options: Engine.decide.Options): Promise<Decision> {
-  return run(db, () => Engine.decide(db, request, options))
-}
-
-/** Most decisions in one transaction; the rest wait for the next turn, so a burst cannot stall the loop. */
-const maxBatch = 256
-
-type Job = { work: () => unknown; resolve(value: unknown): void; reject(error: unknown): void }
-
-const queues = new WeakMap<Database, Job[]>()
-
-function run<T>(db: Database, work: () => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<Decision>((resolve, reject) => {
     let queue = queues.get(db)
     if (!queue) {
       queues.set(db, (queue = []))
       setImmediate(() => flush(db)) // after the I/O callbacks of this turn: every request read so far joins
     }
-    queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
+    queue.push({ request, options, resolve, reject })
   })
 }
+
+/** Most decisions in one transaction; the rest wait for the next turn, so a burst cannot stall the loop. */
+const maxBatch = 256
+
+type Job = { request: Engine.decide.Request; options: Engine.decide.Options; resolve(decision: Decision): void; reject(error: unknown): void }
+
+const queues = new WeakMap<Database, Job[]>()
 
 function flush(db: Database): void {
   const queue = queues.get(db)!
@@ -38,12 +35,14 @@ function flush(db: Database): void {
   if (queue.length) setImmediate(() => flush(db))
   else queues.delete(db)
 
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = []
+  const outcomes: ({ ok: true; decision: Decision } | { ok: false; error: unknown })[] = []
   try {
     db.transaction(() => {
-      for (const job of batch) {
+      // Read under the batch's write lock, once: no decision changes the policy, no other process can.
+      const policy = Engine.policy(db)
+      for (const { request, options } of batch) {
         try {
-          outcomes.push({ ok: true, value: job.work() }) // Engine.decide's own transaction nests as a savepoint
+          outcomes.push({ ok: true, decision: Engine.decide(db, request, { ...options, policy }) }) // its own transaction nests as a savepoint
         } catch (error) {
           outcomes.push({ ok: false, error })
         }
@@ -56,7 +55,7 @@ function flush(db: Database): void {
   }
   batch.forEach((job, index) => {
     const outcome = outcomes[index]!
-    if (outcome.ok) job.resolve(outcome.value)
+    if (outcome.ok) job.resolve(outcome.decision)
     else job.reject(outcome.error)
   })
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../ledger/Database.js'
+import { type Database, immediate } from '../ledger/Database.js'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
 import * as Payments from '../ledger/Payments.js'
@@ -24,43 +24,8 @@ import * as Message from './Message.js'
  */
 export function decide(db: Database, request: decide.Request, options: decide.Options): Decision {
   const context = checkRequest(request)
-  const argumentsHash = Arguments.hash(request.arguments)
-  const argumentsPreview = Arguments.preview(request.arguments)
-  return db
-    .transaction((): Decision => {
-      const now = options.now.getTime()
-      const row = { now, context, argumentsHash, argumentsPreview }
-      const { candidates, rejection } = acceptable(request.challenges, options)
-      const chosen = candidates[0]
-      if (!chosen) {
-        const { reason, message } = rejection!
-        const challengeId = readableId(request.challenges)
-        const paymentId = Payments.insert(db, { ...row, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason, challengeId })
-        return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
-      }
-
-      const { payment } = chosen
-      const details = toDetails(payment)
-      const decline = (reason: DeclineReason, clause: string, decidedBy: string): Decision => {
-        const paymentId = Payments.insert(db, { ...row, details, state: 'declined', decision: 'declined', decidedBy, declineReason: reason })
-        return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(payment), clause) }
-      }
-
-      const settings = Settings.get(db)
-      if (settings.paused) return decline('paused', Message.clause('paused'), 'policy')
-      const refusal = refuse(db, payment, context, options.now)
-      if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
-
-      const verdict = automatic(db, { payment, context, argumentsHash, now, settings })
-      if ('decidedBy' in verdict) {
-        Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
-        const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
-        return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
-      }
-      const paymentId = Payments.insert(db, { ...row, details, state: 'requested' })
-      return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates } }
-    })
-    .immediate()
+  const row = { now: options.now.getTime(), context, argumentsHash: Arguments.hash(request.arguments), argumentsPreview: Arguments.preview(request.arguments) }
+  return immediate(db, decideNow)(db, request.challenges, row, options)
 }
 
 export declare namespace decide {
@@ -81,7 +46,58 @@ export declare namespace decide {
     registry: TokenRegistry.Registry
     /** Whether a wallet or card can pay this alternative; alternatives it cannot pay are skipped. */
     payable?: ((payment: Challenge.Payment) => boolean) | undefined
+    /** The policy as this transaction already read it (a batch reads it once); read here when absent. */
+    policy?: Policy | undefined
   }
+}
+
+/**
+ * What the user decided ahead of time: settings, rules and budgets. Deciding never changes it, so
+ * the decisions of one transaction can share one reading of it.
+ */
+export type Policy = { settings: Settings.Settings; rules: readonly Rules.Rule[]; budgets: readonly Budgets.Budget[] }
+
+/** Reads the policy; call inside the transaction that decides with it. */
+export function policy(db: Database): Policy {
+  return { settings: Settings.get(db), rules: Rules.list(db), budgets: Budgets.list(db) }
+}
+
+type Row = { now: number; context: Scope.Context; argumentsHash: string; argumentsPreview: string | null }
+
+function decideNow(db: Database, challenges: unknown, row: Row, options: decide.Options): Decision {
+  const { now, context, argumentsHash } = row
+  const { candidates, rejection } = acceptable(challenges, options)
+  const chosen = candidates[0]
+  if (!chosen) {
+    const { reason, message } = rejection!
+    const challengeId = readableId(challenges)
+    const paymentId = Payments.insert(db, { ...row, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason, challengeId })
+    return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
+  }
+
+  const { payment } = chosen
+  const details = toDetails(payment)
+  const decline = (reason: DeclineReason, clause: string, decidedBy: string): Decision => {
+    const paymentId = Payments.insert(db, { ...row, details, state: 'declined', decision: 'declined', decidedBy, declineReason: reason })
+    return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(payment), clause) }
+  }
+
+  const { settings, rules: allRules, budgets } = options.policy ?? policy(db)
+  if (settings.paused) return decline('paused', Message.clause('paused'), 'policy')
+  const rules = Rules.matching(allRules, context, payment.budgetUnit)
+  const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
+  const refusal = refuse(payment, rules, usages)
+  if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
+
+  const named = Rules.namesUpstream(allRules, context.upstream)
+  const verdict = automatic(db, { payment, context, argumentsHash, now, settings, rules, named })
+  if ('decidedBy' in verdict) {
+    Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now, usages })
+    const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
+    return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
+  }
+  const paymentId = Payments.insert(db, { ...row, details, state: 'requested' })
+  return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates } }
 }
 
 export class NotPendingError extends Error {
@@ -119,13 +135,15 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
       const payment = candidates[0]?.payment
       if (!payment) return decline(rejection!.reason, Message.clause(rejection!.reason, rejection!.message), rowPrice)
 
-      if (Settings.get(db).paused) return decline('paused', Message.clause('paused'), toPrice(payment))
-      const refusal = refuse(db, payment, context, options.now)
+      const { settings, rules, budgets } = policy(db)
+      if (settings.paused) return decline('paused', Message.clause('paused'), toPrice(payment))
+      const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
+      const refusal = refuse(payment, Rules.matching(rules, context, payment.budgetUnit), usages)
       if (refusal) return decline(refusal.reason, refusal.clause, toPrice(payment), refusal.decidedBy)
 
       const option = response.option ?? 'once'
       const leaseId = option === 'once' ? undefined : grant(db, option, payment, context, now)
-      Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now })
+      Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now, usages })
       const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
@@ -172,22 +190,21 @@ function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Ch
 }
 
 /** Hard limits, then budgets: what declines a payment no matter who approves it. */
-function refuse(db: Database, payment: Challenge.Payment, context: Scope.Context, now: Date) {
+function refuse(payment: Challenge.Payment, rules: readonly Rules.Rule[], usages: readonly Budgets.Usage[]) {
   const price = toPrice(payment)
-  const rules = Rules.matching(db, context, payment.budgetUnit)
   const limit = rules.find((rule) => rule.kind === 'limit' && payment.budgetAmount > rule.amount)
   if (limit) return { reason: 'over_limit' as const, clause: Message.overLimit(limit.amount, price, limit), decidedBy: `rule:${limit.id}` }
-  const over = Budgets.exceeded(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
+  const over = Budgets.exceeded(usages, payment.budgetAmount)
   if (!over) return undefined
   return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(over.budget, over.remaining, price), decidedBy: `budget:${over.budget.id}` }
 }
 
 function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string; leaseId?: number } | { ask: AskReason[] } {
-  const { payment, context, argumentsHash, now, settings } = parameters
+  const { payment, context, argumentsHash, now, settings, rules, named } = parameters
   const ask: AskReason[] = []
   const { count, seconds } = settings.loopBreaker
   if (Payments.recentApprovals(db, { ...context, argumentsHash, since: now - seconds * 1000 }) >= count) ask.push('loop')
-  if (!Rules.namesUpstream(db, context.upstream) && !Leases.namesUpstream(db, context.upstream, now)) {
+  if (!named && !Leases.namesUpstream(db, context.upstream, now)) {
     if (!Payments.seenUpstream(db, context.upstream)) ask.push('new_server')
     const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
     if (recipients.some((recipient) => !Payments.seenRecipient(db, recipient))) ask.push('new_recipient')
@@ -195,7 +212,7 @@ function automatic(db: Database, parameters: automatic.Parameters): { decidedBy:
   if (ask.length) return { ask }
   const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
   if (lease) return { decidedBy: `lease:${lease.id}`, leaseId: lease.id }
-  const rule = Rules.matching(db, context, payment.budgetUnit).find((rule) => rule.kind === 'auto_approve')
+  const rule = rules.find((rule) => rule.kind === 'auto_approve')
   if (!rule) return { ask: ['no_rule'] }
   return payment.budgetAmount > rule.amount ? { ask: ['above_auto_approve'] } : { decidedBy: `rule:${rule.id}` }
 }
@@ -207,6 +224,10 @@ declare namespace automatic {
     argumentsHash: string
     now: number
     settings: Settings.Settings
+    /** The rules covering the payment, narrowest first. */
+    rules: readonly Rules.Rule[]
+    /** Whether an auto-approve rule names the upstream. */
+    named: boolean
   }
 }
 

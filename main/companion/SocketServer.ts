@@ -93,7 +93,13 @@ export function answers(socketPath: string): Promise<boolean> {
 function serve(socket: Socket, connection: Connection, handler: Handler, log: Logger): void {
   socket.setEncoding('utf8')
   const reply = (response: Protocol.Response) => {
-    if (!socket.destroyed) socket.write(`${JSON.stringify(response)}\n`)
+    if (socket.destroyed) return
+    // A batch's decisions resolve together: corked until the microtasks settle, they leave in one write.
+    if (!socket.writableCorked) {
+      socket.cork()
+      process.nextTick(() => socket.uncork())
+    }
+    socket.write(`${JSON.stringify(response)}\n`)
   }
   const reader = new LineReader(
     (line) => {

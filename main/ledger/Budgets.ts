@@ -50,8 +50,12 @@ export function remove(db: Database, id: number, now: number): boolean {
 
 /** Budgets covering this call in this unit. */
 export function matching(db: Database, context: Scope.Context, unit: string): Budget[] {
-  const sql = `SELECT * FROM budgets WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers} ORDER BY id`
-  return (statement(db, sql).all({ ...context, unit }) as Sql[]).map(fromSql)
+  return covering(list(db), context, unit)
+}
+
+/** The budgets among `budgets` that cover this call in this unit. */
+export function covering(budgets: readonly Budget[], context: Scope.Context, unit: string): Budget[] {
+  return budgets.filter((budget) => budget.unit === unit && Scope.includes(budget, context))
 }
 
 /** What a budget has reserved in the period containing `now`, and what is left. */
@@ -65,31 +69,41 @@ export declare namespace usage {
   type ReturnType = { used: bigint; remaining: bigint; start: number; end: number }
 }
 
-/** The first budget covering this call that has less than `amount` left, with what it has left. */
-export function exceeded(db: Database, parameters: reserve.Parameters): { budget: Budget; remaining: bigint } | undefined {
-  const { context, unit, amount, now } = parameters
-  for (const budget of matching(db, context, unit)) {
-    const { remaining } = usage(db, budget, now)
-    if (amount > remaining) return { budget, remaining }
-  }
-  return undefined
+/** A budget covering a call, with its usage in the current period. */
+export type Usage = usage.ReturnType & { budget: Budget }
+
+/**
+ * Every budget covering this call, with its usage now. `budgets` are the ones the transaction
+ * has already read (all of them when absent); read once, the result serves both
+ * {@link exceeded} and {@link reserve}.
+ */
+export function usages(db: Database, parameters: usages.Parameters): Usage[] {
+  const { budgets = list(db), context, unit, now } = parameters
+  return covering(budgets, context, unit).map((budget) => ({ budget, ...usage(db, budget, now) }))
+}
+
+export declare namespace usages {
+  type Parameters = { budgets?: readonly Budget[] | undefined; context: Scope.Context; unit: string; now: Date }
+}
+
+/** The first of `usages` with less than `amount` left. */
+export function exceeded(usages: readonly Usage[], amount: bigint): Usage | undefined {
+  return usages.find((usage) => amount > usage.remaining)
 }
 
 /**
  * Adds `amount` to every budget covering this call, in the period containing `now`. Call inside
  * the deciding transaction, after {@link exceeded} and before the payment row becomes reserving
- * (a bucket seeded from the rows must not count it twice).
+ * (a bucket seeded from the rows must not count it twice). `usages`, read earlier in the same
+ * transaction, spares reading them again.
  */
 export function reserve(db: Database, parameters: reserve.Parameters): void {
-  const { context, unit, amount, now } = parameters
-  for (const budget of matching(db, context, unit)) {
-    const { start, used } = usage(db, budget, now)
-    write(db, budget.id, start, used + amount)
-  }
+  const { amount } = parameters
+  for (const { budget, start, used } of parameters.usages ?? usages(db, parameters)) write(db, budget.id, start, used + amount)
 }
 
 export declare namespace reserve {
-  type Parameters = { context: Scope.Context; unit: string; amount: bigint; now: Date }
+  type Parameters = usages.Parameters & { amount: bigint; usages?: readonly Usage[] | undefined }
 }
 
 /** Gives back what {@link reserve} took for a payment decided at `decidedAt` that no longer holds money. */

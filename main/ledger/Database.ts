@@ -74,6 +74,20 @@ export function statement(db: Database, sql: string): BetterSqlite3.Statement {
   return prepared
 }
 
+const transactions = new WeakMap<Database, Map<Function, Function>>()
+
+/**
+ * `fn` as a `BEGIN IMMEDIATE` transaction on `db` (a savepoint when nested), wrapped once per
+ * connection: wrapping costs more than a small transaction's work. `fn` must be a fixed function.
+ */
+export function immediate<Args extends unknown[], Result>(db: Database, fn: (...args: Args) => Result): (...args: Args) => Result {
+  let cache = transactions.get(db)
+  if (!cache) transactions.set(db, (cache = new Map()))
+  let wrapped = cache.get(fn) as ((...args: Args) => Result) | undefined
+  if (!wrapped) cache.set(fn, (wrapped = db.transaction(fn).immediate))
+  return wrapped
+}
+
 export function version(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number
 }

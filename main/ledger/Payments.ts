@@ -53,39 +53,41 @@ export type Row = Scope.Context & {
 }
 
 export function insert(db: Database, values: insert.Values): number {
-  const { context, details, now } = values
-  const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
-        arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id,
-        budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason, lease_id)
-      VALUES (@now, @now, @state, @host, @upstream, @realm, @operation, @target, @argumentsHash, @argumentsPreview,
-        @challengeId, @method, @intent, @amountAtomic, @currency, @decimals, @symbol, @recipient, @chainId, @budgetUnit,
-        @budgetAmount, @flags, @description, @decision, @decidedBy, @decidedAt, @declineReason, @leaseId)`)
-    .run({
-      now,
-      state: values.state,
-      ...context,
-      argumentsHash: values.argumentsHash,
-      argumentsPreview: values.argumentsPreview ?? null,
-      realm: details?.realm ?? null,
-      challengeId: details?.challengeId ?? values.challengeId ?? null,
-      method: details?.method ?? null,
-      intent: details?.intent ?? null,
-      amountAtomic: details?.amountAtomic.toString() ?? null,
-      currency: details?.currency ?? null,
-      decimals: details?.decimals ?? null,
-      symbol: details?.symbol ?? null,
-      recipient: details?.recipient ?? null,
-      chainId: details?.chainId ?? null,
-      budgetUnit: details?.budgetUnit ?? null,
-      budgetAmount: details?.budgetAmount.toString() ?? null,
-      flags: JSON.stringify(details?.flags ?? []),
-      description: details?.description ?? null,
-      decision: values.decision ?? null,
-      decidedBy: values.decidedBy ?? null,
-      decidedAt: values.decision ? now : null,
-      declineReason: values.declineReason ?? null,
-      leaseId: values.leaseId ?? null,
-    })
+  const { context, details, now, decision = null } = values
+  // Positional parameters: binding 28 of them by name costs a fifth of the insert.
+  const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash,
+        arguments_preview, decision, decided_by, decided_at, decline_reason, lease_id, challenge_id, realm, method, intent,
+        amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    now,
+    now,
+    values.state,
+    context.host,
+    context.upstream,
+    context.operation,
+    context.target,
+    values.argumentsHash,
+    values.argumentsPreview ?? null,
+    decision,
+    values.decidedBy ?? null,
+    decision ? now : null,
+    values.declineReason ?? null,
+    values.leaseId ?? null,
+    details?.challengeId ?? values.challengeId ?? null,
+    details?.realm ?? null,
+    details?.method ?? null,
+    details?.intent ?? null,
+    details?.amountAtomic.toString() ?? null,
+    details?.currency ?? null,
+    details?.decimals ?? null,
+    details?.symbol ?? null,
+    details?.recipient ?? null,
+    details?.chainId ?? null,
+    details?.budgetUnit ?? null,
+    details?.budgetAmount.toString() ?? null,
+    JSON.stringify(details?.flags ?? []),
+    details?.description ?? null,
+  )
   return Number(result.lastInsertRowid)
 }
 

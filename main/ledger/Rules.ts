@@ -47,16 +47,16 @@ export function remove(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
-/** Rules covering this call in this unit, narrowest first. */
-export function matching(db: Database, context: Scope.Context, unit: string): Rule[] {
-  const rows = statement(db, `SELECT * FROM rules WHERE deleted_at IS NULL AND unit = @unit AND ${Scope.covers}`).all({ ...context, unit }) as Sql[]
-  return rows.map(fromSql).sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
+/** The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first. */
+export function matching(rules: readonly Rule[], context: Scope.Context, unit: string): Rule[] {
+  return rules
+    .filter((rule) => rule.unit === unit && Scope.includes(rule, context))
+    .sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
 }
 
-/** Whether the user made an auto-approve rule that names this upstream server. */
-export function namesUpstream(db: Database, upstream: string): boolean {
-  const sql = `SELECT 1 FROM rules WHERE deleted_at IS NULL AND kind = 'auto_approve' AND upstream = ? LIMIT 1`
-  return statement(db, sql).pluck().get(upstream) === 1
+/** Whether the user made an auto-approve rule, among `rules`, that names this upstream server. */
+export function namesUpstream(rules: readonly Rule[], upstream: string): boolean {
+  return rules.some((rule) => rule.kind === 'auto_approve' && rule.upstream === upstream)
 }
 
 type Sql = Record<string, string | number | null>

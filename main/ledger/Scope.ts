@@ -25,6 +25,15 @@ export const covers = `(upstream IS NULL OR upstream = @upstream)
   AND (target IS NULL OR (operation = @operation AND target = @target))
   AND (host IS NULL OR host = @host)`
 
+/** {@link covers} in JavaScript, for rules and budgets a decision has already read. */
+export function includes(scope: Normalized, context: Context): boolean {
+  return (
+    (scope.upstream === null || scope.upstream === context.upstream) &&
+    (scope.target === null || (scope.operation === context.operation && scope.target === context.target)) &&
+    (scope.host === null || scope.host === context.host)
+  )
+}
+
 /** Checks a scope given by the user and returns it with unset fields as `null`. */
 export function normalize(scope: Scope): Normalized {
   const upstream = scope.upstream || null
@@ -50,10 +59,18 @@ export function describe(scope: Scope): string {
 
 /** A short name for an upstream: the host of a URL, or the command of a stdio server. */
 export function upstreamLabel(upstream: string): string {
+  // Every decline names its upstream, mostly the same one: parsing the URL cost more than the sentence.
+  if (lastLabel?.upstream !== upstream) lastLabel = { upstream, label: label(upstream) }
+  return lastLabel.label
+}
+
+let lastLabel: { upstream: string; label: string } | undefined
+
+function label(upstream: string): string {
   try {
     const url = new URL(upstream)
     if (url.host) return url.host
   } catch {}
-  const label = upstream.trim().split(/\s+/)[0] ?? upstream
-  return label.length > 60 ? `${label.slice(0, 59)}…` : label
+  const command = upstream.trim().split(/\s+/)[0] ?? upstream
+  return command.length > 60 ? `${command.slice(0, 59)}…` : command
 }

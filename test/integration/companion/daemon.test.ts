@@ -1,13 +1,16 @@
 // The companion as a process: one per ALLOWANCE_HOME, reached over a private socket, started by
 // a bridge that finds none, and surviving a crash with its ledger consistent.
 import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { statSync } from 'node:fs'
+import { connect } from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { CompanionUnavailableError, startDetachedCompanion } from '../../../main/bridge/CompanionClient.js'
 import type { PaymentDecision, Status } from '../../../main/shared/CompanionWire.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Home from '../../../main/shared/Home.js'
+import { LineReader } from '../../../main/shared/LineReader.js'
 import { bridgeBin } from '../../helpers/bridge.js'
 import { evmCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
@@ -114,5 +117,31 @@ describe('decisions over the socket', () => {
     const decision = await companionClient(directory).request<PaymentDecision>(request('https://tools.example.com/mcp'))
     expect(decision).toMatchObject({ kind: 'declined', reason: 'paused' })
     expect((decision as { message: string }).message).toBe('Payment of 0.01 USDC to tools.example.com for `search` was declined: payments are paused in Allowance.')
+  })
+
+  it('answers every request of a pipelined write, each under its own id, once decided', async () => {
+    const directory = await home()
+    const upstream = 'https://tools.example.com/mcp'
+    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 50_000n, now: Date.now() }))
+    await startDaemon(directory)
+    const socket = connect(Home.paths(directory).socket)
+    await once(socket, 'connect')
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`)
+    const lines: { id: string; ok: boolean; result: PaymentDecision }[] = []
+    const answered = new Promise<void>((resolve) => {
+      const reader = new LineReader((line) => lines.push(JSON.parse(line)) === ids.length && resolve())
+      socket.on('data', (chunk) => reader.push(chunk.toString()))
+    })
+    const line = (id: string) => {
+      const message = request(upstream)
+      return `${JSON.stringify({ v: 1, id, ...message, request: { ...message.request, arguments: { query: id } } })}\n` // distinct calls: no loop breaker
+    }
+    socket.write(ids.map(line).join(''))
+    await answered
+    socket.destroy()
+    expect(lines.map((line) => line.id).sort()).toEqual([...ids].sort())
+    expect(lines.every((line) => line.ok && line.result.kind === 'approved')).toBe(true)
+    const rows = withLedger(directory, (db) => Payments.list(db))
+    expect(rows.map((row) => row.state).sort()).toEqual(Array(ids.length).fill('signed'))
   })
 })

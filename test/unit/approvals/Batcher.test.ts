@@ -75,6 +75,22 @@ describe('Batcher.decide', () => {
     impatient.close()
   })
 
+  test('each batch reads the policy afresh: a rule the CLI adds between turns decides the next batch', async () => {
+    const t = setup()
+    Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('1'), now: 0 })
+    const decide = () => Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })
+    expect((await Promise.all([decide(), decide()])).map((decision) => decision.kind)).toEqual(['ask', 'ask'])
+    const cli = reopen(t.db.path)
+    const rule = Rules.add(cli, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    expect(await Promise.all([decide(), decide()])).toMatchObject([
+      { kind: 'approved', decidedBy: `rule:${rule.id}` },
+      { kind: 'approved', decidedBy: `rule:${rule.id}` },
+    ])
+    Rules.add(cli, { kind: 'limit', scope: {}, unit: 'usd', amount: 0n, now: 0 })
+    expect(await decide()).toMatchObject({ kind: 'declined', reason: 'over_limit' })
+    expect(t.reservedToday()).toBe(usd('0.10'))
+  })
+
   test('a burst larger than one batch is split over turns', async () => {
     const t = setup()
     Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })

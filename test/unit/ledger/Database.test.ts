@@ -68,3 +68,22 @@ describe('open', () => {
     expect(db.prepare('SELECT bigsum(v) FROM (SELECT 1 AS v WHERE 0)').pluck().get()).toBe('0')
   })
 })
+
+describe('immediate', () => {
+  test('wraps a function once per connection; nested, it is a savepoint that rolls back alone', () => {
+    const db = ledger()
+    const put = (key: string, fail: boolean) => {
+      db.prepare('INSERT INTO settings (key, value) VALUES (?, 1)').run(key)
+      if (fail) throw new Error('no')
+    }
+    expect(Database.immediate(db, put)).toBe(Database.immediate(db, put))
+    db.transaction(() => {
+      Database.immediate(db, put)('kept', false)
+      expect(() => Database.immediate(db, put)('undone', true)).toThrow('no')
+    }).immediate()
+    expect(db.prepare('SELECT key FROM settings').pluck().all()).toEqual(['kept'])
+    expect(() => Database.immediate(db, put)('alone', true)).toThrow('no')
+    expect(db.inTransaction).toBe(false)
+    expect(db.prepare('SELECT key FROM settings').pluck().all()).toEqual(['kept'])
+  })
+})
