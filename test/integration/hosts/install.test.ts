@@ -1,0 +1,206 @@
+// `allowance install` and `uninstall` against fixture home directories holding the files hosts
+// really write: other servers, comments where the host allows them, odd formatting.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { basename, dirname, isAbsolute, join } from 'node:path'
+import * as Jsonc from 'jsonc-parser'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as ClaudeDesktop from '../../../main/hosts/ClaudeDesktop.js'
+import { cli, homes, ok } from '../../helpers/cli.js'
+import { relayServer } from '../../helpers/servers.js'
+
+const home = homes()
+afterEach(() => vi.unstubAllEnvs())
+
+type Fixture = { host: string; flags?: string[]; file: string; key: string; jsonc: boolean; text: string }
+
+/** Each host's file as found on a user's machine; `file` is relative to the home (or the project). */
+const fixtures: Fixture[] = [
+  {
+    host: 'claude-desktop',
+    file: '.config/Claude/claude_desktop_config.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: '{\n\t"isUsingBuiltInNodeForMcp": false,\n\t"mcpServers": {"filesystem": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/Users/me/Desktop"]},\n\t\t"search": { "command": "npx", "args": ["mcp-remote", "https://search.example.com/mcp"] }}\n,"globalShortcut": "Alt+Space"}',
+  },
+  {
+    host: 'cursor',
+    file: '.cursor/mcp.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: '{\r\n  "mcpServers": {\r\n    "github": { "url": "https://api.githubcopilot.com/mcp/", "headers": { "Authorization": "Bearer ${env:GITHUB_TOKEN}" } }\r\n  }\r\n}\r\n',
+  },
+  {
+    host: 'vscode',
+    file: '.config/Code/User/mcp.json',
+    key: 'servers',
+    jsonc: true,
+    text: `// My MCP servers
+{
+  "inputs": [{ "type": "promptString", "id": "key", "description": "API key", "password": true }],
+  "servers": {
+    /* the one I use daily */
+    "memory": { "type": "stdio", "command": "npx", "args": ["-y", "@modelcontextprotocol/server-memory"], },
+    "search": { "type": "http", "url": "https://search.example.com/mcp", "headers": { "X-Key": "\${input:key}" } }, // remote
+  },
+}
+`,
+  },
+  {
+    host: 'vscode',
+    flags: ['--workspace', 'project'],
+    file: 'project/.vscode/mcp.json',
+    key: 'servers',
+    jsonc: true,
+    text: '{\n    // shared with the team\n    "servers": {}\n}\n',
+  },
+  {
+    host: 'claude-code',
+    file: '.claude.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: JSON.stringify(
+      {
+        numStartups: 42,
+        projects: { '/home/me/repo': { mcpServers: { local: { type: 'stdio', command: 'node', args: ['server.js'] } }, allowedTools: [] } },
+        mcpServers: { search: { type: 'http', url: 'https://search.example.com/mcp' } },
+        oauthAccount: { emailAddress: 'me@example.com' },
+      },
+      null,
+      2,
+    ),
+  },
+  {
+    host: 'claude-code',
+    flags: ['--project', 'repo'],
+    file: 'repo/.mcp.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: '{"mcpServers":{"db":{"command":"/usr/local/bin/db-mcp","args":[],"env":{"DB_URL":"${DB_URL}"}}}}',
+  },
+]
+
+/** A fixture home with the host's file written; the CLI is pointed at it. */
+async function fixtureHome(fixture: Fixture): Promise<{ dataHome: string; hostsHome: string; path: string }> {
+  const dataHome = await home()
+  const hostsHome = join(dataHome, 'user')
+  const path = join(hostsHome, fixture.file)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, fixture.text)
+  vi.stubEnv('ALLOWANCE_HOSTS_HOME', hostsHome)
+  return { dataHome, hostsHome, path }
+}
+
+function parse(text: string, jsonc: boolean): any {
+  const errors: Jsonc.ParseError[] = []
+  const value = Jsonc.parse(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc })
+  expect(errors).toEqual([])
+  return value
+}
+
+/** The fixture's comments (not the `//` of its URLs). */
+const comments = (fixture: Fixture) => (fixture.jsonc ? (fixture.text.match(/(?<!:)\/\/[^\r\n]*|\/\*.*?\*\//g) ?? []) : [])
+
+const backups = (path: string) => readdirSync(dirname(path)).filter((name) => name.startsWith(`${basename(path)}.allowance-backup-`))
+
+/** Flags are given relative to the fixture home, as a user in that directory would. */
+const flagsIn = (hostsHome: string, flags: string[] = []) => flags.map((flag) => (flag.startsWith('--') ? flag : join(hostsHome, flag)))
+
+describe.each(fixtures)('allowance install $host → $file', (fixture) => {
+  const url = 'https://search.example.com/mcp'
+
+  it('adds the bridge entry, keeps everything else, backs up, changes nothing twice, and uninstalls back to the original', async () => {
+    const { dataHome, hostsHome, path } = await fixtureHome(fixture)
+    const before = parse(fixture.text, fixture.jsonc)
+    const install = ['install', fixture.host, 'search', url, '--header', 'X-Api-Key: ${SEARCH_KEY}', ...flagsIn(hostsHome, fixture.flags)]
+
+    expect(await ok(dataHome, install)).toContain(`Installed "search"`)
+    const installed = readFileSync(path, 'utf8')
+    const after = parse(installed, fixture.jsonc)
+    const entry = after[fixture.key].search
+    expect(entry).toMatchObject({ command: process.execPath, args: [expect.any(String), 'bridge', url, '--header', 'X-Api-Key: ${SEARCH_KEY}'], env: { ALLOWANCE_MANAGED: '1' } })
+    expect(isAbsolute(entry.args[0]) && entry.args[0].endsWith(join('dist', 'allowance.js'))).toBe(true)
+    if (fixture.key === 'servers') expect(entry.type).toBe('stdio')
+    const { search: _replaced, ...others } = before[fixture.key]
+    expect({ ...after, [fixture.key]: undefined }).toEqual({ ...before, [fixture.key]: undefined })
+    expect(after[fixture.key]).toMatchObject(others)
+    for (const comment of comments(fixture)) expect(installed).toContain(comment)
+    if (fixture.text.includes('\r\n')) expect(installed.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(backups(path).map((name) => readFileSync(join(dirname(path), name), 'utf8'))).toEqual([fixture.text])
+
+    expect(await ok(dataHome, install)).toContain('unchanged')
+    expect(readFileSync(path, 'utf8')).toBe(installed)
+    expect(backups(path)).toHaveLength(1)
+
+    expect(await ok(dataHome, ['uninstall', fixture.host, 'search', ...flagsIn(hostsHome, fixture.flags)])).toContain(`Removed "search"`)
+    const restored = parse(readFileSync(path, 'utf8'), fixture.jsonc)
+    expect(restored).toEqual(before[fixture.key] ? before : { ...before, [fixture.key]: {} })
+    for (const comment of comments(fixture)) expect(readFileSync(path, 'utf8')).toContain(comment)
+    expect(backups(path)).toHaveLength(2)
+    const uninstalled = readFileSync(path, 'utf8')
+    expect(await ok(dataHome, ['uninstall', fixture.host, 'search', ...flagsIn(hostsHome, fixture.flags)])).not.toContain('Removed')
+    expect(readFileSync(path, 'utf8')).toBe(uninstalled)
+  })
+})
+
+describe('allowance install', () => {
+  it('creates a missing file, and uninstall leaves an entry it did not write', async () => {
+    const dataHome = await home()
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
+    await ok(dataHome, ['install', 'cursor', 'local', '--stdio', '--', 'node', 'server.js', '--port', '3000'])
+    const path = join(dataHome, 'user', '.cursor', 'mcp.json')
+    const entry = JSON.parse(readFileSync(path, 'utf8')).mcpServers.local
+    expect(entry.args.slice(1)).toEqual(['bridge', '--stdio', '--', 'node', 'server.js', '--port', '3000'])
+    expect(backups(path)).toEqual([])
+
+    writeFileSync(path, JSON.stringify({ mcpServers: { local: { command: 'node', args: ['mine.js'] } } }))
+    expect(await ok(dataHome, ['uninstall', 'cursor', 'local'])).toContain('not installed by Allowance')
+    expect(JSON.parse(readFileSync(path, 'utf8')).mcpServers.local.args).toEqual(['mine.js'])
+  })
+
+  it('refuses a literal secret, a broken file and a scope flag of another host, writing nothing', async () => {
+    const dataHome = await home()
+    const path = join(dataHome, 'user', '.cursor', 'mcp.json')
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
+    const secret = await cli(dataHome, ['install', 'cursor', 's', 'https://a.example/mcp', '--header', 'Authorization: Bearer sk-live-123'])
+    expect(secret).toMatchObject({ code: 2, stderr: expect.stringContaining('looks like a secret') })
+    expect(existsSync(path)).toBe(false)
+
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, '{ "mcpServers": { // not JSON\n } }')
+    expect(await cli(dataHome, ['install', 'cursor', 's', 'https://a.example/mcp'])).toMatchObject({ code: 1, stderr: expect.stringContaining('fix it by hand') })
+    expect(backups(path)).toEqual([])
+    expect((await cli(dataHome, ['install', 'cursor', 's', 'https://a.example/mcp', '--workspace', '.'])).stderr).toContain('--workspace is not an option for cursor')
+  })
+
+  it('writes both Claude Desktop files on Windows when the MSIX build is installed', () => {
+    const where = { home: 'C:\\Users\\me', env: { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, platform: 'win32' as const, directory: undefined }
+    expect(ClaudeDesktop.host.files({ ...where, exists: () => false })).toEqual(['C:\\Users\\me\\AppData\\Roaming\\Claude\\claude_desktop_config.json'])
+    expect(ClaudeDesktop.host.files({ ...where, exists: (path) => path.endsWith('Claude_pzs8sxrjxfjjc') })).toEqual([
+      'C:\\Users\\me\\AppData\\Roaming\\Claude\\claude_desktop_config.json',
+      'C:\\Users\\me\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude\\claude_desktop_config.json',
+    ])
+    expect(ClaudeDesktop.host.files({ ...where, platform: 'darwin', home: '/Users/me', exists: () => true })).toEqual([
+      '/Users/me/Library/Application Support/Claude/claude_desktop_config.json',
+    ])
+  })
+
+  it('writes an entry that a host can launch as it stands, from any directory', async () => {
+    const server = await relayServer()
+    const dataHome = await home()
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
+    await ok(dataHome, ['install', 'claude-desktop', 'relay', server.url])
+    const entry = JSON.parse(readFileSync(join(dataHome, 'user', '.config', 'Claude', 'claude_desktop_config.json'), 'utf8')).mcpServers.relay
+    // As Claude Desktop does: its own working directory and a bare PATH, plus the entry's env.
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', ...entry.env }, cwd: '/', stderr: 'pipe' })
+    const client = new Client({ name: 'claude-ai', version: '1.0.0' })
+    try {
+      await client.connect(transport)
+      expect(client.getServerVersion()?.name).toBeTruthy()
+    } finally {
+      await client.close()
+      await server.stop()
+    }
+  })
+})
