@@ -5,6 +5,7 @@ import * as Entry from '../hosts/Entry.js'
 import type * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'
 import * as Registration from '../hosts/Registration.js'
+import * as Remote from '../hosts/Remote.js'
 import * as Home from '../shared/Home.js'
 import { parseTarget } from './bridgeCommand.js'
 import * as Options from './Options.js'
@@ -14,6 +15,7 @@ const ids = Hosts.all.map((host) => host.id).join(', ')
 
 export const usage = `allowance install <host> <name> <url> [--header "Name: value"]… [--transport …] [--allow-http]
 allowance install <host> <name> --stdio -- <command> [args…]
+allowance install --wrap <host> <name>     route an existing url, serverUrl or mcp-remote entry through Allowance
 allowance uninstall <host> <name>
 
   <host>             ${ids}
@@ -39,6 +41,7 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
       transport: { type: 'string' },
       'allow-http': { type: 'boolean', default: false },
       stdio: { type: 'boolean', default: false },
+      wrap: { type: 'boolean', default: false },
       workspace: { type: 'string' },
       project: { type: 'string' },
       config: { type: 'string' },
@@ -60,6 +63,18 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
     Options.noMore(positionals, 2, usage)
     if (separator !== -1 || values.stdio || values.header.length > 0) throw new UsageError('uninstall takes only the host and the name.', usage)
     return report(host, name, Registration.uninstall(host, name, files, dataHome), 'Removed')
+  }
+  if (values.wrap) {
+    Options.noMore(positionals, 2, usage)
+    const existing = Registration.find(host, name, files)
+    if (Entry.isManaged(existing)) return report(host, name, files.map((file) => ({ file, changed: false, backup: undefined, note: 'already goes through Allowance' })), 'Installed')
+    const remote = Remote.read(existing)
+    if (!remote) throw new Error(`${host.title} has no remote server "${name}" (an entry with url, serverUrl or an mcp-remote command) in ${files.join(', ')}.`)
+    // Headers stay as the host wrote them: its own ${env:…}/${input:…} are expanded before the bridge starts.
+    const args = [remote.url, ...remote.headers.flatMap((header) => ['--header', header])]
+    parseTarget(args, anyEnvironment)
+    const stdio = Entry.bridge(args)
+    return report(host, name, Registration.install(host, name, { ...stdio, env: { ...remote.env, ...stdio.env } }, files, dataHome), 'Routed')
   }
   const bridgeArgs = bridgeArguments(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
   return report(host, name, Registration.install(host, name, Entry.bridge(bridgeArgs), files, dataHome), 'Installed')
@@ -88,10 +103,12 @@ function bridgeArguments(positionals: readonly string[], values: { header: strin
     ...(values.transport ? ['--transport', values.transport] : []),
     ...(values['allow-http'] ? ['--allow-http'] : []),
   ]
-  // Any ${VAR} stands in for a value the host's environment will have; here it only has to parse.
-  parseTarget(args, new Proxy({}, { get: () => 'set-at-run-time' }))
+  parseTarget(args, anyEnvironment)
   return args
 }
+
+/** Any ${VAR} stands in for a value the host's environment will have; here it only has to parse. */
+const anyEnvironment: NodeJS.ProcessEnv = new Proxy({}, { get: () => 'set-at-run-time' })
 
 function locate(host: Host.Host, values: { workspace?: string; project?: string; config?: string }): string[] {
   for (const flag of ['workspace', 'project'] as const) {

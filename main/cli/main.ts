@@ -17,6 +17,7 @@ Usage:
   allowance card add|show|remove                       a Stripe card that pays \`stripe\` charges, its key in the keychain
   allowance install <host> <name> <url> [--header …]   add a server to Claude Desktop, Claude Code, Cursor or VS Code, through Allowance
   allowance install <host> <name> --stdio -- <cmd>     the same for a local server process
+  allowance install --wrap <host> <name>               route a host's existing remote server through Allowance
   allowance uninstall <host> <name>                    take it out again (or put back the entry it replaced)
   allowance demo                                       a paid tool call on a local test chain, no real money
   allowance history [--json|--csv] [filters]           the payments ledger

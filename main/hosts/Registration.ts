@@ -38,6 +38,15 @@ export function uninstall(host: Host.Host, name: string, files: readonly string[
   })
 }
 
+/** The entry `name` has in the first of the host's files that has one. */
+export function find(host: Host.Host, name: string, files: readonly string[]): unknown {
+  for (const path of files) {
+    const entry = servers(ConfigFile.read(path, host.jsonc), host)[name]
+    if (entry !== undefined) return entry
+  }
+  return undefined
+}
+
 function servers(file: ConfigFile.File, host: Host.Host): Record<string, unknown> {
   const map = file.value[host.key]
   if (map === undefined) return {}

@@ -204,3 +204,29 @@ describe('allowance install', () => {
     }
   })
 })
+
+describe('allowance install --wrap', () => {
+  const cases = [
+    { fixture: fixtures[0]!, name: 'search', url: 'https://search.example.com/mcp', headers: [] },
+    { fixture: fixtures[1]!, name: 'github', url: 'https://api.githubcopilot.com/mcp/', headers: ['Authorization: Bearer ${env:GITHUB_TOKEN}'] },
+    { fixture: fixtures[2]!, name: 'search', url: 'https://search.example.com/mcp', headers: ['X-Key: ${input:key}'] },
+    { fixture: fixtures[4]!, name: 'search', url: 'https://search.example.com/mcp', headers: [] },
+  ]
+  it.each(cases)('routes $fixture.host "$name" through Allowance with its headers, and uninstall puts it back', async ({ fixture, name, url, headers }) => {
+    const { dataHome, path } = await fixtureHome(fixture)
+    const before = parse(fixture.text, fixture.jsonc)
+    expect(await ok(dataHome, ['install', '--wrap', fixture.host, name])).toContain(`Routed "${name}"`)
+    const after = parse(readFileSync(path, 'utf8'), fixture.jsonc)
+    expect(after[fixture.key][name].args.slice(1)).toEqual(['bridge', url, ...headers.flatMap((header) => ['--header', header])])
+    expect(await ok(dataHome, ['install', '--wrap', fixture.host, name])).toContain('already goes through Allowance')
+    expect(backups(path)).toHaveLength(1)
+    await ok(dataHome, ['uninstall', fixture.host, name])
+    expect(parse(readFileSync(path, 'utf8'), fixture.jsonc)).toEqual(before)
+  })
+
+  it('refuses an entry that is not a remote server', async () => {
+    const { dataHome } = await fixtureHome(fixtures[5]!)
+    const run = await cli(dataHome, ['install', '--wrap', 'claude-code', 'db', '--project', join(dataHome, 'user', 'repo')])
+    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('has no remote server "db"') })
+  })
+})
