@@ -9,6 +9,7 @@ import type * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
 import * as StripeApi from '../payments/StripeApi.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Cached from '../shared/Cached.js'
 import * as Home from '../shared/Home.js'
 import { describeError, type Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
@@ -39,7 +40,14 @@ export class Companion implements Handler {
     readonly queue: Queue.Queue,
     readonly config: Config.Config,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.walletInfo = Cached.fromFile(Wallet.infoPath(home), () => Wallet.info(home))
+    this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
+  }
+
+  /** What can pay, read again only when the CLI changes the wallet or the card. */
+  private readonly walletInfo: () => Wallet.Info | undefined
+  private readonly cardInfo: () => Card.Info | undefined
 
   /** Opens the ledger, resolves what a crash left in flight, and builds the registry from the user's config. */
   static open(home: string, log: Logger): Companion {
@@ -105,7 +113,7 @@ export class Companion implements Handler {
   }
 
   private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
-    const setup = { wallet: Wallet.info(this.home) !== undefined, card: Card.info(this.home) !== undefined, rpc: this.config.rpc }
+    const setup = { wallet: this.walletInfo() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
     const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
     let decision: Decision = await Batcher.decide(
       this.db,

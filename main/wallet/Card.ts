@@ -108,6 +108,6 @@ function describe(method: Stripe.PaymentMethod): Method {
   return { id: method.id, brand: method.card?.brand, last4: method.card?.last4 }
 }
 
-function infoPath(home: string): string {
+export function infoPath(home: string): string {
   return join(home, 'card.json')
 }

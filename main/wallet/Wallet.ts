@@ -68,6 +68,6 @@ async function save(home: string, key: `0x${string}`, options: Options): Promise
   return created
 }
 
-function infoPath(home: string): string {
+export function infoPath(home: string): string {
   return join(home, 'wallet.json')
 }
