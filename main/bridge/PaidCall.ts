@@ -19,6 +19,8 @@ export class PaidCall {
   private cancelled = false
   private pendingDecision: { id: number } | undefined
   private readonly reports: Promise<void>[] = []
+  /** The credentials' secret parts (signatures, tokens), kept out of anything the bridge records. */
+  private readonly secrets: string[] = []
   /** The id of the retry in flight, so that a host cancellation can follow it upstream. */
   retryId: string | undefined
 
@@ -53,6 +55,7 @@ export class PaidCall {
 
       const { paymentId, credential } = decision
       const paid = credential.challenge as { id: string; method: string }
+      this.secrets.push(...Payment.secretsOf(credential))
       const retry = Payment.withCredential(this.request, this.context.nextId('paid'), credential)
       this.retryId = retry.id as string
       let response: JSONRPCResponse
@@ -61,8 +64,9 @@ export class PaidCall {
       } catch (error) {
         // Only a connection never made proves the credential never left; a reset may follow settlement.
         const sent = !(error instanceof UpstreamError && error.kind === 'unreachable')
-        this.report(paymentId, { status: 'failed', error: (error as Error).message, moneyMayHaveMoved: sent })
-        return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, (error as Error).message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
+        const message = Payment.redact((error as Error).message, this.secrets)
+        this.report(paymentId, { status: 'failed', error: message, moneyMayHaveMoved: sent })
+        return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
       } finally {
         this.retryId = undefined
       }
@@ -146,7 +150,12 @@ export class PaidCall {
    * messages in order, so the outcome is recorded before any later decision on this connection.
    */
   private report(paymentId: number, outcome: Extract<ClientRequest, { type: 'payment.outcome' }>['outcome']): void {
-    const sent = this.companion()?.request({ type: 'payment.outcome', paymentId, outcome })
+    // What the server said goes to the ledger: a server echoing the credential must not put it there.
+    const redacted =
+      outcome.status === 'failed'
+        ? { ...outcome, error: Payment.redact(outcome.error, this.secrets) }
+        : { ...outcome, receipt: { ...outcome.receipt, reference: outcome.receipt.reference && Payment.redact(outcome.receipt.reference, this.secrets) } }
+    const sent = this.companion()?.request({ type: 'payment.outcome', paymentId, outcome: redacted })
     if (!sent) return
     this.reports.push(
       sent.then(

@@ -81,3 +81,26 @@ export function receiptFor(response: JSONRPCResponse, paid: { id: string; method
 function nonEmptyList(value: unknown): unknown[] | undefined {
   return Array.isArray(value) && value.length > 0 ? value : undefined
 }
+
+/**
+ * The parts of a credential's payload that are bearer secrets: signatures (an EIP-3009
+ * authorization, a signed tempo transaction) and Shared Payment Tokens. Addresses, amounts and a
+ * pushed transaction's hash are public.
+ */
+export function secretsOf(credential: { payload: unknown }): string[] {
+  const found: string[] = []
+  const walk = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return
+    for (const [key, member] of Object.entries(value)) {
+      if ((key === 'signature' || key === 'spt') && typeof member === 'string' && member.length >= 8) found.push(member)
+      else walk(member)
+    }
+  }
+  walk(credential.payload)
+  return found
+}
+
+/** `text` with every secret replaced, for errors and references that came back from a server. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text)
+}

@@ -54,3 +54,15 @@ describe('withPaymentCapability', () => {
     expect(request.params.capabilities.experimental).toEqual({ mine: {} }) // the host's message is not mutated
   })
 })
+
+describe('keeping credentials out of what the bridge records', () => {
+  it('finds the signature and SPT of a credential and redacts them from server text; public parts stay', async () => {
+    const { redact, secretsOf } = await import('../../../main/bridge/Payment.js')
+    const signature = `0x${'ab'.repeat(65)}`
+    const secrets = secretsOf({ payload: { type: 'authorization', from: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', signature, nested: { spt: 'spt_123456789' } } })
+    expect(secrets).toEqual([signature, 'spt_123456789'])
+    expect(redact(`bad authorization ${signature} from 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC (spt_123456789)`, secrets)).toBe(
+      'bad authorization [redacted] from 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC ([redacted])',
+    )
+  })
+})
