@@ -1,3 +1,4 @@
+import type { Operation } from '../shared/CompanionWire.js'
 import type { JSONRPCRequest, JSONRPCResponse } from './JsonRpc.js'
 
 /**
@@ -12,8 +13,7 @@ export const paymentRequiredKey = 'org.paymentauth/payment-required'
 export const paymentRequiredCode = -32042
 export const verificationFailedCode = -32043
 
-export type Operation = 'tools/call' | 'resources/read' | 'prompts/get'
-export const operations: readonly string[] = ['tools/call', 'resources/read', 'prompts/get']
+const operations: readonly string[] = ['tools/call', 'resources/read', 'prompts/get'] satisfies Operation[]
 
 /** What a paid call is for: the operation and its tool name, resource URI or prompt name. */
 export function operationOf(request: JSONRPCRequest): { operation: Operation; target: string; arguments?: unknown } | undefined {

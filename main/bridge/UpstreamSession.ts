@@ -27,7 +27,6 @@ export class UpstreamSession {
 
   private constructor(
     private readonly transport: Transport,
-    readonly transportKind: HttpTransportKind | 'stdio',
     readonly name: string,
     private readonly handlers: UpstreamSession.Handlers,
     private readonly log: Logger,
@@ -47,7 +46,7 @@ export class UpstreamSession {
     const kinds = target.kind === 'http' ? transportOrder(target.strategy) : (['stdio'] as const)
     let lastError: UpstreamError | undefined
     for (const [index, kind] of kinds.entries()) {
-      const session = new UpstreamSession(createTransport(target, kind, name), kind, name, handlers, log)
+      const session = new UpstreamSession(createTransport(target, kind, name), name, handlers, log)
       try {
         await withTimeout(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
         const response = await session.call(initialize, timeoutMs)

@@ -10,7 +10,8 @@ export type Scope = {
   host?: string | null | undefined
 }
 
-export type Operation = 'tools/call' | 'resources/read' | 'prompts/get'
+export type { Operation } from '../shared/CompanionWire.js'
+import type { Operation } from '../shared/CompanionWire.js'
 
 export const operations: readonly Operation[] = ['tools/call', 'resources/read', 'prompts/get']
 
