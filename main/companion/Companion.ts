@@ -20,6 +20,14 @@ import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
 
 export const companionVersion = '0.1.0'
 
+/** A ledger row moved: the faces (UI, tray, notifications) refresh or tell the user. */
+export type PaymentEvent = {
+  paymentId: number
+  stage: 'approved' | 'declined' | 'settled' | 'failed'
+  /** `rule:<id>`, `lease:<id>` or `human`, for approvals. */
+  decidedBy?: string
+}
+
 /**
  * The companion core: the single authority over money for one ALLOWANCE_HOME. It owns the ledger,
  * the token registry and the approval queue, and answers bridges. It does not depend on Electron:
@@ -32,6 +40,7 @@ export class Companion implements Handler {
   private readonly connections = new Set<Connection>()
   /** The signing account, loaded from the keychain on first use and kept in this process only. */
   private signer: { address: string; account: Promise<Awaited<ReturnType<typeof Wallet.account>>> } | undefined
+  private readonly paymentListeners = new Set<(event: PaymentEvent) => void>()
 
   private constructor(
     readonly home: string,
@@ -107,7 +116,25 @@ export class Companion implements Handler {
     }
   }
 
+  /** Calls `listener` whenever a payment is decided or its outcome is reported; returns the unsubscribe. */
+  onPayment(listener: (event: PaymentEvent) => void): () => void {
+    this.paymentListeners.add(listener)
+    return () => this.paymentListeners.delete(listener)
+  }
+
+  private emit(event: PaymentEvent): void {
+    for (const listener of this.paymentListeners) {
+      // A face that fails to show an event must not fail the payment.
+      try {
+        listener(event)
+      } catch (error) {
+        this.log.error(`a payment listener failed: ${describeError(error)}`)
+      }
+    }
+  }
+
   close(): void {
+    this.paymentListeners.clear()
     this.queue.close()
     this.db.close()
   }
@@ -131,10 +158,14 @@ export class Companion implements Handler {
     }
     if (decision.kind === 'approved') {
       this.log.debug(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
-      return this.sign(decision)
+      const signed = await this.sign(decision)
+      if (signed.kind === 'approved') this.emit({ paymentId: decision.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
+      else if (signed.paymentId !== undefined) this.emit({ paymentId: signed.paymentId, stage: 'failed' })
+      return signed
     }
     if (decision.kind === 'declined') {
       this.log.debug(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
+      if (decision.paymentId !== undefined) this.emit({ paymentId: decision.paymentId, stage: 'declined' })
       return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
     }
     throw new Error('the approval queue returned an unanswered payment')
@@ -193,6 +224,7 @@ export class Companion implements Handler {
       if (error instanceof Outcome.OutcomeError) throw new ProtocolError('unknown_payment', error.message)
       throw error
     }
+    this.emit({ paymentId, stage: outcome.status === 'settled' ? 'settled' : 'failed' })
     return { state: outcome.status === 'settled' ? 'settled' : outcome.moneyMayHaveMoved ? 'unconfirmed' : 'failed' }
   }
 }

@@ -3,6 +3,7 @@ import * as Log from '../shared/Log.js'
 import * as HttpApi from './HttpApi.js'
 import { Companion } from './Companion.js'
 import * as SocketServer from './SocketServer.js'
+import * as UiApi from './UiApi.js'
 
 /**
  * `allowance daemon`: the headless companion. Serves bridges on the local socket until SIGTERM
@@ -29,7 +30,8 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
     console.error(`allowance: ${(error as Error).message}`)
     return 1
   }
-  const api = await HttpApi.start(companion, log)
+  const ui = UiApi.create(companion, log)
+  const api = await HttpApi.start(ui, log)
   log.info(`companion ${process.pid} serving ${paths.socket} and the UI API on ${api.origin}`)
   if (!options.quiet) {
     console.log(`Allowance companion running (pid ${process.pid}, data in ${home}). Stop it with Ctrl+C.`)
@@ -44,6 +46,7 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
   })
   log.info('stopping')
   await Promise.race([Promise.all([server.close(), api.close()]), new Promise((resolve) => setTimeout(resolve, 500))])
+  ui.close()
   companion.close()
   await log.close()
   return 0

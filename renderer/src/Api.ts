@@ -1,27 +1,23 @@
 import type { Approval, Budget, HistoryRow, Option } from '../../main/companion/Views.js'
+import * as Transport from './Transport.js'
 
 export type { Approval, Budget, HistoryRow, Option }
-
-/**
- * The companion's UI API, as the page calls it. The token comes from the page's own URL (the one
- * the companion printed), stays in memory, and travels in a header on every call.
- */
-const token = new URLSearchParams(location.search).get('token') ?? ''
-
-export const headers = { 'x-allowance-token': token }
 
 class ApiError extends Error {
   override name = 'ApiError'
 }
 
+/** Calls the companion's UI API; a refusal becomes an ApiError with the companion's sentence. */
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const json = (await response.json().catch(() => undefined)) as { error?: string } | undefined
-  if (!response.ok) throw new ApiError(json?.error ?? `The companion answered ${response.status}.`)
+  const reply = await Transport.request(method, path, body)
+  const json = (() => {
+    try {
+      return JSON.parse(reply.json) as unknown
+    } catch {
+      return undefined
+    }
+  })()
+  if (reply.status !== 200) throw new ApiError((json as { error?: string } | undefined)?.error ?? `The companion answered ${reply.status}.`)
   return json as T
 }
 

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react'
 import * as Api from './Api.js'
-import * as Events from './Events.js'
+import * as Transport from './Transport.js'
 
 export type Live = {
   /** Payments waiting for the human, oldest first. */
   approvals: Api.Approval[]
   connected: boolean
-  /** Goes up whenever an approval is answered, so views of the ledger know to refresh. */
+  /** Goes up whenever an approval is answered or the ledger moves, so views of it know to refresh. */
   changes: number
   /** Drops an approval this page just answered, without waiting for its event. */
   forget(paymentId: number): void
@@ -28,7 +28,12 @@ export function useApprovals(): Live {
       })
     // Answered while the list was being fetched: the list must not bring these back.
     let answered = new Set<number>()
-    void Events.subscribe(
+    const resolved = (paymentId: number) => {
+      answered.add(paymentId)
+      update((next) => next.delete(paymentId))
+      setChanges((count) => count + 1)
+    }
+    void Transport.subscribe(
       {
         open() {
           setConnected(true)
@@ -39,11 +44,12 @@ export function useApprovals(): Live {
             () => {},
           )
         },
-        added: (approval) => update((next) => next.set(approval.paymentId, approval)),
-        resolved(paymentId) {
-          answered.add(paymentId)
-          update((next) => next.delete(paymentId))
-          setChanges((count) => count + 1)
+        event({ name, data }) {
+          if (name === 'approval.added') {
+            const approval = JSON.parse(data) as Api.Approval
+            update((next) => next.set(approval.paymentId, approval))
+          } else if (name === 'approval.resolved') resolved((JSON.parse(data) as { paymentId: number }).paymentId)
+          else if (name === 'payments.changed') setChanges((count) => count + 1)
         },
         closed: () => setConnected(false),
       },
