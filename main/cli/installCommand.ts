@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { resolve } from 'node:path'
 import * as Entry from '../hosts/Entry.js'
-import type * as Host from '../hosts/Host.js'
+import * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'
 import * as Registration from '../hosts/Registration.js'
-import * as Remote from '../hosts/Remote.js'
+import * as Upstream from '../hosts/Upstream.js'
 import * as Home from '../shared/Home.js'
-import { parseTarget } from './bridgeCommand.js'
 import * as Options from './Options.js'
 import { UsageError } from './UsageError.js'
 
@@ -54,7 +51,7 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
   if (hostId === undefined) throw new UsageError(`which host? One of ${ids}.`, usage)
   const host = Hosts.find(hostId)
   if (!host) throw new UsageError(`unknown host "${hostId}"; one of ${ids}.`, usage)
-  if (name === undefined || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+  if (name === undefined || !Entry.namePattern.test(name)) {
     throw new UsageError(name === undefined ? 'which server name?' : `"${name}" is not a server name (letters, digits, ".", "_", "-").`, usage)
   }
   const files = locate(host, values)
@@ -66,65 +63,31 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
   }
   if (values.wrap) {
     Options.noMore(positionals, 2, usage)
-    const existing = Registration.find(host, name, files)
-    if (Entry.isManaged(existing)) return report(host, name, files.map((file) => ({ file, changed: false, backup: undefined, note: 'already goes through Allowance' })), 'Installed')
-    const remote = Remote.read(existing)
-    if (!remote) throw new Error(`${host.title} has no remote server "${name}" (an entry with url, serverUrl or an mcp-remote command) in ${files.join(', ')}.`)
-    // Headers stay as the host wrote them: its own ${env:…}/${input:…} are expanded before the bridge starts.
-    const args = [remote.url, ...remote.headers.flatMap((header) => ['--header', header])]
-    parseTarget(args, anyEnvironment)
-    const stdio = Entry.bridge(args)
-    return report(host, name, Registration.install(host, name, { ...stdio, env: { ...remote.env, ...stdio.env } }, files, dataHome), 'Routed')
+    return report(host, name, Registration.route(host, name, files, dataHome), 'Routed')
   }
-  const bridgeArgs = bridgeArguments(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
+  const upstream = readUpstream(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
+  const bridgeArgs = Options.check(usage, () => Upstream.bridgeArguments(upstream))
   return report(host, name, Registration.install(host, name, Entry.bridge(bridgeArgs), files, dataHome), 'Installed')
 }
 
-/** The arguments after `allowance bridge`, checked exactly as the bridge will check them. */
-function bridgeArguments(positionals: readonly string[], values: { header: string[]; transport?: string; 'allow-http': boolean; stdio: boolean }, command: string[] | undefined): string[] {
+/** The URL and its flags, or the command line after `--` with `--stdio`. */
+function readUpstream(positionals: readonly string[], values: { header: string[]; transport?: string; 'allow-http': boolean; stdio: boolean }, command: string[] | undefined): Upstream.Upstream {
   if (values.stdio) {
     Options.noMore(positionals, 2, usage)
-    const args = ['--stdio', '--', ...(command ?? [])]
-    parseTarget(args)
-    return args
+    return { command: command ?? [] }
   }
   if (command !== undefined) throw new UsageError('a command after "--" needs --stdio.', usage)
   Options.noMore(positionals, 3, usage)
   if (positionals[2] === undefined) throw new UsageError('which URL? Or --stdio -- <command>.', usage)
-  for (const header of values.header) {
-    // A literal credential would sit in a plain file that other tools read and sync.
-    if (/^\s*[^:]*(authorization|token|key|secret|cookie|password)[^:]*:(?![^$]*\$\{)/i.test(header)) {
-      throw new UsageError(`--header "${header.split(':')[0]}: …" looks like a secret: write \${VAR} and set VAR in the host's environment.`, usage)
-    }
-  }
-  const args = [
-    positionals[2],
-    ...values.header.flatMap((header) => ['--header', header]),
-    ...(values.transport ? ['--transport', values.transport] : []),
-    ...(values['allow-http'] ? ['--allow-http'] : []),
-  ]
-  parseTarget(args, anyEnvironment)
-  return args
+  return { url: positionals[2], headers: values.header, transport: values.transport, allowHttp: values['allow-http'] }
 }
-
-/** Any ${VAR} stands in for a value the host's environment will have; here it only has to parse. */
-const anyEnvironment: NodeJS.ProcessEnv = new Proxy({}, { get: () => 'set-at-run-time' })
 
 function locate(host: Host.Host, values: { workspace?: string; project?: string; config?: string }): string[] {
   for (const flag of ['workspace', 'project'] as const) {
     if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`, usage)
   }
   if (values.config !== undefined) return [resolve(values.config)]
-  const fake = process.env.ALLOWANCE_HOSTS_HOME
-  const directory = values.workspace ?? values.project
-  return host.files({
-    home: fake ? resolve(fake) : homedir(),
-    // Under a stand-in home, the real APPDATA or XDG_CONFIG_HOME must not leak in.
-    env: fake ? {} : process.env,
-    platform: process.platform,
-    directory: directory === undefined ? undefined : resolve(directory),
-    exists: existsSync,
-  })
+  return host.files(Host.here(values.workspace ?? values.project))
 }
 
 function report(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): number {

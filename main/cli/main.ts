@@ -15,7 +15,7 @@ Usage:
   allowance pause | resume                             the kill switch: decline every payment, or pay again
   allowance wallet create|import|address|balance|remove   the key that pays, kept in the OS keychain
   allowance card add|show|remove                       a Stripe card that pays \`stripe\` charges, its key in the keychain
-  allowance install <host> <name> <url> [--header …]   add a server to Claude Desktop, Claude Code, Cursor or VS Code, through Allowance
+  allowance install <host> <name> <url> [--header …]   add a server to an agent host (Claude, Cursor, VS Code, Windsurf, Cline, Zed), through Allowance
   allowance install <host> <name> --stdio -- <cmd>     the same for a local server process
   allowance install --wrap <host> <name>               route a host's existing remote server through Allowance
   allowance uninstall <host> <name>                    take it out again (or put back the entry it replaced)

@@ -7,6 +7,15 @@ import { resolve } from 'node:path'
  */
 export type Stdio = { command: string; args: string[]; env: Record<string, string> }
 
+/**
+ * Seconds a host that lets an entry set its own call timeout (Cline, Zed; both default to 60)
+ * should wait: the approval popup alone may take 60, then the payment and the call itself.
+ */
+export const callTimeoutSeconds = 300
+
+/** A server name every host accepts as a key, and no shell or URL mangles. */
+export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
 /** Marks an entry as ours; `env` is the one extra key every host accepts and passes on harmlessly. */
 export const marker = 'ALLOWANCE_MANAGED'
 
@@ -28,4 +37,35 @@ export function bridge(
 export function isManaged(entry: unknown): boolean {
   const env = (entry as { env?: unknown } | null)?.env
   return typeof env === 'object' && env !== null && (env as Record<string, unknown>)[marker] === '1'
+}
+
+/** Whether a host's entry runs the bridge, installed by `allowance install` or not. */
+export function throughAllowance(entry: unknown): boolean {
+  return isManaged(entry) || bridgeArguments(entry) !== undefined
+}
+
+/** What an entry launches: `{command, args, env}`, or older Zed's `{command: {path, args, env}}`. */
+export function stdio(entry: unknown): Stdio | undefined {
+  if (typeof entry !== 'object' || entry === null) return undefined
+  const { command, args, env } = entry as Record<string, unknown>
+  if (typeof command === 'object' && command !== null && typeof (command as { path?: unknown }).path === 'string') {
+    const nested = command as { path: string; args?: unknown; env?: unknown }
+    return stdio({ command: nested.path, args: nested.args, env: nested.env })
+  }
+  if (typeof command !== 'string') return undefined
+  const strings = Array.isArray(args) ? args.filter((arg): arg is string => typeof arg === 'string') : []
+  const environment = typeof env === 'object' && env !== null ? Object.fromEntries(Object.entries(env).filter((pair): pair is [string, string] => typeof pair[1] === 'string')) : {}
+  return { command, args: strings, env: environment }
+}
+
+/**
+ * The arguments after `bridge` when the entry runs `allowance bridge …` (ours, the demo's, or one
+ * written by hand: `node …/allowance.js bridge …` or an `allowance` on the PATH).
+ */
+export function bridgeArguments(entry: unknown): string[] | undefined {
+  const launch = stdio(entry)
+  if (!launch) return undefined
+  const line = [launch.command, ...launch.args]
+  const at = line.findIndex((word, index) => word === 'bridge' && index > 0 && /(^|[\\/])allowance(\.(c?m?js|cmd|exe))?$/i.test(line[index - 1]!))
+  return at === -1 ? undefined : line.slice(at + 1)
 }

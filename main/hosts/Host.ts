@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import * as Path from 'node:path'
 import type * as Entry from './Entry.js'
 
@@ -14,6 +16,8 @@ export type Host = {
   /** The files to write: more than one where a host may read either (Claude Desktop's MSIX copy). */
   files(where: Where): string[]
   entry(stdio: Entry.Stdio): Record<string, unknown>
+  /** The host's own per-server switches (`disabled`, `autoApprove`…): an install keeps what the user set. */
+  preferences?: readonly string[]
   /** Told after a change, for hosts that read their config only at start. */
   restart?: string
 }
@@ -24,6 +28,21 @@ export type Where = {
   platform: NodeJS.Platform
   directory: string | undefined
   exists(path: string): boolean
+}
+
+/**
+ * This machine, for the user's config (or the one `directory` scopes). `ALLOWANCE_HOSTS_HOME`
+ * stands in for the home directory, and then the real APPDATA or XDG_CONFIG_HOME must not leak in.
+ */
+export function here(directory?: string, env: NodeJS.ProcessEnv = process.env): Where {
+  const standIn = env.ALLOWANCE_HOSTS_HOME
+  return {
+    home: standIn ? Path.resolve(standIn) : homedir(),
+    env: standIn ? {} : env,
+    platform: process.platform,
+    directory: directory === undefined ? undefined : Path.resolve(directory),
+    exists: existsSync,
+  }
 }
 
 /** The user's per-app configuration directory (`%APPDATA%`, `~/Library/Application Support`, XDG). */

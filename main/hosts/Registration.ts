@@ -2,7 +2,9 @@ import { isDeepStrictEqual } from 'node:util'
 import * as ConfigFile from './ConfigFile.js'
 import * as Entry from './Entry.js'
 import type * as Host from './Host.js'
+import * as Remote from './Remote.js'
 import * as State from './State.js'
+import * as Upstream from './Upstream.js'
 
 /** What one install or uninstall did to one config file. */
 export type Change = { file: string; changed: boolean; backup: string | undefined; note?: string }
@@ -12,16 +14,30 @@ export type Change = { file: string; changed: boolean; backup: string | undefine
  * this entry is left alone (no write, no backup); an entry that was not ours is remembered.
  */
 export function install(host: Host.Host, name: string, stdio: Entry.Stdio, files: readonly string[], dataHome: string): Change[] {
-  const entry = host.entry(stdio)
   return files.map((path) => {
     const file = ConfigFile.read(path, host.jsonc)
     const existing = servers(file, host)[name]
+    const entry = { ...host.entry(stdio), ...preferences(host, existing) }
     if (isDeepStrictEqual(existing, entry)) return { file: file.path, changed: false, backup: undefined }
     const { backup } = ConfigFile.write(file, ConfigFile.set(file, [host.key, name], entry))
     const foreign = existing !== undefined && !Entry.isManaged(existing)
     if (foreign) State.remember(dataHome, file.path, name, existing)
     return { file: file.path, changed: true, backup, note: foreign ? 'replaced an entry of that name; uninstall puts it back' : undefined }
   })
+}
+
+/**
+ * Routes the host's remote server `name` (`url`, `serverUrl` or an `mcp-remote` command) through
+ * the bridge, keeping its headers: what `allowance install --wrap` does.
+ */
+export function route(host: Host.Host, name: string, files: readonly string[], dataHome: string): Change[] {
+  const existing = find(host, name, files)
+  if (Entry.throughAllowance(existing)) return files.map((file) => ({ file, changed: false, backup: undefined, note: 'already goes through Allowance' }))
+  const remote = Remote.read(existing)
+  if (!remote) throw new Error(`${host.title} has no remote server "${name}" (an entry with url, serverUrl or an mcp-remote command) in ${files.join(', ')}.`)
+  const { upstream, env } = Upstream.fromRemote(remote)
+  const stdio = Entry.bridge(Upstream.bridgeArguments(upstream))
+  return install(host, name, { ...stdio, env: { ...env, ...stdio.env } }, files, dataHome)
 }
 
 /** Removes our entry `name`, or puts back the one it replaced; an entry that is not ours stays. */
@@ -47,7 +63,14 @@ export function find(host: Host.Host, name: string, files: readonly string[]): u
   return undefined
 }
 
-function servers(file: ConfigFile.File, host: Host.Host): Record<string, unknown> {
+/** The host's own switches the user set on the entry being replaced, such as Cline's `autoApprove`. */
+function preferences(host: Host.Host, existing: unknown): Record<string, unknown> {
+  if (typeof existing !== 'object' || existing === null) return {}
+  return Object.fromEntries(Object.entries(existing).filter(([key]) => host.preferences?.includes(key)))
+}
+
+/** The host's servers map in `file`; a map that is not an object is refused. */
+export function servers(file: ConfigFile.File, host: Host.Host): Record<string, unknown> {
   const map = file.value[host.key]
   if (map === undefined) return {}
   if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error(`"${host.key}" in ${file.path} is not an object; fix it by hand first.`)

@@ -7,6 +7,9 @@ import { basename, dirname, isAbsolute, join } from 'node:path'
 import * as Jsonc from 'jsonc-parser'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as ClaudeDesktop from '../../../main/hosts/ClaudeDesktop.js'
+import * as Cline from '../../../main/hosts/Cline.js'
+import * as Windsurf from '../../../main/hosts/Windsurf.js'
+import * as Zed from '../../../main/hosts/Zed.js'
 import { cli, homes, ok } from '../../helpers/cli.js'
 import { relayServer } from '../../helpers/servers.js'
 
@@ -78,6 +81,61 @@ const fixtures: Fixture[] = [
     key: 'mcpServers',
     jsonc: false,
     text: '{"mcpServers":{"db":{"command":"/usr/local/bin/db-mcp","args":[],"env":{"DB_URL":"${DB_URL}"}}}}',
+  },
+  {
+    host: 'windsurf',
+    file: '.codeium/windsurf/mcp_config.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: `{
+    "mcpServers": {
+        "search": {"serverUrl": "https://search.example.com/mcp", "headers": {"X-Key": "\${env:SEARCH_KEY}"}, "disabled": false},
+        "git": {"command": "uvx", "args": ["mcp-server-git", "--repository", "/home/me/repo"], "disabled": true, "disabledTools": ["git_push"]}
+    }
+}`,
+  },
+  {
+    host: 'cline',
+    file: '.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: JSON.stringify(
+      {
+        mcpServers: {
+          'github.com/modelcontextprotocol/servers/tree/main/src/github': {
+            command: 'npx',
+            args: ['-y', '@modelcontextprotocol/server-github'],
+            env: { GITHUB_PERSONAL_ACCESS_TOKEN: '${GITHUB_TOKEN}' },
+            disabled: false,
+            autoApprove: [],
+          },
+          search: { type: 'streamableHttp', url: 'https://search.example.com/mcp', disabled: false, autoApprove: ['search'], timeout: 60 },
+        },
+      },
+      null,
+      2,
+    ),
+  },
+  {
+    host: 'zed',
+    file: '.config/zed/settings.json',
+    key: 'context_servers',
+    jsonc: true,
+    text: `// Zed settings
+//
+// For information on how to configure Zed, see the Zed
+// documentation: https://zed.dev/docs/configuring-zed
+{
+  "theme": { "mode": "system", "light": "One Light", "dark": "One Dark" },
+  "ui_font_size": 16,
+  "context_servers": {
+    // local
+    "postgres": { "command": "/usr/local/bin/postgres-mcp", "args": ["postgresql://localhost/db"], "env": {} },
+    "search": { "url": "https://search.example.com/mcp", "headers": { "Authorization": "Bearer sk-live-search-123" }, "enabled": true, },
+  },
+  "buffer_font_size": 15,
+}
+`,
   },
 ]
 
@@ -186,6 +244,53 @@ describe('allowance install', () => {
     ])
   })
 
+  it('finds Windsurf, Cline and Zed files on each OS', () => {
+    const windows = { home: 'C:\\Users\\me', env: { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, platform: 'win32' as const, directory: undefined, exists: () => false }
+    const mac = { home: '/Users/me', env: {}, platform: 'darwin' as const, directory: undefined, exists: () => false }
+    const linux = { home: '/home/me', env: { XDG_CONFIG_HOME: '/home/me/.xdg' }, platform: 'linux' as const, directory: undefined, exists: () => false }
+
+    expect(Windsurf.host.files(windows)).toEqual(['C:\\Users\\me\\.codeium\\windsurf\\mcp_config.json'])
+    expect(Windsurf.host.files({ ...mac, exists: (path) => path === '/Users/me/.codeium/mcp_config.json' })).toEqual([
+      '/Users/me/.codeium/windsurf/mcp_config.json',
+      '/Users/me/.codeium/mcp_config.json',
+    ])
+
+    const cline = 'User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json'
+    expect(Cline.host.files(mac)).toEqual([`/Users/me/Library/Application Support/Code/${cline}`])
+    expect(Cline.host.files(windows)).toEqual([`C:\\Users\\me\\AppData\\Roaming\\Code\\${cline.replace(/\//g, '\\')}`])
+    const installedIn = (path: string) => /\/(Cursor|VSCodium)\/User\/globalStorage\/saoudrizwan\.claude-dev$/.test(path) || path === '/home/me/.cline'
+    expect(Cline.host.files({ ...linux, exists: installedIn })).toEqual([
+      `/home/me/.xdg/Cursor/${cline}`,
+      `/home/me/.xdg/VSCodium/${cline}`,
+      '/home/me/.cline/data/settings/cline_mcp_settings.json',
+    ])
+
+    expect(Zed.host.files(windows)).toEqual(['C:\\Users\\me\\AppData\\Roaming\\Zed\\settings.json'])
+    expect(Zed.host.files(mac)).toEqual(['/Users/me/.config/zed/settings.json'])
+    expect(Zed.host.files({ ...linux, exists: (path) => path.endsWith('dev.zed.Zed/config/zed') })).toEqual([
+      '/home/me/.xdg/zed/settings.json',
+      '/home/me/.var/app/dev.zed.Zed/config/zed/settings.json',
+    ])
+  })
+
+  it('installs into Cline in every editor that has it, and keeps what the user switched on the entry', async () => {
+    const dataHome = await home()
+    const hostsHome = join(dataHome, 'user')
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', hostsHome)
+    const storage = (editor: string) => join(hostsHome, '.config', editor, 'User', 'globalStorage', 'saoudrizwan.claude-dev')
+    for (const editor of ['Code', 'Cursor']) mkdirSync(storage(editor), { recursive: true })
+    const install = ['install', 'cline', 'search', 'https://search.example.com/mcp']
+    expect(await ok(dataHome, install)).toMatch(/Installed "search" in Cline: .*Code.*\n.*Installed "search" in Cline: .*Cursor/s)
+    const path = join(storage('Cursor'), 'settings', 'cline_mcp_settings.json')
+    const settings = JSON.parse(readFileSync(path, 'utf8'))
+    expect(settings.mcpServers.search).toMatchObject({ disabled: false, autoApprove: [], timeout: 300 })
+
+    settings.mcpServers.search = { ...settings.mcpServers.search, disabled: true, autoApprove: ['search'] }
+    writeFileSync(path, JSON.stringify(settings, null, 2))
+    expect(await ok(dataHome, install)).not.toContain('Installed')
+    expect(JSON.parse(readFileSync(path, 'utf8')).mcpServers.search).toMatchObject({ disabled: true, autoApprove: ['search'] })
+  })
+
   it('writes an entry that a host can launch as it stands, from any directory', async () => {
     const server = await relayServer()
     const dataHome = await home()
@@ -211,13 +316,27 @@ describe('allowance install --wrap', () => {
     { fixture: fixtures[1]!, name: 'github', url: 'https://api.githubcopilot.com/mcp/', headers: ['Authorization: Bearer ${env:GITHUB_TOKEN}'] },
     { fixture: fixtures[2]!, name: 'search', url: 'https://search.example.com/mcp', headers: ['X-Key: ${input:key}'] },
     { fixture: fixtures[4]!, name: 'search', url: 'https://search.example.com/mcp', headers: [] },
+    // Windsurf's remote key is serverUrl; its own switches on the entry stay.
+    { fixture: fixtures[6]!, name: 'search', url: 'https://search.example.com/mcp', headers: ['X-Key: ${env:SEARCH_KEY}'], entry: { disabled: false } },
+    // Cline keeps the tools the user auto-approved, and waits long enough for an approval.
+    { fixture: fixtures[7]!, name: 'search', url: 'https://search.example.com/mcp', headers: [], entry: { autoApprove: ['search'], disabled: false, timeout: 300 } },
+    // Zed's literal token moves off the command line into the entry's env.
+    {
+      fixture: fixtures[8]!,
+      name: 'search',
+      url: 'https://search.example.com/mcp',
+      headers: ['Authorization: ${ALLOWANCE_HEADER_AUTHORIZATION}'],
+      entry: { enabled: true, timeout: 300, env: { ALLOWANCE_HEADER_AUTHORIZATION: 'Bearer sk-live-search-123', ALLOWANCE_MANAGED: '1' } },
+    },
   ]
-  it.each(cases)('routes $fixture.host "$name" through Allowance with its headers, and uninstall puts it back', async ({ fixture, name, url, headers }) => {
+  it.each(cases)('routes $fixture.host "$name" through Allowance with its headers, and uninstall puts it back', async ({ fixture, name, url, headers, entry }) => {
     const { dataHome, path } = await fixtureHome(fixture)
     const before = parse(fixture.text, fixture.jsonc)
     expect(await ok(dataHome, ['install', '--wrap', fixture.host, name])).toContain(`Routed "${name}"`)
     const after = parse(readFileSync(path, 'utf8'), fixture.jsonc)
     expect(after[fixture.key][name].args.slice(1)).toEqual(['bridge', url, ...headers.flatMap((header) => ['--header', header])])
+    expect(after[fixture.key][name]).toMatchObject(entry ?? {})
+    for (const comment of comments(fixture)) expect(readFileSync(path, 'utf8')).toContain(comment)
     expect(await ok(dataHome, ['install', '--wrap', fixture.host, name])).toContain('already goes through Allowance')
     expect(backups(path)).toHaveLength(1)
     await ok(dataHome, ['uninstall', fixture.host, name])
