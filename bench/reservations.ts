@@ -9,7 +9,9 @@ import * as Payments from '../main/ledger/Payments.js'
 import * as Rules from '../main/ledger/Rules.js'
 import * as Settings from '../main/ledger/Settings.js'
 import * as Home from '../main/shared/Home.js'
-import { startDaemon, withLedger } from '../test/helpers/companion.js'
+import type { PaymentDecision } from '../main/shared/CompanionWire.js'
+import { evmCharge } from '../test/helpers/challenges.js'
+import { companionClient, startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { fileWallet } from '../test/helpers/wallet.js'
 import { table } from './stats.js'
@@ -25,15 +27,25 @@ const target = 5_000
 
 const home = temporaryHome()
 const upstream = 'https://tools.example.com/mcp'
+/** Pays once before the clock starts, outside the budget: the companion unlocks its wallet on first use. */
+const warmUpUpstream = 'https://warm-up.example.com/mcp'
 await fileWallet(home.home) // approved payments are signed (evm charges sign without a node)
 const budgetAmount = price * affordable
 const budgetId = withLedger(home.home, (db) => {
   const now = Date.now()
-  Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: price, now })
+  for (const scope of [{ upstream }, { upstream: warmUpUpstream }]) Rules.add(db, { kind: 'auto_approve', scope, unit: 'usd', amount: price, now })
   Settings.set(db, { loopBreaker: { count: 1000, seconds: 1 } })
-  return Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: budgetAmount, now }).id
+  return Budgets.add(db, { period: 'day', scope: { upstream }, unit: 'usd', amount: budgetAmount, now }).id
 })
-const daemon = await startDaemon(home.home)
+// BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there (open it in Chrome's DevTools).
+const profile = process.env.BENCH_PROFILE
+const daemon = await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
+
+// Unlocking the wallet (scrypt) costs as much CPU as a few hundred decisions, once per companion: not a per-decision cost.
+const warmUp = companionClient(home.home)
+const warmUpDecision = await warmUp.request<PaymentDecision>({ type: 'payment.request', request: { host: { name: 'bench' }, upstream: warmUpUpstream, operation: 'tools/call', target: 'warm-up', challenges: [evmCharge({ amount: price.toString() })] } })
+warmUp.close()
+if (warmUpDecision.kind !== 'approved') throw new Error(`the warm-up payment was ${warmUpDecision.kind}: ${warmUpDecision.message}`)
 
 type Summary = { approved: number[]; declined: Record<string, number>; first: number; last: number }
 const socket = Home.paths(home.home).socket
@@ -61,7 +73,7 @@ const companionCpu = cpuAtStart === undefined || cpuAtEnd === undefined ? undefi
 const companionAlive = daemon.process.exitCode === null
 await stopAll()
 const ledger = withLedger(home.home, (db) => {
-  const rows = Payments.list(db)
+  const rows = Payments.list(db, { upstream })
   const reserved = rows.filter((row) => Payments.reserving.includes(row.state)).reduce((sum, row) => sum + row.details!.budgetAmount, 0n)
   return { rows: rows.length, reserved, bucket: Budgets.usage(db, Budgets.get(db, budgetId)!, new Date()).used }
 })

@@ -6,9 +6,9 @@ import * as Home from '../../main/shared/Home.js'
 import { bridgeBin } from './bridge.js'
 import { start } from './processes.js'
 
-/** Starts `allowance daemon` for `home` and waits until its socket answers. */
-export async function startDaemon(home: string): Promise<Daemon> {
-  const child = start(process.execPath, [bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
+/** Starts `allowance daemon` for `home` and waits until its socket answers; `nodeOptions` go to its `node` (`--cpu-prof`, say). */
+export async function startDaemon(home: string, nodeOptions: readonly string[] = []): Promise<Daemon> {
+  const child = start(process.execPath, [...nodeOptions, bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let stdout = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
