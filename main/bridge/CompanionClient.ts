@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
+import * as Deadline from '../shared/Deadline.js'
 import { LineReader } from '../shared/LineReader.js'
 import * as Wire from '../shared/CompanionWire.js'
 
@@ -128,6 +129,19 @@ function attempt(socketPath: string): Promise<Socket> {
     socket.once('connect', () => resolve(socket))
     socket.once('error', reject)
   })
+}
+
+/**
+ * The status of the companion on `socketPath`, never starting one. Rejects with
+ * {@link CompanionUnavailableError} when none listens, or an error when it does not answer in time.
+ */
+export async function status(socketPath: string, timeoutMs: number): Promise<Wire.Status> {
+  const client = new CompanionClient({ socketPath })
+  try {
+    return await Deadline.within(client.request<Wire.Status>({ type: 'status' }), timeoutMs, () => new Error(`it did not answer within ${timeoutMs / 1000} s`))
+  } finally {
+    client.close()
+  }
 }
 
 /** Starts `allowance daemon` detached from this process, for a bridge that found no companion. */

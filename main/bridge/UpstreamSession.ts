@@ -1,3 +1,4 @@
+import * as Deadline from '../shared/Deadline.js'
 import type { Logger } from '../shared/Log.js'
 import {
   ErrorCode,
@@ -48,7 +49,7 @@ export class UpstreamSession {
     for (const [index, kind] of kinds.entries()) {
       const session = new UpstreamSession(createTransport(target, kind, name), name, handlers, log)
       try {
-        await withTimeout(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
+        await Deadline.within(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
         const response = await session.call(initialize, timeoutMs)
         if ('result' in response && typeof response.result.protocolVersion === 'string') {
           session.transport.setProtocolVersion?.(response.result.protocolVersion)
@@ -80,7 +81,7 @@ export class UpstreamSession {
 
   /** A request whose answer is awaited (the bridge's own: initialize, restores). */
   call(message: JSONRPCRequest, timeoutMs = 15_000): Promise<JSONRPCResponse> {
-    return withTimeout(
+    return Deadline.within(
       new Promise<JSONRPCResponse>((resolve, reject) => this.request(message, resolve).catch(reject)),
       timeoutMs,
       () => {
@@ -175,12 +176,4 @@ function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdi
 
 function asUpstreamError(error: unknown, name: string): UpstreamError {
   return error instanceof UpstreamError ? error : new UpstreamError('unreachable', name, (error as Error).message)
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -19,6 +19,7 @@ Usage:
   allowance install <host> <name> --stdio -- <cmd>     the same for a local server process
   allowance install --wrap <host> <name>               route a host's existing remote server through Allowance
   allowance uninstall <host> <name>                    take it out again (or put back the entry it replaced)
+  allowance doctor [--json]                            what keeps an agent from paying through Allowance, and each fix
   allowance demo                                       a paid tool call on a local test chain, no real money
   allowance history [--json|--csv] [filters]           the payments ledger
   allowance help                                       this text
@@ -64,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
     case 'install':
     case 'uninstall':
       return (await import('./installCommand.js')).run(rest, command === 'uninstall')
+    case 'doctor':
+      return (await import('./doctorCommand.js')).run(rest)
     case 'demo':
       return (await import('../demo/demo.js')).run()
     case 'wallet':

@@ -1,4 +1,4 @@
-import { CompanionClient, CompanionUnavailableError } from '../bridge/CompanionClient.js'
+import { CompanionUnavailableError, status as companionStatus } from '../bridge/CompanionClient.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Settings from '../ledger/Settings.js'
@@ -48,18 +48,10 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 async function ask(socketPath: string): Promise<{ running: true; status: Status } | { running: false; reason: string }> {
-  const client = new CompanionClient({ socketPath })
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`it did not answer within ${answerTimeoutMs / 1000} s`)), answerTimeoutMs)
-  })
   try {
-    return { running: true, status: await Promise.race([client.request<Status>({ type: 'status' }), timeout]) }
+    return { running: true, status: await companionStatus(socketPath, answerTimeoutMs) }
   } catch (error) {
     const reason = error instanceof CompanionUnavailableError ? 'a bridge starts it when an agent needs to pay' : (error as Error).message
     return { running: false, reason }
-  } finally {
-    clearTimeout(timer)
-    client.close()
   }
 }

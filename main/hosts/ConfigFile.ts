@@ -8,6 +8,16 @@ import * as Jsonc from 'jsonc-parser'
  */
 export type File = { path: string; text: string | undefined; value: Record<string, unknown> }
 
+/** A config file the host itself could not read; `reason` completes "The file …". */
+export class InvalidFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path} ${reason}; fix it by hand first, nothing was written.`)
+  }
+}
+
 /** Reads `path` (a missing file reads as `{}`). Refuses a file the host itself could not parse. */
 export function read(path: string, jsonc: boolean): File {
   const real = existsSync(path) ? realpathSync(path) : path // a dotfiles symlink stays a symlink
@@ -16,7 +26,7 @@ export function read(path: string, jsonc: boolean): File {
   const value: unknown = text === undefined || text.trim() === '' ? {} : Jsonc.parse(text, errors, { disallowComments: !jsonc, allowTrailingComma: jsonc })
   if (errors.length > 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
     const at = errors[0] ? ` (${Jsonc.printParseErrorCode(errors[0].error)} at offset ${errors[0].offset})` : ''
-    throw new Error(`${path} is not a ${jsonc ? 'JSONC' : 'JSON'} object${at}; fix it by hand first, nothing was written.`)
+    throw new InvalidFileError(path, `is not a ${jsonc ? 'JSONC' : 'JSON'} object${at}`)
   }
   return { path: real, text, value: value as Record<string, unknown> }
 }

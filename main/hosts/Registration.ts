@@ -73,6 +73,6 @@ function preferences(host: Host.Host, existing: unknown): Record<string, unknown
 export function servers(file: ConfigFile.File, host: Host.Host): Record<string, unknown> {
   const map = file.value[host.key]
   if (map === undefined) return {}
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error(`"${host.key}" in ${file.path} is not an object; fix it by hand first.`)
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new ConfigFile.InvalidFileError(file.path, `has a "${host.key}" that is not an object`)
   return map as Record<string, unknown>
 }

@@ -19,7 +19,7 @@ export function bridgeArguments(upstream: Upstream): string[] {
   }
   const headers = upstream.headers ?? []
   for (const header of headers) {
-    if (literalSecret(header)) throw new Error(`the header "${header.split(':')[0]}: …" looks like a secret: write \${VAR} and set VAR in the host's environment.`)
+    if (isLiteralSecret(header)) throw new Error(`the header "${header.split(':')[0]}: …" looks like a secret: write \${VAR} and set VAR in the host's environment.`)
   }
   const args = [
     upstream.url,
@@ -39,7 +39,7 @@ export function bridgeArguments(upstream: Upstream): string[] {
 export function fromRemote(remote: Remote.Remote): { upstream: Upstream; env: Record<string, string> } {
   const env: Record<string, string> = { ...remote.env }
   const headers = remote.headers.map((header) => {
-    if (!literalSecret(header)) return header
+    if (!isLiteralSecret(header)) return header
     const colon = header.indexOf(':')
     const name = header.slice(0, colon).trim()
     const variable = `ALLOWANCE_HEADER_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`
@@ -50,6 +50,6 @@ export function fromRemote(remote: Remote.Remote): { upstream: Upstream; env: Re
 }
 
 /** A header whose name says it carries a credential and whose value is written out, not a `${…}` reference. */
-function literalSecret(header: string): boolean {
+export function isLiteralSecret(header: string): boolean {
   return /^\s*[^:]*(authorization|token|key|secret|cookie|password)[^:]*:(?![^$]*\$\{)/i.test(header)
 }

@@ -64,7 +64,12 @@ export async function save(home: string, name: Name, secret: string, options: Op
 export function open(home: string, name: Name, kind: Kind, options: Options): SecretStore {
   if (kind === 'keychain') return keychain(home, name)
   if (!options.passphrase) throw new Error(`The ${name} key is in an encrypted keystore file: set ALLOWANCE_WALLET_PASSPHRASE to unlock it.`)
-  return encryptedFile(join(home, `${name}.keystore`), options.passphrase)
+  return encryptedFile(keystorePath(home, name), options.passphrase)
+}
+
+/** Where a secret's encrypted keystore file lives, for a store of kind `file`. */
+export function keystorePath(home: string, name: Name): string {
+  return join(home, `${name}.keystore`)
 }
 
 /** A keystore file sealed with AES-256-GCM under a key derived from the passphrase with scrypt. */
