@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash as digest } from 'node:crypto'
 
 /**
  * What the ledger keeps of a call's arguments: a SHA-256 of their canonical JSON (keys sorted at
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
  * history. The raw arguments are never stored.
  */
 export function hash(value: unknown): string {
-  return createHash('sha256').update(canonical(value)).digest('hex')
+  return digest('sha256', canonical(value), 'hex') // one-shot: a Hash object costs more than hashing a short text
 }
 
 /** JSON with object keys sorted at every level; `undefined` members dropped, as JSON does. */
