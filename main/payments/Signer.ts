@@ -5,6 +5,7 @@ import { createClient, http, type Chain, type LocalAccount } from 'viem'
 import { tempo as tempoMainnet, tempoLocalnet, tempoModerato } from 'viem/chains'
 import type * as Challenge from './Challenge.js'
 import * as SharedPaymentToken from './SharedPaymentToken.js'
+import * as TypedData from './TypedData.js'
 
 /**
  * Turns an approved challenge into a credential with `mppx`'s client methods, used standalone.
@@ -94,7 +95,7 @@ function clientMethod(parameters: sign.Parameters) {
   if (payment.method === 'evm') {
     if (!currency.eip712) throw new Error(`The registry has no EIP-712 domain for ${currency.symbol} on chain ${chainId}; it cannot be paid by authorization.`)
     return evm.charge({
-      account,
+      account: TypedData.signer(account),
       authorization: currency.eip712,
       networks: [chainId],
       currencies: [currency.address as `0x${string}`],
