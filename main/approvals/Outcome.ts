@@ -1,4 +1,4 @@
-import type { Database } from '../ledger/Database.js'
+import { type Database, immediate } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Reservation from '../ledger/Reservation.js'
 
@@ -36,26 +36,26 @@ export declare namespace settle {
 export function fail(db: Database, paymentId: number, parameters: fail.Parameters): void {
   const { error, moneyMayHaveMoved, now } = parameters
   const fields = { error: error.slice(0, 500) }
-  db.transaction(() => {
-    if (moneyMayHaveMoved) return move(db, paymentId, { from: ['approved', 'signed'], to: 'unconfirmed', now, fields })
-    const row = move(db, paymentId, { from: ['approved', 'signed'], to: 'failed', now, fields })
-    Reservation.release(db, row)
-  }).immediate()
+  if (moneyMayHaveMoved) return move(db, paymentId, { from: ['approved', 'signed'], to: 'unconfirmed', now, fields })
+  immediate(db, failAndRelease)(db, paymentId, { from: ['approved', 'signed'], to: 'failed', now, fields })
 }
 
 export declare namespace fail {
   type Parameters = { error: string; moneyMayHaveMoved: boolean; now: number }
 }
 
-function move(db: Database, paymentId: number, change: Payments.transition.Change): Payments.Row {
-  return db
-    .transaction(() => {
-      const row = Payments.get(db, paymentId)
-      if (!row) throw new OutcomeError(`There is no payment ${paymentId}.`)
-      if (!Payments.transition(db, paymentId, change)) {
-        throw new OutcomeError(`Payment ${paymentId} is ${row.state}; it cannot become ${change.to}.`)
-      }
-      return row
-    })
-    .immediate()
+/** One UPDATE, atomic on its own; the row is read only to say why it cannot move. */
+function move(db: Database, paymentId: number, change: Payments.transition.Change): void {
+  if (!Payments.transition(db, paymentId, change)) throw refusal(Payments.get(db, paymentId), paymentId, change)
+}
+
+/** Moves the row to `failed` and gives back what it held, in one transaction. */
+function failAndRelease(db: Database, paymentId: number, change: Payments.transition.Change): void {
+  const row = Payments.get(db, paymentId)
+  if (!row || !Payments.transition(db, paymentId, change)) throw refusal(row, paymentId, change)
+  Reservation.release(db, row)
+}
+
+function refusal(row: Payments.Row | undefined, paymentId: number, change: Payments.transition.Change): OutcomeError {
+  return new OutcomeError(row ? `Payment ${paymentId} is ${row.state}; it cannot become ${change.to}.` : `There is no payment ${paymentId}.`)
 }
