@@ -3,7 +3,7 @@
 // programs are missing, Vitest runs as it is and the keychain tests say what to install.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const vitest = [process.execPath, 'node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]
@@ -16,7 +16,7 @@ if (available('dbus-run-session') && available('gnome-keyring-daemon')) {
   const script = `printf allowance-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"`
   status = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...vitest], {
     stdio: 'inherit',
-    env: { ...process.env, HOME: home, ALLOWANCE_TEST_KEYRING: '1' },
+    env: { ...process.env, HOME: home, ALLOWANCE_TEST_KEYRING: '1', ...npmOfUser() },
   }).status
   rmSync(home, { recursive: true, force: true })
 } else {
@@ -24,3 +24,11 @@ if (available('dbus-run-session') && available('gnome-keyring-daemon')) {
   status = spawnSync(vitest[0], vitest.slice(1), { stdio: 'inherit' }).status
 }
 process.exit(status ?? 1)
+
+/** npm reads its configuration and cache from HOME: the first-run test's `npm ci` needs the user's, not the throw-away one. */
+function npmOfUser() {
+  return {
+    npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), '.npmrc'),
+    npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+  }
+}

@@ -47,7 +47,7 @@ export function create(parameters: create.Parameters): Queue {
     const { entry } = waiting
     let decision: Decision
     try {
-      decision = Engine.answer(db, paymentId, response, { now: now(), registry, alternatives: entry.options.alternatives })
+      decision = Engine.answer(db, paymentId, response, { now: now(), registry: registry(), alternatives: entry.options.alternatives })
     } catch (error) {
       // The row was answered elsewhere (another companion, or recovery): drop the stale entry.
       if (error instanceof Engine.NotPendingError) finish(paymentId, undefined)
@@ -113,7 +113,8 @@ export function create(parameters: create.Parameters): Queue {
 export declare namespace create {
   type Parameters = {
     db: Database
-    registry: TokenRegistry.Registry
+    /** The registry as of now (the user may add tokens while the companion runs). */
+    registry: () => TokenRegistry.Registry
     /** Overrides the `approvalTimeoutMs` setting. */
     timeoutMs?: number | undefined
     /** The clock; tests pass their own. */

@@ -26,7 +26,7 @@ let cached: TokenRegistry.Registry | undefined
 export function registry(): TokenRegistry.Registry {
   if (cached) return cached
   const config = Config.read(Home.paths(Home.resolve()).settings)
-  if (config.problem) console.error(`allowance: ${config.problem}`)
+  if (config.problem) console.error(`allowance: ${config.problem}; using the built-in defaults.`)
   return (cached = TokenRegistry.create({ tokens: config.tokens }))
 }
 

@@ -45,9 +45,8 @@ export class Companion implements Handler {
   private constructor(
     readonly home: string,
     readonly db: Ledger.Database,
-    readonly registry: TokenRegistry.Registry,
     readonly queue: Queue.Queue,
-    readonly config: Config.Config,
+    private readonly settings: () => Settings,
     private readonly log: Logger,
   ) {
     this.walletInfo = Cached.fromFile(Wallet.infoPath(home), () => Wallet.info(home))
@@ -58,11 +57,21 @@ export class Companion implements Handler {
   private readonly walletInfo: () => Wallet.Info | undefined
   private readonly cardInfo: () => Card.Info | undefined
 
-  /** Opens the ledger, resolves what a crash left in flight, and builds the registry from the user's config. */
+  /** The user's settings.json as of now: edits (by hand, or by `allowance demo`) apply to the next payment. */
+  get config(): Config.Config {
+    return this.settings().config
+  }
+
+  /** The token registry: the built-in tokens and those of settings.json. */
+  get registry(): TokenRegistry.Registry {
+    return this.settings().registry
+  }
+
+  /** Opens the ledger, resolves what a crash left in flight, and reads the user's settings. */
   static open(home: string, log: Logger): Companion {
     const paths = Home.paths(home)
-    const config = Config.read(paths.settings)
-    if (config.problem) log.error(config.problem)
+    const settings = watchSettings(paths.settings, log)
+    settings()
     const db = Ledger.open(paths.database)
     const recovered = recover(db, Date.now())
     if (recovered.declined.length || recovered.unconfirmed.length) {
@@ -70,9 +79,8 @@ export class Companion implements Handler {
         `recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.unconfirmed.length} marked unconfirmed (money may have moved)`,
       )
     }
-    const registry = TokenRegistry.create({ tokens: config.tokens })
-    const queue = Queue.create({ db, registry })
-    return new Companion(home, db, registry, queue, config, log)
+    const queue = Queue.create({ db, registry: () => settings().registry })
+    return new Companion(home, db, queue, settings, log)
   }
 
   async handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown> {
@@ -184,7 +192,7 @@ export class Companion implements Handler {
       const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
       const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
-      Outcome.signed(this.db, paymentId, { now: Date.now() })
+      await Batcher.signed(this.db, paymentId, { now: Date.now() })
       return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
     } catch (error) {
       // A tempo push broadcasts while signing: past that point, money may have moved.
@@ -199,7 +207,7 @@ export class Companion implements Handler {
   }
 
   private account(): Promise<Awaited<ReturnType<typeof Wallet.account>>> {
-    const wallet = Wallet.info(this.home)
+    const wallet = this.walletInfo()
     if (!wallet) return Promise.reject(new Wallet.NoWalletError())
     if (this.signer?.address !== wallet.address) {
       const account = Wallet.account(this.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
@@ -227,6 +235,23 @@ export class Companion implements Handler {
     this.emit({ paymentId, stage: outcome.status === 'settled' ? 'settled' : 'failed' })
     return { state: outcome.status === 'settled' ? 'settled' : outcome.moneyMayHaveMoved ? 'unconfirmed' : 'failed' }
   }
+}
+
+type Settings = { config: Config.Config; registry: TokenRegistry.Registry }
+
+/**
+ * settings.json, read again when it changes. A broken file at start means the built-in defaults;
+ * a broken edit later keeps the settings that were in force, so a typo cannot drop a token or an
+ * RPC endpoint the user relies on. Either way the problem is logged once per change.
+ */
+function watchSettings(path: string, log: Logger): () => Settings {
+  let current: Settings | undefined
+  return Cached.fromFile(path, () => {
+    const config = Config.read(path)
+    if (config.problem) log.error(`${config.problem}; ${current ? 'keeping the settings read before' : 'using the built-in defaults'}.`)
+    if (!config.problem || !current) current = { config, registry: TokenRegistry.create({ tokens: config.tokens }) }
+    return current
+  })
 }
 
 /** The server's alternatives, the user's preferred payment methods first (stable otherwise). */

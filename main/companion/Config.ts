@@ -5,7 +5,8 @@ import * as TokenRegistry from '../payments/TokenRegistry.js'
 /**
  * The user's configuration file, `settings.json` in ALLOWANCE_HOME: extra tokens for the
  * registry (a local test token, a chain the seed lacks) and RPC endpoints per chain. A missing
- * file is an empty configuration; a broken one is reported and ignored, never half-applied.
+ * file is an empty configuration; a broken one is reported and ignored, never half-applied:
+ * `problem` says what is wrong, and each caller says what it does instead.
  */
 const Token = z.strictObject({
   method: z.enum(['evm', 'tempo']),
@@ -48,17 +49,17 @@ export function read(path: string): Config {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { ...defaults(), problem: `${path} is not valid JSON (${(error as Error).message}); using the built-in defaults.` }
+    return { ...defaults(), problem: `${path} is not valid JSON (${(error as Error).message})` }
   }
   const parsed = File.safeParse(value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    return { ...defaults(), problem: `${path}: ${issue.path.join('.') || 'the file'}: ${issue.message}; using the built-in defaults.` }
+    return { ...defaults(), problem: `${path}: ${issue.path.join('.') || 'the file'}: ${issue.message}` }
   }
   try {
     parsed.data.tokens.forEach((token) => TokenRegistry.toToken(token))
   } catch (error) {
-    return { ...defaults(), problem: `${path}: ${(error as Error).message} Using the built-in defaults.` }
+    return { ...defaults(), problem: `${path}: ${(error as Error).message.replace(/\.$/, '')}` }
   }
   return parsed.data
 }

@@ -19,18 +19,15 @@ const demoRuleLimit = 50_000n // auto-approve up to $0.05 a call on the demo ser
 /**
  * `allowance demo`: a paid tool call working in a minute, without real money. Starts anvil with
  * the demo stablecoin, funds the user's wallet (creating one if needed), starts a paid MCP server
- * and the companion, and prints the agent-host entry to paste. Ctrl-C stops everything it started.
+ * and the companion (unless one runs already), and prints the agent-host entry to paste. Ctrl-C
+ * stops everything it started, and only that.
  */
 export async function run(): Promise<number> {
   const home = Home.resolve()
   const paths = Home.paths(home)
-  if (await answers(paths.socket)) {
-    console.error('allowance: a companion is running for this data directory; stop it first (the demo starts its own, which reads the demo token at start).')
-    return 1
-  }
   const config = Config.read(paths.settings)
   if (config.problem) {
-    console.error(`allowance: ${config.problem.replace(/; using the built-in defaults\.$/, '')}. Fix it before running the demo, which adds to it.`)
+    console.error(`allowance: ${config.problem}. Fix it before running the demo, which adds to it.`)
     return 1
   }
 
@@ -47,15 +44,19 @@ export async function run(): Promise<number> {
     rememberDemoToken(paths.settings, chain)
     const ruleAdded = addDemoRule(paths.database, server.url)
 
-    const companion = spawn(process.execPath, [cliPath(), 'daemon'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env })
-    started.push(companion)
-    await waitFor(() => answers(paths.socket), 15_000, 'the companion did not start')
+    // A companion already running (`npm start`) picks the demo token up from settings.json.
+    const companionWasRunning = await answers(paths.socket)
+    if (!companionWasRunning) {
+      const companion = spawn(process.execPath, [cliPath(), 'daemon'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env })
+      started.push(companion)
+      await waitFor(() => answers(paths.socket), 15_000, 'the companion did not start')
+    }
 
     const entry = { mcpServers: { 'allowance-demo': { command: process.execPath, args: [cliPath(), 'bridge', server.url] } } }
     console.log(`
 Demo paid MCP server: ${server.url}
   free_echo (free) · search (0.01 USDC) · premium_report (0.25 USDC) · expensive (5.00 USDC)
-${ruleAdded ? 'Added a rule: pay the demo server automatically up to $0.05 a call (allowance rules list).\n' : ''}Calls above that wait for you in the Allowance UI printed above.
+${ruleAdded ? 'Added a rule: pay the demo server automatically up to $0.05 a call (allowance rules list).\n' : ''}Calls above that wait for you in the Allowance UI ${companionWasRunning ? 'of the companion already running' : 'printed above'}.
 
 Paste this into your agent host's MCP configuration (e.g. claude_desktop_config.json):
 ${JSON.stringify(entry, null, 2)}

@@ -26,6 +26,27 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...started].map((child) => stop(child)))
 }
 
+/**
+ * Stops a child started with `detached: true` together with everything it started (`npm start`
+ * runs the companion as its grandchild), by signalling its process group as a terminal's Ctrl-C
+ * would. Resolves when the child has exited.
+ */
+export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const group = -child.pid!
+    const signalGroup = (name: NodeJS.Signals) => {
+      try {
+        process.kill(group, name)
+      } catch {} // the group is already gone
+    }
+    signalGroup(signal)
+    const timer = setTimeout(() => signalGroup('SIGKILL'), 5000)
+    await exited(child)
+    clearTimeout(timer)
+  }
+  return child.exitCode
+}
+
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))

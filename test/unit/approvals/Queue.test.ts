@@ -16,7 +16,7 @@ function asks(t: ReturnType<typeof setup>, count: number): Ask[] {
 
 test('entries wait oldest first; approving one resolves its request and tells subscribers', async () => {
   const t = setup()
-  const queue = Queue.create({ db: t.db, registry, now: () => t.clock.now })
+  const queue = Queue.create({ db: t.db, registry: () => registry, now: () => t.clock.now })
   const events: string[] = []
   queue.on('added', (entry) => events.push(`added ${entry.paymentId}`))
   queue.on('resolved', (entry, decision) => events.push(`resolved ${entry.paymentId} ${decision.kind}`))
@@ -38,7 +38,7 @@ test('entries wait oldest first; approving one resolves its request and tells su
 test('an unanswered payment times out to a timeout decline (timeout from settings)', async () => {
   const t = setup()
   Settings.set(t.db, { approvalTimeoutMs: 1_000 })
-  const queue = Queue.create({ db: t.db, registry })
+  const queue = Queue.create({ db: t.db, registry: () => registry })
   const [ask] = asks(t, 1)
   const started = Date.now()
   const decision = await queue.add(ask!)
@@ -50,7 +50,7 @@ test('an unanswered payment times out to a timeout decline (timeout from setting
 
 test('decline all, cancel by the host, and close', async () => {
   const t = setup()
-  const queue = Queue.create({ db: t.db, registry, timeoutMs: 60_000 })
+  const queue = Queue.create({ db: t.db, registry: () => registry, timeoutMs: 60_000 })
   const [a, b, c, d] = asks(t, 4)
   const pending = [a, b, c].map((ask) => queue.add(ask!))
   expect(queue.cancel(c!.paymentId)).toMatchObject({ kind: 'declined', reason: 'cancelled' })
@@ -67,7 +67,7 @@ test('decline all, cancel by the host, and close', async () => {
 
 test('a row answered elsewhere leaves the queue instead of blocking it', async () => {
   const t = setup()
-  const queue = Queue.create({ db: t.db, registry, timeoutMs: 60_000 })
+  const queue = Queue.create({ db: t.db, registry: () => registry, timeoutMs: 60_000 })
   const [ask] = asks(t, 1)
   const pending = queue.add(ask!)
   Payments.transition(t.db, ask!.paymentId, { from: ['requested'], to: 'declined', now: 0 }) // e.g. recovery by another process
