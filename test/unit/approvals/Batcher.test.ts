@@ -102,3 +102,30 @@ describe('Batcher.decide', () => {
     expect(transactions.outer).toBe(2)
   })
 })
+
+describe('Batcher.signed', () => {
+  test("signed marks commit with the turn's decisions, in one transaction, and resolve after it", async () => {
+    const t = setup()
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    const decide = () => Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })
+    const approved = (await Promise.all([decide(), decide()])) as { paymentId: number }[]
+    const transactions = countTransactions(t.db)
+    const committed: boolean[] = []
+    const marked = approved.map(({ paymentId }) => Batcher.signed(t.db, paymentId, { now: 1 }).then(() => committed.push(!t.db.inTransaction)))
+    await Promise.all([...marked, decide()])
+    expect(transactions.outer).toBe(1)
+    expect(committed).toEqual([true, true])
+    expect(t.rows().map((row) => row.state)).toEqual(['approved', 'signed', 'signed'])
+  })
+
+  test('a mark for a payment that is not approved fails alone', async () => {
+    const t = setup()
+    const asked = (await Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })) as { paymentId: number }
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    const approved = (await Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })) as { paymentId: number }
+    const results = await Promise.allSettled([Batcher.signed(t.db, asked.paymentId, { now: 1 }), Batcher.signed(t.db, approved.paymentId, { now: 1 })])
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled'])
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ message: `Payment ${asked.paymentId} is requested; it cannot become signed.` })
+    expect(t.rows().map((row) => row.state)).toEqual(['signed', 'requested'])
+  })
+})
