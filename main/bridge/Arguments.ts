@@ -2,6 +2,14 @@ import { parseArgs } from 'node:util'
 import * as Headers from './Headers.js'
 import { transportStrategies, type TransportStrategy, type UpstreamTarget } from './UpstreamTarget.js'
 
+/** The flags of `allowance bridge`. */
+export const options = {
+  header: { type: 'string', multiple: true, default: [] as string[] },
+  transport: { type: 'string', default: 'http-first' },
+  stdio: { type: 'boolean', default: false },
+  'allow-http': { type: 'boolean', default: false },
+} as const
+
 /**
  * The arguments after `allowance bridge`: `<url> [--header "Name: value"]… [--transport …]
  * [--allow-http]` or `--stdio -- <command> [args…]`. Also read by whoever writes a host entry
@@ -10,16 +18,7 @@ import { transportStrategies, type TransportStrategy, type UpstreamTarget } from
 export function parse(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): UpstreamTarget {
   const separator = argv.indexOf('--')
   const own = separator === -1 ? argv : argv.slice(0, separator)
-  const { values, positionals } = parseArgs({
-    args: [...own],
-    allowPositionals: true,
-    options: {
-      header: { type: 'string', multiple: true, default: [] },
-      transport: { type: 'string', default: 'http-first' },
-      stdio: { type: 'boolean', default: false },
-      'allow-http': { type: 'boolean', default: false },
-    },
-  })
+  const { values, positionals } = parseArgs({ args: [...own], allowPositionals: true, options })
   if (values.stdio) {
     const command = separator === -1 ? [] : argv.slice(separator + 1)
     if (command.length === 0 || positionals.length > 0) throw new Error('--stdio needs a command after "--".')

@@ -1,5 +1,6 @@
 import * as Scope from '../ledger/Scope.js'
 import * as Options from './Options.js'
+import type * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
 /**
@@ -16,6 +17,15 @@ export const flags = {
 } as const satisfies Options.Spec
 
 export const usage = '[--server URL [--tool NAME | --resource URI | --prompt NAME]] [--host NAME]'
+
+/** The scope flags' lines in a command's `--help`. */
+export const help: readonly Usage.Row[] = [
+  ['--server URL', "only this server: its URL, or a local server's command line (default: every server)"],
+  ['--tool NAME', 'only this tool of --server'],
+  ['--resource URI', 'only this resource of --server'],
+  ['--prompt NAME', 'only this prompt of --server'],
+  ['--host NAME', 'only calls from this agent host, by the name it gives itself (Claude Code, Cursor…)'],
+]
 
 export function read(values: read.Values, usage: string): Scope.Normalized {
   const targets = (['tool', 'resource', 'prompt'] as const).filter((flag) => values[flag] !== undefined)

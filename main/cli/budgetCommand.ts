@@ -6,20 +6,46 @@ import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
 import * as Units from '../payments/Units.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const usage = `allowance budget list [--json]
-allowance budget set <amount> [--period day|week|month] [--unit usd] ${Scopes.usage} [--label TEXT]
-allowance budget remove <id>
+export const flags = {
+  ...Scopes.flags,
+  period: { type: 'string', default: 'day' },
+  unit: { type: 'string', default: 'usd' },
+  label: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies Options.Spec
 
-  set     caps what may be spent per period (default: day, from local midnight) in that scope;
-          it replaces the budget with the same period, unit and scope, keeping what was used
-  list    shows what each budget has used and has left in its current period`
+export const usage = Usage.format({
+  synopsis: [
+    'allowance budget list [--json]',
+    `allowance budget set <amount> [--period day|week|month] [--unit UNIT] ${Scopes.usage} [--label TEXT]`,
+    'allowance budget remove <id>',
+  ],
+  about: 'Spending caps per day, week or month: a payment that would go over a budget covering it is declined.',
+  actions: [
+    ['set', 'caps what may be spent per period in that scope; it replaces the budget with the\nsame period, unit and scope, keeping what was used'],
+    ['list', 'what each budget has used and has left in its current period'],
+    ['remove', 'takes a budget away'],
+  ],
+  arguments: [
+    ['<amount>', 'the most per period, in human units of --unit: 2 with --unit usd is two dollars'],
+    ['<id>', "a budget's id, as budget list shows it"],
+  ],
+  options: [
+    ['--period PERIOD', 'day (the default, from local midnight), week (from Monday) or month'],
+    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    ...Scopes.help,
+    ['--label TEXT', 'a note of yours, shown in the list'],
+    ['--json', 'list: the budgets as JSON'],
+  ],
+  examples: ['allowance budget set 2.00', 'allowance budget set 20 --period week --server https://tools.example.com/mcp', 'allowance budget list'],
+})
 
 /** `allowance budget …`: spending caps per day, week or month. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const spec = { ...Scopes.flags, period: { type: 'string', default: 'day' }, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const
-  const parsed = Options.parse(argv, spec, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals

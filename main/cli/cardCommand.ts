@@ -6,20 +6,37 @@ import * as Home from '../shared/Home.js'
 import * as Card from '../wallet/Card.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const usage = `allowance card add [--payment-method pm_…] [--file PATH]
-                                          a Stripe secret or restricted key from stdin (or a file), never
-                                          from the command line; without --payment-method, the account's
-                                          cards are listed and its only card is chosen
-allowance card show [--json]              the card, and whether it pays in test or live mode
-allowance card remove                     deletes the Stripe key from the keychain
+export const flags = {
+  'payment-method': { type: 'string' },
+  file: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const satisfies Options.Spec
 
-The card pays \`stripe\` charges with a Shared Payment Token issued for exactly one payment.`
+export const usage = Usage.format({
+  synopsis: ['allowance card add [--payment-method pm_…] [--file PATH]', 'allowance card show [--json]', 'allowance card remove'],
+  about: `The card pays \`stripe\` charges with a Shared Payment Token that your Stripe account issues
+for exactly one payment. Its key stays in the OS keychain; only the card's brand, last digits
+and mode are ever printed.`,
+  actions: [
+    ['add', 'a Stripe secret or restricted key from stdin (or --file), never from the command line;\ntest or live mode comes from the key'],
+    ['show', 'the card, and whether it pays in test or live mode'],
+    ['remove', 'deletes the Stripe key from the keychain'],
+  ],
+  options: [
+    ['--payment-method pm_…', "the card to pay with; without it, the account's cards are listed\nand its only one is chosen"],
+    ['--file PATH', 'read the key from this file instead of stdin'],
+    ['--json', 'show: the card as JSON'],
+  ],
+  environment: [['ALLOWANCE_WALLET_PASSPHRASE', 'seals the key in an encrypted file where there is no keychain']],
+  examples: ['allowance card add --payment-method pm_1Qx… < stripe-key.txt', 'allowance card show --json'],
+})
 
 /** `allowance card …`: the Stripe key stays in the keychain; only the card's mode, brand and last digits are printed. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = Options.parse(argv, { 'payment-method': { type: 'string' }, file: { type: 'string' }, json: { type: 'boolean', default: false } }, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   Options.noMore(positionals, 1, usage)

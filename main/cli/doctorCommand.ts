@@ -3,23 +3,27 @@ import type * as Launch from '../doctor/Launch.js'
 import * as Host from '../hosts/Host.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
+import * as Usage from './Usage.js'
 
-export const usage = `allowance doctor [--json] [--project DIR]
+export const flags = { json: { type: 'boolean', default: false }, project: { type: 'string' } } as const satisfies Options.Spec
 
-  Lists every agent host's MCP servers and whether each goes through Allowance, starts each
-  Allowance entry as its host would and completes initialize with its upstream, and checks that
-  the companion answers, that a wallet or card can pay and that the OS keychain is reachable.
-  Each problem is printed with its fix; the exit code is 1 when there is any.
-
-  --json          the report as JSON, for scripts (the exit code is the same)
-  --project DIR   also DIR's project files (.mcp.json, .vscode/mcp.json)
-
-Example:
-  allowance doctor --project .`
+export const usage = Usage.format({
+  synopsis: ['allowance doctor [--json] [--project DIR]'],
+  about: `Lists every agent host's MCP servers and whether each goes through Allowance, starts each
+Allowance entry as its host would and completes initialize with its upstream, and checks that
+the companion answers, that a wallet or card can pay, and that the OS keychain is reachable.
+Each problem is printed with its fix; the exit code is 1 when there is any.`,
+  options: [
+    ['--json', 'the report as JSON, for scripts (the exit code is the same)'],
+    ['--project DIR', "also DIR's project files (.mcp.json, .vscode/mcp.json)"],
+  ],
+  environment: [['ALLOWANCE_HOSTS_HOME', "stands for your home directory when looking for hosts' config files"]],
+  examples: ['allowance doctor', 'allowance doctor --project . --json'],
+})
 
 /** `allowance doctor`: finds what keeps an agent from paying through Allowance, and says how to fix it. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = Options.parse(argv, { json: { type: 'boolean', default: false }, project: { type: 'string' } }, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   Options.noMore(positionals, 0, usage)

@@ -5,13 +5,37 @@ import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
 import * as Units from '../payments/Units.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const usage = `allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]]
-                  [--since DATE] [--until DATE] [--limit N]
+export const flags = {
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  server: { type: 'string' },
+  host: { type: 'string' },
+  tool: { type: 'string' },
+  status: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  limit: { type: 'string' },
+} as const satisfies Options.Spec
 
-  newest first; DATE is YYYY-MM-DD (local time; --until includes that day) or an ISO 8601 time
-  STATE is requested, approved, declined, signed, settled, failed or unconfirmed`
+export const usage = Usage.format({
+  synopsis: ['allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]] [--since DATE] [--until DATE] [--limit N]'],
+  about: 'The payments ledger, newest first: every payment asked for, what was decided, and how it settled.',
+  options: [
+    ['--json', 'the rows as JSON, amounts as exact atomic integers'],
+    ['--csv', 'the rows as CSV, for a spreadsheet'],
+    ['--server URL', "only this server: its URL, or a local server's command line"],
+    ['--host NAME', 'only calls from this agent host'],
+    ['--tool NAME', 'only calls of this tool'],
+    ['--status STATE', 'only rows in these states, comma-separated: requested, approved, declined,\nsigned, settled, failed or unconfirmed'],
+    ['--since DATE', 'from DATE: YYYY-MM-DD (local time) or an ISO 8601 time'],
+    ['--until DATE', 'up to DATE, that whole day for YYYY-MM-DD'],
+    ['--limit N', 'at most N rows'],
+  ],
+  examples: ['allowance history --since 2026-03-01 --status settled', 'allowance history --csv > spend.csv'],
+})
 
 /** Every column of `--csv` (and every key of `--json`), in order. */
 export const columns = [
@@ -48,18 +72,7 @@ const states = ['requested', 'approved', 'declined', 'signed', 'settled', 'faile
 
 /** `allowance history`: the ledger's payment rows, filtered, as a table, JSON or CSV. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const spec = {
-    json: { type: 'boolean' },
-    csv: { type: 'boolean' },
-    server: { type: 'string' },
-    host: { type: 'string' },
-    tool: { type: 'string' },
-    status: { type: 'string' },
-    since: { type: 'string' },
-    until: { type: 'string' },
-    limit: { type: 'string' },
-  } as const
-  const parsed = Options.parse(argv, spec, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   Options.noMore(positionals, 0, usage)

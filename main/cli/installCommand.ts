@@ -6,45 +6,62 @@ import * as Registration from '../hosts/Registration.js'
 import * as Upstream from '../hosts/Upstream.js'
 import * as Home from '../shared/Home.js'
 import * as Options from './Options.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
 const ids = Hosts.all.map((host) => host.id).join(', ')
 
-export const usage = `allowance install <host> <name> <url> [--header "Name: value"]… [--transport …] [--allow-http]
-allowance install <host> <name> --stdio -- <command> [args…]
-allowance install --wrap <host> <name>     route an existing url, serverUrl or mcp-remote entry through Allowance
-allowance uninstall <host> <name>
+export const flags = {
+  header: { type: 'string', multiple: true, default: [] as string[] },
+  transport: { type: 'string' },
+  'allow-http': { type: 'boolean', default: false },
+  stdio: { type: 'boolean', default: false },
+  wrap: { type: 'boolean', default: false },
+  workspace: { type: 'string' },
+  project: { type: 'string' },
+  config: { type: 'string' },
+} as const satisfies Options.Spec
 
-  <host>             ${ids}
-  --workspace DIR    vscode: DIR/.vscode/mcp.json instead of the user's mcp.json
-  --project DIR      claude-code: DIR/.mcp.json instead of ~/.claude.json
-  --config PATH      this config file instead of the host's usual one(s)
-
-The entry runs this allowance's bridge with absolute paths. A secret header goes in as \${VAR}
-and is read from the host's environment when the bridge starts; it is never written to the file.
-Each changed file gets a timestamped backup beside it; uninstall puts back an entry install replaced.
-
-Environment:
-  ALLOWANCE_HOSTS_HOME   stands for your home directory when looking for hosts' config files`
+export const usage = Usage.format({
+  synopsis: [
+    'allowance install <host> <name> <url> [--header "Name: value"]… [--transport STRATEGY] [--allow-http]',
+    'allowance install <host> <name> --stdio -- <command> [args…]',
+    'allowance install --wrap <host> <name>',
+    'allowance uninstall <host> <name>',
+  ],
+  about: `Writes an entry that runs this Allowance's bridge (absolute paths, never npx) into an agent
+host's MCP config, and changes nothing else in the file, comments included. Each changed file
+gets a timestamped backup beside it; a second install changes nothing; uninstall takes the entry
+out, or puts back the one it replaced. No secret is written: a header that carries one must be a
+\${VAR} reference, read from the host's environment when the bridge starts.`,
+  arguments: [
+    ['<host>', ids],
+    ['<name>', 'the server\'s name in the host: letters, digits, ".", "_" and "-"'],
+    ['<url>', 'the MCP server to pay through Allowance (https://, or http:// to this machine)'],
+  ],
+  options: [
+    ['--header "Name: value"', 'sent with every request (repeatable); a secret only as \${VAR}'],
+    ['--transport STRATEGY', 'http-first (the default), sse-first, http-only or sse-only'],
+    ['--allow-http', 'accept plain http:// to another machine'],
+    ['--stdio -- <command>', 'a local server process, started by the bridge, instead of a URL'],
+    ['--wrap', "route the host's remote entry <name> through Allowance, keeping its headers\n(an entry with url, serverUrl or an mcp-remote command)"],
+    ['--workspace DIR', "vscode: DIR/.vscode/mcp.json instead of the user's mcp.json"],
+    ['--project DIR', 'claude-code: DIR/.mcp.json instead of ~/.claude.json'],
+    ['--config PATH', "this config file instead of the host's usual one(s)"],
+  ],
+  environment: [['ALLOWANCE_HOSTS_HOME', "stands for your home directory when looking for hosts' config files"]],
+  examples: [
+    'allowance install claude-desktop search https://tools.example.com/mcp --header "X-Api-Key: \${SEARCH_KEY}"',
+    'allowance install --wrap cursor github',
+    'allowance uninstall claude-desktop search',
+  ],
+})
 
 /** `allowance install …` and `allowance uninstall …`: register the bridge in an agent host's config. */
 export async function run(argv: readonly string[], remove = false): Promise<number> {
   const separator = argv.indexOf('--')
   const own = separator === -1 ? argv : argv.slice(0, separator)
-  const parsed = Options.parse(
-    own,
-    {
-      header: { type: 'string', multiple: true, default: [] },
-      transport: { type: 'string' },
-      'allow-http': { type: 'boolean', default: false },
-      stdio: { type: 'boolean', default: false },
-      wrap: { type: 'boolean', default: false },
-      workspace: { type: 'string' },
-      project: { type: 'string' },
-      config: { type: 'string' },
-    },
-    usage,
-  )
+  const parsed = Options.parse(own, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [hostId, name] = positionals

@@ -4,21 +4,48 @@ import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
 import * as Units from '../payments/Units.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
-
-export const usage = `allowance leases list [--all] [--json]
-allowance leases add <amount> --minutes N --server URL [--tool NAME | --resource URI | --prompt NAME] [--host NAME] [--unit usd]
-allowance leases revoke <id>
-
-  add     lets that server (or tool) be paid without asking for N minutes, up to <amount> in total
-  list    the active leases with what is left and for how long (--all: expired and revoked too)`
 
 const maxMinutes = 7 * 24 * 60
 
+export const flags = {
+  ...Scopes.flags,
+  minutes: { type: 'string' },
+  unit: { type: 'string', default: 'usd' },
+  all: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const satisfies Options.Spec
+
+export const usage = Usage.format({
+  synopsis: [
+    'allowance leases list [--all] [--json]',
+    'allowance leases add <amount> --minutes N --server URL [--tool NAME | --resource URI | --prompt NAME] [--host NAME] [--unit UNIT]',
+    'allowance leases revoke <id>',
+  ],
+  about: 'Time-boxed allowances, as the approval popup grants them: "allow this server for 30 minutes, up to $2".',
+  actions: [
+    ['add', 'lets that server (or tool) be paid without asking for N minutes, up to <amount> in total'],
+    ['list', 'the active leases, with what is left of each and for how long'],
+    ['revoke', 'ends a lease now'],
+  ],
+  arguments: [
+    ['<amount>', 'the most the lease may spend in total, in human units of --unit'],
+    ['<id>', "a lease's id, as leases list shows it"],
+  ],
+  options: [
+    ['--minutes N', `how long the lease lasts, up to ${maxMinutes.toLocaleString('en')} (a week)`],
+    ...Scopes.help,
+    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    ['--all', 'list: expired and revoked leases too'],
+    ['--json', 'list: the leases as JSON'],
+  ],
+  examples: ['allowance leases add 2 --minutes 30 --server https://tools.example.com/mcp', 'allowance leases list', 'allowance leases revoke 4'],
+})
+
 /** `allowance leases …`: time-boxed allowances, as the approval popup grants them. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const spec = { ...Scopes.flags, minutes: { type: 'string' }, unit: { type: 'string', default: 'usd' }, all: { type: 'boolean' }, json: { type: 'boolean' } } as const
-  const parsed = Options.parse(argv, spec, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals

@@ -1,35 +1,38 @@
 #!/usr/bin/env node
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-const help = `Allowance: lets AI agents pay for MCP tools, with you in the loop.
-
-Usage:
-  allowance bridge <url> [--header "Name: value"]…   relay an agent host to a remote MCP server
-  allowance bridge --stdio -- <command> [args…]       relay to a local MCP server process
-  allowance start                                      the desktop app, or the headless companion where it cannot run
-  allowance daemon                                     the headless companion
-  allowance status [--json]                            is the companion up? bridges, approvals waiting, today's spend
-  allowance rules list|add|remove                      per-call rules: auto-approve up to an amount, or a hard limit
-  allowance budget list|set|remove                     spending caps per day, week or month
-  allowance leases list|add|revoke                     "allow this server for 30 minutes up to $2"
-  allowance pause | resume                             the kill switch: decline every payment, or pay again
-  allowance wallet create|import|address|balance|remove   the key that pays, kept in the OS keychain
-  allowance card add|show|remove                       a Stripe card that pays \`stripe\` charges, its key in the keychain
-  allowance install <host> <name> <url> [--header …]   add a server to an agent host (Claude, Cursor, VS Code, Windsurf, Cline, Zed), through Allowance
-  allowance install <host> <name> --stdio -- <cmd>     the same for a local server process
-  allowance install --wrap <host> <name>               route a host's existing remote server through Allowance
-  allowance uninstall <host> <name>                    take it out again (or put back the entry it replaced)
-  allowance doctor [--json]                            what keeps an agent from paying through Allowance, and each fix
-  allowance demo                                       a paid tool call on a local test chain, no real money
-  allowance history [--json|--csv] [filters]           the payments ledger
-  allowance help                                       this text
-
-  Add --help to a command for its options. Amounts are in human units (0.05 is five cents with
-  the default --unit usd). No command approves a payment that waits for you: that takes the app.
-
-Environment:
-  ALLOWANCE_HOME         data directory (socket, database, logs, settings)
-  ALLOWANCE_HOSTS_HOME   stands for your home directory when install looks for hosts' config files`
+const help = Usage.format({
+  synopsis: ['allowance <command> [options]', 'allowance help <command>'],
+  about: `Allowance lets AI agents pay for MCP tools, with you in the loop. Amounts are typed in human
+units (0.05 is five cents with the default --unit usd). No command approves a payment that waits
+for you: that takes the app.`,
+  commands: [
+    ['bridge', 'relays an agent host to a paid MCP server (hosts start it; install writes their entry)'],
+    ['start', 'the desktop app, or the headless companion where it cannot run'],
+    ['daemon', 'the headless companion'],
+    ['status', "is the companion up? bridges connected, payments waiting, today's spend"],
+    ['doctor', 'what keeps an agent from paying through Allowance, and how to fix each'],
+    ['install', 'adds a server to an agent host through Allowance, or routes one there (--wrap)'],
+    ['uninstall', 'takes it out again, or puts back the entry it replaced'],
+    ['wallet', 'the key that pays, kept in the OS keychain'],
+    ['card', 'a Stripe card that pays `stripe` charges, its key in the keychain'],
+    ['rules', 'per-call rules: auto-approve up to an amount, or a hard limit'],
+    ['budget', 'spending caps per day, week or month'],
+    ['leases', '"allow this server for 30 minutes, up to $2"'],
+    ['pause, resume', 'the kill switch: decline every payment, or pay again'],
+    ['history', 'the payments ledger, as a table, JSON or CSV'],
+    ['demo', 'a paid tool call on a local test chain, without real money'],
+    ['help', "this help; help <command> (or <command> --help) shows that command's"],
+  ],
+  environment: [
+    ['ALLOWANCE_HOME', 'the data directory (socket, ledger, logs, settings.json)'],
+    ['ALLOWANCE_WALLET_PASSPHRASE', 'keeps keys in an encrypted file where there is no OS keychain'],
+    ['ALLOWANCE_HEADLESS=1', 'start runs the headless companion even where Electron could run'],
+    ['ALLOWANCE_HOSTS_HOME', "stands for your home directory when looking for hosts' config files"],
+  ],
+  examples: ['allowance demo', 'allowance install claude-desktop search https://tools.example.com/mcp', 'allowance doctor', 'allowance help wallet'],
+})
 
 /**
  * The `allowance` command. Each subcommand is imported only when it runs, so `allowance bridge`
@@ -38,17 +41,10 @@ Environment:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
-    case 'bridge': {
-      const { parseTarget } = await import('./bridgeCommand.js')
-      const target = parseTarget(rest)
-      const bridge = await import('../bridge/index.js')
-      bridge.run(target)
-      return -1 // keeps running until the host closes stdin
-    }
-    case 'daemon': {
-      const daemon = await import('../companion/daemon.js')
-      return daemon.run({ quiet: rest.includes('--quiet') })
-    }
+    case 'bridge':
+      return (await import('./bridgeCommand.js')).run(rest) // -1: keeps running until the host closes stdin
+    case 'daemon':
+      return (await import('./daemonCommand.js')).run(rest)
     case 'status':
       return (await import('./statusCommand.js')).run(rest)
     case 'rules':
@@ -68,19 +64,20 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor':
       return (await import('./doctorCommand.js')).run(rest)
     case 'demo':
-      return (await import('../demo/demo.js')).run()
+      return (await import('./demoCommand.js')).run(rest)
     case 'wallet':
       return (await import('./walletCommand.js')).run(rest)
     case 'card':
       return (await import('./cardCommand.js')).run(rest)
     case 'history':
       return (await import('./historyCommand.js')).run(rest)
-    case 'start': {
-      const { start } = await import('./startCommand.js')
-      return start()
-    }
-    case undefined:
+    case 'start':
+      return (await import('./startCommand.js')).run(rest)
     case 'help':
+      if (rest[0] !== undefined) return main([rest[0], '--help'])
+      console.log(help)
+      return 0
+    case undefined:
     case '--help':
     case '-h':
       console.log(help)

@@ -1,9 +1,14 @@
 import * as Settings from '../ledger/Settings.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
+import * as Usage from './Usage.js'
 
-export const usage = `allowance pause     the kill switch: every payment is declined (reason "paused") until you resume
-allowance resume    pay again by your rules, budgets and leases`
+export const usage = Usage.format({
+  synopsis: ['allowance pause', 'allowance resume'],
+  about: `The kill switch: pause declines every payment (reason "paused"), even one you approve
+while paused, until resume; resume pays again by your rules, budgets and leases.`,
+  examples: ['allowance pause', 'allowance resume'],
+})
 
 /** `allowance pause` and `allowance resume`. Payments waiting for you are declined when approved while paused. */
 export async function run(argv: readonly string[], paused: boolean): Promise<number> {

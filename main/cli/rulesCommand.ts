@@ -4,23 +4,40 @@ import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
 import * as Units from '../payments/Units.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const usage = `allowance rules list [--json]
-allowance rules add auto-approve|limit <amount> [--unit usd] ${Scopes.usage} [--label TEXT]
-allowance rules remove <id>
+export const flags = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Options.Spec
 
-  auto-approve  pay without asking at or below <amount> per call (the narrowest rule decides)
-  limit         decline anything above <amount> per call, even when you approve it (0 blocks)
-  <amount>      in human units of --unit: 0.05 with --unit usd is five cents`
+export const usage = Usage.format({
+  synopsis: [
+    'allowance rules list [--json]',
+    `allowance rules add auto-approve|limit <amount> [--unit UNIT] ${Scopes.usage} [--label TEXT]`,
+    'allowance rules remove <id>',
+  ],
+  about: `The per-call rules the companion decides by: without one, every payment asks you. Of the rules
+covering a call, the narrowest decides.`,
+  arguments: [
+    ['auto-approve', 'pay without asking at or below <amount> per call'],
+    ['limit', 'decline anything above <amount> per call, even when you approve it (0 blocks)'],
+    ['<amount>', 'in human units of --unit: 0.05 with --unit usd is five cents'],
+    ['<id>', "a rule's id, as rules list shows it"],
+  ],
+  options: [
+    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    ...Scopes.help,
+    ['--label TEXT', 'a note of yours, shown in the list'],
+    ['--json', 'list: the rules as JSON'],
+  ],
+  examples: ['allowance rules add auto-approve 0.05 --server https://tools.example.com/mcp', 'allowance rules add limit 1 --host "Claude Code"', 'allowance rules remove 3'],
+})
 
 const kinds: Record<string, Rules.Kind> = { 'auto-approve': 'auto_approve', limit: 'limit' }
 const kindName = (kind: Rules.Kind) => (kind === 'auto_approve' ? 'auto-approve' : 'limit')
 
 /** `allowance rules …`: the per-call rules the companion decides by. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const spec = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const
-  const parsed = Options.parse(argv, spec, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals

@@ -3,12 +3,29 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as Options from './Options.js'
+import * as Usage from './Usage.js'
+
+export const usage = Usage.format({
+  synopsis: ['allowance start'],
+  about: `Starts the desktop app (tray, approval popups, history, budgets, wallet) where Electron can
+run. Where it cannot (no display, no Electron binary, an app not built, ALLOWANCE_HEADLESS=1),
+it says why in one line and runs the headless companion instead, printing its UI address.`,
+  environment: [
+    ['ALLOWANCE_HEADLESS=1', 'always the headless companion'],
+    ['ALLOWANCE_HOME', 'the data directory (socket, ledger, logs, settings.json)'],
+  ],
+  examples: ['allowance start', 'ALLOWANCE_HEADLESS=1 allowance start'],
+})
 
 /**
  * `allowance start` (and `npm start`): the Electron app where it can run, else the headless
  * companion, saying in one line why.
  */
-export async function start(): Promise<number> {
+export async function run(argv: readonly string[]): Promise<number> {
+  const parsed = Options.parse(argv, {}, usage)
+  if (!parsed) return 0
+  Options.noMore(parsed.positionals, 0, usage)
   const reason = whyNoElectron()
   if (!reason) {
     const electron = createRequire(import.meta.url)('electron') as string

@@ -7,16 +7,25 @@ import * as Home from '../shared/Home.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
+import * as Usage from './Usage.js'
 import * as Units from '../payments/Units.js'
 
-export const usage = 'allowance status [--json]   is the companion up, how many bridges use it, what waits for you, what was spent today'
+export const flags = { json: { type: 'boolean', default: false } } as const satisfies Options.Spec
+
+export const usage = Usage.format({
+  synopsis: ['allowance status [--json]'],
+  about: `Whether the companion is up (it is asked, never started), how many bridges are connected,
+how many payments wait for you, whether payments are paused, and what was spent today.`,
+  options: [['--json', 'the same as JSON, for scripts']],
+  examples: ['allowance status', 'allowance status --json'],
+})
 
 /** How long a companion that accepted the connection may take to answer before it counts as down. */
 const answerTimeoutMs = 3000
 
 /** `allowance status`. Asks a running companion; never starts one. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = Options.parse(argv, { json: { type: 'boolean' } }, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   Options.noMore(positionals, 0, usage)

@@ -6,19 +6,33 @@ import * as Wallet from '../wallet/Wallet.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
+import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const usage = `allowance wallet create                  a new key, kept in the OS keychain
-allowance wallet import [--file PATH]     a private key from stdin (or a file); never from the command line
-allowance wallet address [--json]
-allowance wallet balance [--json]         balances of known tokens on chains with an RPC URL in settings.json
-allowance wallet remove                   deletes the key from the keychain
+export const flags = { file: { type: 'string' }, json: { type: 'boolean', default: false } } as const satisfies Options.Spec
 
-Without a keychain the key goes to an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE.`
+export const usage = Usage.format({
+  synopsis: ['allowance wallet create', 'allowance wallet import [--file PATH]', 'allowance wallet address [--json]', 'allowance wallet balance [--json]', 'allowance wallet remove'],
+  about: `The key that pays \`evm\` and \`tempo\` charges, kept in the OS keychain (or, where there is
+none, in an encrypted file). Only its address is ever printed.`,
+  actions: [
+    ['create', 'a new key'],
+    ['import', 'a private key from stdin (or --file), never from the command line'],
+    ['address', "the wallet's address, to fund it"],
+    ['balance', 'balances of known tokens on the chains with an RPC URL in settings.json'],
+    ['remove', 'deletes the key from its store'],
+  ],
+  options: [
+    ['--file PATH', 'import: read the key from this file instead of stdin'],
+    ['--json', 'address, balance: as JSON'],
+  ],
+  environment: [['ALLOWANCE_WALLET_PASSPHRASE', 'seals the key in an encrypted file where there is no keychain (8+ characters)']],
+  examples: ['allowance wallet create', 'allowance wallet import < key.txt', 'allowance wallet balance --json'],
+})
 
 /** `allowance wallet …`: the key stays in the keychain; only its address is ever printed. */
 export async function run(argv: readonly string[]): Promise<number> {
-  const parsed = Options.parse(argv, { file: { type: 'string' }, json: { type: 'boolean', default: false } }, usage)
+  const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action] = positionals

@@ -1,0 +1,60 @@
+// `allowance --help` and every subcommand's: exit 0, one layout, every flag the command accepts
+// explained, an example each, and nothing started (the daemon, the demo and the bridge only print).
+import { describe, expect, it } from 'vitest'
+import { cli, homes } from '../../helpers/cli.js'
+
+const home = homes()
+
+/** Each subcommand and the module that parses its flags (none: the command takes no flags). */
+const commands: Record<string, () => Promise<object>> = {
+  bridge: () => import('../../../main/cli/bridgeCommand.js'),
+  start: () => import('../../../main/cli/startCommand.js'),
+  daemon: () => import('../../../main/cli/daemonCommand.js'),
+  status: () => import('../../../main/cli/statusCommand.js'),
+  doctor: () => import('../../../main/cli/doctorCommand.js'),
+  install: () => import('../../../main/cli/installCommand.js'),
+  uninstall: () => import('../../../main/cli/installCommand.js'),
+  wallet: () => import('../../../main/cli/walletCommand.js'),
+  card: () => import('../../../main/cli/cardCommand.js'),
+  rules: () => import('../../../main/cli/rulesCommand.js'),
+  budget: () => import('../../../main/cli/budgetCommand.js'),
+  leases: () => import('../../../main/cli/leasesCommand.js'),
+  pause: () => import('../../../main/cli/pauseCommand.js'),
+  resume: () => import('../../../main/cli/pauseCommand.js'),
+  history: () => import('../../../main/cli/historyCommand.js'),
+  demo: () => import('../../../main/cli/demoCommand.js'),
+}
+
+describe('allowance --help', () => {
+  it('lists every command, its environment and examples', async () => {
+    const run = await cli(await home(), ['--help'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^Usage:\n {2}allowance <command>/)
+    const listed = /\nCommands:\n([\s\S]*?)\n\n/.exec(run.stdout)![1]!
+    for (const command of Object.keys(commands)) expect(listed).toMatch(new RegExp(`^ {2}(\\S+, )?${command}\\b`, 'm'))
+    for (const variable of ['ALLOWANCE_HOME', 'ALLOWANCE_HOSTS_HOME', 'ALLOWANCE_WALLET_PASSPHRASE']) expect(run.stdout).toContain(variable)
+    expect(run.stdout).toMatch(/\nExamples:\n {2}allowance /)
+    expect((await cli(await home(), ['help'])).stdout).toBe(run.stdout)
+  })
+
+  it.each(Object.keys(commands))('allowance %s --help explains every flag, with an example', async (command) => {
+    const directory = await home()
+    const run = await cli(directory, [command, '--help'])
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    const synopsis = /^Usage:\n([\s\S]*?)\n\n/.exec(run.stdout)![1]!
+    expect(synopsis).toMatch(new RegExp(`^ {2}allowance ${command}\\b`, 'm'))
+    const options = /\nOptions:\n([\s\S]*?)(\n\n|$)/.exec(run.stdout)![1]!
+    const module = await commands[command]!()
+    const flags = 'flags' in module ? (module.flags as object) : {}
+    for (const flag of [...Object.keys(flags), 'help']) expect(options).toMatch(new RegExp(`^ {2}(-\\w, )?--${flag}\\b.* {3}\\S`, 'm'))
+    expect(run.stdout).toMatch(/\nExamples?:\n {2}allowance /)
+    expect((await cli(directory, [command, '-h'])).stdout).toBe(run.stdout)
+    expect((await cli(directory, ['help', command])).stdout).toBe(run.stdout)
+  })
+
+  it('prints the usage after a wrong command line, with exit code 2', async () => {
+    const run = await cli(await home(), ['rules', 'add', 'auto-approve'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/^allowance: .+\n\nUsage:\n {2}allowance rules list/)
+  })
+})
