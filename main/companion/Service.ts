@@ -46,7 +46,10 @@ export async function start(home: string, log: Logger): Promise<Service> {
     ui,
     async close() {
       log.info('stopping')
-      // Connected bridges keep the socket open; they reconnect to the next companion by themselves.
+      // What waits for the human is declined as cancelled, and those answers reach the bridges
+      // before they are hung up on; they reconnect to the next companion by themselves.
+      companion.queue.close()
+      await new Promise((resolve) => setImmediate(resolve))
       await Promise.race([socket.close(), new Promise((resolve) => setTimeout(resolve, closeGraceMs))])
       ui.close()
       companion.close()

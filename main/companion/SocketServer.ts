@@ -32,13 +32,16 @@ export type Handler = {
  */
 export async function listen(socketPath: string, handler: Handler, log: Logger): Promise<SocketServer> {
   const connections = new Set<Connection>()
+  const sockets = new Set<Socket>()
   let nextId = 0
   const server = createServer((socket) => {
     const connection: Connection = { id: ++nextId }
     connections.add(connection)
+    sockets.add(socket)
     serve(socket, connection, handler, log)
     socket.once('close', () => {
       connections.delete(connection)
+      sockets.delete(socket)
       handler.onDisconnect(connection)
     })
   })
@@ -53,11 +56,20 @@ export async function listen(socketPath: string, handler: Handler, log: Logger):
   }
   return {
     connections,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Clients reconnect on their next request (to the next companion); what was written to them still goes out.
+        for (const socket of sockets) socket.end()
+      }),
   }
 }
 
-export type SocketServer = { readonly connections: ReadonlySet<Connection>; close(): Promise<void> }
+export type SocketServer = {
+  readonly connections: ReadonlySet<Connection>
+  /** Stops listening and hangs up on every client; resolves once they are gone. */
+  close(): Promise<void>
+}
 
 async function bind(server: Server, socketPath: string): Promise<void> {
   // The socket is created owner-only (umask) rather than chmod-ed after the fact, leaving no window.
