@@ -1,0 +1,102 @@
+import type { MenuItemConstructorOptions } from 'electron'
+import type * as Queue from '../approvals/Queue.js'
+import * as Views from '../companion/Views.js'
+import type { Database } from '../ledger/Database.js'
+import * as Payments from '../ledger/Payments.js'
+import * as Period from '../ledger/Period.js'
+import * as Settings from '../ledger/Settings.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Units from '../payments/Units.js'
+
+/**
+ * The tray menu: what waits for the human, what was spent today, the kill switch, the main window,
+ * starting at login and quitting. {@link model} is pure; {@link template} turns it into Electron's.
+ */
+
+export type State = {
+  /** Waiting payments, oldest first (at most {@link maxListed}), and how many wait in all. */
+  waiting: Waiting[]
+  waitingCount: number
+  /** Today's spend, one amount per budget unit: `["$0.35"]`. */
+  spentToday: string[]
+  paused: boolean
+  /** Undefined where the OS gives the app no way to start at login. */
+  openAtLogin: boolean | undefined
+}
+
+export type Waiting = { paymentId: number; amount: string; target: string; host: string }
+
+export type Action =
+  | { kind: 'approval'; paymentId: number }
+  | { kind: 'open' }
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'login'; enabled: boolean }
+  | { kind: 'quit' }
+
+export type Item = { type: 'separator' } | { type: 'normal' | 'checkbox'; label: string; action?: Action; checked?: boolean }
+
+export const maxListed = 8
+
+/** What the menu shows now, read from the ledger and the queue; amounts formatted with the companion's registry. */
+export function state(companion: { db: Database; queue: Queue.Queue; registry: TokenRegistry.Registry }, openAtLogin: boolean | undefined, now: Date): State {
+  const { db, queue, registry } = companion
+  const entries = queue.list()
+  const waiting = entries.slice(0, maxListed).flatMap((entry) => {
+    const approval = Views.approval(db, registry, entry, now)
+    return approval ? [{ paymentId: approval.paymentId, amount: approval.options[0]!.amount, target: approval.target, host: approval.host }] : []
+  })
+  const spent = Payments.reservedByUnit(db, Period.bounds('day', now))
+  return {
+    waiting,
+    waitingCount: entries.length,
+    spentToday: [...spent].map(([unit, amount]) => Units.format(amount, unit, registry)),
+    paused: Settings.get(db).paused,
+    openAtLogin,
+  }
+}
+
+export function model(state: State): Item[] {
+  const { waiting, waitingCount, spentToday, paused, openAtLogin } = state
+  const items: Item[] = []
+  if (waitingCount === 0) items.push({ type: 'normal', label: 'No payments wait for you' })
+  else {
+    items.push({ type: 'normal', label: `${waitingCount} payment${waitingCount === 1 ? ' waits' : 's wait'} for you` })
+    for (const { paymentId, amount, target, host } of waiting) {
+      items.push({ type: 'normal', label: `${amount} for ${shorten(target)} (${shorten(host)})…`, action: { kind: 'approval', paymentId } })
+    }
+    if (waitingCount > waiting.length) items.push({ type: 'normal', label: `${waitingCount - waiting.length} more…`, action: { kind: 'open' } })
+  }
+  items.push({ type: 'separator' }, { type: 'normal', label: `Spent today: ${spentToday.join(', ') || 'nothing'}` })
+  if (paused) items.push({ type: 'normal', label: 'Paused: every payment is declined' }, { type: 'normal', label: 'Resume payments', action: { kind: 'resume' } })
+  else items.push({ type: 'normal', label: 'Pause payments', action: { kind: 'pause' } })
+  items.push({ type: 'separator' }, { type: 'normal', label: 'Open Allowance', action: { kind: 'open' } })
+  if (openAtLogin !== undefined) items.push({ type: 'checkbox', label: 'Start at login', checked: openAtLogin, action: { kind: 'login', enabled: !openAtLogin } })
+  items.push({ type: 'separator' }, { type: 'normal', label: 'Quit Allowance', action: { kind: 'quit' } })
+  return items
+}
+
+/** A tool name or resource URI can be long: menus show its start. */
+function shorten(text: string, length = 40): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text
+}
+
+/** The tray's tooltip. */
+export function tooltip(state: State): string {
+  if (state.waitingCount > 0) return `Allowance: ${state.waitingCount} payment${state.waitingCount === 1 ? ' waits' : 's wait'} for you`
+  return state.paused ? 'Allowance: payments paused' : 'Allowance'
+}
+
+/** Electron's menu template; items without an action are shown greyed out. */
+export function template(items: readonly Item[], perform: (action: Action) => void): MenuItemConstructorOptions[] {
+  return items.map((item) => {
+    if (item.type === 'separator') return { type: 'separator' }
+    const { action } = item
+    return {
+      type: item.type,
+      label: item.label,
+      ...(item.type === 'checkbox' ? { checked: item.checked ?? false } : {}),
+      ...(action ? { click: () => perform(action) } : { enabled: false }),
+    }
+  })
+}
