@@ -1,35 +1,73 @@
-import { app, BrowserWindow, session } from 'electron'
-import { join } from 'node:path'
+import { app, dialog, session } from 'electron'
+import * as Service from '../companion/Service.js'
+import * as Home from '../shared/Home.js'
+import * as Log from '../shared/Log.js'
+import * as ApprovalPopups from './ApprovalPopups.js'
+import * as Instance from './Instance.js'
+import * as IpcTransport from './IpcTransport.js'
+import * as LoginItem from './LoginItem.js'
+import * as MainWindow from './MainWindow.js'
+import * as Notifier from './Notifier.js'
+import * as RendererProtocol from './RendererProtocol.js'
+import * as Tray from './Tray.js'
+import * as Windows from './Windows.js'
 
-// The Electron face of the companion. It stays thin: the companion core runs the same under
-// plain Node (`allowance daemon`); this shell only adds windows (and, with the app issue, the
-// tray, approval popups and notifications).
+// The Electron face of the companion: the same core as `allowance daemon`, plus a tray, a popup
+// per payment waiting for the human, notifications and the main window. It lives in the tray:
+// closing every window leaves it serving the agents' bridges until Quit.
+/** electron-builder.yml's appId: Windows shows notifications only for an app with this identity. */
+const appId = 'dev.allowance.app'
+
+RendererProtocol.register()
 if (!app.requestSingleInstanceLock()) app.quit()
+else app.whenReady().then(start, fail)
 
-function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1000,
-    height: 700,
-    title: 'Allowance',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+async function start(): Promise<void> {
+  if (process.platform === 'win32') app.setAppUserModelId(appId)
+  Windows.enforce(session.defaultSession)
+  const home = Home.resolve()
+  const log = Log.create({ name: 'companion', directory: Home.paths(home).logs })
+  const service = await Instance.acquire(home, log, async (prompt) => {
+    const { response } = await dialog.showMessageBox({ type: 'question', ...prompt, defaultId: 0, cancelId: 1, noLink: true })
+    return response === 0
   })
-  // Nothing in the UI navigates or opens windows; a page that tries is not ours.
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  void window.loadFile(join(__dirname, '../renderer/index.html'))
-  return window
+  if (!service) {
+    await log.close()
+    return app.quit()
+  }
+  Service.logUnexpectedErrors(log)
+  const { companion, ui } = service
+  const main = MainWindow.create()
+  const loginItem = LoginItem.create()
+  const stopIpc = IpcTransport.serve(ui)
+  const popups = ApprovalPopups.start(companion.queue, { overflow: main.show })
+  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openMain: main.show, quit: () => app.quit() })
+  const stopNotifier = Notifier.start(companion, { onClick: main.show })
+
+  app.on('second-instance', main.show)
+  app.on('activate', main.show)
+  app.on('window-all-closed', () => {}) // stay in the tray: without this listener Electron quits
+  if (!loginItem.launchedAtLogin()) main.show()
+
+  let stopped = false
+  app.on('will-quit', (event) => {
+    if (stopped) return
+    event.preventDefault()
+    tray.destroy()
+    popups.close()
+    stopNotifier()
+    stopIpc()
+    void service
+      .close()
+      .then(() => log.close())
+      .finally(() => {
+        stopped = true
+        app.quit()
+      })
+  })
 }
 
-app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
-app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-  createMainWindow()
-})
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+function fail(error: unknown): void {
+  dialog.showErrorBox('Allowance could not start', error instanceof Error ? error.message : String(error))
+  app.exit(1)
+}

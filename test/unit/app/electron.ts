@@ -58,6 +58,7 @@ export class BrowserWindow extends EventEmitter {
 class App extends EventEmitter {
   isPackaged = false
   badgeCount = 0
+  quits = 0
   loginItem = { openAtLogin: false, args: [] as string[] }
   getAppPath() {
     return '/opt/allowance'
@@ -72,9 +73,28 @@ class App extends EventEmitter {
     this.badgeCount = count
     return true
   }
-  quit() {}
+  requestSingleInstanceLock() {
+    return true
+  }
+  whenReady() {
+    return Promise.resolve()
+  }
+  setAppUserModelId() {}
+  quit() {
+    this.quits++
+  }
+  exit(code: number) {
+    throw new Error(`the app exited with ${code}`)
+  }
 }
 export const app = new App()
+
+export const dialog = {
+  showMessageBox: async () => ({ response: 1 }),
+  showErrorBox: (title: string, content: string) => {
+    throw new Error(`${title}: ${content}`)
+  },
+}
 
 export class Tray extends EventEmitter {
   static last: Tray | undefined
@@ -169,4 +189,5 @@ export function reset(): void {
   app.removeAllListeners()
   app.loginItem = { openAtLogin: false, args: [] }
   app.badgeCount = 0
+  app.quits = 0
 }
