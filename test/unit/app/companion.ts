@@ -29,12 +29,14 @@ export function openCompanion(): Companion {
   return companion
 }
 
+let call = 0
+
 /** Decides a pathUSD payment of `amount` (atomic, 6 decimals) for the tool `target`, as the companion would for a bridge. */
 export function decide(companion: Companion, options: { amount?: string; target?: string; now?: Date } = {}): Decision {
   const now = options.now ?? new Date()
   return Engine.decide(
     companion.db,
-    { host: 'Cursor', upstream, operation: 'tools/call', target: options.target ?? 'search', arguments: { query: 'lisbon' }, challenges: [challenges.tempo(now, { amount: options.amount })] },
+    { host: 'Cursor', upstream, operation: 'tools/call', target: options.target ?? 'search', arguments: { query: `q${++call}` }, challenges: [challenges.tempo(now, { amount: options.amount })] },
     { now, registry: companion.registry },
   )
 }
