@@ -108,10 +108,7 @@ function locate(host: Host.Host, values: { workspace?: string; project?: string;
 }
 
 function report(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): number {
-  for (const change of changes) {
-    const what = change.changed ? `${verb} "${name}" in ${host.title}: ${change.file}` : `${host.title}: ${change.file} unchanged`
-    console.log([what, change.note, change.backup && `backup: ${change.backup}`].filter(Boolean).join('\n  '))
-  }
-  if (changes.some((change) => change.changed) && host.restart) console.log(host.restart)
+  console.log(Registration.describe(host, name, changes, verb))
+  if (Registration.restartNeeded(host, changes)) console.log(host.restart)
   return 0
 }

@@ -72,7 +72,7 @@ async function check(config: Inventory.HostConfig, launch: boolean, timeoutMs: n
         file.servers.map(async ({ stdio, ...server }): Promise<ServerReport> => {
           if (!launch || !server.throughAllowance || !stdio) return server
           const check = await Launch.initialize(stdio, timeoutMs)
-          if (check.status !== 'failed' || check.stage !== 'start') return { ...server, check }
+          if (check.status !== 'failed' || check.stage === 'initialize') return { ...server, check }
           const scoped = !host.files({ ...where, directory: undefined }).includes(file.path)
           return { ...server, check, reinstall: reinstall(host.id, server.name, Entry.bridgeArguments(stdio), scoped ? file.path : undefined) }
         }),
@@ -102,7 +102,7 @@ function hostProblems(hosts: readonly HostReport[]): Problem[] {
       for (const server of file.servers) {
         if (server.check?.status !== 'failed') continue
         const subject = `${config.host.title} "${server.name}"`
-        problems.push({ subject, problem: `The entry goes through Allowance but does not work: ${server.check.error}.`, fix: entryFix(config.host.id, server, server.check) })
+        problems.push({ subject, problem: `The entry goes through Allowance but does not work: ${server.check.error.replace(/\.$/, '')}.`, fix: entryFix(config.host.id, server, server.check) })
       }
     }
   }
@@ -121,6 +121,9 @@ function entryFix(hostId: string, server: ServerReport, check: Launch.Result & {
     return `Check that ${server.upstream ?? 'its upstream'} is up and reachable from this machine, and that every \${VAR} in its headers is set in the host's environment.`
   }
   const again = server.reinstall ?? `allowance install ${hostId} ${server.name} with its URL (or --stdio -- and its command)`
+  const unset = /uses \$\{(\w+)\}, which is not set/.exec(check.error)?.[1]
+  if (unset) return `Set ${unset} in the entry's "env" (or in the environment the host starts with).`
+  if (check.stage === 'arguments') return `Correct its arguments by hand, or write it again with ${again}.`
   return `Write it again for this Allowance with ${again}, or remove it with allowance uninstall ${hostId} ${server.name}.`
 }
 

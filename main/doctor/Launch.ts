@@ -7,8 +7,11 @@ import { LineReader } from '../shared/LineReader.js'
 /** How a launch went: the server that answered `initialize`, why it did not, or why it was not tried. */
 export type Result =
   | { status: 'answered'; server: string; ms: number }
-  /** `start`: the command is missing or quit; `initialize`: it runs, but the upstream did not answer. */
-  | { status: 'failed'; stage: 'start' | 'initialize'; error: string }
+  /**
+   * `start`: the command is missing or quit; `arguments`: the bridge refused its arguments (it exits
+   * with code 2 for those); `initialize`: it runs, but the upstream did not answer.
+   */
+  | { status: 'failed'; stage: 'start' | 'arguments' | 'initialize'; error: string }
   | { status: 'skipped'; reason: string }
 
 /** How long the bridge and its upstream may take to answer `initialize`. */
@@ -45,7 +48,7 @@ export async function initialize(launch: Entry.Stdio, timeoutMs = defaultTimeout
     )
     child.once('exit', (code, signal) => {
       const words = lastWords()
-      settle({ status: 'failed', stage: 'start', error: `it exited (${signal ?? `code ${code}`}) before answering initialize${words ? `: ${words}` : ''}` })
+      settle({ status: 'failed', stage: code === 2 ? 'arguments' : 'start', error: `it exited (${signal ?? `code ${code}`}) before answering initialize${words ? `: ${words}` : ''}` })
     })
     const reader = new LineReader((line) => {
       let message: { id?: unknown; result?: { serverInfo?: { name?: unknown; version?: unknown } }; error?: { message?: unknown } }

@@ -54,6 +54,21 @@ export function uninstall(host: Host.Host, name: string, files: readonly string[
   })
 }
 
+/** What the changes did: a line per file, its note and backup indented below. */
+export function describe(host: Host.Host, name: string, changes: readonly Change[], verb: string): string {
+  return changes
+    .map((change) => {
+      const what = change.changed ? `${verb} "${name}" in ${host.title}: ${change.file}` : `${host.title}: ${change.file} unchanged`
+      return [what, change.note, change.backup && `backup: ${change.backup}`].filter(Boolean).join('\n  ')
+    })
+    .join('\n')
+}
+
+/** Whether the host must be restarted (or refreshed) to see the changes. */
+export function restartNeeded(host: Host.Host, changes: readonly Change[]): host is Host.Host & { restart: string } {
+  return host.restart !== undefined && changes.some((change) => change.changed)
+}
+
 /** The entry `name` has in the first of the host's files that has one. */
 export function find(host: Host.Host, name: string, files: readonly string[]): unknown {
   for (const path of files) {

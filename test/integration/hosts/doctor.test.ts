@@ -73,7 +73,7 @@ describe('allowance doctor', () => {
     expect(text.stdout).toContain('No problems found.')
   })
 
-  it('reports a missing command, a moved Allowance, an unreachable upstream, a corrupt file, a stopped companion and no wallet, each with its fix', async () => {
+  it('reports a missing command, a moved Allowance, an unset header variable, an unreachable upstream, a corrupt file, a stopped companion and no wallet, each with its fix', async () => {
     const { dataHome, hostsHome } = await fixture()
     const url = 'https://tools.example.com/mcp'
     await ok(dataHome, ['install', 'claude-desktop', 'moved', url])
@@ -83,6 +83,7 @@ describe('allowance doctor', () => {
     write(desktop, config)
     const closed = `http://127.0.0.1:${await freePort()}/mcp`
     await ok(dataHome, ['install', 'windsurf', 'offline', closed])
+    await ok(dataHome, ['install', 'vscode', 'keyed', url, '--header', 'X-Api-Key: ${DOCTOR_UNSET_KEY}'])
     write(join(hostsHome, '.cursor', 'mcp.json'), {
       mcpServers: { broken: { command: join(hostsHome, 'no-such-node'), args: ['allowance.js', 'bridge', 'https://a.example/mcp'], env: { ALLOWANCE_MANAGED: '1' } } },
     })
@@ -110,16 +111,21 @@ describe('allowance doctor', () => {
       problem: expect.stringContaining('does not work: initialize failed'),
       fix: expect.stringContaining(`Check that ${closed} is up and reachable`),
     })
+    expect(problem('VS Code "keyed"')).toEqual({
+      subject: 'VS Code "keyed"',
+      problem: 'The entry goes through Allowance but does not work: it exited (code 2) before answering initialize: allowance: --header X-Api-Key uses ${DOCTOR_UNSET_KEY}, which is not set in the environment.',
+      fix: 'Set DOCTOR_UNSET_KEY in the entry\'s "env" (or in the environment the host starts with).',
+    })
     expect(problem(`Zed: ${join(hostsHome, '.config', 'zed', 'settings.json')}`)).toMatchObject({ problem: expect.stringContaining('is not a JSONC object') })
     expect(readFileSync(join(hostsHome, '.config', 'zed', 'settings.json'), 'utf8')).toBe(corrupt)
     expect(problem('Companion')).toMatchObject({ problem: expect.stringContaining('The companion is not running'), fix: expect.stringContaining('allowance start') })
     expect(problem('Payment')).toMatchObject({ problem: 'Nothing can pay: there is no wallet and no card.', fix: expect.stringContaining('allowance wallet create') })
-    expect(report.problems).toHaveLength(6)
+    expect(report.problems).toHaveLength(7)
     expect(report.companion).toMatchObject({ running: false })
 
     const text = await cli(dataHome, ['doctor'])
     expect(text.code).toBe(1)
-    expect(text.stdout).toMatch(/^6 problems:$/m)
+    expect(text.stdout).toMatch(/^7 problems:$/m)
     expect(text.stdout).toMatch(/^ {2}\d\. Cursor "broken": The entry goes through Allowance but does not work: .+\n {5}Fix: Write it again for this Allowance with allowance install cursor broken/m)
   })
 
