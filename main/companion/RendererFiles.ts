@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { dirname, extname, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import * as Installation from '../shared/Installation.js'
 
 /**
  * The built React UI (`out/renderer`, made by electron-vite) as the headless companion serves it.
@@ -36,16 +35,10 @@ const types: Record<string, string> = {
   '.json': 'application/json',
 }
 
-/**
- * `out/renderer` of the installation this module runs from: the bundles live in `dist/` or
- * `dist/chunks/`, the sources in `main/companion/`, so the first ancestor that has it wins.
- */
+/** `out/renderer` of the installation this module runs from. */
 export function locate(): string | undefined {
-  for (let directory = dirname(fileURLToPath(import.meta.url)), depth = 0; depth < 4; directory = dirname(directory), depth++) {
-    const candidate = join(directory, 'out', 'renderer')
-    if (existsSync(join(candidate, 'index.html'))) return candidate
-  }
-  return undefined
+  const page = Installation.find(join('out', 'renderer', 'index.html'))
+  return page && dirname(page)
 }
 
 export type File = { body: Buffer; type: string }

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import * as Installation from '../shared/Installation.js'
 
 /**
  * The server entry that runs `allowance bridge …`. Absolute paths to Node and the CLI script,
@@ -19,18 +20,29 @@ export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 /** Marks an entry as ours; `env` is the one extra key every host accepts and passes on harmlessly. */
 export const marker = 'ALLOWANCE_MANAGED'
 
-/** The stdio command for `allowance bridge <bridgeArgs>`, as this process was started. */
-export function bridge(
-  bridgeArgs: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-  runtime = { node: process.execPath, script: process.argv[1]! },
-): Stdio {
+/** The stdio command for `allowance bridge <bridgeArgs>`, started the way `runtime` starts this installation's CLI. */
+export function bridge(bridgeArgs: readonly string[], env: NodeJS.ProcessEnv = process.env, runtime: Runtime = here()): Stdio {
   return {
     command: runtime.node,
     args: [realpathSync(resolve(runtime.script)), 'bridge', ...bridgeArgs],
     // A custom data directory must reach the bridge, or it would look for another companion.
-    env: { [marker]: '1', ...(env.ALLOWANCE_HOME ? { ALLOWANCE_HOME: resolve(env.ALLOWANCE_HOME) } : {}) },
+    env: { [marker]: '1', ...runtime.env, ...(env.ALLOWANCE_HOME ? { ALLOWANCE_HOME: resolve(env.ALLOWANCE_HOME) } : {}) },
   }
+}
+
+/** A program that runs the CLI script, with what its environment needs for that. */
+export type Runtime = { node: string; script: string; env?: Record<string, string> }
+
+/**
+ * How this process can start its own CLI: Node and the script it was started with, or, in the
+ * desktop app, Electron's own binary run as Node on the CLI bundle of the same installation (a
+ * user of the app may have no Node at all).
+ */
+export function here(versions: NodeJS.ProcessVersions = process.versions): Runtime {
+  if (!versions.electron) return { node: process.execPath, script: process.argv[1]! }
+  const script = Installation.find(join('dist', 'allowance.js'))
+  if (!script) throw new Error('This installation has no dist/allowance.js for the bridge to run from; build it with npm run build.')
+  return { node: process.execPath, script, env: { ELECTRON_RUN_AS_NODE: '1' } }
 }
 
 /** Whether a host's entry was written by `allowance install`. */

@@ -8,6 +8,7 @@ import * as Jsonc from 'jsonc-parser'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as ClaudeDesktop from '../../../main/hosts/ClaudeDesktop.js'
 import * as Cline from '../../../main/hosts/Cline.js'
+import * as Entry from '../../../main/hosts/Entry.js'
 import * as Windsurf from '../../../main/hosts/Windsurf.js'
 import * as Zed from '../../../main/hosts/Zed.js'
 import { cli, homes, ok } from '../../helpers/cli.js'
@@ -289,6 +290,16 @@ describe('allowance install', () => {
     writeFileSync(path, JSON.stringify(settings, null, 2))
     expect(await ok(dataHome, install)).not.toContain('Installed')
     expect(JSON.parse(readFileSync(path, 'utf8')).mcpServers.search).toMatchObject({ disabled: true, autoApprove: ['search'] })
+  })
+
+  it('in the desktop app, writes an entry that runs Electron as Node on the installation\'s CLI bundle', () => {
+    const runtime = Entry.here({ ...process.versions, electron: '41.7.1' })
+    expect(runtime).toEqual({ node: process.execPath, script: join(process.cwd(), 'dist', 'allowance.js'), env: { ELECTRON_RUN_AS_NODE: '1' } })
+    expect(Entry.bridge(['https://a.example/mcp'], {}, runtime)).toEqual({
+      command: process.execPath,
+      args: [join(process.cwd(), 'dist', 'allowance.js'), 'bridge', 'https://a.example/mcp'],
+      env: { ALLOWANCE_MANAGED: '1', ELECTRON_RUN_AS_NODE: '1' },
+    })
   })
 
   it('writes an entry that a host can launch as it stands, from any directory', async () => {
