@@ -1,6 +1,6 @@
 /**
- * How the CLI prints: aligned columns for people, JSON and CSV for scripts. Amounts reach here
- * already formatted as strings (BigInt atomic units rendered with the registry's decimals).
+ * How the CLI prints: aligned columns for people, JSON for scripts (CSV is shared/Csv.ts). Amounts
+ * reach here already formatted as strings (BigInt atomic units rendered with the registry's decimals).
  */
 
 /** Columns separated by two spaces, the header in capitals; no trailing blanks. */
@@ -13,19 +13,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
 /** Pretty JSON; a BigInt becomes its decimal string (scripts read exact atomic amounts). */
 export function json(value: unknown): string {
   return JSON.stringify(value, (_key, member: unknown) => (typeof member === 'bigint' ? member.toString() : member), 2)
-}
-
-/**
- * RFC 4180 CSV with a header row from the records' keys. A text cell that a spreadsheet would
- * run as a formula (`=`, `+`, `-`, `@`) gets a leading `'`: servers choose tool names and errors.
- */
-export function csv(records: readonly Record<string, string | number | null>[], header: readonly string[]): string {
-  const cell = (value: string | number | null) => {
-    if (value === null) return ''
-    const text = typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-  }
-  return [header.join(','), ...records.map((record) => header.map((key) => cell(record[key] ?? null)).join(','))].join('\r\n')
 }
 
 /** "2026-03-04 12:00:05" in local time, as budgets count days. */

@@ -35,14 +35,7 @@ export function read(values: read.Values, usage: string): Scope.Normalized {
   for (const name of ['server', ...targets, 'host'] as const) {
     if (values[name]?.trim() === '') throw new UsageError(`--${name} needs a value.`, usage)
   }
-  return Options.check(usage, () =>
-    Scope.normalize({
-      upstream: values.server === undefined ? undefined : upstream(values.server),
-      operation: flag && operations[flag],
-      target: flag && values[flag]!.trim(),
-      host: values.host?.trim(),
-    }),
-  )
+  return Options.check(usage, () => Scope.fromUser({ upstream: values.server, operation: flag && operations[flag], target: flag && values[flag], host: values.host }))
 }
 
 export declare namespace read {
@@ -56,32 +49,14 @@ export function toJson(scope: Scope.Normalized) {
 
 /** Table cells: server, call, host. */
 export function cells(scope: Scope.Normalized): [string, string, string] {
-  return [scope.upstream ?? 'any', scope.operation && scope.target ? call(scope.operation, scope.target) : 'any', scope.host ?? 'any']
+  return [scope.upstream ?? 'any', scope.operation && scope.target ? Scope.call(scope.operation, scope.target) : 'any', scope.host ?? 'any']
 }
 
 /** "every server", "tool search on https://tools.example.com/mcp for Cursor". */
 export function describe(scope: Scope.Normalized): string {
   const server = scope.upstream ?? 'every server'
-  const where = scope.operation && scope.target ? `${call(scope.operation, scope.target)} on ${server}` : server
+  const where = scope.operation && scope.target ? `${Scope.call(scope.operation, scope.target)} on ${server}` : server
   return scope.host ? `${where} for ${scope.host}` : where
 }
 
-/** "tool search", "resource file:///a", "prompt summary". */
-export function call(operation: Scope.Operation, target: string): string {
-  return `${operation === 'resources/read' ? 'resource' : operation === 'prompts/get' ? 'prompt' : 'tool'} ${target}`
-}
-
 const operations = { tool: 'tools/call', resource: 'resources/read', prompt: 'prompts/get' } as const
-
-/**
- * The server as a bridge names it: a URL in the form the bridge was given it (`URL.href`, so
- * `HTTPS://Tools.example.com/mcp` still matches), or a stdio command line as typed.
- */
-export function upstream(value: string): string {
-  const text = value.trim()
-  try {
-    const url = new URL(text)
-    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href
-  } catch {}
-  return text
-}

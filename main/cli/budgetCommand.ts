@@ -1,6 +1,5 @@
 import * as Budgets from '../ledger/Budgets.js'
 import * as Period from '../ledger/Period.js'
-import * as Scope from '../ledger/Scope.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
@@ -95,17 +94,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       const scope = Scopes.read(values, usage)
       const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
       const amount = Options.check(usage, () => Units.amount(amountText, unit))
-      const { budget, replaced, used } = Ledger.use((db) =>
-        db
-          .transaction(() => {
-            const now = Date.now()
-            const same = Budgets.list(db).filter((other) => other.period === period && other.unit === unit.unit && sameScope(other, scope))
-            for (const other of same) Budgets.remove(db, other.id, now)
-            const budget = Budgets.add(db, { period, scope, unit: unit.unit, amount, label: values.label ?? null, now })
-            return { budget, replaced: same.map((other) => other.id), used: Budgets.usage(db, budget, new Date(now)).used }
-          })
-          .immediate(),
-      )
+      const { budget, replaced, used } = Ledger.use((db) => {
+        const now = Date.now()
+        const set = Budgets.set(db, { period, scope, unit: unit.unit, amount, label: values.label ?? null, now })
+        return { ...set, used: Budgets.usage(db, set.budget, new Date(now)).used }
+      })
       const money = (value: bigint) => Units.format(value, budget.unit, registry)
       const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
       console.log(`Budget ${budget.id}: ${money(budget.amount)} per ${period} for ${Scopes.describe(budget)}${instead}; ${money(used)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
@@ -116,8 +109,4 @@ export async function run(argv: readonly string[]): Promise<number> {
     default:
       throw new UsageError(action ? `unknown budget action "${action}".` : 'budget needs an action: list, set or remove.', usage)
   }
-}
-
-function sameScope(a: Scope.Normalized, b: Scope.Normalized): boolean {
-  return a.upstream === b.upstream && a.operation === b.operation && a.target === b.target && a.host === b.host
 }

@@ -42,13 +42,13 @@ export async function run(argv: readonly string[]): Promise<number> {
   switch (action) {
     case 'create': {
       const created = await Wallet.create(home, options)
-      console.log(`Created wallet ${created.address} (key in the ${where(created)}). Fund it to pay for tools.`)
+      console.log(`Created wallet ${created.address} (key in ${Wallet.where(created)}). Fund it to pay for tools.`)
       return 0
     }
     case 'import': {
       const key = values.file ? readFileSync(values.file, 'utf8') : await readStdin()
       const imported = await Wallet.importKey(home, key, options)
-      console.log(`Imported wallet ${imported.address} (key in the ${where(imported)}).`)
+      console.log(`Imported wallet ${imported.address} (key in ${Wallet.where(imported)}).`)
       return 0
     }
     case 'address': {
@@ -76,16 +76,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     case 'remove': {
       const removed = await Wallet.remove(home, options)
-      console.log(removed ? `Removed wallet ${removed.address}; its key is deleted from the ${where(removed)}.` : 'There is no wallet to remove.')
+      console.log(removed ? `Removed wallet ${removed.address}; its key is deleted from ${Wallet.where(removed)}.` : 'There is no wallet to remove.')
       return 0
     }
     default:
       throw new UsageError(action ? `unknown wallet action "${action}".` : 'which wallet action?', usage)
   }
-}
-
-function where(info: Wallet.Info): string {
-  return info.store === 'keychain' ? 'OS keychain' : 'encrypted keystore file'
 }
 
 function readStdin(): Promise<string> {

@@ -48,6 +48,35 @@ export function remove(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE budgets SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
+/**
+ * The budget for a period, unit and scope: adds it, replacing (removing) any with the same period,
+ * unit and scope. What the old one used carries over, as usage is counted from the payment rows.
+ */
+export function set(db: Database, parameters: add.Parameters): set.ReturnType {
+  return db
+    .transaction(() => {
+      const scope = Scope.normalize(parameters.scope)
+      const same = list(db).filter((other) => other.period === parameters.period && other.unit === parameters.unit && Scope.same(other, scope))
+      for (const other of same) remove(db, other.id, parameters.now)
+      return { budget: add(db, parameters), replaced: same.map((other) => other.id) }
+    })
+    .immediate()
+}
+
+export declare namespace set {
+  type ReturnType = { budget: Budget; replaced: number[] }
+}
+
+/** Gives a budget a new amount (as a new budget with the same period, unit, scope and label); undefined when there is no such budget. */
+export function change(db: Database, id: number, amount: bigint, now: number): Budget | undefined {
+  return db
+    .transaction(() => {
+      const budget = get(db, id)
+      return budget && set(db, { ...budget, scope: budget, amount, now }).budget
+    })
+    .immediate()
+}
+
 /** Budgets covering this call in this unit. */
 export function matching(db: Database, context: Scope.Context, unit: string): Budget[] {
   return covering(list(db), context, unit)

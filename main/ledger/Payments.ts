@@ -10,6 +10,8 @@ import type * as Scope from './Scope.js'
 
 export type State = 'requested' | 'approved' | 'declined' | 'signed' | 'settled' | 'failed' | 'unconfirmed'
 
+export const states: readonly State[] = ['requested', 'approved', 'declined', 'signed', 'settled', 'failed', 'unconfirmed']
+
 export const reserving: readonly State[] = ['approved', 'signed', 'settled', 'unconfirmed']
 
 /** What the validated challenge says; absent when the challenge could not be validated. */
@@ -114,18 +116,8 @@ export function get(db: Database, id: number): Row | undefined {
 
 /** Newest first. */
 export function list(db: Database, filters: list.Filters = {}): Row[] {
-  const where: string[] = []
-  if (filters.states) where.push(`state IN (${filters.states.map((state) => `'${assertState(state)}'`).join(',')})`)
-  if (filters.upstream !== undefined) where.push('upstream = @upstream')
-  if (filters.host !== undefined) where.push('host = @host')
-  if (filters.operation !== undefined) where.push('operation = @operation')
-  if (filters.target !== undefined) where.push('target = @target')
-  if (filters.since !== undefined) where.push('created_at >= @since')
-  if (filters.until !== undefined) where.push('created_at < @until')
-  const sql = `SELECT * FROM payments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`
-  const { upstream, host, operation, target, since, until, limit = -1 } = filters
-  const values = Object.fromEntries(Object.entries({ upstream, host, operation, target, since, until }).filter(([, value]) => value !== undefined))
-  const rows = statement(db, sql).all({ ...values, limit }) as Sql[]
+  const { sql, values } = where(filters)
+  const rows = statement(db, `SELECT * FROM payments ${sql} ORDER BY id DESC LIMIT @limit`).all({ ...values, limit: filters.limit ?? -1 }) as Sql[]
   return rows.map(fromSql)
 }
 
@@ -140,6 +132,48 @@ export declare namespace list {
     until?: number
     limit?: number
   }
+}
+
+/** How many rows `filters` selects. */
+export function count(db: Database, filters: Omit<list.Filters, 'limit'> = {}): number {
+  const { sql, values } = where(filters)
+  return statement(db, `SELECT count(*) FROM payments ${sql}`).pluck().get(values) as number
+}
+
+/** The `WHERE` clause (empty when nothing filters) selecting the rows `filters` names, and its named values. */
+export function where(filters: Omit<list.Filters, 'limit'>): { sql: string; values: Record<string, string | number> } {
+  const conditions: string[] = []
+  if (filters.states) conditions.push(`state IN (${filters.states.map((state) => `'${assertState(state)}'`).join(',')})`)
+  if (filters.upstream !== undefined) conditions.push('upstream = @upstream')
+  if (filters.host !== undefined) conditions.push('host = @host')
+  if (filters.operation !== undefined) conditions.push('operation = @operation')
+  if (filters.target !== undefined) conditions.push('target = @target')
+  if (filters.since !== undefined) conditions.push('created_at >= @since')
+  if (filters.until !== undefined) conditions.push('created_at < @until')
+  const { upstream, host, operation, target, since, until } = filters
+  const values = Object.fromEntries(Object.entries({ upstream, host, operation, target, since, until }).filter(([, value]) => value !== undefined))
+  return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values: values as Record<string, string | number> }
+}
+
+/** The hosts, upstreams and calls that payment rows name, sorted: what a history can be filtered by. */
+export function seen(db: Database): seen.ReturnType {
+  const column = (name: 'host' | 'upstream') => statement(db, `SELECT DISTINCT ${name} FROM payments ORDER BY ${name}`).pluck().all() as string[]
+  const calls = statement(db, 'SELECT DISTINCT upstream, operation, target FROM payments ORDER BY target, operation, upstream').all() as seen.Call[]
+  return { hosts: column('host'), upstreams: column('upstream'), calls }
+}
+
+export declare namespace seen {
+  type Call = { upstream: string; operation: Scope.Operation; target: string }
+  type ReturnType = { hosts: string[]; upstreams: string[]; calls: Call[] }
+}
+
+/** `"settled"` or `"settled,failed"` as states; throws naming the first word that is not one. */
+export function readStates(text: string): State[] {
+  return text.split(',').map((word) => {
+    const state = word.trim() as State
+    if (!states.includes(state)) throw new Error(`"${word}" is not a payment state (${states.join(', ')}).`)
+    return state
+  })
 }
 
 /**
@@ -248,8 +282,6 @@ const columns = {
   error: 'error',
   settledAt: 'settled_at',
 } as const satisfies Record<keyof transition.Fields, string>
-
-const states: readonly State[] = ['requested', 'approved', 'declined', 'signed', 'settled', 'failed', 'unconfirmed']
 
 function assertState(state: State): State {
   if (!states.includes(state)) throw new Error(`Unknown payment state ${JSON.stringify(state)}.`)

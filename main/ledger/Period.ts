@@ -24,3 +24,21 @@ export function bounds(period: Period, now: Date): { start: number; end: number 
 export function possessive(period: Period): string {
   return period === 'day' ? "today's" : `this ${period}'s`
 }
+
+/**
+ * A date the user typed as the start (`since`) or end (`until`) of a time range: `YYYY-MM-DD` is
+ * local midnight, and for `until` the next midnight (the day is included); or an ISO 8601 time.
+ * Returns epoch milliseconds; throws a sentence naming the text when it is neither.
+ */
+export function readTime(text: string, edge: 'since' | 'until'): number {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (day) {
+    const [year, month, date] = day.slice(1).map(Number) as [number, number, number]
+    const start = new Date(year, month - 1, date)
+    if (start.getFullYear() !== year || start.getMonth() !== month - 1 || start.getDate() !== date) throw new Error(`${text} is not a date.`)
+    return edge === 'until' ? new Date(year, month - 1, date + 1).getTime() : start.getTime()
+  }
+  const time = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : NaN
+  if (Number.isNaN(time)) throw new Error(`"${text}" is not a date like 2026-03-04 or a time like 2026-03-04T12:00:00Z.`)
+  return time
+}

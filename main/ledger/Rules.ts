@@ -47,6 +47,18 @@ export function remove(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
+/** Gives a rule a new amount (as a new rule with the same kind, scope, unit and label); undefined when there is no such rule. */
+export function change(db: Database, id: number, amount: bigint, now: number): Rule | undefined {
+  return db
+    .transaction(() => {
+      const rule = get(db, id)
+      if (!rule) return undefined
+      remove(db, id, now)
+      return add(db, { ...rule, scope: rule, amount, now })
+    })
+    .immediate()
+}
+
 /** The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first. */
 export function matching(rules: readonly Rule[], context: Scope.Context, unit: string): Rule[] {
   return rules

@@ -47,6 +47,34 @@ export function normalize(scope: Scope): Normalized {
   return { upstream, operation, target, host }
 }
 
+/**
+ * A scope as a user types it (CLI flags, the UI's fields): blanks mean any, the rest is trimmed,
+ * the server is named as a bridge names it ({@link upstream}), then {@link normalize} checks it.
+ */
+export function fromUser(scope: Scope): Normalized {
+  const text = (value: string | null | undefined) => value?.trim() || undefined
+  const server = text(scope.upstream)
+  return normalize({ upstream: server && upstream(server), operation: scope.operation, target: text(scope.target), host: text(scope.host) })
+}
+
+/**
+ * The server as a bridge names it: a URL in the form the bridge was given it (`URL.href`, so
+ * `HTTPS://Tools.example.com/mcp` still matches), or a stdio command line as typed.
+ */
+export function upstream(value: string): string {
+  const text = value.trim()
+  try {
+    const url = new URL(text)
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.href
+  } catch {}
+  return text
+}
+
+/** Whether two stored scopes are the same. */
+export function same(a: Normalized, b: Normalized): boolean {
+  return a.upstream === b.upstream && a.operation === b.operation && a.target === b.target && a.host === b.host
+}
+
 /** Higher is narrower: a tool beats a server beats global; naming a host breaks ties. */
 export function specificity(scope: Scope): number {
   return (scope.target ? 4 : scope.upstream ? 2 : 0) + (scope.host ? 1 : 0)
@@ -56,6 +84,11 @@ export function specificity(scope: Scope): number {
 export function describe(scope: Scope): string {
   const where = scope.target ? `\`${scope.target}\` on ${upstreamLabel(scope.upstream!)}` : scope.upstream ? upstreamLabel(scope.upstream) : 'everything'
   return scope.host ? `${where} for ${scope.host}` : where
+}
+
+/** "tool search", "resource file:///a", "prompt summary". */
+export function call(operation: Operation, target: string): string {
+  return `${operation === 'resources/read' ? 'resource' : operation === 'prompts/get' ? 'prompt' : 'tool'} ${target}`
 }
 
 /** A short name for an upstream: the host of a URL, or the command of a stdio server. */

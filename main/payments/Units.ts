@@ -27,16 +27,24 @@ export function amount(text: string, unit: Resolved): bigint {
   return Amount.fromDecimal(text.trim(), unit.decimals)
 }
 
+/** How amounts of a unit are written: its decimals and symbol (`$` for `usd`). */
+export type Described = { key: string; decimals: number; symbol: string }
+
+/** Undefined for a unit the registry no longer knows. */
+export function describe(unit: string, registry: TokenRegistry.Registry): Described | undefined {
+  if (unit === 'usd') return { key: 'usd', decimals: Amount.usdDecimals, symbol: '$' }
+  const entry = registry.entries.find((entry) => entry.key === unit)
+  return entry && { key: entry.key, decimals: entry.decimals, symbol: entry.symbol }
+}
+
 /** `$0.05`, `12.50 EUR`, `3 WETH`; a unit the registry no longer knows shows its atomic amount. */
 export function format(atomic: bigint, unit: string, registry: TokenRegistry.Registry): string {
-  if (unit === 'usd') return Amount.formatUsd(atomic)
-  const entry = registry.entries.find((entry) => entry.key === unit)
-  return entry ? Amount.formatWithSymbol(atomic, entry) : `${atomic} (atomic units of ${unit})`
+  const described = describe(unit, registry)
+  return described ? Amount.formatWithSymbol(atomic, described) : `${atomic} (atomic units of ${unit})`
 }
 
 /** The amount as a plain decimal string in its unit, for JSON and CSV. */
 export function decimal(atomic: bigint, unit: string, registry: TokenRegistry.Registry): string {
-  if (unit === 'usd') return Amount.format(atomic, Amount.usdDecimals)
-  const entry = registry.entries.find((entry) => entry.key === unit)
-  return entry ? Amount.format(atomic, entry.decimals) : atomic.toString()
+  const described = describe(unit, registry)
+  return described ? Amount.format(atomic, described.decimals) : atomic.toString()
 }

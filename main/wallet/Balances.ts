@@ -2,7 +2,7 @@ import { createPublicClient, erc20Abi, http } from 'viem'
 import * as Amount from '../payments/Amount.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 
-export type Balance = { chainId: number; symbol: string; address: string; testnet: boolean; atomic: bigint; formatted: string } | { chainId: number; symbol: string; error: string }
+export type Balance = { chainId: number; symbol: string; address: string; testnet: boolean; atomic: bigint; formatted: string } | { chainId: number; symbol: string; testnet: boolean; error: string }
 
 /**
  * The wallet's balance of every registry token on the chains that have an RPC endpoint
@@ -17,7 +17,7 @@ export async function read(address: `0x${string}`, registry: TokenRegistry.Regis
         const atomic = await client.readContract({ address: token.address as `0x${string}`, abi: erc20Abi, functionName: 'balanceOf', args: [address] })
         return { chainId: token.chainId, symbol: token.symbol, address: token.address, testnet: token.testnet, atomic, formatted: Amount.format(atomic, token.decimals) }
       } catch (error) {
-        return { chainId: token.chainId, symbol: token.symbol, error: (error as Error).message.split('\n')[0]! }
+        return { chainId: token.chainId, symbol: token.symbol, testnet: token.testnet, error: (error as Error).message.split('\n')[0]! }
       }
     }),
   )

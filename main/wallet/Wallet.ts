@@ -16,6 +16,11 @@ export class NoWalletError extends Error {
   }
 }
 
+/** Where the key is kept, for a sentence: "the OS keychain" or "an encrypted keystore file". */
+export function where(info: Info): string {
+  return info.store === 'keychain' ? 'the OS keychain' : 'an encrypted keystore file'
+}
+
 export function info(home: string): Info | undefined {
   try {
     const parsed = JSON.parse(readFileSync(infoPath(home), 'utf8')) as Info

@@ -1,6 +1,6 @@
 // `allowance history`: the ledger as a table with totals, JSON and CSV, with filters.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { columns } from '../../../main/cli/historyCommand.js'
+import { columns } from '../../../main/ledger/PaymentRecord.js'
 import { cli, ok, requestPayment } from '../../helpers/cli.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 import { stopAll, temporaryHome } from '../../helpers/processes.js'
@@ -96,7 +96,7 @@ describe('allowance history', () => {
   it.each([
     [['history', '--json', '--csv'], /give --json or --csv, not both/],
     [['history', '--status', 'paid'], /"paid" is not a payment state/],
-    [['history', '--since', 'yesterday'], /--since takes a date like 2026-03-04/],
+    [['history', '--since', 'yesterday'], /--since: "yesterday" is not a date like 2026-03-04/],
     [['history', '--until', '2026-02-30'], /--until: 2026-02-30 is not a date/],
     [['history', '--since', '2026-03-05', '--until', '2026-03-04'], /--since must come before --until/],
     [['history', '--limit', '0'], /--limit must be a whole number/],

@@ -1,0 +1,74 @@
+import * as Amount from '../payments/Amount.js'
+import * as Csv from '../shared/Csv.js'
+import type * as Payments from './Payments.js'
+
+/**
+ * A payment row as scripts read it: each key of `allowance history --json`, each column of its
+ * `--csv` and of the UI's CSV download. Times are ISO 8601, amounts exact decimal strings.
+ */
+export const columns = [
+  'id',
+  'created_at',
+  'state',
+  'host',
+  'upstream',
+  'operation',
+  'target',
+  'arguments',
+  'method',
+  'amount',
+  'symbol',
+  'amount_atomic',
+  'decimals',
+  'currency',
+  'chain_id',
+  'recipient',
+  'budget_unit',
+  'budget_amount',
+  'decision',
+  'decided_by',
+  'decided_at',
+  'decline_reason',
+  'receipt_reference',
+  'error',
+  'settled_at',
+] as const
+
+export type PaymentRecord = { [column in (typeof columns)[number]]: string | number | null }
+
+export function from(row: Payments.Row): PaymentRecord {
+  const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString())
+  const details = row.details
+  return {
+    id: row.id,
+    created_at: iso(row.createdAt),
+    state: row.state,
+    host: row.host,
+    upstream: row.upstream,
+    operation: row.operation,
+    target: row.target,
+    arguments: row.argumentsPreview,
+    method: details?.method ?? null,
+    amount: details ? Amount.format(details.amountAtomic, details.decimals) : null,
+    symbol: details?.symbol ?? null,
+    amount_atomic: details?.amountAtomic.toString() ?? null,
+    decimals: details?.decimals ?? null,
+    currency: details?.currency ?? null,
+    chain_id: details?.chainId ?? null,
+    recipient: details?.recipient ?? null,
+    budget_unit: details?.budgetUnit ?? null,
+    budget_amount: details?.budgetAmount.toString() ?? null,
+    decision: row.decision,
+    decided_by: row.decidedBy,
+    decided_at: iso(row.decidedAt),
+    decline_reason: row.declineReason,
+    receipt_reference: row.receiptReference,
+    error: row.error,
+    settled_at: iso(row.settledAt),
+  }
+}
+
+/** The rows as CSV with every column, header first. */
+export function csv(rows: readonly Payments.Row[]): string {
+  return Csv.write(rows.map(from), columns)
+}
