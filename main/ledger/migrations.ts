@@ -119,4 +119,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE payments ADD COLUMN lease_id INTEGER REFERENCES leases (id);
   UPDATE payments SET lease_id = CAST(substr(decided_by, 7) AS INTEGER) WHERE decided_by LIKE 'lease:%';
   `,
+  `
+  -- Only the rows left in flight are looked up by state (recovery at startup); indexing every row's
+  -- state made each payment insert about a fifth slower. History filters by state scan, newest first.
+  DROP INDEX IF EXISTS payments_state;
+  CREATE INDEX IF NOT EXISTS payments_in_flight ON payments (state) WHERE state IN ('requested','approved','signed');
+  `,
 ]
