@@ -4,7 +4,11 @@ import * as Engine from '../approvals/Engine.js'
 import type { Entry } from '../approvals/Queue.js'
 import type { Logger } from '../shared/Log.js'
 import type { Companion } from './Companion.js'
+import * as HistoryRoutes from './HistoryRoutes.js'
+import * as PolicyRoutes from './PolicyRoutes.js'
+import * as UiRoute from './UiRoute.js'
 import * as Views from './Views.js'
+import * as WalletRoutes from './WalletRoutes.js'
 
 /**
  * The companion's API for its UI, whatever carries it: HTTP and server-sent events when it runs
@@ -42,17 +46,14 @@ export function create(companion: Companion, log: Logger): UiApi {
     }, changeInterval)
   })
 
+  /** The main window's screens; the approvals are answered above. */
+  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion)]
+
   async function handle(request: Request): Promise<Reply> {
     const url = new URL(request.path, 'http://ui')
     const route = `${request.method} ${url.pathname}`
     if (route === 'GET /api/status') return ok(companion.status())
     if (route === 'GET /api/approvals') return ok(companion.queue.list().flatMap((entry) => view(entry) ?? []))
-    if (route === 'GET /api/history') {
-      const limit = Number(url.searchParams.get('limit') ?? 100)
-      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) return failure(400, 'limit is a whole number from 1 to 1000.')
-      return ok(Views.history(companion.db, limit))
-    }
-    if (route === 'GET /api/budgets') return ok(Views.budgets(companion.db, companion.registry, new Date()))
     if (route === 'POST /api/approvals/decline-all') return ok(companion.queue.declineAll().map(decisionView))
     const action = /^POST \/api\/approvals\/(\d+)\/(approve|decline)$/.exec(route)
     if (action) {
@@ -66,6 +67,16 @@ export function create(companion: Companion, log: Logger): UiApi {
       } catch (error) {
         if (error instanceof Engine.NotPendingError) return failure(409, error.message)
         return failure(400, (error as Error).message)
+      }
+    }
+    for (const { method, path, answer } of screens) {
+      const params = method === request.method ? path.exec(url.pathname) : null
+      if (!params) continue
+      try {
+        return await answer({ params: params.slice(1), query: url.searchParams, body: request.body })
+      } catch (error) {
+        if (error instanceof UiRoute.RouteError) return failure(error.status, error.message)
+        throw error
       }
     }
     return failure(404, 'No such endpoint.')
@@ -106,8 +117,7 @@ export type Request = {
   body?: unknown
 }
 
-/** `json` is the body as JSON text. */
-export type Reply = { status: number; json: string }
+export type Reply = UiRoute.Reply
 
 export type Event = {
   /** `payments.changed`: something in the ledger moved; views of it should fetch again. */
@@ -118,13 +128,7 @@ export type Event = {
 
 const changeInterval = 250
 
-const ok = (body: unknown): Reply => ({ status: 200, json: toJson(body) })
-const failure = (status: number, error: string): Reply => ({ status, json: toJson({ error }) })
-
-/** BigInt amounts travel as decimal strings. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item))
-}
+const { ok, failure, toJson } = UiRoute
 
 const amount = z.string().regex(/^(0|[1-9][0-9]{0,30})$/, 'an amount is an integer string of budget units')
 const ApproveBody = z.strictObject({

@@ -15,7 +15,7 @@ import type * as TokenRegistry from '../payments/TokenRegistry.js'
  */
 
 /** An amount in a budget unit, with what the renderer needs to read a typed limit in it. */
-export type BudgetUnit = { key: string; decimals: number; symbol: string }
+export type BudgetUnit = Units.Described
 
 export type BudgetEffect = { id: number; text: string; scope: string }
 
@@ -129,72 +129,4 @@ function previousPrice(db: Database, context: Scope.Context, payment: Challenge.
   const details = last?.details
   if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
   return Amount.formatWithSymbol(details.amountAtomic, details)
-}
-
-export type HistoryRow = {
-  id: number
-  createdAt: number
-  state: Payments.State
-  host: string
-  server: string
-  operation: Scope.Operation
-  target: string
-  amount: string | null
-  method: string | null
-  chainId: number | null
-  recipient: string | null
-  /** The settlement's reference: a transaction hash on chain, a payment intent for a card. */
-  reference: string | null
-  decidedBy: string | null
-  /** Why it was declined or failed. */
-  reason: string | null
-}
-
-/** Recent payments, newest first. */
-export function history(db: Database, limit: number): HistoryRow[] {
-  return Payments.list(db, { limit }).map((row) => ({
-    id: row.id,
-    createdAt: row.createdAt,
-    state: row.state,
-    host: row.host,
-    server: Scope.upstreamLabel(row.upstream),
-    operation: row.operation,
-    target: row.target,
-    amount: row.details ? Amount.formatWithSymbol(row.details.amountAtomic, row.details) : null,
-    method: row.details?.method ?? null,
-    chainId: row.details?.chainId ?? null,
-    recipient: row.details?.recipient ?? null,
-    reference: row.receiptReference,
-    decidedBy: row.decidedBy,
-    reason: row.declineReason ?? row.error,
-  }))
-}
-
-export type Budget = {
-  id: number
-  period: Budgets.Budget['period']
-  scope: string
-  label: string | null
-  amount: string
-  used: string
-  remaining: string
-  /** When the period ends and the budget refills, in epoch milliseconds. */
-  periodEnd: number
-}
-
-export function budgets(db: Database, registry: TokenRegistry.Registry, now: Date): Budget[] {
-  return Budgets.list(db).map((budget) => {
-    const { used, remaining, end } = Budgets.usage(db, budget, now)
-    const money = (atomic: bigint) => Units.format(atomic, budget.unit, registry)
-    return {
-      id: budget.id,
-      period: budget.period,
-      scope: Scope.describe(budget),
-      label: budget.label,
-      amount: money(budget.amount),
-      used: money(used),
-      remaining: money(remaining),
-      periodEnd: end,
-    }
-  })
 }

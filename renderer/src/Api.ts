@@ -1,7 +1,11 @@
-import type { Approval, Budget, HistoryRow, Option } from '../../main/companion/Views.js'
+import type { Choices, History, HistoryRow, PaymentDetails, SpendChart } from '../../main/companion/HistoryViews.js'
+import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
+import type { Approval, Option } from '../../main/companion/Views.js'
+import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
+import type { Status } from '../../main/companion/Protocol.js'
 import * as Transport from './Transport.js'
 
-export type { Approval, Budget, HistoryRow, Option }
+export type { Approval, Balance, Budget, Choices, History, HistoryRow, Lease, Option, PaymentDetails, Rule, SpendChart, Status, Unit, WalletView }
 
 class ApiError extends Error {
   override name = 'ApiError'
@@ -28,9 +32,44 @@ export type ApproveOption =
   | { rule: { perCallLimit: string; scope: 'server' | 'target' } }
 
 export const approvals = () => request<Approval[]>('GET', '/api/approvals')
-export const history = (limit = 100) => request<HistoryRow[]>('GET', `/api/history?limit=${limit}`)
-export const budgets = () => request<Budget[]>('GET', '/api/budgets')
+export const status = () => request<Status>('GET', '/api/status')
 export const approve = (paymentId: number, option: ApproveOption, challengeId: string) =>
   request<unknown>('POST', `/api/approvals/${paymentId}/approve`, { option, challengeId })
 export const decline = (paymentId: number) => request<unknown>('POST', `/api/approvals/${paymentId}/decline`)
 export const declineAll = () => request<unknown[]>('POST', '/api/approvals/decline-all')
+
+/** A history filter as the companion reads it from the query; blank fields select everything. */
+export type HistoryFilter = { server?: string; host?: string; operation?: string; target?: string; status?: string; since?: string; until?: string }
+
+const query = (filter: HistoryFilter, extra: Record<string, string> = {}) => {
+  const entries = Object.entries({ ...filter, ...extra }).filter((entry): entry is [string, string] => Boolean(entry[1]))
+  return entries.length ? `?${new URLSearchParams(entries)}` : ''
+}
+
+export const history = (filter: HistoryFilter, limit = 100) => request<History>('GET', `/api/history${query(filter, { limit: String(limit) })}`)
+export const historyChoices = () => request<Choices>('GET', '/api/history/choices')
+export const historyCsv = (filter: HistoryFilter) => request<{ filename: string; count: number; csv: string }>('GET', `/api/history/csv${query(filter)}`)
+export const payment = (id: number) => request<PaymentDetails>('GET', `/api/history/${id}`)
+
+/** What a rule, budget or lease applies to; blank fields mean any. */
+export type Scope = { server?: string; operation?: 'tools/call' | 'resources/read' | 'prompts/get'; target?: string; host?: string }
+
+/** Every change answers with the companion's sentence saying what it did. */
+export type Done = { id: number; message: string }
+
+export const rules = () => request<Rule[]>('GET', '/api/rules')
+export const addRule = (rule: { kind: Rule['kind']; amount: string; unit: string; scope: Scope; label?: string }) => request<Done>('POST', '/api/rules', rule)
+export const changeRule = (id: number, amount: string) => request<Done>('POST', `/api/rules/${id}`, { amount })
+export const removeRule = (id: number) => request<Done>('POST', `/api/rules/${id}/remove`)
+export const budgets = () => request<Budget[]>('GET', '/api/budgets')
+export const setBudget = (budget: { amount: string; period: Budget['period']; unit: string; scope: Scope; label?: string }) => request<Done>('POST', '/api/budgets', budget)
+export const changeBudget = (id: number, amount: string) => request<Done>('POST', `/api/budgets/${id}`, { amount })
+export const removeBudget = (id: number) => request<Done>('POST', `/api/budgets/${id}/remove`)
+export const leases = () => request<Lease[]>('GET', '/api/leases')
+export const revokeLease = (id: number) => request<Done>('POST', `/api/leases/${id}/revoke`)
+export const pause = (paused: boolean) => request<{ paused: boolean; message: string }>('POST', '/api/pause', { paused })
+export const units = () => request<Unit[]>('GET', '/api/units')
+
+export const wallet = () => request<WalletView>('GET', '/api/wallet')
+export const balances = () => request<Balance[]>('GET', '/api/wallet/balances')
+export const createWallet = () => request<{ address: string; message: string }>('POST', '/api/wallet/create')

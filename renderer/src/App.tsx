@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react'
 import { ApprovalQueue } from './ApprovalQueue.js'
-import { BudgetsView } from './BudgetsView.js'
 import { HistoryView } from './HistoryView.js'
+import { RulesAndBudgetsView } from './RulesAndBudgetsView.js'
 import { useApprovals } from './useApprovals.js'
+import { WalletView } from './WalletView.js'
 
-const views = ['Approvals', 'History', 'Budgets'] as const
+const views = ['Approvals', 'History', 'Rules & budgets', 'Wallet'] as const
 type View = (typeof views)[number]
 
 export function App() {
@@ -36,7 +37,8 @@ export function App() {
       <main>
         {view === 'Approvals' && <ApprovalQueue approvals={live.approvals} forget={live.forget} />}
         {view === 'History' && <HistoryView changes={live.changes} />}
-        {view === 'Budgets' && <BudgetsView changes={live.changes} />}
+        {view === 'Rules & budgets' && <RulesAndBudgetsView changes={live.changes} />}
+        {view === 'Wallet' && <WalletView changes={live.changes} />}
       </main>
     </div>
   )

@@ -1,67 +1,103 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import * as Api from './Api.js'
 import { Address } from './Address.js'
+import { HistoryFilters } from './HistoryFilters.js'
+import { PaymentDetails } from './PaymentDetails.js'
+import { SpendChart } from './SpendChart.js'
+import { useLoaded } from './useLoaded.js'
 
-/** How often the list is read again: a payment settles after its approval, with no event of its own. */
-const refreshMs = 1000
-
-/** Recent payments, newest first: when, state, amount, what for, and the settlement's reference. */
+/**
+ * Payments, filtered by the companion's ledger (server, host, call, state, dates): what the
+ * selection spent, a daily chart per server, the newest rows, their details, and the whole
+ * selection as a CSV download with the columns of `allowance history --csv`. It reads again
+ * whenever a payment is decided or settled.
+ */
 export function HistoryView(props: { changes: number }) {
-  const [rows, setRows] = useState<Api.HistoryRow[]>()
-  const [problem, setProblem] = useState<string>()
-  useEffect(() => {
-    let live = true
-    const load = () =>
-      Api.history().then(
-        (list) => {
-          if (!live) return
-          setRows(list)
-          setProblem(undefined)
-        },
-        (error: Error) => live && setProblem(error.message),
-      )
-    void load()
-    const timer = setInterval(load, refreshMs)
-    return () => {
-      live = false
-      clearInterval(timer)
-    }
-  }, [props.changes])
+  const [filter, setFilter] = useState<Api.HistoryFilter>({})
+  const history = useLoaded(() => Api.history(filter), [filter, props.changes])
+  const choices = useLoaded(Api.historyChoices, [props.changes])
+  const [open, setOpen] = useState<number>()
+  const [exportProblem, setExportProblem] = useState<string>()
+  const page = history.value
 
-  if (problem) return <p role="alert" className="problem">{problem}</p>
-  if (!rows) return <p className="empty">Loading…</p>
-  if (rows.length === 0) return <p className="empty">No payments yet.</p>
+  const download = () =>
+    Api.historyCsv(filter).then(({ filename, csv }) => {
+      setExportProblem(undefined)
+      const link = document.createElement('a')
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }))
+      link.download = filename
+      link.click()
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
+    }, (error: Error) => setExportProblem(error.message))
+
   return (
-    <table className="history" aria-label="Payment history">
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">State</th>
-          <th scope="col">Amount</th>
-          <th scope="col">Call</th>
-          <th scope="col">Server</th>
-          <th scope="col">Host</th>
-          <th scope="col">Transaction</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.id}>
-            <td>{new Date(row.createdAt).toLocaleString()}</td>
-            <td>
-              <span className={`state ${row.state}`}>{row.state}</span>
-              {row.reason && <div className="muted">{row.reason.replaceAll('_', ' ')}</div>}
-            </td>
-            <td className="money">{row.amount ?? '—'}</td>
-            <td>
-              <code>{row.target}</code>
-            </td>
-            <td>{row.server}</td>
-            <td>{row.host}</td>
-            <td>{row.reference ? <Address value={row.reference} label={`transaction of payment ${row.id}`} /> : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <section className="screen" aria-label="History">
+      <HistoryFilters filter={filter} choices={choices.value} onChange={setFilter} />
+      {history.problem && <p role="alert" className="problem">{history.problem}</p>}
+      {!page && !history.problem && <p className="empty">Loading…</p>}
+      {page && (
+        <>
+          <div className="summary">
+            <p className="totals">
+              <strong>{page.count}</strong> payment{page.count === 1 ? '' : 's'} · spent {page.totals.length ? page.totals.join(' + ') : 'nothing'}
+            </p>
+            <button type="button" onClick={() => void download()} disabled={page.count === 0}>
+              Export CSV
+            </button>
+          </div>
+          {exportProblem && <p role="alert" className="problem">{exportProblem}</p>}
+          {page.charts.map((chart) => (
+            <SpendChart key={chart.unit.key} chart={chart} />
+          ))}
+          {page.rows.length === 0 ? (
+            <p className="empty">No payments match.</p>
+          ) : (
+            <table className="history" aria-label="Payment history">
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Call</th>
+                  <th scope="col">Server</th>
+                  <th scope="col">Host</th>
+                  <th scope="col">Transaction</th>
+                  <th scope="col"><span className="visually-hidden">Details</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.rows.map((row) => (
+                  <tr key={row.id}>
+                    <td>{new Date(row.createdAt).toLocaleString()}</td>
+                    <td>
+                      <span className={`state ${row.state}`}>{row.state}</span>
+                      {row.reason && <div className="muted">{row.reason}</div>}
+                    </td>
+                    <td className="money">{row.amount ?? '—'}</td>
+                    <td>
+                      <code>{row.target}</code>
+                    </td>
+                    <td>{row.server}</td>
+                    <td>{row.host}</td>
+                    <td>{row.reference ? <Address value={row.reference} label={`transaction of payment ${row.id}`} /> : '—'}</td>
+                    <td>
+                      <button type="button" className="link" onClick={() => setOpen(row.id)} aria-label={`Details of payment ${row.id}`}>
+                        Details
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {page.count > page.rows.length && (
+            <p className="muted">
+              The newest {page.rows.length} of {page.count} are listed; Export CSV has them all.
+            </p>
+          )}
+        </>
+      )}
+      {open !== undefined && <PaymentDetails id={open} changes={props.changes} onClose={() => setOpen(undefined)} />}
+    </section>
   )
 }

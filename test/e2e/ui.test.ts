@@ -1,6 +1,6 @@
 // The headless UI end to end: an agent host (the SDK client) → the built bridge → the real paid
 // server on anvil, with the companion asking a human, who answers in Chromium on the page the
-// daemon serves. With ALLOWANCE_SCREENSHOTS=1, screenshots of the card, queue, history and budgets go to docs/.
+// daemon serves. With ALLOWANCE_SCREENSHOTS=1, screenshots of the card and the queue go to docs/.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -97,15 +97,13 @@ describe('a paid call a human must approve', () => {
 
     await page.getByRole('button', { name: 'History' }).click()
     const settled = page.getByRole('row').filter({ has: page.getByTitle(row.receiptReference!) })
-    expect(await text(settled)).toMatch(/settled\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy$/)
-    await screenshot(page, 'history')
-    expect((await rig.daemon.api('GET', '/api/history?limit=1')).body).toEqual([
+    expect(await text(settled)).toMatch(/settled\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy\tDetails$/)
+    expect((await rig.daemon.api('GET', '/api/history?limit=1')).body.rows).toEqual([
       expect.objectContaining({ id: paymentId, state: 'settled', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
     ])
 
-    await page.getByRole('button', { name: 'Budgets' }).click()
-    expect(await text(page.getByRole('table', { name: 'Budgets' }).getByRole('row').nth(1))).toMatch(/^\$5\.00 per day\teverything\t\$0\.25\t\$4\.75\t/)
-    await screenshot(page, 'budgets')
+    await page.getByRole('button', { name: 'Rules & budgets' }).click()
+    await expect.poll(() => text(page.getByRole('table', { name: 'Budgets' }).getByRole('row').nth(1))).toMatch(/^\$5\.00 per day\teverything\t\$0\.25\s*\t\$4\.75\t/)
     await page.getByRole('button', { name: 'Approvals' }).click()
   })
 

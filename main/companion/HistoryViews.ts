@@ -1,0 +1,230 @@
+import type { DeclineReason } from '../approvals/Decision.js'
+import * as Budgets from '../ledger/Budgets.js'
+import type { Database } from '../ledger/Database.js'
+import * as Leases from '../ledger/Leases.js'
+import * as Payments from '../ledger/Payments.js'
+import * as Rules from '../ledger/Rules.js'
+import * as Scope from '../ledger/Scope.js'
+import * as Spend from '../ledger/Spend.js'
+import * as Amount from '../payments/Amount.js'
+import * as Chains from '../payments/Chains.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Units from '../payments/Units.js'
+
+/**
+ * The History screen as plain JSON: the payment rows a filter selects, what they spent per budget
+ * unit, a daily spend chart per server, and one payment's details. Amounts are formatted here
+ * from the ledger's BigInt atomic amounts and the companion's registry.
+ */
+
+export type Filters = Spend.Filters
+
+export type HistoryRow = {
+  id: number
+  createdAt: number
+  state: Payments.State
+  host: string
+  server: string
+  operation: Scope.Operation
+  target: string
+  amount: string | null
+  method: string | null
+  chainId: number | null
+  recipient: string | null
+  /** The settlement's reference: a transaction hash on chain, a payment intent for a card. */
+  reference: string | null
+  /** "you", "rule 3", "lease 2", "budget 4", "Allowance". */
+  decidedBy: string | null
+  /** Why it was declined or failed, in words. */
+  reason: string | null
+}
+
+export type History = {
+  /** Newest first, at most the limit asked for. */
+  rows: HistoryRow[]
+  /** How many payments the filter selects in all. */
+  count: number
+  /** What they spent (approved, signed, settled or unconfirmed), one amount per budget unit: `["$1.25"]`. */
+  totals: string[]
+  charts: SpendChart[]
+}
+
+/** Spend per local day and server over the filter's range (the last 14 days by default, at most 92), in one budget unit. */
+export type SpendChart = {
+  unit: Units.Described
+  /** Largest total first; `days[].amounts` follow this order. */
+  servers: { label: string; total: string }[]
+  days: {
+    /** `2026-03-04`, in the companion's time zone. */
+    day: string
+    total: string
+    /** Each server's spend that day in atomic units of `unit`, as integer strings. */
+    amounts: string[]
+  }[]
+}
+
+export function history(db: Database, registry: TokenRegistry.Registry, filters: Filters, limit: number, now: Date): History {
+  const rows = Payments.list(db, { ...filters, limit }).map(row)
+  const totals = [...Spend.totals(db, filters)].map(([unit, total]) => Units.format(total, unit, registry))
+  return { rows, count: Payments.count(db, filters), totals, charts: charts(db, registry, filters, now) }
+}
+
+const defaultDays = 14
+const maxDays = 92
+
+function charts(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): SpendChart[] {
+  const last = filters.until === undefined ? now : new Date(filters.until - 1)
+  const earliest = midnight(last, 1 - maxDays)
+  const first = filters.since === undefined ? midnight(last, 1 - defaultDays) : Math.max(midnight(new Date(filters.since)), earliest)
+  const days: string[] = []
+  for (let offset = 0; midnight(new Date(first), offset) <= last.getTime(); offset++) days.push(dayKey(new Date(midnight(new Date(first), offset))))
+  const spend = Spend.daily(db, { ...filters, since: Math.max(filters.since ?? 0, first) })
+  return [...new Set(spend.map((entry) => entry.unit))].flatMap((key) => {
+    const unit = Units.describe(key, registry)
+    if (!unit) return []
+    const entries = spend.filter((entry) => entry.unit === key)
+    const byServer = new Map<string, bigint>()
+    for (const entry of entries) byServer.set(entry.upstream, (byServer.get(entry.upstream) ?? 0n) + entry.total)
+    const upstreams = [...byServer].sort(([, a], [, b]) => (a === b ? 0 : a > b ? -1 : 1)).map(([upstream]) => upstream)
+    const money = (atomic: bigint) => Amount.formatWithSymbol(atomic, unit)
+    const chart: SpendChart = {
+      unit,
+      servers: upstreams.map((upstream) => ({ label: Scope.upstreamLabel(upstream), total: money(byServer.get(upstream)!) })),
+      days: days.map((day) => {
+        const amounts = upstreams.map((upstream) => entries.find((entry) => entry.day === day && entry.upstream === upstream)?.total ?? 0n)
+        return { day, total: money(amounts.reduce((sum, amount) => sum + amount, 0n)), amounts: amounts.map(String) }
+      }),
+    }
+    return [chart]
+  })
+}
+
+/** Local midnight `offset` days after the day of `date`, in epoch milliseconds. */
+function midnight(date: Date, offset = 0): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate() + offset).getTime()
+}
+
+function dayKey(date: Date): string {
+  const two = (value: number) => String(value).padStart(2, '0')
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`
+}
+
+function row(payment: Payments.Row): HistoryRow {
+  return {
+    id: payment.id,
+    createdAt: payment.createdAt,
+    state: payment.state,
+    host: payment.host,
+    server: Scope.upstreamLabel(payment.upstream),
+    operation: payment.operation,
+    target: payment.target,
+    amount: payment.details ? Amount.formatWithSymbol(payment.details.amountAtomic, payment.details) : null,
+    method: payment.details?.method ?? null,
+    chainId: payment.details?.chainId ?? null,
+    recipient: payment.details?.recipient ?? null,
+    reference: payment.receiptReference,
+    decidedBy: payment.decidedBy && decider(payment.decidedBy),
+    reason: payment.declineReason ? (reasons[payment.declineReason as DeclineReason] ?? payment.declineReason) : payment.error,
+  }
+}
+
+const reasons: Record<DeclineReason, string> = {
+  declined_by_user: 'you declined it',
+  timeout: 'nobody approved it in time',
+  budget_exceeded: 'over budget',
+  over_limit: 'above your per-call limit',
+  paused: 'payments were paused',
+  invalid_challenge: "the server's payment request was unusable",
+  unsupported_method: 'no way to pay what the server asked',
+  expired: 'the payment request had expired',
+  cancelled: 'cancelled before anyone approved it',
+}
+
+/** `rule:3` → "rule 3"; `human` → "you"; `policy` → "Allowance". */
+function decider(decidedBy: string): string {
+  if (decidedBy === 'human') return 'you'
+  if (decidedBy === 'policy') return 'Allowance'
+  return decidedBy.replace(':', ' ')
+}
+
+export type PaymentDetails = HistoryRow & {
+  upstream: string
+  realm: string | null
+  challengeId: string | null
+  intent: string | null
+  /** The amount's value in US dollars when its currency is pegged: "$0.25". */
+  usd: string | null
+  /** "Base Sepolia", "Chain 31337". */
+  chain: string | null
+  /** The transaction on the chain's block explorer, when the chain has a known one. */
+  explorerUrl: string | null
+  argumentsPreview: string | null
+  /** The server's own words about the payment: untrusted, shown as plain text. */
+  description: string | null
+  flags: readonly string[]
+  /** Who decided, with what that rule, lease or budget says when it is still in force. */
+  decision: string | null
+  decidedAt: number | null
+  settledAt: number | null
+  error: string | null
+}
+
+export function details(db: Database, registry: TokenRegistry.Registry, id: number): PaymentDetails | undefined {
+  const payment = Payments.get(db, id)
+  if (!payment) return undefined
+  const { details } = payment
+  const chainId = details?.chainId ?? null
+  return {
+    ...row(payment),
+    upstream: payment.upstream,
+    realm: details?.realm ?? null,
+    challengeId: payment.challengeId,
+    intent: details?.intent ?? null,
+    usd: details && details.budgetUnit === 'usd' ? Amount.formatUsd(details.budgetAmount) : null,
+    chain: chainId === null ? null : Chains.name(chainId),
+    explorerUrl: chainId === null || !payment.receiptReference ? null : Chains.transactionUrl(chainId, payment.receiptReference),
+    argumentsPreview: payment.argumentsPreview,
+    description: details?.description ?? null,
+    flags: details?.flags ?? [],
+    decision: payment.decidedBy && decision(db, registry, payment.decidedBy),
+    decidedAt: payment.decidedAt,
+    settledAt: payment.settledAt,
+    error: payment.error,
+  }
+}
+
+/** "Rule 3: pay without asking up to $0.50 per call for `search` on tools.example.com". */
+function decision(db: Database, registry: TokenRegistry.Registry, decidedBy: string): string {
+  const [kind, idText] = decidedBy.split(':')
+  const id = Number(idText)
+  const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
+  if (kind === 'human') return 'You, in the approval card'
+  if (kind === 'rule') {
+    const rule = Rules.get(db, id)
+    if (!rule) return `Rule ${id} (removed since)`
+    const what = rule.kind === 'auto_approve' ? `pay without asking up to ${money(rule.amount, rule.unit)}` : `decline above ${money(rule.amount, rule.unit)}`
+    return `Rule ${id}: ${what} per call for ${Scope.describe(rule)}`
+  }
+  if (kind === 'lease') {
+    const lease = Leases.get(db, id)
+    return lease ? `Lease ${id}: ${Scope.describe(lease)} up to ${money(lease.amount, lease.unit)} in total` : `Lease ${id}`
+  }
+  if (kind === 'budget') {
+    const budget = Budgets.get(db, id)
+    return budget ? `Budget ${id}: ${money(budget.amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}` : `Budget ${id} (removed since)`
+  }
+  return 'Allowance itself (payments paused, a timeout or an unusable request)'
+}
+
+/** What a history can be filtered by: the hosts, servers and calls the ledger has seen. */
+export type Choices = {
+  hosts: string[]
+  servers: { upstream: string; label: string }[]
+  calls: { operation: Scope.Operation; target: string; label: string }[]
+}
+
+export function choices(db: Database): Choices {
+  const seen = Payments.seen(db)
+  const calls = new Map(seen.calls.map(({ operation, target }) => [`${operation} ${target}`, { operation, target, label: Scope.call(operation, target) }]))
+  return { hosts: seen.hosts, servers: seen.upstreams.map((upstream) => ({ upstream, label: Scope.upstreamLabel(upstream) })), calls: [...calls.values()] }
+}

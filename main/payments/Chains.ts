@@ -1,0 +1,23 @@
+import { arbitrum, base, baseSepolia, mainnet, optimism, polygon, sepolia, tempo, tempoModerato } from 'viem/chains'
+
+/**
+ * Names and block explorers of the chains the token registry seeds, from viem's chain list, so a
+ * payment's transaction can be looked up. A chain not listed (a local test chain) has no explorer.
+ */
+const known = new Map<number, { name: string; explorer?: string | undefined }>(
+  [mainnet, optimism, polygon, base, arbitrum, baseSepolia, sepolia, tempo, tempoModerato].map((chain) => [
+    chain.id,
+    { name: chain.name, explorer: chain.blockExplorers?.default.url },
+  ]),
+)
+
+/** "Base Sepolia", or "Chain 31337" for a chain this list does not know. */
+export function name(chainId: number): string {
+  return known.get(chainId)?.name ?? `Chain ${chainId}`
+}
+
+/** The explorer's page of a transaction, when the chain has a known explorer and the reference is a transaction hash. */
+export function transactionUrl(chainId: number, reference: string): string | null {
+  const explorer = known.get(chainId)?.explorer
+  return explorer && /^0x[0-9a-fA-F]{64}$/.test(reference) ? `${explorer}/tx/${reference}` : null
+}

@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react'
+import { Field } from './Field.js'
+
+/** The form that adds a rule or sets a budget: its fields, an optional label, and the button. */
+export function AddForm(props: { name: string; submit: string; busy: boolean; label: string; onLabel(label: string): void; onSubmit(): void; children: ReactNode }) {
+  const { name, submit, busy, label, onLabel, onSubmit, children } = props
+  return (
+    <form
+      className="add"
+      aria-label={name}
+      onSubmit={(event) => {
+        event.preventDefault()
+        onSubmit()
+      }}
+    >
+      {children}
+      <Field label="Label">{(id) => <input id={id} value={label} placeholder="optional" onChange={(event) => onLabel(event.target.value)} />}</Field>
+      <button type="submit" disabled={busy}>
+        {submit}
+      </button>
+    </form>
+  )
+}

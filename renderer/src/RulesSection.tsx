@@ -1,0 +1,83 @@
+import { useId, useState } from 'react'
+import * as Api from './Api.js'
+import { AddForm } from './AddForm.js'
+import { AmountFields } from './AmountFields.js'
+import { ChangeNotice } from './ChangeNotice.js'
+import { Field } from './Field.js'
+import { RowActions } from './RowActions.js'
+import { ScopeFields } from './ScopeFields.js'
+import { useChange } from './useChange.js'
+import { useLoaded } from './useLoaded.js'
+
+const kindNames: Record<Api.Rule['kind'], string> = { 'auto-approve': 'Auto-approve', limit: 'Limit' }
+
+const blank = { kind: 'auto-approve' as Api.Rule['kind'], amount: '', unit: 'usd', scope: {} as Api.Scope, label: '' }
+
+/** The per-call rules: listed, with their amount changed or removed, and added, as `allowance rules` does. */
+export function RulesSection(props: { changes: number; units: Api.Unit[] | undefined; choices: Api.Choices | undefined }) {
+  const heading = useId()
+  const change = useChange()
+  const rules = useLoaded(Api.rules, [props.changes])
+  const [draft, setDraft] = useState(blank)
+  const add = () => change.run(() => Api.addRule({ ...draft, label: draft.label || undefined }), () => {
+    setDraft(blank)
+    rules.reload()
+  })
+
+  return (
+    <section className="panel" aria-labelledby={heading}>
+      <h2 id={heading}>Rules</h2>
+      <p className="muted">
+        Auto-approve pays without asking up to an amount per call; the narrowest rule decides. A limit declines anything above its amount, even when you
+        approve it (0 blocks).
+      </p>
+      {rules.problem && <p role="alert" className="problem">{rules.problem}</p>}
+      {rules.value?.length === 0 && <p className="empty">No rules: every payment asks you.</p>}
+      {rules.value && rules.value.length > 0 && (
+        <table aria-label="Rules">
+          <thead>
+            <tr>
+              <th scope="col">Rule</th>
+              <th scope="col">Per call</th>
+              <th scope="col">Applies to</th>
+              <th scope="col">Label</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.value.map((rule) => (
+              <tr key={rule.id}>
+                <td>{kindNames[rule.kind]}</td>
+                <td className="money">{rule.amount}</td>
+                <td title={rule.upstream ?? undefined}>{rule.scope}</td>
+                <td>{rule.label}</td>
+                <RowActions
+                  what="rule"
+                  id={rule.id}
+                  amountText={rule.amountText}
+                  change={change}
+                  save={(amount) => Api.changeRule(rule.id, amount)}
+                  remove={() => Api.removeRule(rule.id)}
+                  reload={rules.reload}
+                />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <AddForm name="Add a rule" submit="Add rule" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void add()}>
+        <Field label="Kind">
+          {(id) => (
+            <select id={id} value={draft.kind} onChange={(event) => setDraft({ ...draft, kind: event.target.value as Api.Rule['kind'] })}>
+              <option value="auto-approve">Auto-approve up to</option>
+              <option value="limit">Limit: decline above</option>
+            </select>
+          )}
+        </Field>
+        <AmountFields label="Amount per call" amount={draft.amount} unit={draft.unit} units={props.units} onChange={(amount) => setDraft({ ...draft, ...amount })} />
+        <ScopeFields scope={draft.scope} choices={props.choices} disabled={change.busy} onChange={(scope) => setDraft({ ...draft, scope })} />
+      </AddForm>
+      <ChangeNotice change={change} />
+    </section>
+  )
+}

@@ -1,0 +1,104 @@
+import { useId } from 'react'
+import * as Api from './Api.js'
+import { ChangeNotice } from './ChangeNotice.js'
+import { CopyButton } from './CopyButton.js'
+import { useChange } from './useChange.js'
+import { useLoaded } from './useLoaded.js'
+
+const importCommand = 'allowance wallet import < key.txt'
+
+/**
+ * The wallet (its address, never its key), its balances per token and chain, and the card. A new
+ * wallet is created by the companion, which keeps the key in the keychain and answers the address.
+ * Importing a key is done with `allowance wallet import`: a private key typed here would pass
+ * through the page's memory, which the design keeps free of secrets.
+ */
+export function WalletView(props: { changes: number }) {
+  const heading = useId()
+  const change = useChange()
+  const wallet = useLoaded(Api.wallet, [])
+  const address = wallet.value?.address
+
+  return (
+    <div className="screen wallet">
+      <section className="panel" aria-labelledby={heading}>
+        <h2 id={heading}>Wallet</h2>
+        {wallet.problem && <p role="alert" className="problem">{wallet.problem}</p>}
+        {address && (
+          <>
+            <p className="wallet-address">
+              <code aria-label="Wallet address">{address}</code> <CopyButton value={address} label="wallet address" />
+            </p>
+            <p className="muted">Its key is in {wallet.value!.keyStore}; only the address leaves the companion. Send tokens to this address to pay for tools.</p>
+            <Balances changes={props.changes} />
+          </>
+        )}
+        {wallet.value && !address && (
+          <>
+            <p>There is no wallet yet. Create one: the companion generates the key and keeps it in your OS keychain.</p>
+            <button type="button" className="approve" disabled={change.busy} onClick={() => void change.run(Api.createWallet, wallet.reload)}>
+              Create a wallet
+            </button>
+            <p className="muted">
+              To use a key you already have, run <code>{importCommand}</code> <CopyButton value={importCommand} label="import command" /> in a terminal: the key goes from the
+              file to the keychain without passing through this window.
+            </p>
+          </>
+        )}
+        <ChangeNotice change={change} />
+      </section>
+      <section className="panel" aria-label="Card">
+        <h2>Card</h2>
+        {wallet.value?.card ? (
+          <p>
+            {wallet.value.card.label}
+            {wallet.value.card.mode === 'test' && <span className="badge">Test mode</span>}
+          </p>
+        ) : (
+          wallet.value && (
+            <p className="muted">
+              No card. Add one with <code>allowance card add --payment-method pm_… &lt; stripe-key.txt</code>.
+            </p>
+          )
+        )}
+      </section>
+    </div>
+  )
+}
+
+/** Each known token on each chain with an RPC endpoint; a chain that does not answer says why. */
+function Balances(props: { changes: number }) {
+  const balances = useLoaded(Api.balances, [props.changes])
+  if (balances.problem) return <p role="alert" className="problem">{balances.problem}</p>
+  if (!balances.value) return <p role="status" className="empty">Reading balances…</p>
+  if (balances.value.length === 0) {
+    return (
+      <p className="empty">
+        No chain has an RPC endpoint: add one under <code>"rpc"</code> in settings.json to see balances.
+      </p>
+    )
+  }
+  return (
+    <table aria-label="Balances">
+      <thead>
+        <tr>
+          <th scope="col">Chain</th>
+          <th scope="col">Token</th>
+          <th scope="col">Balance</th>
+        </tr>
+      </thead>
+      <tbody>
+        {balances.value.map((balance, index) => (
+          <tr key={index}>
+            <td>
+              {balance.chain}
+              {balance.testnet && <span className="badge">Test network</span>}
+            </td>
+            <td>{balance.symbol}</td>
+            <td className="money">{balance.amount ?? <span className="problem">Unavailable: {balance.error}</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
