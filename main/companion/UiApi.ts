@@ -6,6 +6,7 @@ import type { Logger } from '../shared/Log.js'
 import type { Companion } from './Companion.js'
 import * as HistoryRoutes from './HistoryRoutes.js'
 import * as PolicyRoutes from './PolicyRoutes.js'
+import * as ServersRoutes from './ServersRoutes.js'
 import * as UiRoute from './UiRoute.js'
 import * as Views from './Views.js'
 import * as WalletRoutes from './WalletRoutes.js'
@@ -47,7 +48,7 @@ export function create(companion: Companion, log: Logger): UiApi {
   })
 
   /** The main window's screens; the approvals are answered above. */
-  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion)]
+  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion), ...ServersRoutes.routes(companion)]
 
   async function handle(request: Request): Promise<Reply> {
     const url = new URL(request.path, 'http://ui')

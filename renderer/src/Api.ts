@@ -1,11 +1,13 @@
 import type { Choices, History, HistoryRow, PaymentDetails, SpendChart } from '../../main/companion/HistoryViews.js'
 import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
+import type { HostChange, ServersView } from '../../main/companion/ServersViews.js'
 import type { Approval, Option } from '../../main/companion/Views.js'
 import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
+import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
 import type { Status } from '../../main/companion/Protocol.js'
 import * as Transport from './Transport.js'
 
-export type { Approval, Balance, Budget, Choices, History, HistoryRow, Lease, Option, PaymentDetails, Rule, SpendChart, Status, Unit, WalletView }
+export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SpendChart, Status, Unit, WalletView }
 
 class ApiError extends Error {
   override name = 'ApiError'
@@ -73,3 +75,11 @@ export const units = () => request<Unit[]>('GET', '/api/units')
 export const wallet = () => request<WalletView>('GET', '/api/wallet')
 export const balances = () => request<Balance[]>('GET', '/api/wallet/balances')
 export const createWallet = () => request<{ address: string; message: string }>('POST', '/api/wallet/create')
+
+export const servers = () => request<ServersView>('GET', '/api/servers')
+/** The doctor's report: each Allowance entry started once, as its host would. */
+export const checkServers = () => request<DoctorReport>('GET', '/api/servers/check')
+/** What `allowance install --wrap` does, to the one config file the entry is in. */
+export const routeThroughAllowance = (entry: { host: string; name: string; file: string }) => request<HostChange>('POST', '/api/hosts/route', entry)
+/** What `allowance install <host> <name> <url>` does. */
+export const addServerToHost = (server: { host: string; name: string; url: string; headers: string[] }) => request<HostChange>('POST', '/api/hosts/add', server)

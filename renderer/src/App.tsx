@@ -2,10 +2,11 @@ import { useEffect, useRef, useState } from 'react'
 import { ApprovalQueue } from './ApprovalQueue.js'
 import { HistoryView } from './HistoryView.js'
 import { RulesAndBudgetsView } from './RulesAndBudgetsView.js'
+import { ServersView } from './ServersView.js'
 import { useApprovals } from './useApprovals.js'
 import { WalletView } from './WalletView.js'
 
-const views = ['Approvals', 'History', 'Rules & budgets', 'Wallet'] as const
+const views = ['Approvals', 'History', 'Rules & budgets', 'Wallet', 'Servers'] as const
 type View = (typeof views)[number]
 
 export function App() {
@@ -39,6 +40,7 @@ export function App() {
         {view === 'History' && <HistoryView changes={live.changes} />}
         {view === 'Rules & budgets' && <RulesAndBudgetsView changes={live.changes} />}
         {view === 'Wallet' && <WalletView changes={live.changes} />}
+        {view === 'Servers' && <ServersView changes={live.changes} />}
       </main>
     </div>
   )

@@ -1,0 +1,74 @@
+import * as z from 'zod'
+import * as Doctor from '../doctor/Doctor.js'
+import * as Entry from '../hosts/Entry.js'
+import * as Host from '../hosts/Host.js'
+import * as Hosts from '../hosts/Hosts.js'
+import * as Registration from '../hosts/Registration.js'
+import * as Upstream from '../hosts/Upstream.js'
+import type { Companion } from './Companion.js'
+import * as ServersViews from './ServersViews.js'
+import { body, input, ok, RouteError, type Route } from './UiRoute.js'
+
+/**
+ * The Servers screen's endpoints. The two changes do what `allowance install --wrap` and
+ * `allowance install` do, in the host's own config files only (the page cannot name another file),
+ * and answer whether the host must be restarted to see them.
+ *
+ * - `GET /api/servers`: upstreams with their payments, and the hosts' entries
+ * - `GET /api/servers/check`: the doctor's report, each Allowance entry started once
+ * - `POST /api/hosts/route` `{host, name, file}`: route the host's remote entry through Allowance
+ * - `POST /api/hosts/add` `{host, name, url, headers?}`: add a server to the host through Allowance
+ */
+export function routes(companion: Companion): Route[] {
+  const where = () => Host.here()
+  return [
+    {
+      method: 'GET',
+      path: /^\/api\/servers$/,
+      answer: async () => ok(await ServersViews.servers(companion.db, companion.registry, { dataHome: companion.home, where: where() })),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/servers\/check$/,
+      answer: async () => ok(await Doctor.inspect({ dataHome: companion.home, where: where() })),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/hosts\/route$/,
+      answer(request) {
+        const given = body(RouteBody, request.body, 'route')
+        const host = Hosts.find(given.host)!
+        if (!host.files(where()).includes(given.file)) throw new RouteError(400, `${given.file} is not a config file of ${host.title}.`)
+        return ok(changed(host, given.name, input(() => Registration.route(host, given.name, [given.file], companion.home)), 'Routed'))
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/hosts\/add$/,
+      answer(request) {
+        const given = body(AddBody, request.body, 'server')
+        const host = Hosts.find(given.host)!
+        const stdio = Entry.bridge(input(() => Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
+        return ok(changed(host, given.name, input(() => Registration.install(host, given.name, stdio, host.files(where()), companion.home)), 'Added'))
+      },
+    },
+  ]
+}
+
+function changed(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): ServersViews.HostChange {
+  return {
+    message: Registration.describe(host, name, changes, verb),
+    changed: changes.some((change) => change.changed),
+    restart: Registration.restartNeeded(host, changes) ? host.restart : null,
+  }
+}
+
+const hostId = z.enum(Hosts.all.map((host) => host.id) as [string, ...string[]], `the host is one of ${Hosts.all.map((host) => host.id).join(', ')}`)
+const name = z.string().regex(Entry.namePattern, 'a server name has letters, digits, ".", "_" and "-" (at most 64)')
+const RouteBody = z.strictObject({ host: hostId, name, file: z.string().min(1).max(4096) })
+const AddBody = z.strictObject({
+  host: hostId,
+  name,
+  url: z.string().trim().min(1, 'give the server URL').max(4096),
+  headers: z.array(z.string().max(8192)).max(32).default([]),
+})
