@@ -41,6 +41,38 @@ export function routes(companion: Companion): Route[] {
     return input(() => Units.amount(amount, { unit, decimals: described.decimals }))
   }
 
+  /**
+   * `POST /api/<kind>s/:id` `{ amount }` and `POST /api/<kind>s/:id/remove` for rules and budgets. A
+   * new amount makes a new row with the rest unchanged: the history keeps naming the old one.
+   */
+  function editing<Row extends { id: number; unit: string }>(kind: 'rule' | 'budget', ledger: Editable<Row>, describe: (row: Row, amount: bigint) => string): Route[] {
+    const name = `${kind[0]!.toUpperCase()}${kind.slice(1)}`
+    return [
+      {
+        method: 'POST',
+        path: new RegExp(`^/api/${kind}s/(\\d+)$`),
+        answer({ params, body: value }) {
+          const id = Number(params[0])
+          const row = ledger.get(db, id)
+          if (!row) throw notFound(kind, id)
+          const amount = retyped(body(ChangeBody, value, 'change').amount, row.unit)
+          const changed = ledger.change(db, id, amount, Date.now())
+          if (!changed) throw notFound(kind, id)
+          return ok({ id: changed.id, message: `${name} ${changed.id} replaces ${kind} ${id}: ${describe(changed, amount)}.` })
+        },
+      },
+      {
+        method: 'POST',
+        path: new RegExp(`^/api/${kind}s/(\\d+)/remove$`),
+        answer({ params }) {
+          const id = Number(params[0])
+          if (!ledger.remove(db, id, Date.now())) throw notFound(kind, id)
+          return ok({ id, message: `${name} ${id} removed.` })
+        },
+      },
+    ]
+  }
+
   return [
     { method: 'GET', path: /^\/api\/rules$/, answer: () => ok(PolicyViews.rules(db, companion.registry)) },
     {
@@ -57,28 +89,7 @@ export function routes(companion: Companion): Route[] {
         return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}.${firstPayment}` })
       },
     },
-    {
-      method: 'POST',
-      path: /^\/api\/rules\/(\d+)$/,
-      answer({ params, body: value }) {
-        const id = Number(params[0])
-        const rule = Rules.get(db, id)
-        if (!rule) throw notFound('rule', id)
-        const amount = retyped(body(ChangeBody, value, 'change').amount, rule.unit)
-        const changed = Rules.change(db, id, amount, Date.now())
-        if (!changed) throw notFound('rule', id)
-        return ok({ id: changed.id, message: `Rule ${changed.id} replaces rule ${id}: ${money(amount, rule.unit)} per call for ${Scope.describe(changed)}.` })
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/rules\/(\d+)\/remove$/,
-      answer({ params }) {
-        const id = Number(params[0])
-        if (!Rules.remove(db, id, Date.now())) throw notFound('rule', id)
-        return ok({ id, message: `Rule ${id} removed.` })
-      },
-    },
+    ...editing('rule', Rules, (rule, amount) => `${money(amount, rule.unit)} per call for ${Scope.describe(rule)}`),
     { method: 'GET', path: /^\/api\/budgets$/, answer: () => ok(PolicyViews.budgets(db, companion.registry, new Date())) },
     {
       method: 'POST',
@@ -92,28 +103,7 @@ export function routes(companion: Companion): Route[] {
         return ok({ id: budget.id, message: `Budget ${budget.id}: ${money(amount, unit)} per ${budget.period} for ${Scope.describe(budget)}.${instead}` })
       },
     },
-    {
-      method: 'POST',
-      path: /^\/api\/budgets\/(\d+)$/,
-      answer({ params, body: value }) {
-        const id = Number(params[0])
-        const budget = Budgets.get(db, id)
-        if (!budget) throw notFound('budget', id)
-        const amount = retyped(body(ChangeBody, value, 'change').amount, budget.unit)
-        const changed = Budgets.change(db, id, amount, Date.now())
-        if (!changed) throw notFound('budget', id)
-        return ok({ id: changed.id, message: `Budget ${changed.id}: ${money(amount, budget.unit)} per ${budget.period} for ${Scope.describe(changed)}.` })
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/budgets\/(\d+)\/remove$/,
-      answer({ params }) {
-        const id = Number(params[0])
-        if (!Budgets.remove(db, id, Date.now())) throw notFound('budget', id)
-        return ok({ id, message: `Budget ${id} removed.` })
-      },
-    },
+    ...editing('budget', Budgets, (budget, amount) => `${money(amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}`),
     { method: 'GET', path: /^\/api\/leases$/, answer: () => ok(PolicyViews.leases(db, companion.registry, Date.now())) },
     {
       method: 'POST',
@@ -135,6 +125,13 @@ export function routes(companion: Companion): Route[] {
     },
     { method: 'GET', path: /^\/api\/units$/, answer: () => ok(PolicyViews.units(companion.registry)) },
   ]
+}
+
+/** What Rules.ts and Budgets.ts both do with a row. */
+type Editable<Row> = {
+  get(db: Companion['db'], id: number): Row | undefined
+  change(db: Companion['db'], id: number, amount: bigint, now: number): Row | undefined
+  remove(db: Companion['db'], id: number, now: number): boolean
 }
 
 function scopeOf(scope: z.infer<typeof ScopeBody>): Scope.Normalized {

@@ -58,7 +58,7 @@ describe('Rules & budgets', () => {
     await budget.getByLabel('Budget amount').fill('5')
     await budget.getByRole('button', { name: 'Set budget' }).click()
     await page.getByRole('status').filter({ hasText: /^Budget \d+: \$5\.00 per day for everything\.$/ }).waitFor()
-    expect(await rowsOf(table('Budgets')).allInnerTexts()).toEqual([expect.stringMatching(/^\$5\.00 per day\teverything\t\$0\.00\s*\t\$5\.00\t/)])
+    await expect.poll(() => rowsOf(table('Budgets')).allInnerTexts()).toEqual([expect.stringMatching(/^\$5\.00 per day\teverything\t\$0\.00\s*\t\$5\.00\t/)])
 
     await budget.getByLabel('Budget amount').fill('five')
     await budget.getByRole('button', { name: 'Set budget' }).click()
@@ -82,7 +82,7 @@ describe('Rules & budgets', () => {
     const added = page.getByRole('status').filter({ hasText: /^Rule \d+: pay without asking up to \$0\.25 per call/ })
     await added.waitFor()
     const ruleId = Number(/^Rule (\d+)/.exec(await added.innerText())![1])
-    expect(await rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t\tChange amountRemove`])
+    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t\tChange amountRemove`])
 
     const result = await report('by rule')
     expect(result.isError).toBeFalsy()
@@ -102,7 +102,7 @@ describe('Rules & budgets', () => {
     await budgetRow.getByRole('button', { name: 'Change amount' }).click()
     await budgetRow.getByLabel('New amount').fill('0.30')
     await budgetRow.getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('status').filter({ hasText: /^Budget \d+: \$0\.30 per day for everything\.$/ }).waitFor()
+    await page.getByRole('status').filter({ hasText: /^Budget \d+ replaces budget \d+: \$0\.30 per day for everything\.$/ }).waitFor()
     expect(await rowsOf(table('Budgets')).first().innerText()).toMatch(/^\$0\.30 per day\teverything\t\$0\.25\s*\t\$0\.05\t/)
 
     const before = await payer()
@@ -118,7 +118,7 @@ describe('Rules & budgets', () => {
     await row.getByRole('button', { name: 'Change amount' }).click()
     await row.getByLabel('New amount').fill('5.00')
     await row.getByRole('button', { name: 'Save' }).click()
-    await page.getByRole('status').filter({ hasText: /^Budget \d+: \$5\.00 per day/ }).waitFor()
+    await page.getByRole('status').filter({ hasText: /^Budget \d+ replaces budget \d+: \$5\.00 per day/ }).waitFor()
   })
 
   it('a lease pays without a card until it is revoked in the UI; then the card is back', async () => {
@@ -135,7 +135,7 @@ describe('Rules & budgets', () => {
 
     await nav('Rules & budgets')
     const lease = rowsOf(table('Leases'))
-    expect(await lease.count()).toBe(1)
+    await expect.poll(() => lease.count()).toBe(1)
     expect(await lease.innerText()).toMatch(new RegExp(`^127\\.0\\.0\\.1:${rig.server.port}\\t\\$0\\.50 of \\$1\\.00\\s*\\t\\$0\\.50\\t(29:[0-5]\\d|30:00)\\t`))
     await rowsOf(table('Budgets')).first().getByRole('meter').waitFor()
     await screenshot(page.locator('.app'), 'rules-and-budgets')
@@ -190,6 +190,7 @@ describe('History', () => {
     expect(await row.innerText()).toMatch(new RegExp(`\\tsettled\\t0\\.25 USDC\\tpremium_report\\t127\\.0\\.0\\.1:${rig.server.port}\\ttest-host\\t0x[0-9a-f]{4}…[0-9a-f]{4}\\s*Copy\\tDetails$`))
     await row.getByRole('button', { name: 'Details' }).click()
     const details = page.getByRole('dialog', { name: `Payment ${settled.id}` })
+    await details.getByText('Receipt', { exact: true }).waitFor()
     const text = await details.innerText()
     expect(text).toContain(`Receipt\n${hash} Copy`)
     expect(text).toContain(`Challenge\n${settled.challengeId} Copy`)

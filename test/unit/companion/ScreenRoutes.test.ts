@@ -206,7 +206,7 @@ describe('rules, budgets, leases and the kill switch', () => {
     ])
     expect(await call('POST', '/api/budgets', { amount: '5', period: 'year' })).toEqual({ status: 400, body: { error: 'Invalid budget: period: the period is day, week or month.' } })
     expect(await call('POST', '/api/budgets/2', { amount: 'lots' })).toEqual({ status: 400, body: { error: 'The amount "lots" is not a decimal number like "1.50".' } })
-    expect((await call('POST', '/api/budgets/2', { amount: '0.5' })).body.message).toBe('Budget 3: $0.50 per day for everything.')
+    expect((await call('POST', '/api/budgets/2', { amount: '0.5' })).body.message).toBe('Budget 3 replaces budget 2: $0.50 per day for everything.')
     expect((await call('GET', '/api/budgets')).body.map((budget: { id: number; amount: string }) => `${budget.id} ${budget.amount}`)).toEqual(['3 $0.50'])
     expect((await call('POST', '/api/budgets/3/remove')).body.message).toBe('Budget 3 removed.')
     expect(await call('POST', '/api/budgets/3/remove')).toEqual({ status: 404, body: { error: 'There is no budget 3.' } })
