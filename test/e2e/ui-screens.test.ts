@@ -20,6 +20,8 @@ import { startRig, type Rig } from './rig.js'
 let rig: Rig
 let browser: Browser
 let page: Page
+/** What the browser refused under the page's Content Security Policy (an inline style, say). */
+const refused: string[] = []
 
 const card = () => page.getByRole('region', { name: /asks to pay/ })
 const report = (topic: string) => rig.client.callTool({ name: 'premium_report', arguments: { topic } }) as Promise<CallToolResult>
@@ -43,6 +45,9 @@ beforeAll(async () => {
   rig = await startRig()
   browser = await openPage(rig.daemon.ui, { width: 1200, height: 900 })
   page = browser.page
+  page.on('console', (message) => {
+    if (/Content Security Policy/.test(message.text())) refused.push(message.text())
+  })
   await page.getByText('No payments are waiting for you.').waitFor()
 }, 120_000)
 
@@ -209,6 +214,11 @@ describe('History', () => {
     const chart = page.getByRole('figure', { name: 'Daily spend per server (US dollars)' })
     const legend = await chart.getByRole('list', { name: 'Spend per server' }).innerText()
     expect(legend.split(/\s+/)).toEqual([`127.0.0.1:${rig.server.port}`, `$${Amount.format(BigInt(spent.length) * 250_000n, 6, { minFraction: 2 })}`])
+    expect(await chart.locator('svg rect[class^="series-"]').count()).toBeGreaterThan(0)
+    await chart.getByText('Daily spend as a table').click()
+    expect(await chart.getByRole('table').getByRole('row').nth(1).innerText()).toMatch(/\$\d+\.\d\d\t\$\d+\.\d\d$/)
+    await chart.getByText('Daily spend as a table').click()
+    expect(refused).toEqual([]) // the chart draws under the strict CSP: no inline style or script
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
     await screenshot(page.locator('.app'), 'history')
 
