@@ -67,10 +67,10 @@ it('the quick start brings Allowance up headless; the demo entry makes a paid ca
   expect(history.rows).toEqual([expect.objectContaining({ target: 'search', state: 'settled', reference: payment.reference })])
 
   // Ctrl-C on the demo stops its chain and server, and leaves the user's companion running.
-  expect(await stopGroup(demo.child)).toBe(0)
+  expect(await stopGroup(demo.child)).toBe(true)
   await expect.poll(() => fetch(serverUrl).then(() => 'up', () => 'down'), { timeout: 5000 }).toBe('down')
   expect(await api('/api/status')).toMatchObject({ paused: false })
-  expect(await stopGroup(allowance.child)).toBe(0)
+  expect(await stopGroup(allowance.child)).toBe(true)
   expect(existsSync(Home.paths(home.home).socket)).toBe(false)
 }, 600_000)
 

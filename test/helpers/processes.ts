@@ -29,22 +29,25 @@ export async function stopAll(): Promise<void> {
 /**
  * Stops a child started with `detached: true` together with everything it started (`npm start`
  * runs the companion as its grandchild), by signalling its process group as a terminal's Ctrl-C
- * would. Resolves when the child has exited.
+ * would. Resolves once the child has exited: true when `signal` was enough, false when the group
+ * had to be killed.
  */
-export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const group = -child.pid!
-    const signalGroup = (name: NodeJS.Signals) => {
-      try {
-        process.kill(group, name)
-      } catch {} // the group is already gone
-    }
-    signalGroup(signal)
-    const timer = setTimeout(() => signalGroup('SIGKILL'), 5000)
-    await exited(child)
-    clearTimeout(timer)
+export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true
+  let graceful = true
+  const signalGroup = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name)
+    } catch {} // the group is already gone
   }
-  return child.exitCode
+  signalGroup(signal)
+  const timer = setTimeout(() => {
+    graceful = false
+    signalGroup('SIGKILL')
+  }, 5000)
+  await exited(child)
+  clearTimeout(timer)
+  return graceful
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {
