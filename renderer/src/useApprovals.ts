@@ -6,7 +6,7 @@ export type Live = {
   /** Payments waiting for the human, oldest first. */
   approvals: Api.Approval[]
   connected: boolean
-  /** Goes up whenever an approval is answered or the ledger moves, so views of it know to refresh. */
+  /** Goes up whenever an approval is answered, the ledger moves or the window regains focus, so views of it know to refresh. */
   changes: number
   /** Drops an approval this page just answered, without waiting for its event. */
   forget(paymentId: number): void
@@ -55,7 +55,14 @@ export function useApprovals(): Live {
       },
       controller.signal,
     )
-    return () => controller.abort()
+    // The CLI and the tray change rules, budgets and the pause without an event: coming back to
+    // the window reads the screens again.
+    const refresh = () => setChanges((count) => count + 1)
+    window.addEventListener('focus', refresh)
+    return () => {
+      controller.abort()
+      window.removeEventListener('focus', refresh)
+    }
   }, [])
 
   const approvals = [...pending.values()].sort((a, b) => a.queuedAt - b.queuedAt || a.paymentId - b.paymentId)

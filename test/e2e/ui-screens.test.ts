@@ -13,6 +13,7 @@ import * as Amount from '../../main/payments/Amount.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { openPage, screenshot, type Browser } from '../helpers/browser.js'
 import { accounts } from '../helpers/chain.js'
+import { ok } from '../helpers/cli.js'
 import { startDaemon } from '../helpers/companion.js'
 import { temporaryHome } from '../helpers/processes.js'
 import { startRig, type Rig } from './rig.js'
@@ -177,6 +178,17 @@ describe('Rules & budgets', () => {
     await page.getByRole('button', { name: 'Resume payments' }).click()
     await page.getByText(/^Payments are on/).waitFor()
     expect((await rig.daemon.api('GET', '/api/status')).body.paused).toBe(false)
+  })
+
+  it('shows a pause made outside the window (the CLI, the tray) once the window has the focus again', async () => {
+    await nav('Rules & budgets')
+    await page.getByText(/^Payments are on/).waitFor()
+    await ok(rig.home, ['pause'])
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await page.getByText('Payments are paused: every payment is declined until you resume.').waitFor()
+    await ok(rig.home, ['resume'])
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')))
+    await page.getByText(/^Payments are on/).waitFor()
   })
 })
 
