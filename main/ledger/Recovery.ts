@@ -12,7 +12,7 @@ import * as Reservation from './Reservation.js'
 export function recover(db: Database, now: number): recover.ReturnType {
   return db
     .transaction(() => {
-      const stuck = statement(db, `SELECT id FROM payments WHERE state IN ('requested','approved','signed') ORDER BY id`).pluck().all() as number[]
+      const stuck = statement(db, `SELECT id FROM payments WHERE ${Payments.stateIn(inFlight)} ORDER BY id`).pluck().all() as number[]
       const result = { declined: [] as number[], unconfirmed: [] as number[] }
       for (const id of stuck) {
         const row = Payments.get(db, id)!
@@ -31,6 +31,9 @@ export function recover(db: Database, now: number): recover.ReturnType {
     })
     .immediate()
 }
+
+/** The states a crash can leave a row in: the condition of the `payments_in_flight` index. */
+const inFlight: readonly Payments.State[] = ['requested', 'approved', 'signed']
 
 export declare namespace recover {
   type ReturnType = { declined: number[]; unconfirmed: number[] }

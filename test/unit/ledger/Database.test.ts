@@ -1,8 +1,30 @@
 import BetterSqlite3 from 'better-sqlite3'
+import { rmSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import * as Database from '../../../main/ledger/Database.js'
 import { migrations } from '../../../main/ledger/migrations.js'
+import * as Payments from '../../../main/ledger/Payments.js'
+import { recover } from '../../../main/ledger/Recovery.js'
+import * as Scope from '../../../main/ledger/Scope.js'
 import { ledger, reopen } from './temp.js'
+
+/** The SQL texts `run` prepares on `db` (each ledger function prepares its statements on first use). */
+function prepared(db: Database.Database, run: () => void): string[] {
+  const texts: string[] = []
+  const prepare = db.prepare
+  db.prepare = ((sql: string) => (texts.push(sql), prepare.call(db, sql))) as typeof db.prepare
+  try {
+    run()
+  } finally {
+    db.prepare = prepare
+  }
+  return texts
+}
+
+/** Null for each named parameter of `sql`: enough to plan it. */
+function sqlParameters(sql: string): Record<string, null> {
+  return Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((match) => [match[1]!, null]))
+}
 
 describe('open', () => {
   test('creates the schema in WAL mode with a busy timeout and foreign keys', () => {
@@ -48,6 +70,42 @@ describe('open', () => {
     raw.close()
     const migrated = reopen(db.path)
     expect(migrated.prepare('SELECT lease_id FROM payments ORDER BY id').pluck().all()).toEqual([1, null, null])
+  })
+
+  test('migrating to OR chains keeps every payment row, its id and the id sequence', () => {
+    const db = ledger()
+    db.close()
+    rmSync(db.path)
+    const raw = new BetterSqlite3(db.path)
+    for (const migration of migrations.slice(0, 4)) raw.exec(migration)
+    raw.pragma('user_version = 4')
+    const row = `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash, budget_unit, budget_amount, decided_at)
+      VALUES (0, 0, ?, 'h', 'u', 'tools/call', 't', 'x', 'usd', '5', 1)`
+    for (const state of ['settled', 'declined', 'signed']) raw.prepare(row).run(state)
+    raw.prepare('DELETE FROM payments WHERE id = 3').run() // the sequence, not the last row, numbers the next payment
+    raw.close()
+    const migrated = reopen(db.path)
+    expect(migrated.prepare('SELECT id, state FROM payments ORDER BY id').all()).toEqual([
+      { id: 1, state: 'settled' },
+      { id: 2, state: 'declined' },
+    ])
+    expect(migrated.prepare(row).run('approved').lastInsertRowid).toBe(4)
+    expect(() => migrated.prepare(row).run('paid')).toThrow(/CHECK constraint failed/)
+    expect(Payments.reserved(migrated, { unit: 'usd', start: 0, end: 2, scope: Scope.normalize({}) })).toBe(10n)
+  })
+
+  test('recording and moving a payment builds no temporary b-tree, and budget sums and recovery use their indexes', () => {
+    const db = ledger()
+    const opcodes = (sql: string, values: unknown[]) => (db.prepare(`EXPLAIN ${sql}`).all(...values) as { opcode: string }[]).map((op) => op.opcode)
+    const insert = `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash, decision)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    expect(opcodes(insert, [0, 0, 'declined', 'h', 'u', 'tools/call', 't', 'x', 'declined'])).not.toContain('OpenEphemeral')
+    expect(opcodes('UPDATE payments SET state = ?, decision = ? WHERE id = ?', ['approved', 'approved', 1])).not.toContain('OpenEphemeral')
+
+    const plan = (run: () => void) =>
+      prepared(db, run).flatMap((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(sqlParameters(sql)) as { detail: string }[]).map((step) => step.detail))
+    expect(plan(() => Payments.reserved(db, { unit: 'usd', start: 0, end: 1, scope: Scope.normalize({}) })).join()).toMatch(/USING INDEX payments_budget/)
+    expect(plan(() => recover(db, 0)).join()).toMatch(/USING COVERING INDEX payments_in_flight/)
   })
 
   test('has no column that could hold a credential, signature, token or key', () => {
