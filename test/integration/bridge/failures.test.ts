@@ -126,7 +126,8 @@ describe('upstream down, restarted, expired', () => {
     await server.stop()
     const down = await client.callTool({ name: 'echo', arguments: { text: 'two' } }).catch((error: Error) => error)
     expect(String(down)).toContain(server.url)
-    expect(String(down)).toMatch(/unreachable|stopped before answering/)
+    // Which sentence depends on whether the bridge's idle connection had seen the server close it.
+    expect(String(down)).toMatch(/unreachable|stopped before answering|closed the connection/)
 
     const restarted = await relayServer(server.port)
     // The host does nothing special: its next call goes through on a new upstream session.
