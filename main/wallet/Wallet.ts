@@ -64,13 +64,55 @@ export async function remove(home: string, options: Options = {}): Promise<Info 
 export type Options = SecretStore.Options
 
 async function save(home: string, key: `0x${string}`, options: Options): Promise<Info> {
-  const existing = info(home)
-  if (existing) throw new Error(`A wallet already exists (${existing.address}); remove it first with \`allowance wallet remove\`.`)
   mkdirSync(home, { recursive: true, mode: 0o700 })
-  const store = await SecretStore.save(home, 'wallet', key, options)
-  const created: Info = { address: privateKeyToAccount(key).address, store }
-  writeFileSync(infoPath(home), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 })
-  return created
+  const release = claimCreation(home)
+  try {
+    const existing = info(home)
+    if (existing) throw new Error(`A wallet already exists (${existing.address}); remove it first with \`allowance wallet remove\`.`)
+    const store = await SecretStore.save(home, 'wallet', key, options)
+    const created: Info = { address: privateKeyToAccount(key).address, store }
+    writeFileSync(infoPath(home), `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 })
+    return created
+  } finally {
+    release()
+  }
+}
+
+/**
+ * Makes this the only wallet creation under way for `home` (the CLI, the UI or two of its tabs
+ * could race): two at once would both pass the "no wallet yet" check, and the second key would
+ * replace the first in the keychain after the first address had been shown, and perhaps funded.
+ * The claim is a file holding the creator's pid; one left by a process that died is taken over.
+ */
+function claimCreation(home: string): () => void {
+  const path = join(home, 'wallet.creating')
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx', mode: 0o600 })
+      return () => rmSync(path, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      let owner: number
+      try {
+        owner = Number(readFileSync(path, 'utf8').trim() || Number.NaN)
+      } catch (reading) {
+        if ((reading as NodeJS.ErrnoException).code === 'ENOENT') continue // released meanwhile: claim again
+        throw reading
+      }
+      // An unreadable pid is a claim being written this instant: busy, like a live owner.
+      if (attempt > 0 || !Number.isSafeInteger(owner) || isAlive(owner)) throw new Error('A wallet is being created right now; try again in a moment.')
+      rmSync(path, { force: true })
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 export function infoPath(home: string): string {

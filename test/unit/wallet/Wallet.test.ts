@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as SecretStore from '../../../main/wallet/SecretStore.js'
@@ -26,6 +26,23 @@ describe('the wallet in the OS keychain', () => {
     expect(await Wallet.remove(directory)).toEqual({ address, store: 'keychain' })
     expect(await SecretStore.keychain(directory).read()).toBeNull()
     expect(Wallet.info(directory)).toBeUndefined()
+  })
+
+  it('creates one wallet when two creations race, and its key is the one in the keychain', async () => {
+    const directory = home()
+    const results = await Promise.allSettled([Wallet.create(directory), Wallet.create(directory)])
+    const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+    expect(created).toHaveLength(1)
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { message: 'A wallet is being created right now; try again in a moment.' } })
+    expect(Wallet.info(directory)).toEqual(created[0])
+    expect((await Wallet.account(directory)).address).toBe(created[0]!.address)
+    expect(await Wallet.create(directory).catch((error: Error) => error.message)).toMatch(/^A wallet already exists/)
+  })
+
+  it('takes over the claim of a creation whose process died', async () => {
+    const directory = home()
+    writeFileSync(join(directory, 'wallet.creating'), '999999999')
+    expect((await Wallet.create(directory)).store).toBe('keychain')
   })
 
   it('refuses what is not a private key, and writes nothing', async () => {
