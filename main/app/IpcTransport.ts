@@ -1,6 +1,7 @@
 import { BrowserWindow, ipcMain } from 'electron'
 import * as z from 'zod'
 import type * as UiApi from '../companion/UiApi.js'
+import * as UiRoute from '../companion/UiRoute.js'
 import * as RendererProtocol from './RendererProtocol.js'
 import * as UiChannels from './UiChannels.js'
 
@@ -30,13 +31,12 @@ const Request = z.strictObject({
 
 /** Answers one request from the frame at `senderUrl`; a foreign frame or a malformed request gets a refusal and changes nothing. */
 export async function answer(ui: UiApi.UiApi, senderUrl: string | undefined, request: unknown): Promise<UiApi.Reply> {
-  if (!RendererProtocol.isPage(senderUrl)) return refusal(403, "Only Allowance's own windows may use its UI API.")
+  if (!RendererProtocol.isPage(senderUrl)) return UiRoute.failure(403, "Only Allowance's own windows may use its UI API.")
   const parsed = Request.safeParse(request)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    return refusal(400, `Invalid UI API request: ${issue?.path.join('.') || 'request'}: ${issue?.message}.`)
+    return UiRoute.failure(400, `Invalid UI API request: ${issue?.path.join('.') || 'request'}: ${issue?.message}.`)
   }
   return ui.handle(parsed.data)
 }
 
-const refusal = (status: number, error: string): UiApi.Reply => ({ status, json: JSON.stringify({ error }) })

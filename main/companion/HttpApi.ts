@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Logger } from '../shared/Log.js'
 import * as RendererFiles from './RendererFiles.js'
 import type * as UiApi from './UiApi.js'
+import * as UiRoute from './UiRoute.js'
 
 /**
  * The UI API's transport when the companion runs headless: HTTP on 127.0.0.1 only, a random
@@ -26,7 +27,7 @@ export async function start(api: UiApi.UiApi, log: Logger, options: { port?: num
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       log.error(`ui api: ${request.method} ${request.url} failed: ${(error as Error).stack ?? String(error)}`)
-      if (!response.headersSent) send(response, { status: 500, json: JSON.stringify({ error: 'The companion could not handle this request.' }) })
+      if (!response.headersSent) refuse(response, 500, 'The companion could not handle this request.')
     })
   })
 
@@ -45,6 +46,7 @@ export async function start(api: UiApi.UiApi, log: Logger, options: { port?: num
       return
     }
     const body = request.method === 'POST' ? await readJson(request) : undefined
+    if (body === invalidJson) return refuse(response, 400, 'The request body is not valid JSON.')
     send(response, await api.handle({ method: request.method ?? 'GET', path: url.pathname + url.search, body }))
   }
 
@@ -95,6 +97,7 @@ function matches(given: string | string[] | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
+/** The request's JSON body: `undefined` when it has none (as over IPC), `invalidJson` when it does not parse. */
 function readJson(request: IncomingMessage): Promise<unknown> {
   return new Promise((resolve) => {
     let text = ''
@@ -105,9 +108,9 @@ function readJson(request: IncomingMessage): Promise<unknown> {
     })
     request.once('end', () => {
       try {
-        resolve(text ? JSON.parse(text) : {})
+        resolve(text ? JSON.parse(text) : undefined)
       } catch {
-        resolve(undefined)
+        resolve(invalidJson)
       }
     })
   })
@@ -124,5 +127,7 @@ function send(response: ServerResponse, reply: UiApi.Reply): void {
 }
 
 function refuse(response: ServerResponse, status: number, error: string): void {
-  send(response, { status, json: JSON.stringify({ error }) })
+  send(response, UiRoute.failure(status, error))
 }
+
+const invalidJson = Symbol('invalid JSON')

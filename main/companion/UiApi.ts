@@ -59,7 +59,7 @@ export function create(companion: Companion, log: Logger): UiApi {
     const action = /^POST \/api\/approvals\/(\d+)\/(approve|decline)$/.exec(route)
     if (action) {
       const paymentId = Number(action[1])
-      const body = action[2] === 'approve' ? ApproveBody.safeParse(request.body) : undefined
+      const body = action[2] === 'approve' ? ApproveBody.safeParse(request.body ?? {}) : undefined
       if (body && !body.success) return failure(400, `Invalid approval: ${body.error.issues[0]?.message}`)
       try {
         const decision =

@@ -111,6 +111,14 @@ describe('a paid call a human must approve', () => {
     const before = await payer()
     const call = report('declined')
     const paymentId = await asked()
+    // A broken approval request is refused and changes nothing: the card still waits.
+    const broken = await fetch(`${rig.daemon.ui.origin}/api/approvals/${paymentId}/approve`, {
+      method: 'POST',
+      headers: { 'x-allowance-token': rig.daemon.ui.searchParams.get('token')!, 'content-type': 'application/json' },
+      body: '{"option": "once"',
+    })
+    expect({ status: broken.status, body: await broken.json() }).toEqual({ status: 400, body: { error: 'The request body is not valid JSON.' } })
+    expect(rig.rows().find((row) => row.id === paymentId)).toMatchObject({ state: 'requested' })
     await card().getByRole('button', { name: 'Decline' }).click()
     const result = await call
     expect(result.isError).toBe(true)
