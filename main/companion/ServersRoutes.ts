@@ -48,7 +48,7 @@ export function routes(companion: Companion): Route[] {
       answer(request) {
         const given = body(AddBody, request.body, 'server')
         const host = Hosts.find(given.host)!
-        const stdio = Entry.bridge(input(() => Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
+        const stdio = input(() => Entry.bridge(Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
         return ok(changed(host, given.name, input(() => Registration.install(host, given.name, stdio, host.files(where()), companion.home)), 'Added'))
       },
     },
