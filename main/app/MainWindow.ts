@@ -1,7 +1,7 @@
 import type { BrowserWindow } from 'electron'
 import * as Windows from './Windows.js'
 
-/** The main window (approvals, history, budgets): at most one, made when first asked for. */
+/** The main window (approvals, history, rules and budgets, wallet, servers): at most one, made when first asked for. */
 export type MainWindow = {
   /** Shows and focuses the window, creating it if needed. */
   show(): void

@@ -14,7 +14,7 @@ import * as Units from '../payments/Units.js'
 export type Notice = { title: string; body: string }
 
 /** Made by a standing rule or a lease, not by a human click. */
-export function byRuleOrLease(decidedBy: string | null): boolean {
+function byRuleOrLease(decidedBy: string | null): boolean {
   return decidedBy !== null && /^(rule|lease):/.test(decidedBy)
 }
 

@@ -54,7 +54,7 @@ export function enforce(session: Session): void {
 }
 
 /** Nothing in the UI navigates, opens windows or attaches webviews: a page that tries is not ours. */
-export function guard(contents: WebContents): void {
+function guard(contents: WebContents): void {
   contents.on('will-frame-navigate', (event) => event.preventDefault())
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))

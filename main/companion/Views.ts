@@ -9,7 +9,8 @@ import type * as Challenge from '../payments/Challenge.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
- * What the UI shows, as plain JSON. Every amount is formatted here from BigInt atomic units and the
+ * The approval card's view of a waiting payment, as plain JSON (each screen's own view is in its
+ * *Views module). Every amount is formatted here from BigInt atomic units and the
  * companion's token registry (never from a server's text), so the renderer does no money math
  * except turning the limits a user types into budget units.
  */
