@@ -25,7 +25,7 @@ export function routes(companion: Companion): Route[] {
     {
       method: 'GET',
       path: /^\/api\/servers$/,
-      answer: async () => ok(await ServersViews.servers(companion.db, companion.registry, { dataHome: companion.home, where: where() })),
+      answer: () => ok(ServersViews.servers(companion.db, companion.registry, { dataHome: companion.home, where: where() })),
     },
     {
       method: 'GET',

@@ -15,7 +15,11 @@ export type ServersView = {
   /** Most recently paid first, then those no payment went to yet. */
   servers: Server[]
   hosts: Doctor.HostReport[]
-  /** What the doctor finds without starting entries: no wallet, nothing going through Allowance… */
+  /**
+   * What the host entries' files and the data directory show is wrong (nothing going through
+   * Allowance, a file that does not parse, no wallet and no card), without starting an entry,
+   * reading the keychain or asking the companion's socket: "Check now" does those.
+   */
   problems: Doctor.Problem[]
 }
 
@@ -40,8 +44,8 @@ export type EntryRef = { hostId: string; host: string; name: string; file: strin
 
 const recentCount = 5
 
-export async function servers(db: Database, registry: TokenRegistry.Registry, parameters: { dataHome: string; where: Host.Where }): Promise<ServersView> {
-  const report = await Doctor.inspect({ ...parameters, launch: false })
+export function servers(db: Database, registry: TokenRegistry.Registry, parameters: { dataHome: string; where: Host.Where }): ServersView {
+  const report = Doctor.entries(parameters)
   const entries = report.hosts.flatMap((config) =>
     config.files.flatMap((file) =>
       file.servers.map((server) => ({

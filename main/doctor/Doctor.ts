@@ -5,6 +5,8 @@ import * as Hosts from '../hosts/Hosts.js'
 import * as Inventory from '../hosts/Inventory.js'
 import * as Upstream from '../hosts/Upstream.js'
 import * as Home from '../shared/Home.js'
+import * as Card from '../wallet/Card.js'
+import * as Wallet from '../wallet/Wallet.js'
 import * as Launch from './Launch.js'
 import * as PaymentSetup from './PaymentSetup.js'
 
@@ -49,6 +51,20 @@ export async function inspect(options: inspect.Options = {}): Promise<Report> {
   ])
   const problems = [...hostProblems(hosts), ...companionProblems(companion), ...paymentProblems(payment)]
   return { ok: problems.length === 0, hosts, companion, payment, problems }
+}
+
+/**
+ * The hosts' entries as listed, and what is wrong with them that their files and the data directory
+ * tell: no entry started, no keychain read, no connection to the companion. The Servers screen
+ * shows this on every load; `inspect` is the full check.
+ */
+export function entries(options: { dataHome: string; where: Host.Where }): { hosts: HostReport[]; problems: Problem[] } {
+  const hosts = Inventory.scan(options.where).map((config) => ({
+    ...config,
+    files: config.files.map((file) => ({ ...file, servers: file.servers.map(({ stdio: _, ...server }): ServerReport => server) })),
+  }))
+  const canPay = Wallet.info(options.dataHome) !== undefined || Card.info(options.dataHome) !== undefined
+  return { hosts, problems: [...hostProblems(hosts), ...(canPay ? [] : [nothingCanPay])] }
 }
 
 export declare namespace inspect {
@@ -138,16 +154,16 @@ function companionProblems(companion: Report['companion']): Problem[] {
   ]
 }
 
+const nothingCanPay: Problem = {
+  subject: 'Payment',
+  problem: 'Nothing can pay: there is no wallet and no card.',
+  fix: 'Create a wallet with allowance wallet create (or bring a key with allowance wallet import < key.txt), or add a card with allowance card add < stripe-key.txt.',
+}
+
 function paymentProblems(payment: PaymentSetup.Setup): Problem[] {
   const problems: Problem[] = []
   const { wallet, card, keychain } = payment
-  if (!wallet && !card) {
-    problems.push({
-      subject: 'Payment',
-      problem: 'Nothing can pay: there is no wallet and no card.',
-      fix: 'Create a wallet with allowance wallet create (or bring a key with allowance wallet import < key.txt), or add a card with allowance card add < stripe-key.txt.',
-    })
-  }
+  if (!wallet && !card) problems.push(nothingCanPay)
   const where = (store: string) => (store === 'keychain' ? 'the OS keychain' : 'its encrypted keystore file')
   if (wallet?.keyPresent === false) {
     problems.push({

@@ -3,6 +3,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import * as Doctor from '../../../main/doctor/Doctor.js'
+import * as Host from '../../../main/hosts/Host.js'
 import * as Wallet from '../../../main/wallet/Wallet.js'
 import { startChain, startPaidServer } from '../../helpers/chain.js'
 import { cli, homes, ok } from '../../helpers/cli.js'
@@ -121,6 +123,11 @@ describe('allowance doctor', () => {
     expect(problem('Companion')).toMatchObject({ problem: expect.stringContaining('The companion is not running'), fix: expect.stringContaining('allowance start') })
     expect(problem('Payment')).toMatchObject({ problem: 'Nothing can pay: there is no wallet and no card.', fix: expect.stringContaining('allowance wallet create') })
     expect(report.problems).toHaveLength(7)
+    // What the Servers screen shows on each load: only what the files tell, nothing started or asked.
+    expect(Doctor.entries({ dataHome, where: Host.here() }).problems.map((found) => found.subject)).toEqual([
+      `Zed: ${join(hostsHome, '.config', 'zed', 'settings.json')}`,
+      'Payment',
+    ])
     expect(report.companion).toMatchObject({ running: false })
 
     const text = await cli(dataHome, ['doctor'])
