@@ -109,7 +109,8 @@ function dayKey(date: Date): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`
 }
 
-function row(payment: Payments.Row): HistoryRow {
+/** One payment as the screens list it, its amount formatted from the ledger's atomic amount. */
+export function row(payment: Payments.Row): HistoryRow {
   return {
     id: payment.id,
     createdAt: payment.createdAt,

@@ -3,7 +3,9 @@ import type * as Host from '../hosts/Host.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
+import * as Spend from '../ledger/Spend.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Units from '../payments/Units.js'
 import * as HistoryViews from './HistoryViews.js'
 
 /**
@@ -54,22 +56,20 @@ export function servers(db: Database, registry: TokenRegistry.Registry, paramete
       })),
     ),
   )
-  const paid = Payments.seen(db).upstreams
+  const paid = Payments.upstreams(db)
   // A local server a host runs directly is only an entry: nothing of it can be paid.
   const payable = entries.flatMap(({ upstream, ref }) => (upstream !== undefined && (ref.throughAllowance || ref.routable) ? [upstream] : []))
   const upstreams = [...new Set([...paid, ...payable])]
-  const now = new Date()
-  const list = upstreams.map((upstream): Server => {
-    const history = HistoryViews.history(db, registry, { upstream }, recentCount, now)
-    return {
+  const list = upstreams.map(
+    (upstream): Server => ({
       upstream,
       label: Scope.upstreamLabel(upstream),
-      payments: history.count,
-      spent: history.totals,
-      recent: history.rows,
+      payments: Payments.count(db, { upstream }),
+      spent: [...Spend.totals(db, { upstream })].map(([unit, total]) => Units.format(total, unit, registry)),
+      recent: Payments.list(db, { upstream, limit: recentCount }).map(HistoryViews.row),
       entries: entries.filter((entry) => entry.upstream === upstream).map((entry) => entry.ref),
-    }
-  })
+    }),
+  )
   const lastPaid = (server: Server) => server.recent[0]?.createdAt ?? 0
   return { servers: list.sort((a, b) => lastPaid(b) - lastPaid(a)), hosts: report.hosts, problems: report.problems }
 }

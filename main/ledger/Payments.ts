@@ -164,11 +164,16 @@ export function where(filters: Omit<list.Filters, 'limit'>): { sql: string; valu
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values: values as Record<string, string | number> }
 }
 
+/** The upstreams that payment rows name, sorted. */
+export function upstreams(db: Database): string[] {
+  return statement(db, 'SELECT DISTINCT upstream FROM payments ORDER BY upstream').pluck().all() as string[]
+}
+
 /** The hosts, upstreams and calls that payment rows name, sorted: what a history can be filtered by. */
 export function seen(db: Database): seen.ReturnType {
-  const column = (name: 'host' | 'upstream') => statement(db, `SELECT DISTINCT ${name} FROM payments ORDER BY ${name}`).pluck().all() as string[]
+  const column = (name: 'host') => statement(db, `SELECT DISTINCT ${name} FROM payments ORDER BY ${name}`).pluck().all() as string[]
   const calls = statement(db, 'SELECT DISTINCT upstream, operation, target FROM payments ORDER BY target, operation, upstream').all() as seen.Call[]
-  return { hosts: column('host'), upstreams: column('upstream'), calls }
+  return { hosts: column('host'), upstreams: upstreams(db), calls }
 }
 
 export declare namespace seen {
