@@ -16,7 +16,8 @@ const importCommand = 'allowance wallet import < key.txt'
 export function WalletView(props: { changes: number }) {
   const heading = useId()
   const change = useChange()
-  const wallet = useLoaded(Api.wallet, [])
+  // The address and the card come from the data directory's files: cheap to read again on each change.
+  const wallet = useLoaded(Api.wallet, [props.changes])
   const address = wallet.value?.address
 
   return (
@@ -30,7 +31,7 @@ export function WalletView(props: { changes: number }) {
               <code aria-label="Wallet address">{address}</code> <CopyButton value={address} label="wallet address" />
             </p>
             <p className="muted">Its key is in {wallet.value!.keyStore}; only the address leaves the companion. Send tokens to this address to pay for tools.</p>
-            <Balances changes={props.changes} />
+            <Balances />
           </>
         )}
         {wallet.value && !address && (
@@ -66,10 +67,26 @@ export function WalletView(props: { changes: number }) {
   )
 }
 
-/** Each known token on each chain with an RPC endpoint; a chain that does not answer says why. */
-function Balances(props: { changes: number }) {
-  const balances = useLoaded(Api.balances, [props.changes])
-  if (balances.problem) return <p role="alert" className="problem">{balances.problem}</p>
+/**
+ * Each known token on each chain with an RPC endpoint; a chain that does not answer says why. Read
+ * when the wallet shows and on Refresh only: each read asks every chain's RPC, so a payment (which
+ * the ledger announces) does not read them again.
+ */
+function Balances() {
+  const balances = useLoaded(Api.balances, [])
+  const refresh = (
+    <button type="button" onClick={balances.reload}>
+      Refresh balances
+    </button>
+  )
+  if (balances.problem) {
+    return (
+      <>
+        <p role="alert" className="problem">{balances.problem}</p>
+        {refresh}
+      </>
+    )
+  }
   if (!balances.value) return <p role="status" className="empty">Reading balances…</p>
   if (balances.value.length === 0) {
     return (
@@ -79,26 +96,29 @@ function Balances(props: { changes: number }) {
     )
   }
   return (
-    <table aria-label="Balances">
-      <thead>
-        <tr>
-          <th scope="col">Chain</th>
-          <th scope="col">Token</th>
-          <th scope="col">Balance</th>
-        </tr>
-      </thead>
-      <tbody>
-        {balances.value.map((balance, index) => (
-          <tr key={index}>
-            <td>
-              {balance.chain}
-              {balance.testnet && <span className="badge">Test network</span>}
-            </td>
-            <td>{balance.symbol}</td>
-            <td className="money">{balance.amount ?? <span className="problem">Unavailable: {balance.error}</span>}</td>
+    <>
+      <table aria-label="Balances">
+        <thead>
+          <tr>
+            <th scope="col">Chain</th>
+            <th scope="col">Token</th>
+            <th scope="col">Balance</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {balances.value.map((balance, index) => (
+            <tr key={index}>
+              <td>
+                {balance.chain}
+                {balance.testnet && <span className="badge">Test network</span>}
+              </td>
+              <td>{balance.symbol}</td>
+              <td className="money">{balance.amount ?? <span className="problem">Unavailable: {balance.error}</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {refresh}
+    </>
   )
 }
