@@ -13,7 +13,10 @@ import * as PaymentSetup from './PaymentSetup.js'
 /**
  * What `allowance doctor` finds, as plain JSON: every host's MCP entries and whether they go
  * through Allowance, whether each Allowance entry starts and reaches its upstream, whether the
- * companion answers, and what can pay. Entries' `env` and keys never appear in it.
+ * companion answers, and what can pay. Entries' `env` never appears in it, nor any key (only the
+ * wallet's address and the card's label); a local server's command line appears with the arguments
+ * that look like secrets, and the values of flags such as `--token`, masked as ••••. The command
+ * line of an entry that goes through Allowance is its upstream as the ledger names it.
  */
 export type Report = {
   ok: boolean

@@ -7,6 +7,7 @@ import type * as Host from './Host.js'
 import * as Hosts from './Hosts.js'
 import * as Registration from './Registration.js'
 import * as Remote from './Remote.js'
+import * as Upstream from './Upstream.js'
 
 /** Every MCP server entry of every host on this machine, as the doctor and the Servers screen list them. */
 export type HostConfig = {
@@ -27,7 +28,11 @@ export type Server = {
   managed: boolean
   /** A remote server reached directly, which `install --wrap` can route through Allowance. */
   routable: boolean
-  /** What the entry reaches, as the ledger names upstreams: the URL, or the command line. */
+  /**
+   * What the entry reaches, as the ledger names upstreams: the URL, or the bridge's command line.
+   * A local server the host runs directly is never paid: its command line is shown with the
+   * arguments that look like secrets masked (`Upstream.shownCommandLine`).
+   */
   upstream: string | undefined
   /** What the host runs for it (undefined for a remote entry): its `env` may hold secrets, so it is never shown. */
   stdio: Entry.Stdio | undefined
@@ -65,7 +70,7 @@ function server(name: string, entry: unknown): Server {
     throughAllowance: Entry.throughAllowance(entry),
     managed: Entry.isManaged(entry),
     routable: remote !== undefined,
-    upstream: bridged ? bridgeUpstream(bridged) : remote ? canonicalUrl(remote.url) : stdio && [stdio.command, ...stdio.args].join(' '),
+    upstream: bridged ? bridgeUpstream(bridged) : remote ? canonicalUrl(remote.url) : stdio && Upstream.shownCommandLine(stdio.command, stdio.args),
     stdio,
   }
 }

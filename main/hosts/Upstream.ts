@@ -53,3 +53,34 @@ export function fromRemote(remote: Remote.Remote): { upstream: Upstream; env: Re
 export function isLiteralSecret(header: string): boolean {
   return /^\s*[^:]*(authorization|token|key|secret|cookie|password)[^:]*:(?![^$]*\$\{)/i.test(header)
 }
+
+/**
+ * A local server's command line as the doctor and the Servers screen show it: the command and its
+ * arguments, except that an argument that looks like a secret (a literal `Authorization: …`
+ * header, `--token=…`, `API_KEY=…`, a known token shape such as `ghp_…` or `sk-…`) and the value
+ * after a flag named like one (`--token`, `--api-key`, `--secret`, `--password`…) show as ••••.
+ */
+export function shownCommandLine(command: string, args: readonly string[]): string {
+  const shown = args.map((arg, index) => {
+    const previous = index > 0 ? /^--?([\w.-]+)$/.exec(args[index - 1]!) : null
+    if (previous && secretName(previous[1]!) && !arg.startsWith('-')) return masked(arg)
+    const assigned = /^(-{0,2})([\w.-]+)=(.*)$/s.exec(arg)
+    if (assigned && secretName(assigned[2]!)) return `${assigned[1]}${assigned[2]}=${masked(assigned[3]!)}`
+    if (isLiteralSecret(arg)) return `${arg.slice(0, arg.indexOf(':'))}: ${mask}`
+    return tokenShape.test(arg) ? mask : arg
+  })
+  return [command, ...shown].join(' ')
+}
+
+const mask = '••••'
+/** A `${VAR}` reference names a secret without holding it: it is shown. */
+const masked = (value: string) => (value.includes('${') ? value : mask)
+/** `api-key`, `GITHUB_TOKEN`, `authToken`: a word of the name says it holds a credential. */
+const secretName = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .some((word) => secretWords.has(word))
+const secretWords = new Set(['token', 'key', 'apikey', 'secret', 'password', 'passwd', 'pass', 'credential', 'credentials', 'auth', 'pat', 'bearer'])
+const tokenShape = /^(gh[pousr]_|github_pat_|glpat-|sk-|sk_|rk_|pk_live_|xox[abprs]-|AKIA[0-9A-Z]{12})/

@@ -35,7 +35,7 @@ beforeAll(async () => {
   rig = await startRig()
   write(
     cursorFile,
-    `{\n    "mcpServers": {\n        "paid": { "url": "${rig.server.url}", "headers": { "X-Team": "docs" } },\n        "notes": { "command": "npx", "args": ["-y", "notes-mcp"] }\n    },\n    "theme": "dark"\n}\n`,
+    `{\n    "mcpServers": {\n        "paid": { "url": "${rig.server.url}", "headers": { "X-Team": "docs" } },\n        "notes": { "command": "npx", "args": ["-y", "notes-mcp"] },\n        "github": { "command": "npx", "args": ["-y", "github-mcp", "--token", "ghp_xxx"] }\n    },\n    "theme": "dark"\n}\n`,
   )
   write(desktopFile, '{ "mcpServers": {}, "globalShortcut": "Alt+Space" }')
   await ok(rig.home, ['rules', 'add', 'auto-approve', '0.05', '--server', rig.server.url])
@@ -65,6 +65,12 @@ describe('Servers', () => {
     await page.getByText(/^Not found here: Claude Code, VS Code, Windsurf, Cline, Zed\.$/).waitFor()
   })
 
+  it("shows a local entry's command without the secret in its arguments", async () => {
+    expect(await entryRow('Cursor', 'github').getByRole('cell').first().textContent()).toBe('npx -y github-mcp --token ••••')
+    expect(await page.content()).not.toContain('ghp_xxx')
+    expect(JSON.stringify((await rig.daemon.api('GET', '/api/servers')).body)).not.toContain('ghp_xxx')
+  })
+
   it('routes the Cursor entry through Allowance: the file changes, with a backup, and the rest of it stays', async () => {
     const before = readFileSync(cursorFile, 'utf8')
     await entryRow('Cursor', 'paid').getByRole('button', { name: 'Route through Allowance' }).click()
@@ -78,6 +84,7 @@ describe('Servers', () => {
       env: { ALLOWANCE_MANAGED: '1', ALLOWANCE_HOME: rig.home },
     })
     expect(config.mcpServers.notes).toEqual({ command: 'npx', args: ['-y', 'notes-mcp'] })
+    expect(config.mcpServers.github.args).toEqual(['-y', 'github-mcp', '--token', 'ghp_xxx'])
     expect(config.theme).toBe('dark')
     expect(backups(cursorFile).map((name) => readFileSync(join(dirname(cursorFile), name), 'utf8'))).toEqual([before])
     await page.getByRole('article', { name: new URL(rig.server.url).host }).getByText('Used by Cursor ("paid")').waitFor()
