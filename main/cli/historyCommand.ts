@@ -1,7 +1,7 @@
 import * as Payments from '../ledger/Payments.js'
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
-import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
+import * as Spend from '../ledger/Spend.js'
 import * as Amount from '../payments/Amount.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
@@ -46,19 +46,21 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parsed
   Options.noMore(positionals, 0, usage)
   if (values.json && values.csv) throw new UsageError('give --json or --csv, not both.', usage)
-  const filters: Payments.list.Filters = {
-    ...(values.server !== undefined && { upstream: Scope.upstream(values.server) }),
-    ...(values.host !== undefined && { host: values.host }),
+  const selected = readFilters({
+    server: values.server,
+    host: values.host,
     ...(values.tool !== undefined && { operation: 'tools/call', target: values.tool }),
-    ...(values.status !== undefined && { states: Options.check(usage, () => Payments.readStates(values.status!)) }),
-    ...(values.since !== undefined && { since: readTime(values.since, 'since') }),
-    ...(values.until !== undefined && { until: readTime(values.until, 'until') }),
-    ...(values.limit !== undefined && { limit: Options.count(values.limit, 'limit', 1_000_000, usage) }),
-  }
-  if (filters.since !== undefined && filters.until !== undefined && filters.since >= filters.until) throw new UsageError('--since must come before --until.', usage)
+    status: values.status,
+    since: values.since,
+    until: values.until,
+  })
+  const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000, usage)
 
   const registry = Ledger.registry()
-  const rows = Ledger.use((db) => Payments.list(db, filters))
+  const { rows, count, totals } = Ledger.use((db) => {
+    const rows = Payments.list(db, { ...selected, ...(limit !== undefined && { limit }) })
+    return { rows, count: limit === undefined ? rows.length : Payments.count(db, selected), totals: Spend.totals(db, selected) }
+  })
   if (values.json) console.log(Output.json(rows.map(PaymentRecord.from)))
   else if (values.csv) console.log(PaymentRecord.csv(rows))
   else if (rows.length === 0) console.log('No payments match.')
@@ -75,22 +77,22 @@ export async function run(argv: readonly string[]): Promise<number> {
       row.declineReason ?? row.error ?? '',
     ])
     console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'decided by', 'reason'], cells))
-    // What the listed rows spent or committed, per budget unit: money that moved or may have moved.
-    const totals = new Map<string, bigint>()
-    for (const row of rows) {
-      if (!row.details || !Payments.reserving.includes(row.state)) continue
-      totals.set(row.details.budgetUnit, (totals.get(row.details.budgetUnit) ?? 0n) + row.details.budgetAmount)
-    }
+    // What the payments the filter selects spent or committed, per budget unit: money that moved or may have moved.
     const spent = [...totals].map(([unit, total]) => Units.format(total, unit, registry)).join(', ') || 'nothing'
-    console.log(`\n${rows.length} payment${rows.length === 1 ? '' : 's'}; spent (approved, signed, settled or unconfirmed): ${spent}`)
+    const payments = `${count} payment${count === 1 ? '' : 's'}`
+    const listed = count > rows.length ? `${rows.length} of ${payments} shown (the newest); all ${count}` : `${payments};`
+    console.log(`\n${listed} spent (approved, signed, settled or unconfirmed): ${spent}`)
   }
   return 0
 }
 
-function readTime(text: string, flag: 'since' | 'until'): number {
+/** The filter, or a usage error naming the option that is wrong. */
+function readFilters(words: Payments.readFilters.Words): Omit<Payments.list.Filters, 'limit'> {
   try {
-    return Period.readTime(text, flag)
+    return Payments.readFilters(words)
   } catch (error) {
-    throw new UsageError(`--${flag}: ${(error as Error).message}`, usage)
+    if (!(error instanceof Payments.FilterError)) throw error
+    const message = error.field === 'range' ? '--since must come before --until.' : error.field === 'status' ? error.message : `--${error.field}: ${error.message}`
+    throw new UsageError(message, usage)
   }
 }

@@ -1,6 +1,5 @@
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Payments from '../ledger/Payments.js'
-import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
 import type { Companion } from './Companion.js'
 import * as HistoryViews from './HistoryViews.js'
@@ -59,14 +58,5 @@ function filters(query: URLSearchParams): HistoryViews.Filters {
   const [server, host, operation, target, status, since, until] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until'].map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')
   if (operation !== undefined && !Scope.operations.includes(operation as Scope.Operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
-  const filters: HistoryViews.Filters = {
-    ...(server !== undefined && { upstream: Scope.upstream(server) }),
-    ...(host !== undefined && { host }),
-    ...(operation !== undefined && { operation: operation as Scope.Operation, target }),
-    ...(status !== undefined && { states: input(() => Payments.readStates(status)) }),
-    ...(since !== undefined && { since: input(() => Period.readTime(since, 'since')) }),
-    ...(until !== undefined && { until: input(() => Period.readTime(until, 'until')) }),
-  }
-  if (filters.since !== undefined && filters.until !== undefined && filters.since >= filters.until) throw new RouteError(400, 'The range must start before it ends.')
-  return filters
+  return input(() => Payments.readFilters({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until }))
 }

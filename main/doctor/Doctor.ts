@@ -167,18 +167,17 @@ function paymentProblems(payment: PaymentSetup.Setup): Problem[] {
   const problems: Problem[] = []
   const { wallet, card, keychain } = payment
   if (!wallet && !card) problems.push(nothingCanPay)
-  const where = (store: string) => (store === 'keychain' ? 'the OS keychain' : 'its encrypted keystore file')
   if (wallet?.keyPresent === false) {
     problems.push({
       subject: 'Wallet',
-      problem: `The wallet ${wallet.address} is recorded, but its key is missing from ${where(wallet.store)}.`,
+      problem: `The wallet ${wallet.address} is recorded, but its key is missing from ${Wallet.where(wallet)}.`,
       fix: 'Forget it with allowance wallet remove, then import the key again with allowance wallet import < key.txt.',
     })
   }
   if (card?.keyPresent === false) {
     problems.push({
       subject: 'Card',
-      problem: `The card ${card.label} is recorded, but its Stripe key is missing from ${where(card.store)}.`,
+      problem: `The card ${card.label} is recorded, but its Stripe key is missing from ${Wallet.where(card)}.`,
       fix: 'Forget it with allowance card remove, then add it again with allowance card add < stripe-key.txt.',
     })
   }

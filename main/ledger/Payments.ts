@@ -1,5 +1,6 @@
 import { type Database, statement } from './Database.js'
-import type * as Scope from './Scope.js'
+import * as Period from './Period.js'
+import * as Scope from './Scope.js'
 
 /**
  * Payment rows: one per payment request a bridge sent, moving
@@ -162,6 +163,47 @@ export function where(filters: Omit<list.Filters, 'limit'>): { sql: string; valu
   const { upstream, host, operation, target, since, until } = filters
   const values = Object.fromEntries(Object.entries({ upstream, host, operation, target, since, until }).filter(([, value]) => value !== undefined))
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values: values as Record<string, string | number> }
+}
+
+/**
+ * The filter a history's words select, as `allowance history` and the History screen take them:
+ * `server` (a URL or a local server's command line), `host`, a call (`operation` and `target`),
+ * `status` (states, comma-separated), `since` and `until` (YYYY-MM-DD in local time, `until`
+ * included, or ISO 8601 times). Throws a `FilterError` naming the word that is wrong.
+ */
+export function readFilters(words: readFilters.Words): Omit<list.Filters, 'limit'> {
+  const { server, host, operation, target, status, since, until } = words
+  const read = <T>(field: FilterError['field'], value: () => T): T => {
+    try {
+      return value()
+    } catch (error) {
+      throw new FilterError(field, (error as Error).message)
+    }
+  }
+  const filters: Omit<list.Filters, 'limit'> = {
+    ...(server !== undefined && { upstream: Scope.upstream(server) }),
+    ...(host !== undefined && { host }),
+    ...(operation !== undefined && target !== undefined && { operation, target }),
+    ...(status !== undefined && { states: read('status', () => readStates(status)) }),
+    ...(since !== undefined && { since: read('since', () => Period.readTime(since, 'since')) }),
+    ...(until !== undefined && { until: read('until', () => Period.readTime(until, 'until')) }),
+  }
+  if (filters.since !== undefined && filters.until !== undefined && filters.since >= filters.until) throw new FilterError('range', 'The range must start before it ends.')
+  return filters
+}
+
+export declare namespace readFilters {
+  type Words = { server?: string; host?: string; operation?: Scope.Operation; target?: string; status?: string; since?: string; until?: string }
+}
+
+/** A history filter's word that is not one: `field` says which (`range`: since is not before until). */
+export class FilterError extends Error {
+  constructor(
+    readonly field: 'status' | 'since' | 'until' | 'range',
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 /** The upstreams that payment rows name, sorted. */

@@ -16,8 +16,8 @@ export class NoWalletError extends Error {
   }
 }
 
-/** Where the key is kept, for a sentence: "the OS keychain" or "an encrypted keystore file". */
-export function where(info: Info): string {
+/** Where a key (the wallet's or the card's) is kept, for a sentence: "the OS keychain" or "an encrypted keystore file". */
+export function where(info: Pick<Info, 'store'>): string {
   return info.store === 'keychain' ? 'the OS keychain' : 'an encrypted keystore file'
 }
 

@@ -44,6 +44,8 @@ describe('allowance history', () => {
     ])
     // Settled and signed count; the failed and declined ones moved no money.
     expect(lines.at(-1)).toBe('5 payments; spent (approved, signed, settled or unconfirmed): $0.04')
+    // The total is the filter's, as the History screen shows it, even when --limit lists fewer rows.
+    expect((await ok(directory, ['history', '--limit', '2'])).trimEnd().split('\n').at(-1)).toBe('2 of 5 payments shown (the newest); all 5 spent (approved, signed, settled or unconfirmed): $0.04')
   })
 
   it('--json gives every row with exact amounts', async () => {
