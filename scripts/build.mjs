@@ -1,36 +1,27 @@
-// Builds everything: the CLI and bridge as plain Node bundles (dist/), and the Electron app
-// (out/) with electron-vite. The bridge bundle must not pull in Electron, React or the companion.
+// Builds everything: the CLI and bridge as plain Node bundles (dist/), the test fixtures' servers
+// and clients (dist/fixtures) and the benchmarks (dist/bench), and the Electron app (out/) with
+// electron-vite. The bridge bundle must not pull in Electron, React or the companion.
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 
+const node = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' }
+
 // Only the CLI's chunks are cleared (their names change); dist/fixtures and dist/bench stay.
 rmSync('dist/chunks', { recursive: true, force: true })
 await build({
+  ...node,
   entryPoints: { allowance: 'main/cli/main.ts' },
   outdir: 'dist',
-  bundle: true,
   splitting: true, // each subcommand becomes its own chunk, loaded on demand
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   sourcemap: true,
-  packages: 'external',
-  logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
 })
 // The demo's paid MCP server runs as its own process (`allowance demo`, and the tests' paid server).
-await build({
-  entryPoints: { 'demo/paidServer': 'main/demo/paidServer.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-})
-
+await build({ ...node, entryPoints: { 'demo/paidServer': 'main/demo/paidServer.ts' }, outdir: 'dist' })
+// The tests' and benches' servers and clients, started as plain Node processes, and the benches.
+await build({ ...node, entryPoints: ['test/fixtures/servers/*.ts', 'test/fixtures/clients/*.ts'], outbase: 'test/fixtures', outdir: 'dist/fixtures' })
+await build({ ...node, entryPoints: ['bench/*.ts'], outdir: 'dist/bench' })
 if (!process.argv.includes('--cli-only')) {
   const result = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
