@@ -1,8 +1,10 @@
 import * as Config from '../companion/Config.js'
 import * as Database from '../ledger/Database.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as Units from '../payments/Units.js'
 import * as Home from '../shared/Home.js'
 import * as Options from './Options.js'
+import type * as Usage from './Usage.js'
 
 /**
  * The CLI works on the ledger in ALLOWANCE_HOME directly. A running companion reads rules,
@@ -29,6 +31,19 @@ export function registry(): TokenRegistry.Registry {
   if (config.problem) console.error(`allowance: ${config.problem}; using the built-in defaults.`)
   return (cached = TokenRegistry.create({ tokens: config.tokens }))
 }
+
+/** An amount in a budget unit as the CLI prints it ("$0.25", "0.25 USDC"), from the registry. */
+export function money(amount: bigint, unit: string): string {
+  return Units.format(amount, unit, registry())
+}
+
+/** The `--unit` of rules, budgets and leases, found in the registry; a usage error when it is not there. */
+export function unit(given: string, usage: string): Units.Resolved {
+  return Options.check(usage, () => Units.resolve(given, registry()))
+}
+
+/** The `--unit` line of those commands' `--help`. */
+export const unitHelp: Usage.Row = ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry']
 
 /** `rules remove <id>`, `budget remove <id>`, `leases revoke <id>`: ends one row, or says there is none (exit 1). */
 export function end(parameters: end.Parameters): number {

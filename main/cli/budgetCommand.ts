@@ -34,7 +34,7 @@ export const usage = Usage.format({
   ],
   options: [
     ['--period PERIOD', 'day (the default, from local midnight), week (from Monday) or month'],
-    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    Ledger.unitHelp,
     ...Scopes.help,
     ['--label TEXT', 'a note of yours, shown in the list'],
     ['--json', 'list: the budgets as JSON'],
@@ -48,13 +48,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals
-  const registry = Ledger.registry()
   switch (action) {
     case 'list': {
       Options.noMore(rest, 0, usage)
       const now = new Date()
       const budgets = Ledger.use((db) => Budgets.list(db).map((budget) => ({ budget, usage: Budgets.usage(db, budget, now) })))
-      const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
       if (values.json) {
         const json = budgets.map(({ budget, usage }) => ({
           id: budget.id,
@@ -64,7 +62,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           amount: budget.amount,
           used: usage.used,
           remaining: usage.remaining,
-          formatted: { amount: money(budget.amount, budget.unit), used: money(usage.used, budget.unit), remaining: money(usage.remaining, budget.unit) },
+          formatted: { amount: Ledger.money(budget.amount, budget.unit), used: Ledger.money(usage.used, budget.unit), remaining: Ledger.money(usage.remaining, budget.unit) },
           periodStart: new Date(usage.start).toISOString(),
           periodEnd: new Date(usage.end).toISOString(),
           label: budget.label,
@@ -74,9 +72,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       else {
         const rows = budgets.map(({ budget, usage }) => [
           String(budget.id),
-          `${money(budget.amount, budget.unit)} per ${budget.period}`,
-          money(usage.used, budget.unit),
-          money(usage.remaining, budget.unit),
+          `${Ledger.money(budget.amount, budget.unit)} per ${budget.period}`,
+          Ledger.money(usage.used, budget.unit),
+          Ledger.money(usage.remaining, budget.unit),
           `in ${Output.duration(usage.end - now.getTime())}`,
           ...Scopes.cells(budget),
           budget.label ?? '',
@@ -92,16 +90,15 @@ export async function run(argv: readonly string[]): Promise<number> {
       const period = values.period as Period.Period
       if (!Period.periods.includes(period)) throw new UsageError(`--period must be day, week or month, not "${values.period}".`, usage)
       const scope = Scopes.read(values, usage)
-      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const unit = Ledger.unit(values.unit, usage)
       const amount = Options.check(usage, () => Units.amount(amountText, unit))
       const { budget, replaced, used } = Ledger.use((db) => {
         const now = Date.now()
         const set = Budgets.set(db, { period, scope, unit: unit.unit, amount, label: values.label ?? null, now })
         return { ...set, used: Budgets.usage(db, set.budget, new Date(now)).used }
       })
-      const money = (value: bigint) => Units.format(value, budget.unit, registry)
       const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
-      console.log(`Budget ${budget.id}: ${money(budget.amount)} per ${period} for ${Scopes.describe(budget)}${instead}; ${money(used)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
+      console.log(`Budget ${budget.id}: ${Ledger.money(budget.amount, budget.unit)} per ${period} for ${Scopes.describe(budget)}${instead}; ${Ledger.money(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
       return 0
     }
     case 'remove':

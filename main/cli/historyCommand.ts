@@ -6,7 +6,6 @@ import * as Amount from '../payments/Amount.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
-import * as Units from '../payments/Units.js'
 import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
@@ -56,7 +55,6 @@ export async function run(argv: readonly string[]): Promise<number> {
   })
   const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000, usage)
 
-  const registry = Ledger.registry()
   const { rows, count, totals } = Ledger.use((db) => {
     const rows = Payments.list(db, { ...selected, ...(limit !== undefined && { limit }) })
     return { rows, count: limit === undefined ? rows.length : Payments.count(db, selected), totals: Spend.totals(db, selected) }
@@ -78,7 +76,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     ])
     console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'decided by', 'reason'], cells))
     // What the payments the filter selects spent or committed, per budget unit: money that moved or may have moved.
-    const spent = [...totals].map(([unit, total]) => Units.format(total, unit, registry)).join(', ') || 'nothing'
+    const spent = [...totals].map(([unit, total]) => Ledger.money(total, unit)).join(', ') || 'nothing'
     const payments = `${count} payment${count === 1 ? '' : 's'}`
     const listed = count > rows.length ? `${rows.length} of ${payments} shown (the newest); all ${count}` : `${payments};`
     console.log(`\n${listed} spent (approved, signed, settled or unconfirmed): ${spent}`)

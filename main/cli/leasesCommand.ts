@@ -36,7 +36,7 @@ export const usage = Usage.format({
   options: [
     ['--minutes N', `how long the lease lasts, up to ${maxMinutes.toLocaleString('en')} (a week)`],
     ...Scopes.help,
-    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    Ledger.unitHelp,
     ['--all', 'list: expired and revoked leases too'],
     ['--json', 'list: the leases as JSON'],
   ],
@@ -49,13 +49,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals
-  const registry = Ledger.registry()
   switch (action) {
     case 'list': {
       Options.noMore(rest, 0, usage)
       const now = Date.now()
       const leases = Ledger.use((db) => Leases.list(db, values.all ? {} : { activeAt: now }))
-      const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
       const state = (lease: Leases.Lease) => (lease.revokedAt !== null ? 'revoked' : lease.expiresAt <= now ? 'expired' : 'active')
       const left = (lease: Leases.Lease) => (lease.spent >= lease.amount ? 0n : lease.amount - lease.spent)
       if (values.json) {
@@ -67,7 +65,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           amount: lease.amount,
           spent: lease.spent,
           remaining: left(lease),
-          formatted: { amount: money(lease.amount, lease.unit), spent: money(lease.spent, lease.unit), remaining: money(left(lease), lease.unit) },
+          formatted: { amount: Ledger.money(lease.amount, lease.unit), spent: Ledger.money(lease.spent, lease.unit), remaining: Ledger.money(left(lease), lease.unit) },
           createdAt: new Date(lease.createdAt).toISOString(),
           expiresAt: new Date(lease.expiresAt).toISOString(),
           secondsLeft: state(lease) === 'active' ? Math.floor((lease.expiresAt - now) / 1000) : 0,
@@ -78,7 +76,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         const rows = leases.map((lease) => [
           String(lease.id),
           state(lease) === 'active' ? `${Output.duration(lease.expiresAt - now)} left` : state(lease),
-          `${money(left(lease), lease.unit)} of ${money(lease.amount, lease.unit)}`,
+          `${Ledger.money(left(lease), lease.unit)} of ${Ledger.money(lease.amount, lease.unit)}`,
           ...Scopes.cells(lease),
         ])
         console.log(Output.table(['id', 'time', 'left to spend', 'server', 'call', 'host'], rows))
@@ -93,11 +91,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (values.server === undefined) throw new UsageError('a lease names the server it allows: give --server.', usage)
       const minutes = Options.count(values.minutes, 'minutes', maxMinutes, usage)
       const scope = Scopes.read(values, usage)
-      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const unit = Ledger.unit(values.unit, usage)
       const amount = Options.check(usage, () => Units.amount(amountText, unit))
       const now = Date.now()
       const lease = Ledger.use((db) => Leases.add(db, { scope, unit: unit.unit, amount, expiresAt: now + minutes * 60_000, now }))
-      console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Units.format(amount, unit.unit, registry)} in total, for ${Output.duration(minutes * 60_000)}.`)
+      console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Ledger.money(amount, unit.unit)} in total, for ${Output.duration(minutes * 60_000)}.`)
       return 0
     }
     case 'revoke':

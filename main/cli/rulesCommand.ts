@@ -24,7 +24,7 @@ covering a call, the narrowest decides.`,
     ['<id>', "a rule's id, as rules list shows it"],
   ],
   options: [
-    ['--unit UNIT', 'what <amount> counts in: usd (the default), an ISO currency such as eur, or\n<chainId>:<token address> of a token in the registry'],
+    Ledger.unitHelp,
     ...Scopes.help,
     ['--label TEXT', 'a note of yours, shown in the list'],
     ['--json', 'list: the rules as JSON'],
@@ -41,7 +41,6 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action, ...rest] = positionals
-  const registry = Ledger.registry()
   switch (action) {
     case 'list': {
       Options.noMore(rest, 0, usage)
@@ -53,14 +52,14 @@ export async function run(argv: readonly string[]): Promise<number> {
           ...Scopes.toJson(rule),
           unit: rule.unit,
           amount: rule.amount,
-          formatted: Units.format(rule.amount, rule.unit, registry),
+          formatted: Ledger.money(rule.amount, rule.unit),
           label: rule.label,
           createdAt: new Date(rule.createdAt).toISOString(),
         }))
         console.log(Output.json(json))
       } else if (rules.length === 0) console.log('No rules: every payment asks you. Add one with `allowance rules add`.')
       else {
-        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Units.format(rule.amount, rule.unit, registry)} per call`, ...Scopes.cells(rule), rule.label ?? ''])
+        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Ledger.money(rule.amount, rule.unit)} per call`, ...Scopes.cells(rule), rule.label ?? ''])
         console.log(Output.table(['id', 'kind', 'amount', 'server', 'call', 'host', 'label'], rows))
       }
       return 0
@@ -72,10 +71,10 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (!kind) throw new UsageError(`the rule kind must be auto-approve or limit${kindText ? `, not "${kindText}"` : ''}.`, usage)
       if (amountText === undefined) throw new UsageError(`give the ${kindText} amount per call, like 0.05.`, usage)
       const scope = Scopes.read(values, usage)
-      const unit = Options.check(usage, () => Units.resolve(values.unit, registry))
+      const unit = Ledger.unit(values.unit, usage)
       const amount = Options.check(usage, () => Units.amount(amountText, unit))
       const rule = Ledger.use((db) => Rules.add(db, { kind, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }))
-      const formatted = Units.format(rule.amount, rule.unit, registry)
+      const formatted = Ledger.money(rule.amount, rule.unit)
       const what = kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
       console.log(`Rule ${rule.id}: ${what} (${Scopes.describe(rule)}).`)
       if (kind === 'auto_approve' && rule.upstream === null) console.log('The first payment to a server never paid before still asks you.')

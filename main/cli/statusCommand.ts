@@ -8,7 +8,6 @@ import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Usage from './Usage.js'
-import * as Units from '../payments/Units.js'
 
 export const flags = { json: { type: 'boolean', default: false } } as const satisfies Options.Spec
 
@@ -30,11 +29,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parsed
   Options.noMore(positionals, 0, usage)
   const companion = await ask(Home.paths(Home.resolve()).socket)
-  const registry = Ledger.registry()
   const now = new Date()
   const today = Period.bounds('day', now)
   const { paused, spent } = Ledger.use((db) => ({ paused: Settings.get(db).paused, spent: Payments.reservedByUnit(db, today) }))
-  const spentToday = [...spent].map(([unit, amount]) => ({ unit, amount, formatted: Units.format(amount, unit, registry) }))
+  const spentToday = [...spent].map(([unit, amount]) => ({ unit, amount, formatted: Ledger.money(amount, unit) }))
 
   if (values.json) {
     const running = companion.running
