@@ -43,7 +43,7 @@ const daemon = await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof
 
 // Unlocking the wallet (scrypt) costs as much CPU as a few hundred decisions, once per companion: not a per-decision cost.
 const warmUp = companionClient(home.home)
-const warmUpDecision = await warmUp.request<PaymentDecision>({ type: 'payment.request', request: { host: { name: 'bench' }, upstream: warmUpUpstream, operation: 'tools/call', target: 'warm-up', challenges: [evmCharge({ amount: price.toString() })] } })
+const warmUpDecision = await warmUp.request<PaymentDecision>({ type: 'payment.request', request: { host: { name: 'bench' }, upstream: warmUpUpstream, operation: 'tools/call', target: 'warm-up', challenges: [evmCharge({ amount: price.toString() })], call: 'warm-up' } })
 warmUp.close()
 if (warmUpDecision.kind !== 'approved') throw new Error(`the warm-up payment was ${warmUpDecision.kind}: ${warmUpDecision.message}`)
 

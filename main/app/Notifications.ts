@@ -19,11 +19,11 @@ function byRuleOrLease(decidedBy: string | null): boolean {
 }
 
 /**
- * One notice for payments that just settled, or nothing when none was made by a rule or lease.
+ * One notice for payments just confirmed on chain (or by Stripe), or nothing when none was made by a rule or lease.
  * Several at once (an agent working through a list) make one summary, not a notice each.
  */
 export function forPayments(rows: readonly Payments.Row[], registry: TokenRegistry.Registry): Notice | undefined {
-  const paid = rows.filter((row) => row.state === 'settled' && row.details && byRuleOrLease(row.decidedBy))
+  const paid = rows.filter((row) => row.state === 'confirmed' && row.details && byRuleOrLease(row.decidedBy))
   const [first] = paid
   if (!first) return undefined
   if (paid.length === 1) {
@@ -68,4 +68,13 @@ export function forBudget(
       ? { title: `${name[0]!.toUpperCase()}${name.slice(1)} is spent`, body: `${used}. Payments it covers are declined until it refills.` }
       : { title: `80% of ${name} is used`, body: `${used}; ${money(budget.amount - usage.after)} left.` }
   return { notice, level: reached }
+}
+
+/**
+ * The warning for a payment whose credential left but that no check could confirm: money may have
+ * moved, and it counts against budgets until the user looks.
+ */
+export function forUnconfirmed(row: Payments.Row): Notice {
+  const price = row.details ? `${Amount.formatWithSymbol(row.details.amountAtomic, row.details)} ` : ''
+  return { title: `A payment of ${price}could not be confirmed`, body: `${row.target} on ${Scope.upstreamLabel(row.upstream)}: ${row.error ?? 'no transaction was found'}. Check it in History.` }
 }

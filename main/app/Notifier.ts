@@ -59,7 +59,11 @@ export function start(companion: Companion, options: { onClick(): void }): () =>
   // The companion logs a listener's failure and carries on with the payment.
   const stop = companion.onPayment((event) => {
     if (event.stage === 'approved') checkBudgets(event.paymentId)
-    if (event.stage === 'settled') {
+    if (event.stage === 'unconfirmed') {
+      const row = Payments.get(db, event.paymentId)
+      if (row) send(Notifications.forUnconfirmed(row))
+    }
+    if (event.stage === 'confirmed') {
       settled.push(event.paymentId)
       gathering ??= setTimeout(tellSettled, gatherMs)
     }

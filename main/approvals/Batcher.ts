@@ -18,7 +18,7 @@ export function decide(db: Database, request: Engine.decide.Request, options: En
 }
 
 /** {@link Outcome.signed}, committed with the turn's batch: resolves once the ledger holds the mark. */
-export function signed(db: Database, paymentId: number, options: { now: number }): Promise<void> {
+export function signed(db: Database, paymentId: number, options: Parameters<typeof Outcome.signed>[2]): Promise<void> {
   return enqueue(db, () => Outcome.signed(db, paymentId, options))
 }
 

@@ -1,3 +1,4 @@
+import type * as Payments from '../ledger/Payments.js'
 import type * as Challenge from '../payments/Challenge.js'
 
 /** Why a payment was not made; machine-readable, for the bridge to relay. */
@@ -11,6 +12,8 @@ export type DeclineReason =
   | 'unsupported_method'
   | 'expired'
   | 'cancelled'
+  /** The server answered a credential with a new challenge in the same host request; paying would pay twice. */
+  | 'rechallenge'
 
 /**
  * Why a human is asked. `loop`, `new_server` and `new_recipient` are checked first and hold even
@@ -18,9 +21,24 @@ export type DeclineReason =
  * - `loop`: the same call with the same arguments was paid too often just now;
  * - `new_server` / `new_recipient`: never paid before, and no auto-approve rule or active lease of the user names the server;
  * - `no_rule`: no lease with room and no auto-approve rule covers the payment;
- * - `above_auto_approve`: the narrowest auto-approve rule allows less than this amount.
+ * - `above_auto_approve`: the narrowest auto-approve rule allows less than this amount;
+ * - `paying_twice`: the server answered a credential for this same host request with a new
+ *   challenge (only where the user's `rechallenge` setting is `ask`; no rule or lease approves it),
+ *   with what changed since that credential: `recipient_changed`, `currency_changed`,
+ *   `chain_changed`, `amount_increased`.
+ * `new_recipient` holds whatever rule or lease covers the server, unless an auto-approve rule names the recipient.
  */
-export type AskReason = 'no_rule' | 'above_auto_approve' | 'new_server' | 'new_recipient' | 'loop'
+export type AskReason =
+  | 'no_rule'
+  | 'above_auto_approve'
+  | 'new_server'
+  | 'new_recipient'
+  | 'loop'
+  | 'paying_twice'
+  | 'recipient_changed'
+  | 'currency_changed'
+  | 'chain_changed'
+  | 'amount_increased'
 
 export type Approved = {
   kind: 'approved'
@@ -50,6 +68,8 @@ export type Ask = {
     reasons: AskReason[]
     /** Every acceptable alternative; the human may pick another by its challenge id. */
     alternatives: Challenge.Candidate[]
+    /** For a second payment within one host request: the payment already sent. */
+    prior?: { paymentId: number; details: Payments.Details } | undefined
   }
 }
 

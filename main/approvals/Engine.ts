@@ -24,8 +24,16 @@ import * as Message from './Message.js'
  */
 export function decide(db: Database, request: decide.Request, options: decide.Options): Decision {
   const context = checkRequest(request)
-  const row = { now: options.now.getTime(), context, argumentsHash: Arguments.hash(request.arguments), argumentsPreview: Arguments.preview(request.arguments) }
-  return immediate(db, decideNow)(db, request.challenges, row, options)
+  const { prior } = request
+  const row = {
+    now: options.now.getTime(),
+    context,
+    argumentsHash: Arguments.hash(request.arguments),
+    argumentsPreview: Arguments.preview(request.arguments),
+    round: prior ? prior.round + 1 : 1,
+    previousPaymentId: prior?.id,
+  }
+  return immediate(db, decideNow)(db, request.challenges, row, options, prior)
 }
 
 export declare namespace decide {
@@ -40,12 +48,19 @@ export declare namespace decide {
     arguments?: unknown
     /** `data.challenges` as received: untrusted. */
     challenges: unknown
+    /**
+     * The payment of the round before in the same host request, when the server answered its
+     * credential with a new challenge: this one would pay a second time, which no rule or lease may approve.
+     */
+    prior?: Payments.Row | undefined
   }
   type Options = {
     now: Date
     registry: TokenRegistry.Registry
     /** Whether a wallet or card can pay this alternative; alternatives it cannot pay are skipped. */
     payable?: ((payment: Challenge.Payment) => boolean) | undefined
+    /** The network fee paying this alternative may cost the wallet at most, and that bound in the payment's budget unit. */
+    feeOf?: ((payment: Challenge.Payment) => FeeBound | undefined) | undefined
     /** The policy as this transaction already read it (a batch reads it once); read here when absent. */
     policy?: Policy | undefined
   }
@@ -57,14 +72,17 @@ export declare namespace decide {
  */
 export type Policy = { settings: Settings.Settings; rules: readonly Rules.Rule[]; budgets: readonly Budgets.Budget[] }
 
+/** An upper bound of a payment's network fee, and what it counts against budgets. */
+export type FeeBound = { fee: Payments.Fee; budgetAmount: bigint }
+
 /** Reads the policy; call inside the transaction that decides with it. */
 export function policy(db: Database): Policy {
   return { settings: Settings.get(db), rules: Rules.list(db), budgets: Budgets.list(db) }
 }
 
-type Row = { now: number; context: Scope.Context; argumentsHash: string; argumentsPreview: string | null }
+type Row = { now: number; context: Scope.Context; argumentsHash: string; argumentsPreview: string | null; round: number; previousPaymentId: number | undefined }
 
-function decideNow(db: Database, challenges: unknown, row: Row, options: decide.Options): Decision {
+function decideNow(db: Database, challenges: unknown, row: Row, options: decide.Options, prior: Payments.Row | undefined): Decision {
   const { now, context, argumentsHash } = row
   const { candidates, rejection } = acceptable(challenges, options)
   const chosen = candidates[0]
@@ -76,9 +94,12 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   }
 
   const { payment } = chosen
-  const details = toDetails(payment)
+  const bound = options.feeOf?.(payment)
+  const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
+  const details = toDetails(payment, bound)
+  const fields = { ...row, details, fee: bound?.fee }
   const decline = (reason: DeclineReason, clause: string, decidedBy: string): Decision => {
-    const paymentId = Payments.insert(db, { ...row, details, state: 'declined', decision: 'declined', decidedBy, declineReason: reason })
+    const paymentId = Payments.insert(db, { ...fields, state: 'declined', decision: 'declined', decidedBy, declineReason: reason })
     return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(payment), clause) }
   }
 
@@ -86,18 +107,36 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (settings.paused) return decline('paused', Message.clause('paused'), 'policy')
   const rules = Rules.matching(allRules, context, payment.budgetUnit)
   const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
-  const refusal = refuse(payment, rules, usages)
+  const refusal = refuse(payment, held, rules, usages)
   if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
+  if (prior && settings.rechallenge === 'decline') return decline('rechallenge', Message.clause('rechallenge'), 'policy')
 
   const named = Rules.namesUpstream(allRules, context.upstream)
-  const verdict = automatic(db, { payment, context, argumentsHash, now, settings, rules, named })
+  const verdict = prior ? { ask: secondPayment(prior, payment) } : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
   if ('decidedBy' in verdict) {
-    Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now, usages })
-    const paymentId = Payments.insert(db, { ...row, details, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
+    Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
+    const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
     return { kind: 'approved', paymentId, challenge: chosen.challenge, payment, decidedBy: verdict.decidedBy }
   }
-  const paymentId = Payments.insert(db, { ...row, details, state: 'requested' })
-  return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates } }
+  const paymentId = Payments.insert(db, { ...fields, state: 'requested' })
+  return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates, ...(prior?.details && { prior: { paymentId: prior.id, details: prior.details } }) } }
+}
+
+/**
+ * Why a challenge that follows a credential within the same host request asks: it is a second
+ * payment for one call, and the card says what changed since the first (recipient, currency,
+ * chain, a higher amount).
+ */
+function secondPayment(prior: Payments.Row, payment: Challenge.Payment): AskReason[] {
+  const reasons: AskReason[] = ['paying_twice']
+  const before = prior.details
+  if (!before) return reasons
+  const recipients = (details: { recipient: string | null }) => (details.recipient ?? '').toLowerCase()
+  if (recipients(before) !== (payment.recipient ?? '').toLowerCase()) reasons.push('recipient_changed')
+  if (before.currency !== payment.currency.key) reasons.push('currency_changed')
+  if ((before.chainId ?? null) !== (payment.chainId ?? null)) reasons.push('chain_changed')
+  if (before.currency === payment.currency.key && payment.amount > before.amountAtomic) reasons.push('amount_increased')
+  return reasons
 }
 
 export class NotPendingError extends Error {
@@ -122,7 +161,7 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
         Payments.transition(db, paymentId, { from: ['requested'], to: 'declined', now, fields })
         return { kind: 'declined', paymentId, reason, message: Message.declined(context, price, clause) }
       }
-      const rowPrice = row.details ? priceOf(row.details) : undefined
+      const rowPrice = row.details ? Message.priceOf(row.details) : undefined
       if (!response.approve) {
         const reason = response.reason ?? 'declined_by_user'
         return decline(reason, Message.clause(reason), rowPrice, reason === 'declined_by_user' ? 'human' : 'policy')
@@ -137,14 +176,17 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       const { settings, rules, budgets } = policy(db)
       if (settings.paused) return decline('paused', Message.clause('paused'), toPrice(payment))
+      const bound = options.feeOf?.(payment)
+      const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
       const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
-      const refusal = refuse(payment, Rules.matching(rules, context, payment.budgetUnit), usages)
+      const refusal = refuse(payment, held, Rules.matching(rules, context, payment.budgetUnit), usages)
       if (refusal) return decline(refusal.reason, refusal.clause, toPrice(payment), refusal.decidedBy)
 
-      const option = response.option ?? 'once'
-      const leaseId = option === 'once' ? undefined : grant(db, option, payment, context, now)
-      Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now: options.now, usages })
-      const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
+      // A second payment for one host request is the human's to make, once: it never creates a lease or rule.
+      const option = row.round > 1 ? 'once' : (response.option ?? 'once')
+      const leaseId = option === 'once' ? undefined : grant(db, option, payment, held, context, now)
+      Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
+      const fields = { ...toDetails(payment, bound), ...feeFields(bound), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
     })
@@ -171,46 +213,50 @@ export declare namespace answer {
  * payment (users read "up to $0.05" as everything spent under that approval); its id is returned
  * so the payment row names it and a failure refunds it.
  */
-function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, context: Scope.Context, now: number): number | undefined {
+function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, held: bigint, context: Scope.Context, now: number): number | undefined {
   const scopeOf = (scope: 'server' | 'target' | undefined): Scope.Scope =>
     scope === 'target' ? { upstream: context.upstream, operation: context.operation, target: context.target } : { upstream: context.upstream }
   if ('lease' in option) {
     const { minutes, limit, scope = 'server' } = option.lease
     if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 7 * 24 * 60) throw new Error('A lease lasts from 1 minute to 7 days.')
-    if (payment.budgetAmount > limit) {
+    if (held > limit) {
       const price = toPrice(payment)
-      throw new Error(`A lease up to ${Message.inUnit(limit, price)} cannot cover this payment of ${Message.inUnit(payment.budgetAmount, price)}.`)
+      throw new Error(`A lease up to ${Message.inUnit(limit, price)} cannot cover this payment of ${Message.inUnit(held, price)}.`)
     }
     const expiresAt = now + Math.round(minutes * 60_000)
-    return Leases.add(db, { scope: scopeOf(scope), unit: payment.budgetUnit, amount: limit, spent: payment.budgetAmount, expiresAt, now }).id
+    return Leases.add(db, { scope: scopeOf(scope), unit: payment.budgetUnit, amount: limit, spent: held, expiresAt, now }).id
   }
   const { perCallLimit, scope = 'target' } = option.rule
-  Rules.add(db, { kind: 'auto_approve', scope: scopeOf(scope), unit: payment.budgetUnit, amount: perCallLimit, now })
+  // The human saw the recipient on the card: the rule trusts that one, and a new one still asks.
+  Rules.add(db, { kind: 'auto_approve', scope: scopeOf(scope), recipient: payment.recipient ?? null, unit: payment.budgetUnit, amount: perCallLimit, now })
   return undefined
 }
 
-/** Hard limits, then budgets: what declines a payment no matter who approves it. */
-function refuse(payment: Challenge.Payment, rules: readonly Rules.Rule[], usages: readonly Budgets.Usage[]) {
+/**
+ * Hard limits (on the price), then budgets (on what the payment holds: the price and its fee's
+ * bound): what declines a payment no matter who approves it.
+ */
+function refuse(payment: Challenge.Payment, held: bigint, rules: readonly Rules.Rule[], usages: readonly Budgets.Usage[]) {
   const price = toPrice(payment)
   const limit = rules.find((rule) => rule.kind === 'limit' && payment.budgetAmount > rule.amount)
   if (limit) return { reason: 'over_limit' as const, clause: Message.overLimit(limit.amount, price, limit), decidedBy: `rule:${limit.id}` }
-  const over = Budgets.exceeded(usages, payment.budgetAmount)
+  const over = Budgets.exceeded(usages, held)
   if (!over) return undefined
   return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(over.budget, over.remaining, price), decidedBy: `budget:${over.budget.id}` }
 }
 
 function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string; leaseId?: number } | { ask: AskReason[] } {
-  const { payment, context, argumentsHash, now, settings, rules, named } = parameters
+  const { payment, held, context, argumentsHash, now, settings, rules, named } = parameters
   const ask: AskReason[] = []
   const { count, seconds } = settings.loopBreaker
   if (Payments.recentApprovals(db, { ...context, argumentsHash, since: now - seconds * 1000 }) >= count) ask.push('loop')
-  if (!named && !Leases.namesUpstream(db, context.upstream, now)) {
-    if (!Payments.seenUpstream(db, context.upstream)) ask.push('new_server')
-    const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
-    if (recipients.some((recipient) => !Payments.seenRecipient(db, recipient))) ask.push('new_recipient')
-  }
+  if (!named && !Leases.namesUpstream(db, context.upstream, now) && !Payments.seenUpstream(db, context.upstream)) ask.push('new_server')
+  // Whatever covers the server, a recipient is the human's to trust, unless a rule names it.
+  const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
+  const unknown = (recipient: string) => !Rules.namesRecipient(rules, recipient) && !Payments.seenRecipient(db, context.upstream, recipient)
+  if (recipients.some(unknown)) ask.push('new_recipient')
   if (ask.length) return { ask }
-  const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: payment.budgetAmount, now })
+  const lease = Leases.consume(db, { context, unit: payment.budgetUnit, amount: held, now })
   if (lease) return { decidedBy: `lease:${lease.id}`, leaseId: lease.id }
   const rule = rules.find((rule) => rule.kind === 'auto_approve')
   if (!rule) return { ask: ['no_rule'] }
@@ -220,6 +266,8 @@ function automatic(db: Database, parameters: automatic.Parameters): { decidedBy:
 declare namespace automatic {
   type Parameters = {
     payment: Challenge.Payment
+    /** What the payment holds against budgets and leases: its price and its fee's bound. */
+    held: bigint
     context: Scope.Context
     argumentsHash: string
     now: number
@@ -277,7 +325,14 @@ function readableId(challenges: unknown): string | null {
   return typeof id === 'string' && id.length > 0 && id.length <= 1024 ? id : null
 }
 
-function toDetails(payment: Challenge.Payment): Payments.Details {
+/** The fee columns a human's approval records (a decision by rule records them with the row). */
+function feeFields(bound: FeeBound | undefined): Payments.transition.Fields {
+  if (!bound) return {}
+  const { fee } = bound
+  return { feeAtomic: fee.amountAtomic, feeCurrency: fee.currency, feeSymbol: fee.symbol, feeDecimals: fee.decimals, feeEstimated: fee.estimated ? 1 : 0 }
+}
+
+function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Payments.Details {
   return {
     realm: payment.realm,
     challengeId: payment.challengeId,
@@ -290,16 +345,12 @@ function toDetails(payment: Challenge.Payment): Payments.Details {
     recipient: payment.recipient ?? null,
     chainId: payment.chainId ?? null,
     budgetUnit: payment.budgetUnit,
-    budgetAmount: payment.budgetAmount,
+    budgetAmount: payment.budgetAmount + (bound?.budgetAmount ?? 0n),
     flags: payment.flags,
     description: payment.description ?? null,
   }
 }
 
 function toPrice(payment: Challenge.Payment): Message.Price {
-  return priceOf(toDetails(payment))
-}
-
-function priceOf(details: Payments.Details): Message.Price {
-  return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit }
+  return Message.priceOf(toDetails(payment))
 }

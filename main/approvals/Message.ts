@@ -11,6 +11,11 @@ import type { DeclineReason } from './Decision.js'
 /** A payment's price as the ledger knows it. */
 export type Price = { amount: bigint; decimals: number; symbol: string; budgetUnit: string }
 
+/** The price of a payment as its ledger row records it. */
+export function priceOf(details: { amountAtomic: bigint; decimals: number; symbol: string; budgetUnit: string }): Price {
+  return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit }
+}
+
 /** "Payment of 0.05 USDC to tools.example.com for `search`" */
 export function subject(context: Scope.Context, price?: Price | undefined): string {
   const what = price ? `Payment of ${Amount.formatWithSymbol(price.amount, price)}` : 'Payment'
@@ -45,6 +50,8 @@ export function clause(reason: Exclude<DeclineReason, 'budget_exceeded' | 'over_
       return 'nobody approved it in time'
     case 'cancelled':
       return 'the request was cancelled before it was approved'
+    case 'rechallenge':
+      return 'the server refused a payment it had already been sent; Allowance did not pay again'
     case 'expired':
     case 'invalid_challenge':
     case 'unsupported_method':

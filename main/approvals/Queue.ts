@@ -37,7 +37,7 @@ export type Queue = {
 }
 
 export function create(parameters: create.Parameters): Queue {
-  const { db, registry, now = () => new Date() } = parameters
+  const { db, registry, feeOf, now = () => new Date() } = parameters
   const events = new EventEmitter<Events>()
   const pending = new Map<number, { entry: Entry; timer: NodeJS.Timeout; resolve: (decision: Decision) => void }>()
 
@@ -47,7 +47,7 @@ export function create(parameters: create.Parameters): Queue {
     const { entry } = waiting
     let decision: Decision
     try {
-      decision = Engine.answer(db, paymentId, response, { now: now(), registry: registry(), alternatives: entry.options.alternatives })
+      decision = Engine.answer(db, paymentId, response, { now: now(), registry: registry(), feeOf, alternatives: entry.options.alternatives })
     } catch (error) {
       // The row was answered elsewhere (another companion, or recovery): drop the stale entry.
       if (error instanceof Engine.NotPendingError) finish(paymentId, undefined)
@@ -115,6 +115,8 @@ export declare namespace create {
     db: Database
     /** The registry as of now (the user may add tokens while the companion runs). */
     registry: () => TokenRegistry.Registry
+    /** The bound of each alternative's network fee, as the decision that queued it used. */
+    feeOf?: Engine.decide.Options['feeOf']
     /** Overrides the `approvalTimeoutMs` setting. */
     timeoutMs?: number | undefined
     /** The clock; tests pass their own. */

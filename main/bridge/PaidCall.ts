@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/Log.js'
 import type { ClientRequest, PaymentDecision, Receipt } from '../shared/CompanionWire.js'
-import type { CompanionClient } from './CompanionClient.js'
+import { CompanionError, type CompanionClient } from './CompanionClient.js'
 import { ErrorCode, errorResponse, type JSONRPCMessage, type JSONRPCRequest, type JSONRPCResponse } from './JsonRpc.js'
 import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
@@ -12,8 +12,10 @@ import { UpstreamError } from './transports/UpstreamError.js'
  * with the result, or with one sentence saying why nothing was paid.
  *
  * Money rules kept here: one approval pays at most once (a retry after a session renewal re-sends
- * the same credential; a refused credential gets at most one new approval round), and any doubt
- * about whether money moved is reported as such, never as a failure.
+ * the same credential); every challenge of this host request goes to the companion under the same
+ * call name, so a challenge after a credential is known there for what it is — a second payment,
+ * which no rule or lease approves — and there is at most one such round; any doubt about whether
+ * money moved is reported as such, never as a failure.
  */
 export class PaidCall {
   private cancelled = false
@@ -23,11 +25,15 @@ export class PaidCall {
   private readonly secrets: string[] = []
   /** The id of the retry in flight, so that a host cancellation can follow it upstream. */
   retryId: string | undefined
+  /** This host request's name for the companion, the same in every round. */
+  private readonly call: string
 
   constructor(
     private readonly request: JSONRPCRequest,
     private readonly context: PaidCall.Context,
-  ) {}
+  ) {
+    this.call = context.nextId('call')
+  }
 
   async run(challenges: unknown[]): Promise<void> {
     const answer = await this.pay(challenges).catch((error: unknown) => {
@@ -65,44 +71,42 @@ export class PaidCall {
         // Only a connection never made proves the credential never left; a reset may follow settlement.
         const sent = !(error instanceof UpstreamError && error.kind === 'unreachable')
         const message = Payment.redact((error as Error).message, this.secrets)
-        this.report(paymentId, { status: 'failed', error: message, moneyMayHaveMoved: sent })
+        this.report(paymentId, { status: 'failed', error: message, sent })
         return errorResponse(this.request.id, ErrorCode.UpstreamUnavailable, message, this.paymentMeta(sent ? 'unconfirmed' : 'failed', paymentId))
       } finally {
         this.retryId = undefined
       }
       response = { ...response, id: this.request.id }
 
+      // The server had the credential: whatever it answers, only the chain (or Stripe) can say nothing moved.
       const again = Payment.challengesIn(response)
       if (again) {
         const error = `the server refused the credential and asked for payment again${refusalDetail(response)}`
-        this.report(paymentId, { status: 'failed', error, moneyMayHaveMoved: false })
+        this.report(paymentId, { status: 'failed', error, sent: true })
         if (round === 2) break
-        this.context.log.info(`the server refused the credential for payment ${paymentId}; asking once more`)
+        this.context.log.info(`the server answered the credential for payment ${paymentId} with a new challenge`)
         offered = again
         continue
       }
       if ('error' in response) {
-        const lost = (response.error.data as { reason?: unknown } | undefined)?.reason === 'connection_lost'
-        const mayHaveMoved = lost || response.error.code === ErrorCode.InternalError
-        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with error ${response.error.code}: ${response.error.message}`, moneyMayHaveMoved: mayHaveMoved })
+        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with error ${response.error.code}: ${response.error.message}`, sent: true })
         return response
       }
       const swallowed = Payment.swallowedFailure(response)
       if (swallowed) {
-        const mayHaveMoved = swallowed.code === ErrorCode.InternalError
-        this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, moneyMayHaveMoved: mayHaveMoved })
+        this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, sent: true })
         return response
       }
       const receipt = Payment.receiptFor(response, paid)
       if (!receipt.ok) {
         // The credential was accepted or at least used: the money may well be gone.
-        this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, moneyMayHaveMoved: true })
+        this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, sent: true })
         return withMeta(response, this.paymentMeta('unconfirmed', paymentId, receipt.problem))
       }
-      this.report(paymentId, { status: 'settled', receipt: receipt.receipt as Receipt })
-      return withMeta(response, this.paymentMeta('settled', paymentId, undefined, receipt.receipt.reference))
+      this.report(paymentId, { status: 'accepted', receipt: receipt.receipt as Receipt })
+      return withMeta(response, this.paymentMeta('accepted', paymentId, undefined, receipt.receipt.reference))
     }
-    return this.notPaid('payment_refused', `The server for ${this.what()} refused the payment twice; Allowance did not pay again.`)
+    return this.notPaid('payment_refused', `The server for ${this.what()} refused the payment again; Allowance did not pay a third time.`)
   }
 
   /** Asks the companion, keeping the host's request alive with progress while a human decides. */
@@ -112,7 +116,7 @@ export class PaidCall {
     const operation = Payment.operationOf(this.request)!
     const message: ClientRequest = {
       type: 'payment.request',
-      request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges },
+      request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges, call: this.call },
     }
     const stopProgress = this.keepAlive()
     try {
@@ -120,6 +124,10 @@ export class PaidCall {
       this.pendingDecision = { id: sent.id }
       return await sent.result
     } catch (error) {
+      // An answer that refuses the message is not an unreachable companion: say which it was.
+      if (error instanceof CompanionError) {
+        return { kind: 'declined', reason: 'companion_refused', message: `${this.what()} needs a payment, but the Allowance companion refused the request: ${error.message}` }
+      }
       return {
         kind: 'declined',
         reason: 'companion_unavailable',
@@ -161,7 +169,7 @@ export class PaidCall {
       sent.then(
         () => {},
         (error: unknown) => {
-          // The companion's restart recovery marks a signed payment unconfirmed; nothing is lost.
+          // The companion checks a payment whose outcome never came on chain; nothing is lost.
           this.context.log.warn(`could not report the outcome of payment ${paymentId}: ${(error as Error).message}`)
         },
       ),

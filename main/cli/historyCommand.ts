@@ -23,19 +23,19 @@ export const flags = {
 
 export const usage = Usage.format({
   synopsis: ['allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]] [--since DATE] [--until DATE] [--limit N]'],
-  about: 'The payments ledger, newest first: every payment asked for, what was decided, and how it settled.',
+  about: 'The payments ledger, newest first: every payment asked for, what was decided, and what the chain (or Stripe) confirmed.',
   options: [
     ['--json', 'the rows as JSON, amounts as exact atomic integers'],
     ['--csv', 'the rows as CSV, for a spreadsheet'],
     ['--server URL', "only this server: its URL, or a local server's command line"],
     ['--host NAME', 'only calls from this agent host'],
     ['--tool NAME', 'only calls of this tool'],
-    ['--status STATE', 'only rows in these states, comma-separated: requested, approved, declined,\nsigned, settled, failed or unconfirmed'],
+    ['--status STATE', 'only rows in these states, comma-separated: requested, approved, declined,\nsigned, sent, accepted, confirmed, failed or unconfirmed'],
     ['--since DATE', 'from DATE: YYYY-MM-DD (local time) or an ISO 8601 time'],
     ['--until DATE', 'up to DATE, that whole day for YYYY-MM-DD'],
     ['--limit N', 'at most N rows'],
   ],
-  examples: ['allowance history --since 2026-03-01 --status settled', 'allowance history --csv > spend.csv'],
+  examples: ['allowance history --since 2026-03-01 --status confirmed', 'allowance history --csv > spend.csv'],
 })
 
 /** `allowance history`: the ledger's payment rows, filtered, as a table, JSON or CSV. */
@@ -79,7 +79,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const spent = [...totals].map(([unit, total]) => Ledger.money(total, unit)).join(', ') || 'nothing'
     const payments = `${count} payment${count === 1 ? '' : 's'}`
     const listed = count > rows.length ? `${rows.length} of ${payments} shown (the newest); all ${count}` : `${payments};`
-    console.log(`\n${listed} spent (approved, signed, settled or unconfirmed): ${spent}`)
+    console.log(`\n${listed} spent or held, fees included (all but declined and failed): ${spent}`)
   }
   return 0
 }

@@ -7,16 +7,17 @@ import * as Units from '../payments/Units.js'
 import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const flags = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Options.Spec
+export const flags = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, recipient: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Options.Spec
 
 export const usage = Usage.format({
   synopsis: [
     'allowance rules list [--json]',
-    `allowance rules add auto-approve|limit <amount> [--unit UNIT] ${Scopes.usage} [--label TEXT]`,
+    `allowance rules add auto-approve|limit <amount> [--unit UNIT] ${Scopes.usage} [--recipient ADDRESS] [--label TEXT]`,
     'allowance rules remove <id>',
   ],
   about: `The per-call rules the companion decides by: without one, every payment asks you. Of the rules
-covering a call, the narrowest decides.`,
+covering a call, the narrowest decides. A recipient you never approved for a server asks you
+whatever rule covers it, unless the rule names that recipient.`,
   arguments: [
     ['auto-approve', 'pay without asking at or below <amount> per call'],
     ['limit', 'decline anything above <amount> per call, even when you approve it (0 blocks)'],
@@ -26,6 +27,7 @@ covering a call, the narrowest decides.`,
   options: [
     Ledger.unitHelp,
     ...Scopes.help,
+    ['--recipient ADDRESS', 'auto-approve: trust this recipient (an address, or a Stripe profile) without asking first'],
     ['--label TEXT', 'a note of yours, shown in the list'],
     ['--json', 'list: the rules as JSON'],
   ],
@@ -53,14 +55,15 @@ export async function run(argv: readonly string[]): Promise<number> {
           unit: rule.unit,
           amount: rule.amount,
           formatted: Ledger.money(rule.amount, rule.unit),
+          recipient: rule.recipient,
           label: rule.label,
           createdAt: new Date(rule.createdAt).toISOString(),
         }))
         console.log(Output.json(json))
       } else if (rules.length === 0) console.log('No rules: every payment asks you. Add one with `allowance rules add`.')
       else {
-        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Ledger.money(rule.amount, rule.unit)} per call`, ...Scopes.cells(rule), rule.label ?? ''])
-        console.log(Output.table(['id', 'kind', 'amount', 'server', 'call', 'host', 'label'], rows))
+        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Ledger.money(rule.amount, rule.unit)} per call`, ...Scopes.cells(rule), rule.recipient ?? '', rule.label ?? ''])
+        console.log(Output.table(['id', 'kind', 'amount', 'server', 'call', 'host', 'recipient', 'label'], rows))
       }
       return 0
     }
@@ -73,11 +76,13 @@ export async function run(argv: readonly string[]): Promise<number> {
       const scope = Scopes.read(values, usage)
       const unit = Ledger.unit(values.unit, usage)
       const amount = Options.check(usage, () => Units.amount(amountText, unit))
-      const rule = Ledger.use((db) => Rules.add(db, { kind, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }))
+      const recipient = values.recipient ?? null
+      const rule = Ledger.use((db) => Options.check(usage, () => Rules.add(db, { kind, scope, unit: unit.unit, amount, recipient, label: values.label ?? null, now: Date.now() })))
       const formatted = Ledger.money(rule.amount, rule.unit)
       const what = kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
-      console.log(`Rule ${rule.id}: ${what} (${Scopes.describe(rule)}).`)
+      console.log(`Rule ${rule.id}: ${what} (${Scopes.describe(rule)}${rule.recipient ? `, to ${rule.recipient}` : ''}).`)
       if (kind === 'auto_approve' && rule.upstream === null) console.log('The first payment to a server never paid before still asks you.')
+      if (kind === 'auto_approve' && rule.recipient === null) console.log('The first payment to a recipient you never approved for a server still asks you.')
       return 0
     }
     case 'remove':

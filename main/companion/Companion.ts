@@ -2,11 +2,14 @@ import type { Decision } from '../approvals/Decision.js'
 import * as Batcher from '../approvals/Batcher.js'
 import * as Outcome from '../approvals/Outcome.js'
 import * as Queue from '../approvals/Queue.js'
+import * as Message from '../approvals/Message.js'
 import * as Ledger from '../ledger/Database.js'
+import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
 import type * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
+import * as StripeSettlement from '../payments/methods/stripe/Settlement.js'
 import * as StripeApi from '../payments/StripeApi.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Cached from '../shared/Cached.js'
@@ -15,7 +18,9 @@ import { describeError, type Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
 import * as Config from './Config.js'
+import * as FeeBounds from './FeeBounds.js'
 import type * as Protocol from './Protocol.js'
+import * as Settlements from './Settlements.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
 
 export const companionVersion = '0.1.0'
@@ -23,7 +28,8 @@ export const companionVersion = '0.1.0'
 /** A ledger row moved: the faces (UI, tray, notifications) refresh or tell the user. */
 export type PaymentEvent = {
   paymentId: number
-  stage: 'approved' | 'declined' | 'settled' | 'failed'
+  /** `accepted`: the server took the credential; `confirmed` / `unconfirmed`: what the settlement check found. */
+  stage: 'approved' | 'declined' | 'accepted' | 'confirmed' | 'unconfirmed' | 'failed'
   /** `rule:<id>`, `lease:<id>` or `human`, for approvals. */
   decidedBy?: string
 }
@@ -38,6 +44,13 @@ export class Companion implements Handler {
   /** Payment requests waiting for a human, by connection and request id, for cancellation. */
   private readonly asking = new Map<string, number>()
   private readonly connections = new Set<Connection>()
+  /**
+   * The host requests each connection has been handed a credential for: call name → that payment.
+   * A challenge for the same call again would pay twice.
+   */
+  private readonly calls = new Map<number, Map<string, number>>()
+  /** Payments whose credential a connection holds and whose outcome only it may report. */
+  private readonly owners = new Map<number, number>()
   /** The signing account, loaded from the keychain on first use and kept in this process only. */
   private signer: { address: string; account: Promise<Awaited<ReturnType<typeof Wallet.account>>> } | undefined
   private readonly paymentListeners = new Set<(event: PaymentEvent) => void>()
@@ -48,6 +61,9 @@ export class Companion implements Handler {
     readonly queue: Queue.Queue,
     private readonly settings: () => Settings,
     private readonly log: Logger,
+    readonly settlements: Settlements.Settlements,
+    /** Bounds of the network fees that paying may cost the wallet, fetched ahead of a decision. */
+    private readonly fees: FeeBounds.FeeBounds,
   ) {
     this.walletInfo = Cached.fromFile(Wallet.infoPath(home), () => Wallet.info(home))
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
@@ -74,13 +90,22 @@ export class Companion implements Handler {
     settings()
     const db = Ledger.open(paths.database)
     const recovered = recover(db, Date.now())
-    if (recovered.declined.length || recovered.unconfirmed.length) {
-      log.warn(
-        `recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.unconfirmed.length} marked unconfirmed (money may have moved)`,
-      )
+    if (recovered.declined.length || recovered.sent.length) {
+      log.warn(`recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.sent.length} to be checked on chain (money may have moved)`)
     }
-    const queue = Queue.create({ db, registry: () => settings().registry })
-    return new Companion(home, db, queue, settings, log)
+    const fees = FeeBounds.create({ registry: () => settings().registry, rpc: () => settings().config.rpc, payer: () => Wallet.info(home)?.address })
+    const queue = Queue.create({ db, registry: () => settings().registry, feeOf: fees.of })
+    let companion: Companion | undefined
+    const settlements = Settlements.create({
+      db,
+      config: () => settings().config,
+      registry: () => settings().registry,
+      log,
+      onChange: (paymentId, stage) => companion?.emit({ paymentId, stage }),
+    })
+    companion = new Companion(home, db, queue, settings, log, settlements, fees)
+    settlements.resume()
+    return companion
   }
 
   async handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown> {
@@ -92,14 +117,14 @@ export class Companion implements Handler {
         if (message.pid !== undefined) connection.pid = message.pid
         return { version: companionVersion, pid: process.pid }
       case 'payment.request':
-        return this.decide(message.request, `${connection.id}:${message.id}`)
+        return this.decide(message.request, connection, `${connection.id}:${message.id}`)
       case 'payment.cancel': {
         const paymentId = this.asking.get(`${connection.id}:${message.requestId}`)
         if (paymentId !== undefined) this.queue.cancel(paymentId)
         return { cancelled: paymentId !== undefined }
       }
       case 'payment.outcome':
-        return this.report(message.paymentId, message.outcome)
+        return this.report(message.paymentId, message.outcome, connection)
       case 'status':
         return this.status()
     }
@@ -107,9 +132,21 @@ export class Companion implements Handler {
 
   onDisconnect(connection: Connection): void {
     this.connections.delete(connection)
+    this.calls.delete(connection.id)
     // A bridge that went away cannot use an approval any more: withdraw what it was waiting for.
     for (const [key, paymentId] of this.asking) {
       if (key.startsWith(`${connection.id}:`)) this.queue.cancel(paymentId)
+    }
+    // Credentials it held may have been used: the chain (or Stripe) will say.
+    for (const [paymentId, owner] of this.owners) {
+      if (owner !== connection.id) continue
+      this.owners.delete(paymentId)
+      try {
+        Outcome.sent(this.db, paymentId, { error: 'The bridge went away before it reported what the server answered.', now: Date.now() })
+        this.settlements.watch(paymentId)
+      } catch (error) {
+        this.log.error(`payment ${paymentId}: could not hand it to the settlement checks: ${describeError(error)}`)
+      }
     }
   }
 
@@ -144,16 +181,22 @@ export class Companion implements Handler {
   close(): void {
     this.paymentListeners.clear()
     this.queue.close()
+    this.settlements.close()
     this.db.close()
   }
 
-  private async decide(request: Protocol.PaymentRequest, key: string): Promise<Protocol.PaymentDecision> {
+  private async decide(request: Protocol.PaymentRequest, connection: Connection, key: string): Promise<Protocol.PaymentDecision> {
     const setup = { wallet: this.walletInfo() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
     const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
+    const calls = this.calls.get(connection.id) ?? new Map<string, number>()
+    const priorId = calls.get(request.call)
+    const prior = priorId === undefined ? undefined : Payments.get(this.db, priorId)
+    const challenges = preferred(request.challenges, Config.methodPreference(this.config, request.upstream))
+    await this.fees.prepare(challenges)
     let decision: Decision = await Batcher.decide(
       this.db,
-      { ...request, host: request.host.name, challenges: preferred(request.challenges, Config.methodPreference(this.config, request.upstream)) },
-      { now: new Date(), registry: this.registry, payable },
+      { ...request, host: request.host.name, challenges, prior },
+      { now: new Date(), registry: this.registry, payable, feeOf: this.fees.of },
     )
     if (decision.kind === 'ask') {
       this.asking.set(key, decision.paymentId)
@@ -167,14 +210,21 @@ export class Companion implements Handler {
     if (decision.kind === 'approved') {
       this.log.debug(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
       const signed = await this.sign(decision)
-      if (signed.kind === 'approved') this.emit({ paymentId: decision.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
-      else if (signed.paymentId !== undefined) this.emit({ paymentId: signed.paymentId, stage: 'failed' })
+      if (signed.kind === 'approved') {
+        // Recorded before the credential leaves: the connection's next challenge for this call is a second payment.
+        calls.set(request.call, decision.paymentId)
+        if (calls.size > maxCallsPerConnection) calls.delete(calls.keys().next().value!)
+        this.calls.set(connection.id, calls)
+        this.owners.set(decision.paymentId, connection.id)
+        this.emit({ paymentId: decision.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
+      } else if (signed.paymentId !== undefined) this.emit({ paymentId: signed.paymentId, stage: 'failed' })
       return signed
     }
     if (decision.kind === 'declined') {
       this.log.debug(`payment ${decision.paymentId ?? '(unrecorded)'} declined: ${decision.reason}`)
       if (decision.paymentId !== undefined) this.emit({ paymentId: decision.paymentId, stage: 'declined' })
-      return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
+      const message = decision.reason === 'rechallenge' ? this.secondPaymentRefused(decision.message, prior) : decision.message
+      return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message }
     }
     throw new Error('the approval queue returned an unanswered payment')
   }
@@ -192,14 +242,15 @@ export class Companion implements Handler {
       const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
       const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
-      await Batcher.signed(this.db, paymentId, { now: Date.now() })
+      const evidence = this.settlements.track(paymentId, payment, credential, { payer: account?.address, card })
+      await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
       return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
     } catch (error) {
-      // A tempo push broadcasts while signing: past that point, money may have moved.
-      const moneyMayHaveMoved = payment.method === 'tempo' && tempoMode === 'push'
       const reason = describeError(error).split('\n')[0]!.slice(0, 300)
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
-      Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, moneyMayHaveMoved, now: Date.now() })
+      // A tempo push broadcasts while signing: past that point, money may have moved.
+      if (payment.method === 'tempo' && tempoMode === 'push') Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })
+      else Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })
       // Issuing the card's token moves no money: Stripe's answer is the whole story.
       if (error instanceof StripeApi.CardError) return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
       return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
@@ -223,21 +274,42 @@ export class Companion implements Handler {
     return { client: StripeApi.client(key, { apiBase: this.config.stripe.apiBase }), mode: card.mode, paymentMethod: card.paymentMethod }
   }
 
-  private report(paymentId: number, outcome: Protocol.Outcome): { state: string } {
-    const now = Date.now()
-    try {
-      if (outcome.status === 'settled') Outcome.settle(this.db, paymentId, { receipt: outcome.receipt, now })
-      else Outcome.fail(this.db, paymentId, { error: outcome.error, moneyMayHaveMoved: outcome.moneyMayHaveMoved, now })
-    } catch (error) {
-      if (error instanceof Outcome.OutcomeError) throw new ProtocolError('unknown_payment', error.message)
-      throw error
+  /**
+   * The bridge's account of what the server made of a credential. Only the connection that was
+   * handed the credential may give it, once: anything else is refused and changes nothing. What
+   * the server said is a claim; the settlement checks find out what the chain (or Stripe) shows.
+   */
+  private report(paymentId: number, outcome: Protocol.Outcome, connection: Connection): { state: string } {
+    if (this.owners.get(paymentId) !== connection.id) {
+      this.log.warn(`connection ${connection.id} reported an outcome for payment ${paymentId}, which it did not ask for; ignored`)
+      throw new ProtocolError('not_yours', `Payment ${paymentId} was not asked for on this connection; Allowance ignored this outcome.`)
     }
-    this.emit({ paymentId, stage: outcome.status === 'settled' ? 'settled' : 'failed' })
-    return { state: outcome.status === 'settled' ? 'settled' : outcome.moneyMayHaveMoved ? 'unconfirmed' : 'failed' }
+    this.owners.delete(paymentId)
+    const now = Date.now()
+    if (outcome.status === 'accepted') Outcome.accepted(this.db, paymentId, { reference: outcome.receipt.reference, now })
+    else if (outcome.sent) Outcome.sent(this.db, paymentId, { error: outcome.error, now })
+    else Outcome.fail(this.db, paymentId, { error: outcome.error, now, from: ['signed'] })
+    if (outcome.status === 'accepted' || outcome.sent) this.settlements.watch(paymentId)
+    else this.settlements.forget(paymentId)
+    const state = outcome.status === 'accepted' ? 'accepted' : outcome.sent ? 'sent' : 'failed'
+    this.emit({ paymentId, stage: outcome.status === 'accepted' ? 'accepted' : 'failed' })
+    return { state }
+  }
+
+  /**
+   * The sentence for a second payment declined: a card the seller could not charge is a card
+   * problem, which the agent and the human should read as such.
+   */
+  private secondPaymentRefused(message: string, prior: Payments.Row | undefined): string {
+    const card = prior?.details?.method === 'stripe' ? StripeSettlement.cardFailure(prior.error ?? undefined) : undefined
+    return card && prior?.details ? `${Message.subject(prior, Message.priceOf(prior.details))} was not made: ${card}.` : message
   }
 }
 
 type Settings = { config: Config.Config; registry: TokenRegistry.Registry }
+
+/** Host requests remembered per connection; a bridge has far fewer paid calls in flight. */
+const maxCallsPerConnection = 4096
 
 /**
  * settings.json, read again when it changes. A broken file at start means the built-in defaults;

@@ -33,6 +33,16 @@ const File = z.strictObject({
   servers: z.record(z.string(), z.strictObject({ methodPreference: z.array(Method).optional() })).default({}),
   /** Where the card's Stripe API is (tests point it at a local stand-in). */
   stripe: z.strictObject({ apiBase: z.url().optional() }).default({}),
+  /**
+   * How long the companion looks for a payment the server accepted on chain (or at Stripe) before
+   * it calls it unconfirmed, and the longest pause between two looks.
+   */
+  settlement: z
+    .strictObject({
+      timeoutSeconds: z.number().int().min(5).max(86_400).default(120),
+      maxIntervalSeconds: z.number().min(0.1).max(600).default(15),
+    })
+    .default({ timeoutSeconds: 120, maxIntervalSeconds: 15 }),
 })
 
 export type Config = Omit<z.infer<typeof File>, 'tokens'> & { tokens: TokenRegistry.TokenInput[]; problem?: string }

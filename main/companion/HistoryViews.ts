@@ -28,11 +28,17 @@ export type HistoryRow = {
   operation: Scope.Operation
   target: string
   amount: string | null
+  /** The network fee the wallet paid (`≤ …` while only its bound is known), in the fee's token. */
+  fee: string | null
+  /** What actually moved, when a check found less than the amount approved (a seller captured less). */
+  settledAmount: string | null
   method: string | null
   chainId: number | null
   recipient: string | null
-  /** The settlement's reference: a transaction hash on chain, a payment intent for a card. */
+  /** The transaction (or card charge) the settlement check found, else the server's receipt reference. */
   reference: string | null
+  /** A warning for a payment in question: unconfirmed, or confirmed against what the server said. */
+  warning: string | null
   /** "you", "rule 3", "lease 2", "budget 4", "Allowance". */
   decidedBy: string | null
   /** Why it was declined or failed, in words. */
@@ -44,7 +50,7 @@ export type History = {
   rows: HistoryRow[]
   /** How many payments the filter selects in all. */
   count: number
-  /** What they spent (approved, signed, settled or unconfirmed), one amount per budget unit: `["$1.25"]`. */
+  /** What they spent or hold (everything but declined and failed, fees included), one amount per budget unit: `["$1.25"]`. */
   totals: string[]
   charts: SpendChart[]
 }
@@ -99,6 +105,11 @@ function charts(db: Database, registry: TokenRegistry.Registry, filters: Filters
   })
 }
 
+function feeText(fee: Payments.Fee | null): string | null {
+  if (!fee || fee.amountAtomic === 0n) return null
+  return `${fee.estimated ? '≤ ' : ''}${Amount.formatWithSymbol(fee.amountAtomic, fee)}`
+}
+
 /** Local midnight `offset` days after the day of `date`, in epoch milliseconds. */
 function midnight(date: Date, offset = 0): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate() + offset).getTime()
@@ -120,10 +131,16 @@ export function row(payment: Payments.Row): HistoryRow {
     operation: payment.operation,
     target: payment.target,
     amount: payment.details ? Amount.formatWithSymbol(payment.details.amountAtomic, payment.details) : null,
+    fee: feeText(payment.fee),
+    settledAmount:
+      payment.details && payment.settledAmountAtomic !== null && payment.settledAmountAtomic !== payment.details.amountAtomic
+        ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
+        : null,
     method: payment.details?.method ?? null,
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
-    reference: payment.receiptReference,
+    reference: payment.transactionReference ?? payment.receiptReference,
+    warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ?? 'Money may have moved.') : null,
     decidedBy: payment.decidedBy && decider(payment.decidedBy),
     reason: payment.declineReason ? (reasons[payment.declineReason as DeclineReason] ?? payment.declineReason) : payment.error,
   }
@@ -139,6 +156,7 @@ const reasons: Record<DeclineReason, string> = {
   unsupported_method: 'no way to pay what the server asked',
   expired: 'the payment request had expired',
   cancelled: 'cancelled before anyone approved it',
+  rechallenge: 'the server asked again after it was sent a payment; not paid twice',
 }
 
 /** `rule:3` → "rule 3"; `human` → "you"; `policy` → "Allowance". */
@@ -166,7 +184,13 @@ export type PaymentDetails = HistoryRow & {
   /** Who decided, with what that rule, lease or budget says when it is still in force. */
   decision: string | null
   decidedAt: number | null
-  settledAt: number | null
+  /** When the server accepted the credential, and when the chain (or Stripe) confirmed the payment. */
+  acceptedAt: number | null
+  confirmedAt: number | null
+  /** The server's receipt reference, which a settlement check may have contradicted. */
+  receiptReference: string | null
+  /** 1 for the host request's first payment; 2 for one the server asked for after a credential. */
+  round: number
   error: string | null
 }
 
@@ -183,13 +207,16 @@ export function details(db: Database, registry: TokenRegistry.Registry, id: numb
     intent: details?.intent ?? null,
     usd: details && details.budgetUnit === 'usd' ? Amount.formatUsd(details.budgetAmount) : null,
     chain: chainId === null ? null : Chains.name(chainId),
-    explorerUrl: chainId === null || !payment.receiptReference ? null : Chains.transactionUrl(chainId, payment.receiptReference),
+    explorerUrl: chainId === null || !payment.transactionReference ? null : Chains.transactionUrl(chainId, payment.transactionReference),
     argumentsPreview: payment.argumentsPreview,
     description: details?.description ?? null,
     flags: details?.flags ?? [],
     decision: payment.decidedBy && decision(db, registry, payment.decidedBy),
     decidedAt: payment.decidedAt,
-    settledAt: payment.settledAt,
+    acceptedAt: payment.acceptedAt,
+    confirmedAt: payment.confirmedAt,
+    receiptReference: payment.receiptReference,
+    round: payment.round,
     error: payment.error,
   }
 }

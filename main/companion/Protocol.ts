@@ -24,6 +24,8 @@ export const PaymentRequest = z.strictObject({
   arguments: z.unknown().optional(),
   /** The challenges exactly as the server offered them (validated by the companion, not here). */
   challenges: z.array(z.unknown()).min(1).max(16),
+  /** The bridge's name for the host request: a second challenge within it would pay twice. */
+  call: text(200),
 })
 export type PaymentRequest = z.infer<typeof PaymentRequest>
 
@@ -36,12 +38,12 @@ export const Receipt = z.looseObject({
 })
 
 export const Outcome = z.discriminatedUnion('status', [
-  z.strictObject({ status: z.literal('settled'), receipt: Receipt }),
+  z.strictObject({ status: z.literal('accepted'), receipt: Receipt }),
   z.strictObject({
     status: z.literal('failed'),
     error: text(2000),
-    /** True when a credential left the bridge: the upstream may have taken the money anyway. */
-    moneyMayHaveMoved: z.boolean(),
+    /** True unless the credential certainly never reached the server: it may still take the money. */
+    sent: z.boolean(),
   }),
 ])
 export type Outcome = z.infer<typeof Outcome>

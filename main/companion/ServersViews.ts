@@ -31,7 +31,7 @@ export type Server = {
   label: string
   /** How many payments it asked for. */
   payments: number
-  /** What it was paid (approved, signed, settled or unconfirmed), one amount per budget unit. */
+  /** What it was paid or holds (everything but declined and failed, fees included), one amount per budget unit. */
   spent: string[]
   /** The newest few payments. */
   recent: HistoryViews.HistoryRow[]

@@ -123,10 +123,10 @@ function sameSite(realm: string, upstream: string): boolean {
   }
 }
 
-/** The last settled price of the same call in the same budget unit, if this payment is higher. */
+/** The last confirmed price of the same call in the same budget unit, if this payment is higher. */
 function previousPrice(db: Database, context: Scope.Context, payment: Challenge.Payment): string | null {
   const { upstream, operation, target } = context
-  const [last] = Payments.list(db, { upstream, operation, target, states: ['settled'], limit: 1 })
+  const [last] = Payments.list(db, { upstream, operation, target, states: ['confirmed'], limit: 1 })
   const details = last?.details
   if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
   return Amount.formatWithSymbol(details.amountAtomic, details)

@@ -135,18 +135,25 @@ export declare namespace reserve {
   type Parameters = usages.Parameters & { amount: bigint; usages?: readonly Usage[] | undefined }
 }
 
-/** Gives back what {@link reserve} took for a payment decided at `decidedAt` that no longer holds money. */
-export function release(db: Database, parameters: release.Parameters): void {
-  const { context, unit, amount, decidedAt } = parameters
+/**
+ * Changes what {@link reserve} took for a payment decided at `decidedAt` by `by` atomic units:
+ * negative when it holds less (it failed, or a seller captured less), positive when it holds more
+ * (the network fee turned out higher than its bound). Call in the transaction that changes the row.
+ */
+export function adjust(db: Database, parameters: adjust.Parameters): void {
+  const { context, unit, by, decidedAt } = parameters
+  if (by === 0n) return
   for (const budget of matching(db, context, unit)) {
-    const { start } = Period.bounds(budget.period, new Date(decidedAt))
+    const { start, end } = Period.bounds(budget.period, new Date(decidedAt))
+    // An unseeded bucket is seeded from the rows: callers change the row first, so the sum already counts the change.
     const used = bucket(db, budget.id, start)
-    if (used !== undefined) write(db, budget.id, start, used > amount ? used - amount : 0n)
+    if (used === undefined) write(db, budget.id, start, sum(db, budget, start, end))
+    else write(db, budget.id, start, used + by > 0n ? used + by : 0n)
   }
 }
 
-export declare namespace release {
-  type Parameters = { context: Scope.Context; unit: string; amount: bigint; decidedAt: number }
+export declare namespace adjust {
+  type Parameters = { context: Scope.Context; unit: string; by: bigint; decidedAt: number }
 }
 
 function bucket(db: Database, budgetId: number, start: number): bigint | undefined {

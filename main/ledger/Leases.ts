@@ -86,11 +86,14 @@ export declare namespace consume {
   type Parameters = { context: Scope.Context; unit: string; amount: bigint; now: number }
 }
 
-/** Gives `amount` back to the lease a payment was charged to (its `lease_id`), if any. */
-export function refund(db: Database, leaseId: number | null, amount: bigint): void {
+/**
+ * Changes what the lease a payment was charged to (its `lease_id`), if any, has spent by `by`:
+ * negative gives back (the payment failed, or moved less), positive charges more (its fee came in above its bound).
+ */
+export function charge(db: Database, leaseId: number | null, by: bigint): void {
   const lease = leaseId === null ? undefined : get(db, leaseId)
-  if (!lease) return
-  const spent = lease.spent > amount ? lease.spent - amount : 0n
+  if (!lease || by === 0n) return
+  const spent = lease.spent + by > 0n ? lease.spent + by : 0n
   statement(db, 'UPDATE leases SET spent = ? WHERE id = ?').run(spent.toString(), lease.id)
 }
 

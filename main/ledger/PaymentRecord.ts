@@ -23,6 +23,10 @@ export const columns = [
   'currency',
   'chain_id',
   'recipient',
+  'fee',
+  'fee_symbol',
+  'fee_atomic',
+  'settled_amount_atomic',
   'budget_unit',
   'budget_amount',
   'decision',
@@ -30,8 +34,11 @@ export const columns = [
   'decided_at',
   'decline_reason',
   'receipt_reference',
+  'transaction',
+  'round',
   'error',
-  'settled_at',
+  'accepted_at',
+  'confirmed_at',
 ] as const
 
 export type PaymentRecord = { [column in (typeof columns)[number]]: string | number | null }
@@ -56,6 +63,10 @@ export function from(row: Payments.Row): PaymentRecord {
     currency: details?.currency ?? null,
     chain_id: details?.chainId ?? null,
     recipient: details?.recipient ?? null,
+    fee: row.fee ? Amount.format(row.fee.amountAtomic, row.fee.decimals) : null,
+    fee_symbol: row.fee?.symbol ?? null,
+    fee_atomic: row.fee?.amountAtomic.toString() ?? null,
+    settled_amount_atomic: row.settledAmountAtomic?.toString() ?? null,
     budget_unit: details?.budgetUnit ?? null,
     budget_amount: details?.budgetAmount.toString() ?? null,
     decision: row.decision,
@@ -63,8 +74,11 @@ export function from(row: Payments.Row): PaymentRecord {
     decided_at: iso(row.decidedAt),
     decline_reason: row.declineReason,
     receipt_reference: row.receiptReference,
+    transaction: row.transactionReference,
+    round: row.round,
     error: row.error,
-    settled_at: iso(row.settledAt),
+    accepted_at: iso(row.acceptedAt),
+    confirmed_at: iso(row.confirmedAt),
   }
 }
 

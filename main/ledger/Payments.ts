@@ -3,17 +3,27 @@ import * as Period from './Period.js'
 import * as Scope from './Scope.js'
 
 /**
- * Payment rows: one per payment request a bridge sent, moving
- * requested → approved | declined → signed → settled | failed | unconfirmed.
- * Rows are never deleted. A row reserves budget while it is approved, signed, settled or
- * unconfirmed (money has moved or may move); declining or failing it releases the reservation.
+ * Payment rows: one per challenge a bridge asked about, moving
+ * requested → approved | declined → signed → accepted | sent | failed → confirmed | failed | unconfirmed.
+ * - `signed`: the credential was handed to the bridge; money may move from here on;
+ * - `accepted`: the server answered with a receipt; the companion is checking the chain (or Stripe);
+ * - `sent`: the credential reached the server, which refused it or never answered; the companion
+ *   is checking that nothing moved (a refused credential can still be used);
+ * - `confirmed`: the chain (or Stripe) shows the payment; `failed`: it is proven that nothing moved
+ *   (the credential never left, or the check found it unused and no longer usable);
+ * - `unconfirmed`: money may have moved and no check could say (a mismatch, no RPC, a timeout).
+ * Rows are never deleted. A row reserves budget while money has moved or may move (every state
+ * but requested, declined and failed); declining or failing it releases the reservation.
  */
 
-export type State = 'requested' | 'approved' | 'declined' | 'signed' | 'settled' | 'failed' | 'unconfirmed'
+export type State = 'requested' | 'approved' | 'declined' | 'signed' | 'sent' | 'accepted' | 'confirmed' | 'failed' | 'unconfirmed'
 
-export const states: readonly State[] = ['requested', 'approved', 'declined', 'signed', 'settled', 'failed', 'unconfirmed']
+export const states: readonly State[] = ['requested', 'approved', 'declined', 'signed', 'sent', 'accepted', 'confirmed', 'failed', 'unconfirmed']
 
-export const reserving: readonly State[] = ['approved', 'signed', 'settled', 'unconfirmed']
+export const reserving: readonly State[] = ['approved', 'signed', 'sent', 'accepted', 'confirmed', 'unconfirmed']
+
+/** States the settlement checks still have to resolve (the credential left; the truth is on chain or at Stripe). */
+export const checking: readonly State[] = ['sent', 'accepted']
 
 /**
  * SQL: the row's state is one of `states`, written as an OR chain: SQLite evaluates an IN list of
@@ -37,10 +47,14 @@ export type Details = {
   recipient: string | null
   chainId: number | null
   budgetUnit: string
+  /** What the payment holds against budgets and leases: its amount in the budget unit, plus its fee. */
   budgetAmount: bigint
   flags: readonly string[]
   description: string | null
 }
+
+/** A network fee the wallet paid (or, while `estimated`, may pay at most), in its own token. */
+export type Fee = { amountAtomic: bigint; currency: string; symbol: string; decimals: number; estimated: boolean }
 
 export type Row = Scope.Context & {
   id: number
@@ -61,7 +75,20 @@ export type Row = Scope.Context & {
   declineReason: string | null
   receiptReference: string | null
   error: string | null
-  settledAt: number | null
+  /** When the server accepted the credential (its receipt came back). */
+  acceptedAt: number | null
+  /** 1 for a host request's first challenge; a later round is a challenge after a credential was sent. */
+  round: number
+  /** The payment of the round before, in the same host request. */
+  previousPaymentId: number | null
+  /** What the credential committed to, public parts only (a nonce, a transaction hash), for the settlement checks. */
+  evidence: Record<string, unknown> | null
+  fee: Fee | null
+  /** The amount that actually moved, when a check found it (a seller may capture less than approved). */
+  settledAmountAtomic: bigint | null
+  /** The transaction (or PaymentIntent) a check found the payment in. */
+  transactionReference: string | null
+  confirmedAt: number | null
 }
 
 export function insert(db: Database, values: insert.Values): number {
@@ -69,8 +96,9 @@ export function insert(db: Database, values: insert.Values): number {
   // Positional parameters: binding 28 of them by name costs a fifth of the insert.
   const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash,
         arguments_preview, decision, decided_by, decided_at, decline_reason, lease_id, challenge_id, realm, method, intent,
-        amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description, round,
+        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     now,
     now,
     values.state,
@@ -99,6 +127,13 @@ export function insert(db: Database, values: insert.Values): number {
     details?.budgetAmount.toString() ?? null,
     JSON.stringify(details?.flags ?? []),
     details?.description ?? null,
+    values.round ?? 1,
+    values.previousPaymentId ?? null,
+    values.fee?.amountAtomic.toString() ?? null,
+    values.fee?.currency ?? null,
+    values.fee?.symbol ?? null,
+    values.fee?.decimals ?? null,
+    values.fee?.estimated ? 1 : 0,
   )
   return Number(result.lastInsertRowid)
 }
@@ -116,6 +151,9 @@ export declare namespace insert {
     decidedBy?: string | undefined
     declineReason?: string | undefined
     leaseId?: number | undefined
+    round?: number | undefined
+    previousPaymentId?: number | undefined
+    fee?: Fee | undefined
   }
 }
 
@@ -258,7 +296,16 @@ export declare namespace transition {
     leaseId?: number
     receiptReference?: string | null
     error?: string
-    settledAt?: number
+    acceptedAt?: number
+    evidence?: string
+    feeAtomic?: bigint
+    feeCurrency?: string
+    feeSymbol?: string
+    feeDecimals?: number
+    feeEstimated?: number
+    settledAmountAtomic?: bigint
+    transactionReference?: string
+    confirmedAt?: number
   }
   type Change = { from: readonly State[]; to: State; now: number; fields?: Fields }
 }
@@ -306,11 +353,26 @@ export function seenUpstream(db: Database, upstream: string): boolean {
   return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
 }
 
-/** Whether a payment to this recipient address was ever approved. Compared case-insensitively. */
-export function seenRecipient(db: Database, recipient: string): boolean {
+/**
+ * Whether a payment to this recipient (an address, compared case-insensitively, or a Stripe
+ * profile) was ever approved for this upstream: a recipient is known per server.
+ */
+export function seenRecipient(db: Database, upstream: string, recipient: string): boolean {
   return (
-    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND lower(recipient) = ? LIMIT 1`).pluck().get(recipient.toLowerCase()) === 1
+    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND lower(recipient) = ? LIMIT 1`)
+      .pluck()
+      .get(upstream, recipient.toLowerCase()) === 1
   )
+}
+
+/** How many challenges this upstream sent after a credential, within a host request, since `since`. */
+export function rechallenges(db: Database, upstream: string, since: number): number {
+  return statement(db, 'SELECT count(*) FROM payments WHERE round > 1 AND upstream = ? AND created_at >= ?').pluck().get(upstream, since) as number
+}
+
+/** The rows the settlement checks still have to resolve, oldest first. */
+export function unresolved(db: Database): Row[] {
+  return (statement(db, `SELECT * FROM payments WHERE ${stateIn(checking)} ORDER BY id`).all() as Sql[]).map(fromSql)
 }
 
 const columns = {
@@ -335,7 +397,16 @@ const columns = {
   leaseId: 'lease_id',
   receiptReference: 'receipt_reference',
   error: 'error',
-  settledAt: 'settled_at',
+  acceptedAt: 'accepted_at',
+  evidence: 'evidence',
+  feeAtomic: 'fee_atomic',
+  feeCurrency: 'fee_currency',
+  feeSymbol: 'fee_symbol',
+  feeDecimals: 'fee_decimals',
+  feeEstimated: 'fee_estimated',
+  settledAmountAtomic: 'settled_amount_atomic',
+  transactionReference: 'transaction_reference',
+  confirmedAt: 'confirmed_at',
 } as const satisfies Record<keyof transition.Fields, string>
 
 function assertState(state: State): State {
@@ -387,6 +458,16 @@ function fromSql(row: Sql): Row {
     declineReason: s('decline_reason'),
     receiptReference: s('receipt_reference'),
     error: s('error'),
-    settledAt: n('settled_at'),
+    acceptedAt: n('accepted_at'),
+    round: n('round'),
+    previousPaymentId: n('previous_payment_id'),
+    evidence: row.evidence === null ? null : (JSON.parse(s('evidence')) as Record<string, unknown>),
+    fee:
+      row.fee_atomic === null
+        ? null
+        : { amountAtomic: BigInt(s('fee_atomic')), currency: s('fee_currency'), symbol: s('fee_symbol'), decimals: n('fee_decimals'), estimated: row.fee_estimated === 1 },
+    settledAmountAtomic: row.settled_amount_atomic === null ? null : BigInt(s('settled_amount_atomic')),
+    transactionReference: s('transaction_reference'),
+    confirmedAt: n('confirmed_at'),
   }
 }

@@ -6,20 +6,22 @@ import * as Reservation from './Reservation.js'
  * Resolves rows a crash left in flight; run once at companion startup, before serving bridges.
  * - requested (a human never answered) → declined `companion_restarted`;
  * - approved but never signed (no credential left the companion) → declined, reservation released;
- * - signed (a credential may have been used) → unconfirmed, reservation kept: money may have moved.
+ * - signed (a credential may have been used) → sent, reservation kept: the settlement checks
+ *   find out from the chain (or Stripe) whether money moved.
  * Nothing is deleted.
  */
 export function recover(db: Database, now: number): recover.ReturnType {
   return db
     .transaction(() => {
       const stuck = statement(db, `SELECT id FROM payments WHERE ${Payments.stateIn(inFlight)} ORDER BY id`).pluck().all() as number[]
-      const result = { declined: [] as number[], unconfirmed: [] as number[] }
+      const result = { declined: [] as number[], sent: [] as number[] }
       for (const id of stuck) {
         const row = Payments.get(db, id)!
+        if (row.state === 'sent' || row.state === 'accepted') continue
         if (row.state === 'signed') {
           const error = 'The companion restarted before the payment outcome was reported.'
-          Payments.transition(db, id, { from: ['signed'], to: 'unconfirmed', now, fields: { error } })
-          result.unconfirmed.push(id)
+          Payments.transition(db, id, { from: ['signed'], to: 'sent', now, fields: { error } })
+          result.sent.push(id)
           continue
         }
         const fields = row.state === 'requested' ? { decision: 'declined' as const, decidedBy: 'policy', decidedAt: now } : {}
@@ -33,8 +35,8 @@ export function recover(db: Database, now: number): recover.ReturnType {
 }
 
 /** The states a crash can leave a row in: the condition of the `payments_in_flight` index. */
-const inFlight: readonly Payments.State[] = ['requested', 'approved', 'signed']
+const inFlight: readonly Payments.State[] = ['requested', 'approved', 'signed', 'sent', 'accepted']
 
 export declare namespace recover {
-  type ReturnType = { declined: number[]; unconfirmed: number[] }
+  type ReturnType = { declined: number[]; sent: number[] }
 }

@@ -17,21 +17,28 @@ export type Rule = Scope.Normalized & {
   unit: string
   amount: bigint
   label: string | null
+  /**
+   * The recipient an auto-approve rule trusts (an address or a Stripe profile). Without one, a
+   * recipient never approved for the server asks the human even where the rule would pay.
+   */
+  recipient: string | null
 }
 
 export function add(db: Database, parameters: add.Parameters): Rule {
-  const { kind, unit, amount, label = null, now } = parameters
+  const { kind, unit, amount, label = null, recipient = null, now } = parameters
   if (kind !== 'auto_approve' && kind !== 'limit') throw new Error(`Unknown rule kind ${JSON.stringify(kind)}.`)
   const scope = Scope.normalize(parameters.scope)
-  const id = statement(db, `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label)
-      VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label)`)
-    .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label })
+  if (recipient !== null && kind !== 'auto_approve') throw new Error('Only an auto-approve rule names a recipient.')
+  if (recipient !== null && !/^[\w:.-]{3,255}$/.test(recipient)) throw new Error('A recipient is an address (0x…) or a Stripe profile id.')
+  const id = statement(db, `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label, recipient)
+      VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label, @recipient)`)
+    .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label, recipient })
     .lastInsertRowid
   return get(db, Number(id))!
 }
 
 export declare namespace add {
-  type Parameters = { kind: Kind; scope: Scope.Scope; unit: string; amount: bigint; label?: string | null; now: number }
+  type Parameters = { kind: Kind; scope: Scope.Scope; unit: string; amount: bigint; label?: string | null; recipient?: string | null; now: number }
 }
 
 export function get(db: Database, id: number): Rule | undefined {
@@ -66,6 +73,11 @@ export function matching(rules: readonly Rule[], context: Scope.Context, unit: s
     .sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
 }
 
+/** Whether an auto-approve rule among `rules` (those covering a payment) names this recipient. */
+export function namesRecipient(rules: readonly Rule[], recipient: string): boolean {
+  return rules.some((rule) => rule.kind === 'auto_approve' && rule.recipient?.toLowerCase() === recipient.toLowerCase())
+}
+
 /** Whether the user made an auto-approve rule, among `rules`, that names this upstream server. */
 export function namesUpstream(rules: readonly Rule[], upstream: string): boolean {
   return rules.some((rule) => rule.kind === 'auto_approve' && rule.upstream === upstream)
@@ -85,5 +97,6 @@ function fromSql(row: Sql): Rule {
     unit: row.unit as string,
     amount: BigInt(row.amount as string),
     label: row.label as string | null,
+    recipient: row.recipient as string | null,
   }
 }

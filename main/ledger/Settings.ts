@@ -11,12 +11,18 @@ export type Settings = {
   approvalTimeoutMs: number
   /** The loop breaker: more than `count` approvals of the same call within `seconds` asks a human. */
   loopBreaker: { count: number; seconds: number }
+  /**
+   * A new challenge after a credential, within the same host request, would pay twice: `decline`
+   * it (the default), or `ask` the human with a card that says so. No rule or lease ever approves it.
+   */
+  rechallenge: 'decline' | 'ask'
 }
 
 export const defaults: Settings = {
   paused: false,
   approvalTimeoutMs: 60_000,
   loopBreaker: { count: 5, seconds: 60 },
+  rechallenge: 'decline',
 }
 
 export function get(db: Database): Settings {
@@ -31,6 +37,7 @@ export function get(db: Database): Settings {
     paused: typeof stored.paused === 'boolean' ? stored.paused : defaults.paused,
     approvalTimeoutMs: isTimeout(stored.approvalTimeoutMs) ? stored.approvalTimeoutMs : defaults.approvalTimeoutMs,
     loopBreaker: isLoopBreaker(stored.loopBreaker) ? stored.loopBreaker : defaults.loopBreaker,
+    rechallenge: isRechallenge(stored.rechallenge) ? stored.rechallenge : defaults.rechallenge,
   }
 }
 
@@ -43,11 +50,16 @@ export function set(db: Database, patch: Partial<Settings>): Settings {
   if (patch.loopBreaker !== undefined && !isLoopBreaker(patch.loopBreaker)) {
     throw new Error('loopBreaker needs a count from 1 to 1,000 and seconds from 1 to 86,400.')
   }
+  if (patch.rechallenge !== undefined && !isRechallenge(patch.rechallenge)) throw new Error('rechallenge must be "decline" or "ask".')
   const upsert = statement(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
   db.transaction(() => {
     for (const [key, value] of Object.entries(patch)) if (key in defaults && value !== undefined) upsert.run(key, JSON.stringify(value))
   }).immediate()
   return get(db)
+}
+
+function isRechallenge(value: unknown): value is Settings['rechallenge'] {
+  return value === 'decline' || value === 'ask'
 }
 
 function isTimeout(value: unknown): value is number {

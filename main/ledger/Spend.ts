@@ -3,8 +3,8 @@ import * as Payments from './Payments.js'
 
 /**
  * What payments spent: the exact sums (BigInt, from the ledger's integer strings) of the rows in a
- * reserving state (approved, signed, settled, unconfirmed: money moved or may have moved), per
- * budget unit, over the rows a history filter selects.
+ * reserving state (money moved or may have moved: everything but requested, declined and failed),
+ * fees included, per budget unit, over the rows a history filter selects.
  */
 
 /** The spend of the rows `filters` selects, per budget unit (sorted). */

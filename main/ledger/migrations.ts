@@ -184,4 +184,83 @@ export const migrations: readonly string[] = [
   CREATE INDEX payments_seen_upstream ON payments (upstream) WHERE decision = 'approved';
   CREATE INDEX payments_seen_recipient ON payments (lower(recipient)) WHERE decision = 'approved';
   `,
+  `
+  -- One decision, one payment; confirmed means the chain (or Stripe) says so. New states: \`sent\`
+  -- (the credential reached the server, which did not accept it: checking that nothing moved),
+  -- \`accepted\` (the server sent a receipt: checking the chain), \`confirmed\` (the chain or Stripe
+  -- shows the payment); \`settled\` rows, which only a server's receipt vouched for, become
+  -- \`accepted\` and are checked again. New columns: the round of the payment within its host
+  -- request and the payment of the round before; what the credential committed to (public parts
+  -- only: a nonce, a transaction hash) for the checks; the network fee the wallet paid; the amount
+  -- that actually moved and the transaction that moved it. \`budget_amount\` is now what the payment
+  -- holds against budgets: its amount (as confirmed) plus its fee (an upper bound until confirmed).
+  -- Rules may name a recipient. A recipient counts as known per server.
+  CREATE TABLE payments_rebuilt (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state = 'requested' OR state = 'approved' OR state = 'declined' OR state = 'signed'
+      OR state = 'sent' OR state = 'accepted' OR state = 'confirmed' OR state = 'failed' OR state = 'unconfirmed'),
+    host TEXT NOT NULL,
+    upstream TEXT NOT NULL,
+    realm TEXT,
+    operation TEXT NOT NULL CHECK (operation = 'tools/call' OR operation = 'resources/read' OR operation = 'prompts/get'),
+    target TEXT NOT NULL,
+    arguments_hash TEXT NOT NULL,
+    arguments_preview TEXT,
+    challenge_id TEXT,
+    method TEXT,
+    intent TEXT,
+    amount_atomic TEXT,
+    currency TEXT,
+    decimals INTEGER,
+    symbol TEXT,
+    recipient TEXT,
+    chain_id INTEGER,
+    budget_unit TEXT,
+    budget_amount TEXT,
+    flags TEXT NOT NULL DEFAULT '[]',
+    description TEXT,
+    decision TEXT CHECK (decision = 'approved' OR decision = 'declined'),
+    decided_by TEXT,
+    decided_at INTEGER,
+    decline_reason TEXT,
+    receipt_reference TEXT,
+    error TEXT,
+    accepted_at INTEGER,
+    lease_id INTEGER REFERENCES leases (id),
+    round INTEGER NOT NULL DEFAULT 1,
+    previous_payment_id INTEGER REFERENCES payments (id),
+    evidence TEXT,
+    fee_atomic TEXT,
+    fee_currency TEXT,
+    fee_symbol TEXT,
+    fee_decimals INTEGER,
+    fee_estimated INTEGER NOT NULL DEFAULT 0,
+    settled_amount_atomic TEXT,
+    transaction_reference TEXT,
+    confirmed_at INTEGER
+  );
+  INSERT INTO payments_rebuilt (id, created_at, updated_at, state, host, upstream, realm, operation, target, arguments_hash,
+      arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit,
+      budget_amount, flags, description, decision, decided_by, decided_at, decline_reason, receipt_reference, error, accepted_at, lease_id)
+    SELECT id, created_at, updated_at, CASE state WHEN 'settled' THEN 'accepted' ELSE state END, host, upstream, realm, operation, target,
+      arguments_hash, arguments_preview, challenge_id, method, intent, amount_atomic, currency, decimals, symbol, recipient, chain_id,
+      budget_unit, budget_amount, flags, description, decision, decided_by, decided_at, decline_reason, receipt_reference, error,
+      settled_at, lease_id
+    FROM payments ORDER BY id;
+  DELETE FROM sqlite_sequence WHERE name = 'payments_rebuilt';
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'payments_rebuilt', seq FROM sqlite_sequence WHERE name = 'payments';
+  DROP TABLE payments;
+  ALTER TABLE payments_rebuilt RENAME TO payments;
+  CREATE INDEX payments_budget ON payments (budget_unit, decided_at)
+    WHERE state = 'approved' OR state = 'signed' OR state = 'sent' OR state = 'accepted' OR state = 'confirmed' OR state = 'unconfirmed';
+  CREATE INDEX payments_in_flight ON payments (state)
+    WHERE state = 'requested' OR state = 'approved' OR state = 'signed' OR state = 'sent' OR state = 'accepted';
+  CREATE INDEX payments_loop ON payments (arguments_hash, decided_at) WHERE decision = 'approved';
+  CREATE INDEX payments_seen_upstream ON payments (upstream) WHERE decision = 'approved';
+  CREATE INDEX payments_seen_recipient ON payments (upstream, lower(recipient)) WHERE decision = 'approved';
+  CREATE INDEX payments_rounds ON payments (upstream, created_at) WHERE round > 1;
+  ALTER TABLE rules ADD COLUMN recipient TEXT;
+  `,
 ]

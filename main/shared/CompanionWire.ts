@@ -3,12 +3,13 @@
  * (those live with the companion, in `companion/Protocol.ts`), so that a bridge can talk to the
  * companion without loading a validation library on its start-up path.
  */
-export const version = 1
+export const version = 2
 
 /** Longest line either side reads; a challenge list is far below it. */
 export const maxLineLength = 1024 * 1024
 
-export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'internal'
+/** `not_yours`: the message names a payment this connection did not ask for; it changes nothing. */
+export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'not_yours' | 'internal'
 
 export type Response<T = unknown> =
   | { v: typeof version; id: string | number | null; ok: true; result: T }
@@ -27,11 +28,21 @@ export type PaymentRequest = {
   arguments?: unknown
   /** The challenges exactly as the server offered them. */
   challenges: unknown[]
+  /**
+   * The bridge's name for the host request, the same for each challenge the server sends within
+   * it: the companion tells a first payment from a second one for the same call by it.
+   */
+  call: string
 }
 
 export type Receipt = { status: 'success'; method: string; reference?: string; challengeId?: string; timestamp?: string; [key: string]: unknown }
 
-export type Outcome = { status: 'settled'; receipt: Receipt } | { status: 'failed'; error: string; moneyMayHaveMoved: boolean }
+/**
+ * What the server made of a credential: `accepted` with a receipt, or `failed`, where `sent` says
+ * whether the credential may have reached it (a refusal or no answer: a check must show that
+ * nothing moved) or certainly did not (no connection was ever made).
+ */
+export type Outcome = { status: 'accepted'; receipt: Receipt } | { status: 'failed'; error: string; sent: boolean }
 
 /** Messages a client sends, without the `v` and `id` every message carries. */
 export type ClientRequest =

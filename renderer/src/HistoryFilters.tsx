@@ -1,7 +1,7 @@
 import type * as Api from './Api.js'
 import { Field } from './Field.js'
 
-const states = ['settled', 'failed', 'unconfirmed', 'declined', 'approved', 'signed', 'requested'] as const
+const states = ['confirmed', 'accepted', 'sent', 'unconfirmed', 'failed', 'declined', 'approved', 'signed', 'requested'] as const
 
 /** The history's filter: server, agent host, call, state and a date range, each applied as soon as it is picked. */
 export function HistoryFilters(props: { filter: Api.HistoryFilter; choices: Api.Choices | undefined; onChange(filter: Api.HistoryFilter): void }) {

@@ -10,7 +10,7 @@ import { useLoaded } from './useLoaded.js'
  * Payments, filtered by the companion's ledger (server, host, call, state, dates): what the
  * selection spent, a daily chart per server, the newest rows, their details, and the whole
  * selection as a CSV download with the columns of `allowance history --csv`. It reads again
- * whenever a payment is decided or settled.
+ * whenever a payment is decided, accepted or confirmed.
  */
 export function HistoryView(props: { changes: number }) {
   const [filter, setFilter] = useState<Api.HistoryFilter>({})
@@ -71,9 +71,13 @@ export function HistoryView(props: { changes: number }) {
                     <td>{new Date(row.createdAt).toLocaleString()}</td>
                     <td>
                       <span className={`state ${row.state}`}>{row.state}</span>
-                      {row.reason && <div className="muted">{row.reason}</div>}
+                      {row.warning && <div role="alert" className="problem">⚠ {row.warning}</div>}
+                      {!row.warning && row.reason && <div className="muted">{row.reason}</div>}
                     </td>
-                    <td className="money">{row.amount ?? '—'}</td>
+                    <td className="money">
+                      {row.settledAmount ? <><s>{row.amount}</s> {row.settledAmount}</> : (row.amount ?? '—')}
+                      {row.fee && <div className="muted">+ {row.fee} fee</div>}
+                    </td>
                     <td>
                       <code>{row.target}</code>
                     </td>

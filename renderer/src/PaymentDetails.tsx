@@ -35,7 +35,11 @@ export function PaymentDetails(props: { id: number; changes: number; onClose(): 
             <span className={`state ${payment.state}`}>{payment.state}</span>
             {payment.reason && <span className="muted"> {payment.reason}</span>}
           </Fact>
-          <Fact term="Amount">{payment.amount && `${payment.amount}${payment.usd && !payment.amount.startsWith('$') ? ` ≈ ${payment.usd}` : ''}`}</Fact>
+          <Fact term="Warning">{payment.warning && <span role="alert" className="problem">{payment.warning}</span>}</Fact>
+          <Fact term="Amount">{payment.amount && `${payment.amount}${payment.usd && !payment.amount.startsWith('$') ? ` ≈ ${payment.usd} held` : ''}`}</Fact>
+          <Fact term="Moved">{payment.settledAmount}</Fact>
+          <Fact term="Network fee">{payment.fee}</Fact>
+          <Fact term="Round">{payment.round > 1 && `${payment.round}: the server asked again after it was sent a payment`}</Fact>
           <Fact term="Call">
             <code>{payment.target}</code> <span className="muted">({payment.operation})</span>
           </Fact>
@@ -56,8 +60,12 @@ export function PaymentDetails(props: { id: number; changes: number; onClose(): 
           </Fact>
           <Fact term="Recipient">{payment.recipient && <Copyable value={payment.recipient} label="recipient" />}</Fact>
           <Fact term="Receipt">
-            {payment.reference && <Copyable value={payment.reference} label="receipt reference" />}
-            {payment.settledAt !== null && <span className="muted"> settled at {time(payment.settledAt)}</span>}
+            {payment.receiptReference && <Copyable value={payment.receiptReference} label="receipt reference" />}
+            {payment.acceptedAt !== null && <span className="muted"> accepted by the server at {time(payment.acceptedAt)}</span>}
+          </Fact>
+          <Fact term="Transaction">
+            {payment.confirmedAt !== null && payment.reference && <Copyable value={payment.reference} label="transaction" />}
+            {payment.confirmedAt !== null && <span className="muted"> confirmed at {time(payment.confirmedAt)}</span>}
           </Fact>
           <Fact term="Explorer">{payment.explorerUrl && <Copyable value={payment.explorerUrl} label="explorer address" />}</Fact>
           <Fact term="Challenge">{payment.challengeId && <Copyable value={payment.challengeId} label="challenge id" />}</Fact>

@@ -193,9 +193,9 @@ describe('Rules & budgets', () => {
 })
 
 describe('History', () => {
-  it('shows a settled row with its transaction, which is on the chain, and its details', async () => {
+  it('shows a confirmed row with its transaction, which is on the chain, and its details', async () => {
     await nav('History')
-    const settled = rig.rows().filter((row) => row.state === 'settled').at(-1)!
+    const settled = rig.rows().filter((row) => row.state === 'confirmed').at(-1)!
     const hash = settled.receiptReference as `0x${string}`
     const receipt = await rig.chain.client.getTransactionReceipt({ hash })
     expect(receipt.status).toBe('success')
@@ -241,8 +241,8 @@ describe('History', () => {
     expect(await rowsOf(table('Payment history')).count()).toBe(declined.length)
     expect(await page.getByRole('figure').count()).toBe(0)
 
-    await filters.getByLabel('State').selectOption('settled')
-    const settled = all.filter((row) => row.state === 'settled')
+    await filters.getByLabel('State').selectOption('confirmed')
+    const settled = all.filter((row) => row.state === 'confirmed')
     await expect.poll(() => totals.innerText()).toMatch(new RegExp(`^${settled.length} payments? · spent \\$`))
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
     expect(download.suggestedFilename()).toMatch(/^allowance-history-\d{4}-\d{2}-\d{2}\.csv$/)

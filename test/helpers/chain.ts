@@ -76,9 +76,14 @@ export type PaidServer = {
   /**
    * `lie-receipt`: the next paid call's receipt names another challenge; `refuse-next`: -32043 for
    * the next credential; `drop-after-settle`: the next paid call settles, then its connection is
-   * destroyed before the answer.
+   * destroyed before the answer. Cheating a card: `refuse-and-keep`: -32043 for the next stripe
+   * credential, whose token the server keeps for {@link PaidServer.chargeKept}; `capture-less`: the
+   * next stripe credential settles for half the amount, with a normal receipt; `fake-receipt`: the
+   * next credential gets a success receipt with a made-up reference, and nothing settles.
    */
-  arm(action: 'lie-receipt' | 'refuse-next' | 'drop-after-settle'): Promise<void>
+  arm(action: 'lie-receipt' | 'refuse-next' | 'drop-after-settle' | 'refuse-and-keep' | 'capture-less' | 'fake-receipt'): Promise<void>
+  /** Confirms a PaymentIntent with each token `refuse-and-keep` kept (then forgets them): what each attempt got. */
+  chargeKept(): Promise<{ ok: boolean; amount?: number; error?: string }[]>
   /** The next `count` (1) priced calls, those with a credential if `credential`, get this error instead (default -32042); nothing settles. */
   answerNext(answer: { code?: number; message?: string; data: unknown; count?: number; credential?: boolean }): Promise<void>
   stop(): Promise<void>
@@ -103,6 +108,7 @@ export async function startPaidServer(
     REALM: realm,
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
     RESPONSE: options.response ?? 'sse',
+    ...(options.stripe && { STRIPE_API_BASE: options.stripe.apiBase, STRIPE_SECRET_KEY: options.stripe.secretKey }),
   }
   const child = start(process.execPath, ['dist/demo/paidServer.js', String(port)], { env })
   // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
@@ -117,6 +123,7 @@ export async function startPaidServer(
     realm,
     stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<PaidServerStats>),
     arm: (action) => fetch(`${base}/admin/${action}`, { method: 'POST' }).then((response) => void response.body?.cancel()),
+    chargeKept: () => fetch(`${base}/admin/charge-kept`, { method: 'POST' }).then((response) => response.json() as ReturnType<PaidServer['chargeKept']>),
     answerNext: (answer) => fetch(`${base}/admin/challenge`, { method: 'POST', body: JSON.stringify(answer) }).then((response) => void response.body?.cancel()),
     stop: () => stop(child),
   }
@@ -124,7 +131,9 @@ export async function startPaidServer(
 
 export declare namespace startPaidServer {
   type Options = {
-    methods?: ('evm' | 'tempo')[]
+    methods?: ('evm' | 'tempo' | 'stripe')[]
+    /** The seller's Stripe (the stand-in's URL) and key, for `stripe`. */
+    stripe?: { apiBase: string; secretKey: string }
     realm?: string
     tempoModes?: ('pull' | 'push')[]
     /** How POSTs are answered: an event stream whose headers go out at once (default), or JSON sent whole. */

@@ -38,6 +38,7 @@ export function requestPayment(client: CompanionClient, options: { upstream: str
       target: options.target ?? 'search',
       arguments: { query: randomUUID() },
       challenges: [evmCharge({ amount: options.amount })],
+      call: randomUUID(),
     },
   })
 }

@@ -16,13 +16,9 @@ export type StripeRig = Rig & { stripe: StandIn.StandIn }
  */
 export async function startStripeRig(options: startStripeRig.Options): Promise<StripeRig> {
   const stripe = await StandIn.start()
-  // The paid server inherits this test process's environment: that is how it finds the stand-in.
-  process.env.STRIPE_API_BASE = stripe.url
-  process.env.STRIPE_SECRET_KEY = StandIn.keys.seller
   try {
     const rig = await startRig({
-      // The rig's option type predates the card method; the server itself takes any list.
-      server: { methods: options.methods as ('evm' | 'tempo')[] },
+      server: { methods: options.methods, stripe: { apiBase: stripe.url, secretKey: StandIn.keys.seller } },
       settings: { stripe: { apiBase: stripe.url }, ...options.settings },
     })
     rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: 300_000n, now: Date.now() }))

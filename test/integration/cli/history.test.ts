@@ -2,7 +2,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { columns } from '../../../main/ledger/PaymentRecord.js'
 import { cli, ok, requestPayment } from '../../helpers/cli.js'
-import { companionClient, startDaemon } from '../../helpers/companion.js'
+import * as Payments from '../../../main/ledger/Payments.js'
+import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
 import { stopAll, temporaryHome } from '../../helpers/processes.js'
 import { fileWallet } from '../../helpers/wallet.js'
 
@@ -12,8 +13,9 @@ const directory = created.home
 afterAll(() => created.remove())
 afterEach(() => stopAll())
 
-// Five payments: settled 0.01 (search), failed 0.02 (fetch), signed 0.03 (search, Cursor: the
-// credential went to the bridge, no outcome yet), over budget (search), paused (search).
+// Five payments: accepted 0.01 (search), failed 0.02 (fetch), signed 0.03 (search, Cursor: the
+// credential went to the bridge, which then went away), over budget (search), paused (search).
+// The chain has no RPC endpoint here, so the checks leave the first and third unconfirmed.
 beforeAll(async () => {
   await fileWallet(directory)
   await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream])
@@ -21,14 +23,15 @@ beforeAll(async () => {
   await startDaemon(directory)
   const client = companionClient(directory)
   const settled = (await requestPayment(client, { upstream, amount: '10000' }).result) as { paymentId: number }
-  await client.request({ type: 'payment.outcome', paymentId: settled.paymentId, outcome: { status: 'settled', receipt: { status: 'success', method: 'evm', reference: '0xabc' } } })
+  await client.request({ type: 'payment.outcome', paymentId: settled.paymentId, outcome: { status: 'accepted', receipt: { status: 'success', method: 'evm', reference: '0xabc' } } })
   const failed = (await requestPayment(client, { upstream, amount: '20000', target: 'fetch' }).result) as { paymentId: number }
-  await client.request({ type: 'payment.outcome', paymentId: failed.paymentId, outcome: { status: 'failed', error: '=HYPERLINK("x") upstream said 500', moneyMayHaveMoved: false } })
+  await client.request({ type: 'payment.outcome', paymentId: failed.paymentId, outcome: { status: 'failed', error: '=HYPERLINK("x") upstream said 500', sent: false } })
   expect(await requestPayment(client, { upstream, amount: '30000', host: 'Cursor' }).result).toMatchObject({ kind: 'approved' })
   expect(await requestPayment(client, { upstream, amount: '40000' }).result).toMatchObject({ reason: 'budget_exceeded' })
   await ok(directory, ['pause'])
   expect(await requestPayment(client, { upstream, amount: '10000' }).result).toMatchObject({ reason: 'paused' })
   client.close()
+  await expect.poll(() => withLedger(directory, (db) => Payments.list(db, { states: ['unconfirmed'] }).length)).toBe(2)
 })
 
 describe('allowance history', () => {
@@ -38,14 +41,14 @@ describe('allowance history', () => {
     expect(lines.slice(1, 6).map((line) => line.split(/\s{2,}/).slice(0, 1).concat(line.split(/\s{2,}/).slice(2)))).toEqual([
       ['5', 'declined', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'policy', 'paused'],
       ['4', 'declined', 'Claude Code', upstream, 'tool search', '0.04 USDC', 'budget:1', 'budget_exceeded'],
-      ['3', 'signed', 'Cursor', upstream, 'tool search', '0.03 USDC', 'rule:1'],
+      ['3', 'unconfirmed', 'Cursor', upstream, 'tool search', '0.03 USDC', 'rule:1', 'No RPC endpoint is configured for chain 8453, so the payment cannot be checked.'],
       ['2', 'failed', 'Claude Code', upstream, 'tool fetch', '0.02 USDC', 'rule:1', '=HYPERLINK("x") upstream said 500'],
-      ['1', 'settled', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'rule:1'],
+      ['1', 'unconfirmed', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'rule:1', 'No RPC endpoint is configured for chain 8453, so the payment cannot be checked.'],
     ])
-    // Settled and signed count; the failed and declined ones moved no money.
-    expect(lines.at(-1)).toBe('5 payments; spent (approved, signed, settled or unconfirmed): $0.04')
+    // Unconfirmed payments count; the failed and declined ones moved no money.
+    expect(lines.at(-1)).toBe('5 payments; spent or held, fees included (all but declined and failed): $0.04')
     // The total is the filter's, as the History screen shows it, even when --limit lists fewer rows.
-    expect((await ok(directory, ['history', '--limit', '2'])).trimEnd().split('\n').at(-1)).toBe('2 of 5 payments shown (the newest); all 5 spent (approved, signed, settled or unconfirmed): $0.04')
+    expect((await ok(directory, ['history', '--limit', '2'])).trimEnd().split('\n').at(-1)).toBe('2 of 5 payments shown (the newest); all 5 spent or held, fees included (all but declined and failed): $0.04')
   })
 
   it('--json gives every row with exact amounts', async () => {
@@ -54,7 +57,7 @@ describe('allowance history', () => {
     expect(Object.keys(rows[0])).toEqual([...columns])
     expect(rows.at(-1)).toMatchObject({
       id: 1,
-      state: 'settled',
+      state: 'unconfirmed',
       method: 'evm',
       amount: '0.01',
       symbol: 'USDC',

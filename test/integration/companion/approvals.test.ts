@@ -1,6 +1,7 @@
 // Decisions that need a human, through a running companion: the queue as UI clients see it over
 // the token-protected API, timeouts, cancellation, crashes, hostile input and concurrent bridges.
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { createConnection } from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { CompanionClient } from '../../../main/bridge/CompanionClient.js'
@@ -10,7 +11,7 @@ import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import * as Home from '../../../main/shared/Home.js'
-import { evmCharge, tempoCharge } from '../../helpers/challenges.js'
+import { evmCharge, recipient, tempoCharge } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger, type Daemon } from '../../helpers/companion.js'
 import { stop, stopAll } from '../../helpers/processes.js'
 import { walletHomes } from '../../helpers/wallet.js'
@@ -31,6 +32,7 @@ function paymentRequest(client: CompanionClient, options: { amount?: string; cha
       target: options.target ?? 'search',
       arguments: { query: 'flights to Lisbon', apiKey: 'secret-value' },
       challenges: options.challenges ?? [evmCharge({ amount: options.amount })],
+      call: randomUUID(),
     },
   })
 }
@@ -143,25 +145,25 @@ describe('the UI API refuses what is not the user', () => {
 })
 
 describe('crash', () => {
-  it('after kill -9 with payments requested, approved and settled, a restart leaves a consistent ledger and bridges reconnect', async () => {
+  it('after kill -9 with payments requested, approved and accepted, a restart leaves a consistent ledger and bridges reconnect', async () => {
     const directory = await home()
-    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream, operation: 'tools/call', target: 'cheap' }, unit: 'usd', amount: 10_000n, now: Date.now() }))
+    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream, operation: 'tools/call', target: 'cheap' }, recipient, unit: 'usd', amount: 10_000n, now: Date.now() }))
     const first = await startDaemon(directory)
     const client = companionClient(directory)
     const settled = (await paymentRequest(client, { target: 'cheap' }).result) as { paymentId: number }
-    await client.request({ type: 'payment.outcome', paymentId: settled.paymentId, outcome: { status: 'settled', receipt: { status: 'success', method: 'tempo', reference: '0x1' } } })
+    await client.request({ type: 'payment.outcome', paymentId: settled.paymentId, outcome: { status: 'accepted', receipt: { status: 'success', method: 'tempo', reference: '0x1' } } })
     const approved = (await paymentRequest(client, { target: 'cheap' }).result) as { paymentId: number }
     void paymentRequest(client, { target: 'expensive' }).result.catch(() => {})
     await waitingApprovals(first, 1)
-    expect(Object.values(states(directory))).toEqual(['settled', 'signed', 'requested'])
+    // The receipt's chain has no RPC endpoint here: the check cannot confirm it.
+    await expect.poll(() => Object.values(states(directory))).toEqual(['unconfirmed', 'signed', 'requested'])
 
     await stop(first.process, 'SIGKILL')
     const second = await startDaemon(directory)
-    const after = states(directory)
-    expect(Object.keys(after)).toHaveLength(3) // no row lost
-    expect(after[settled.paymentId]).toBe('settled')
-    expect(after[approved.paymentId]).toBe('unconfirmed') // signed and handed over: money may have moved
-    expect(Object.values(after)).toEqual(['settled', 'unconfirmed', 'declined'])
+    expect(Object.keys(states(directory))).toHaveLength(3) // no row lost
+    // Signed and handed over: money may have moved, so it is checked, and cannot be confirmed here either.
+    await expect.poll(() => Object.values(states(directory))).toEqual(['unconfirmed', 'unconfirmed', 'declined'])
+    expect(withLedger(directory, (db) => Payments.get(db, approved.paymentId))).toMatchObject({ state: 'unconfirmed', error: 'No RPC endpoint is configured for chain 8453, so the payment cannot be checked.' })
     const reasons = withLedger(directory, (db) => Object.fromEntries(Payments.list(db).map((row) => [row.id, row.declineReason])))
     expect(Object.values(reasons)).toEqual([null, null, 'companion_restarted'])
     expect((await client.request<Status>({ type: 'status' })).pid).toBe(second.process.pid)

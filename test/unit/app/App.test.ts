@@ -29,7 +29,7 @@ test('the app serves the bridges, pops up a payment that needs you, pays on your
   const bridge = companionClient(home)
   const asked = bridge.send<PaymentDecision>({
     type: 'payment.request',
-    request: { host: { name: 'Cursor' }, upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', challenges: [evmCharge()] },
+    request: { host: { name: 'Cursor' }, upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', challenges: [evmCharge()], call: 'call-1' },
   })
   await vi.waitFor(() => expect(electron.BrowserWindow.getAllWindows()).toHaveLength(2))
   const popup = electron.BrowserWindow.getAllWindows()[1]!

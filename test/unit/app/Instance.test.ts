@@ -53,7 +53,7 @@ test('taking over stops the headless companion, declines what waited there, and 
   const bridge = companionClient(home)
   const asked = bridge.send<PaymentDecision>({
     type: 'payment.request',
-    request: { host: { name: 'Cursor' }, upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', challenges: [evmCharge()] },
+    request: { host: { name: 'Cursor' }, upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', challenges: [evmCharge()], call: 'call-1' },
   })
   await expect.poll(async () => (await status(Home.paths(home).socket, 3000)).pendingApprovals).toBe(1)
 

@@ -9,6 +9,7 @@ import * as Leases from '../../../main/ledger/Leases.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import { decide, openCompanion, settle, upstream, waiting } from './companion.js'
 import * as electron from './electron.js'
+import * as challenges from '../payments/challenges.js'
 
 vi.mock('electron', () => import('./electron.js'))
 
@@ -33,7 +34,7 @@ function notified() {
     emit({ paymentId: decision.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
     if (options.settled) {
       settle(companion, decision.paymentId)
-      emit({ paymentId: decision.paymentId, stage: 'settled' })
+      emit({ paymentId: decision.paymentId, stage: 'confirmed' })
     }
     return decision
   }
@@ -46,7 +47,7 @@ function notified() {
 
 test('a payment a rule made is notified once it settles, with what it cost and bought', () => {
   const t = notified()
-  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 100_000n, now: 0 })
+  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 100_000n, now: 0 })
   t.paid('50000', { settled: false })
   expect(t.shown()).toEqual([]) // approved is not paid yet
   const { paymentId } = t.paid('50000')
@@ -57,6 +58,8 @@ test('a payment a rule made is notified once it settles, with what it cost and b
 test('a payment a lease made says so', () => {
   const t = notified()
   Leases.add(t.companion.db, { scope: { upstream }, unit: 'usd', amount: 1_000_000n, expiresAt: Date.now() + 30 * 60_000, now: Date.now() })
+  // A lease pays only recipients the user trusts: this one a rule names (the rule itself pays nothing).
+  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 0n, now: 0 })
   t.paid('20000')
   expect(t.shown()).toEqual([{ title: 'Paid 0.02 pathUSD under your lease', body: 'search on tools.example.com, for Cursor' }])
 })
@@ -68,20 +71,20 @@ test('a payment the human approved is not notified: they clicked for it', async 
   await decision
   t.emit({ paymentId, stage: 'approved', decidedBy: 'human' })
   settle(t.companion, paymentId)
-  t.emit({ paymentId, stage: 'settled' })
+  t.emit({ paymentId, stage: 'confirmed' })
   expect(t.shown()).toEqual([])
 })
 
 test('payments settling together make one notice, not one each', () => {
   const t = notified()
-  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 100_000n, now: 0 })
+  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 100_000n, now: 0 })
   for (let call = 0; call < 12; call++) t.paid('10000')
   expect(t.shown()).toEqual([{ title: 'Paid 12 times by your rules and leases', body: '$0.12 in all, on tools.example.com' }])
 })
 
 test('a budget is told at 80 % once, at 100 % once, and again in its next period', () => {
   const t = notified()
-  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 1_000_000n, now: 0 })
+  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 1_000_000n, now: 0 })
   Budgets.add(t.companion.db, { period: 'day', scope: {}, unit: 'usd', amount: 1_000_000n, now: 0 })
   const budgetNotices = () => t.shown().filter((notice) => !notice.title.startsWith('Paid'))
 
@@ -105,11 +108,11 @@ test('a budget is told at 80 % once, at 100 % once, and again in its next period
 
 test('a budget given back by a failed payment does not speak again when it is reached again', () => {
   const t = notified()
-  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 1_000_000n, now: 0 })
+  Rules.add(t.companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 1_000_000n, now: 0 })
   Budgets.add(t.companion.db, { period: 'week', scope: { upstream }, unit: 'usd', amount: 1_000_000n, label: 'search', now: 0 })
   const { paymentId } = t.paid('850000', { settled: false })
   expect(t.shown()).toEqual([{ title: '80% of this week\'s budget "search" is used', body: '$0.85 of $1.00 for tools.example.com; $0.15 left.' }])
-  Outcome.fail(t.companion.db, paymentId, { error: 'the server refused the credential', moneyMayHaveMoved: false, now: Date.now() })
+  Outcome.fail(t.companion.db, paymentId, { error: 'the server refused the credential', now: Date.now() })
   t.emit({ paymentId, stage: 'failed' })
   t.paid('850000')
   expect(t.shown()).toEqual([{ title: 'Paid 0.85 pathUSD by your rule', body: 'search on tools.example.com, for Cursor' }])

@@ -11,6 +11,7 @@ import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import { decide, openCompanion, settle, upstream, waiting } from './companion.js'
 import * as electron from './electron.js'
+import * as challenges from '../payments/challenges.js'
 
 vi.mock('electron', () => import('./electron.js'))
 
@@ -36,7 +37,7 @@ const loginItem = (enabled: boolean | undefined = false): LoginItem.LoginItem =>
 
 test("the menu lists the payments waiting, with amount, tool and agent, and today's spend from the ledger", () => {
   const companion = openCompanion()
-  Rules.add(companion.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 1_000_000n, now: 0 })
+  Rules.add(companion.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: 1_000_000n, now: 0 })
   settle(companion, decide(companion, { amount: '250000' }).paymentId!) // a rule paid $0.25
   decide(companion, { amount: '100000' }) // $0.10 approved, not settled yet: it counts too
   Rules.remove(companion.db, 1, 0)

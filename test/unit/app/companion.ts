@@ -8,6 +8,7 @@ import type { Decision } from '../../../main/approvals/Decision.js'
 import * as Engine from '../../../main/approvals/Engine.js'
 import * as Outcome from '../../../main/approvals/Outcome.js'
 import { Companion } from '../../../main/companion/Companion.js'
+import * as Payments from '../../../main/ledger/Payments.js'
 import * as Log from '../../../main/shared/Log.js'
 import * as challenges from '../payments/challenges.js'
 
@@ -48,8 +49,10 @@ export function waiting(companion: Companion, options: { amount?: string; target
   return { paymentId: ask.paymentId, decision: companion.queue.add(ask) }
 }
 
-/** The bridge's report that the paid call went through. */
+/** The paid call went through and the chain shows it. */
 export function settle(companion: Companion, paymentId: number, now = new Date()): void {
   Outcome.signed(companion.db, paymentId, { now: now.getTime() })
-  Outcome.settle(companion.db, paymentId, { receipt: { reference: '0xabc' }, now: now.getTime() })
+  Outcome.accepted(companion.db, paymentId, { reference: '0xabc', now: now.getTime() })
+  const amount = Payments.get(companion.db, paymentId)!.details!.amountAtomic
+  Outcome.confirm(companion.db, paymentId, { transaction: '0xabc', amount, toBudget: (atomic) => atomic, now: now.getTime() })
 }

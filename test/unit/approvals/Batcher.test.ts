@@ -23,7 +23,7 @@ function countTransactions(db: Database.Database) {
 describe('Batcher.decide', () => {
   test('decisions of one turn share one transaction, in order, and never overspend the budget', async () => {
     const t = setup()
-    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('0.30'), now: 0 })
     const transactions = countTransactions(t.db)
     const committed: boolean[] = []
@@ -45,7 +45,7 @@ describe('Batcher.decide', () => {
 
   test('a request that throws fails alone; the others of its batch are recorded', async () => {
     const t = setup()
-    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     const decide = (request: unknown) => Batcher.decide(t.db, request as never, { now: t.clock.now, registry })
     const results = await Promise.allSettled([
       decide(t.request([challenges.tempo(t.clock.now)])),
@@ -81,7 +81,7 @@ describe('Batcher.decide', () => {
     const decide = () => Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })
     expect((await Promise.all([decide(), decide()])).map((decision) => decision.kind)).toEqual(['ask', 'ask'])
     const cli = reopen(t.db.path)
-    const rule = Rules.add(cli, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    const rule = Rules.add(cli, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     expect(await Promise.all([decide(), decide()])).toMatchObject([
       { kind: 'approved', decidedBy: `rule:${rule.id}` },
       { kind: 'approved', decidedBy: `rule:${rule.id}` },
@@ -93,7 +93,7 @@ describe('Batcher.decide', () => {
 
   test('a burst larger than one batch is split over turns', async () => {
     const t = setup()
-    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     const transactions = countTransactions(t.db)
     const decisions = await Promise.all(
       Array.from({ length: 300 }, () => Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now, { amount: '1' })]), { now: t.clock.now, registry })),
@@ -106,7 +106,7 @@ describe('Batcher.decide', () => {
 describe('Batcher.signed', () => {
   test("signed marks commit with the turn's decisions, in one transaction, and resolve after it", async () => {
     const t = setup()
-    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     const decide = () => Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })
     const approved = (await Promise.all([decide(), decide()])) as { paymentId: number }[]
     const transactions = countTransactions(t.db)
@@ -121,7 +121,7 @@ describe('Batcher.signed', () => {
   test('a mark for a payment that is not approved fails alone', async () => {
     const t = setup()
     const asked = (await Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })) as { paymentId: number }
-    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1'), now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
     const approved = (await Batcher.decide(t.db, t.request([challenges.tempo(t.clock.now)]), { now: t.clock.now, registry })) as { paymentId: number }
     const results = await Promise.allSettled([Batcher.signed(t.db, asked.paymentId, { now: 1 }), Batcher.signed(t.db, approved.paymentId, { now: 1 })])
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled'])

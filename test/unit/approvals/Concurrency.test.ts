@@ -10,6 +10,7 @@ import * as Database from '../../../main/ledger/Database.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Amount from '../../../main/payments/Amount.js'
+import * as challenges from '../payments/challenges.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const root = resolve(here, '../../..')
@@ -60,7 +61,7 @@ test('8 processes deciding 50 requests each against a budget for exactly 100: 10
   const now = new Date()
   now.setHours(12, 0, 0, 0) // one fixed decision time: the test cannot straddle midnight
   const db = Database.open(path)
-  Rules.add(db, { kind: 'auto_approve', scope: { upstream: 'https://tools.example.com/mcp' }, unit: 'usd', amount: Amount.fromDecimal('0.05', 6), now: 0 })
+  Rules.add(db, { kind: 'auto_approve', scope: { upstream: 'https://tools.example.com/mcp' }, recipient: challenges.recipient, unit: 'usd', amount: Amount.fromDecimal('0.05', 6), now: 0 })
   const budget = Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: Amount.fromDecimal('1.00', 6), now: 0 })
 
   const startAt = Date.now() + 1_500 // after every worker has loaded; they then start together

@@ -10,8 +10,12 @@ import * as challenges from '../payments/challenges.js'
 import { registry, setup, upstream, usd } from './setup.js'
 
 const server = { upstream }
+/** An auto-approve rule that trusts the test challenges' recipient (a recipient no rule names asks first). */
 const autoApprove = (db: ReturnType<typeof setup>['db'], amount: bigint, scope: Rules.add.Parameters['scope'] = server) =>
-  Rules.add(db, { kind: 'auto_approve', scope, unit: 'usd', amount, now: 0 })
+  Rules.add(db, { kind: 'auto_approve', scope, recipient: challenges.recipient, unit: 'usd', amount, now: 0 })
+
+/** The recipient is one the user trusts, by a rule too small to pay anything itself: leases then pay it. */
+const trustRecipient = (db: ReturnType<typeof setup>['db']) => autoApprove(db, 1n)
 
 describe('auto-approve rules', () => {
   test('approve at or below the amount, returning the challenge exactly as received, and reserve it', () => {
@@ -174,7 +178,7 @@ describe('leases', () => {
     const first = t.answer(t.decide([challenges.tempo(t.clock.now, { amount: '20000' })]), { approve: true, option: { lease: { minutes: 30, limit: usd('0.05') } } })
     const [lease] = Leases.list(t.db)
     expect(lease!.spent).toBe(usd('0.02'))
-    Outcome.fail(t.db, (first as { paymentId: number }).paymentId, { error: 'upstream unreachable', moneyMayHaveMoved: false, now: t.clock.now.getTime() })
+    Outcome.fail(t.db, (first as { paymentId: number }).paymentId, { error: 'upstream unreachable', now: t.clock.now.getTime() })
     expect(Leases.get(t.db, lease!.id)!.spent).toBe(0n)
     expect(t.reservedToday()).toBe(0n)
   })
@@ -193,6 +197,7 @@ describe('leases', () => {
     const t = setup()
     const now = t.clock.now.getTime()
     const lease = Leases.add(t.db, { scope: { upstream, operation: 'tools/call', target: 'search' }, unit: 'usd', amount: usd('1'), expiresAt: now + 60_000, now })
+    trustRecipient(t.db)
     expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ decidedBy: `lease:${lease.id}` })
     expect(t.decide([challenges.tempo(t.clock.now)], { target: 'fetch' })).toMatchObject({ kind: 'ask' })
     expect(Leases.revoke(t.db, lease.id, now)).toBe(true)
@@ -205,6 +210,7 @@ describe('leases', () => {
     const t = setup()
     const now = t.clock.now.getTime()
     Leases.add(t.db, { scope: server, unit: 'usd', amount: usd('5'), expiresAt: now + 60_000, now })
+    trustRecipient(t.db)
     Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('0.05'), now })
     expect(t.decide([challenges.tempo(t.clock.now)]).kind).toBe('approved')
     expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ reason: 'budget_exceeded' })
@@ -212,20 +218,50 @@ describe('leases', () => {
 })
 
 describe('first payment to a server or recipient', () => {
+  const other = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+  const untrusting = (db: ReturnType<typeof setup>['db'], scope: Rules.add.Parameters['scope']) =>
+    Rules.add(db, { kind: 'auto_approve', scope, unit: 'usd', amount: usd('1'), now: 0 })
+
   test('asks a human under a global rule, then the rule applies once the human has approved that server', () => {
     const t = setup()
-    const global = autoApprove(t.db, usd('1'), {})
+    const global = untrusting(t.db, {})
     const first = t.decide([challenges.tempo(t.clock.now)])
     expect(first).toMatchObject({ kind: 'ask', options: { reasons: ['new_server', 'new_recipient'] } })
     t.answer(first, { approve: true })
     expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ kind: 'approved', decidedBy: `rule:${global.id}` })
-    const newRecipient = t.decide([challenges.tempo(t.clock.now, { recipient: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' })])
+    const newRecipient = t.decide([challenges.tempo(t.clock.now, { recipient: other })])
     expect(newRecipient).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
+  })
+
+  test('a rule naming the server does not make its recipients known: each new one asks, whatever the rule or lease', () => {
+    const t = setup()
+    const rule = untrusting(t.db, server)
+    const first = t.decide([challenges.tempo(t.clock.now)])
+    expect(first).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
+    t.answer(first, { approve: true })
+    expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ kind: 'approved', decidedBy: `rule:${rule.id}` })
+    expect(t.decide([challenges.tempo(t.clock.now, { recipient: other })])).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
+    // A tool-scoped rule and a lease do no better.
+    const now = t.clock.now.getTime()
+    untrusting(t.db, { upstream, operation: 'tools/call', target: 'search' })
+    Leases.add(t.db, { scope: server, unit: 'usd', amount: usd('5'), expiresAt: now + 60_000, now })
+    expect(t.decide([challenges.tempo(t.clock.now, { recipient: other })])).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
+    // Known on this server is not known on another.
+    untrusting(t.db, { upstream: 'https://elsewhere.example/mcp' })
+    expect(t.decide([challenges.tempo(t.clock.now)], { upstream: 'https://elsewhere.example/mcp' })).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
+  })
+
+  test('a rule that names the recipient pays it at once; a split to another recipient still asks', () => {
+    const t = setup()
+    const rule = autoApprove(t.db, usd('1'))
+    expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ kind: 'approved', decidedBy: `rule:${rule.id}` })
+    const split = challenges.tempo(t.clock.now, { amount: '20000', details: { splits: [{ amount: '1000', recipient: other }] } })
+    expect(t.decide([split])).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } })
   })
 
   test('a human decline does not make a server known', () => {
     const t = setup()
-    autoApprove(t.db, usd('1'), {})
+    untrusting(t.db, {})
     t.answer(t.decide([challenges.tempo(t.clock.now)]), { approve: false })
     expect(t.decide([challenges.tempo(t.clock.now)])).toMatchObject({ kind: 'ask', options: { reasons: ['new_server', 'new_recipient'] } })
   })
@@ -256,6 +292,7 @@ describe('loop breaker', () => {
     Settings.set(t.db, { loopBreaker: { count: 2, seconds: 60 } })
     const now = t.clock.now.getTime()
     Leases.add(t.db, { scope: server, unit: 'usd', amount: usd('5'), expiresAt: now + 600_000, now })
+    trustRecipient(t.db)
     const same = { arguments: {} }
     expect(t.decide([challenges.tempo(t.clock.now)], same).kind).toBe('approved')
     expect(t.decide([challenges.tempo(t.clock.now)], same).kind).toBe('approved')
@@ -369,5 +406,65 @@ describe('alternatives', () => {
       reason: 'unsupported_method',
       message: expect.stringMatching(/^Payment to tools\.example\.com for `search` was declined: Allowance has no wallet or card set up to pay in pathUSD on chain 42431 with tempo\.$/),
     })
+  })
+})
+
+describe('a second challenge within one host request', () => {
+  /** The first round, approved by `rule`, its credential sent: the row the companion hands to the next decision as `prior`. */
+  const firstRound = (t: ReturnType<typeof setup>) => {
+    const first = t.decide([challenges.tempo(t.clock.now)])
+    if (first.kind !== 'approved') throw new Error(`expected approval, got ${first.kind}`)
+    Outcome.signed(t.db, first.paymentId, { now: t.clock.now.getTime() })
+    Outcome.sent(t.db, first.paymentId, { error: 'the server refused the credential and asked for payment again', now: t.clock.now.getTime() })
+    return Payments.get(t.db, first.paymentId)!
+  }
+
+  test('is declined by default, under a rule for everything, the server, the tool and a lease; nothing more is reserved', () => {
+    const t = setup()
+    const now = t.clock.now.getTime()
+    autoApprove(t.db, usd('1000'), {})
+    autoApprove(t.db, usd('1000'))
+    autoApprove(t.db, usd('1000'), { upstream, operation: 'tools/call', target: 'search' })
+    Leases.add(t.db, { scope: server, unit: 'usd', amount: usd('1000'), expiresAt: now + 60_000, now })
+    const prior = firstRound(t)
+    const reserved = t.reservedToday()
+    const second = t.decide([challenges.tempo(t.clock.now)], { prior })
+    expect(second).toMatchObject({ kind: 'declined', reason: 'rechallenge' })
+    expect((second as { message: string }).message).toBe(
+      'Payment of 0.05 pathUSD to tools.example.com for `search` was declined: the server refused a payment it had already been sent; Allowance did not pay again.',
+    )
+    expect(Payments.get(t.db, second.paymentId!)).toMatchObject({ round: 2, previousPaymentId: prior.id, state: 'declined' })
+    expect(t.reservedToday()).toBe(reserved)
+  })
+
+  test('with the ask setting, goes to the human as paying twice, saying what changed; the answer pays once and grants nothing', () => {
+    const t = setup()
+    autoApprove(t.db, usd('1000'))
+    Settings.set(t.db, { rechallenge: 'ask' })
+    const prior = firstRound(t)
+    const other = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+    const second = t.decide([challenges.tempo(t.clock.now, { amount: '60000', recipient: other })], { prior })
+    expect(second).toMatchObject({ kind: 'ask', options: { reasons: ['paying_twice', 'recipient_changed', 'amount_increased'], prior: { paymentId: prior.id } } })
+    const paid = t.answer(second, { approve: true, option: { lease: { minutes: 30, limit: usd('1') } } })
+    expect(paid).toMatchObject({ kind: 'approved', decidedBy: 'human' })
+    expect(Leases.list(t.db)).toEqual([])
+    expect(Payments.get(t.db, paid.paymentId!)).toMatchObject({ round: 2, state: 'approved' })
+  })
+})
+
+describe('network fees', () => {
+  test('a payment holds its price plus its fee bound against budgets, leases and the ledger row', () => {
+    const t = setup()
+    autoApprove(t.db, usd('1'))
+    const budget = Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('0.05'), now: 0 })
+    const fee = { amountAtomic: 7000n, currency: '42431:0x20c0000000000000000000000000000000000000', symbol: 'pathUSD', decimals: 6, estimated: true }
+    const feeOf = () => ({ fee, budgetAmount: 7000n })
+    const decide = (amount: string) => Engine.decide(t.db, t.request([challenges.tempo(t.clock.now, { amount })]), { now: t.clock.now, registry, feeOf })
+    const paid = decide('30000')
+    expect(paid).toMatchObject({ kind: 'approved' })
+    expect(Payments.get(t.db, paid.paymentId!)).toMatchObject({ fee, details: { amountAtomic: 30000n, budgetAmount: 37000n } })
+    expect(Budgets.usage(t.db, budget, t.clock.now).used).toBe(37000n)
+    // 0.01 more would fit the budget, but not with its fee.
+    expect(decide('10000')).toMatchObject({ kind: 'declined', reason: 'budget_exceeded' })
   })
 })

@@ -10,7 +10,7 @@ test('every hostile challenge is declined with its reason, recorded, and reserve
   const t = setup()
   const now = t.clock.now
   Rules.add(t.db, { kind: 'auto_approve', scope: {}, unit: 'usd', amount: usd('1000'), now: 0 })
-  Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: usd('1000'), now: 0 })
+  Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1000'), now: 0 })
   const budget = Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('1000'), now: 0 })
   const lease = Leases.add(t.db, { scope: { upstream }, unit: 'usd', amount: usd('1000'), expiresAt: now.getTime() + 3_600_000, now: now.getTime() })
   // A valid payment first, so the budget is not trivially empty.

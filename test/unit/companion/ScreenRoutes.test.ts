@@ -25,7 +25,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
 }
 
 /** A payment row as a decision leaves it: `amount` in micro-USD of a USD-pegged token. */
-function payment(options: { upstream?: string; target?: string; host?: string; state: 'settled' | 'declined'; amount: bigint; at: number }): number {
+function payment(options: { upstream?: string; target?: string; host?: string; state: 'confirmed' | 'declined'; amount: bigint; at: number }): number {
   const { db } = companion
   const details: Payments.Details = {
     realm: 'tools.example.com',
@@ -44,7 +44,7 @@ function payment(options: { upstream?: string; target?: string; host?: string; s
     description: null,
   }
   const context = { host: options.host ?? 'Cursor', upstream: options.upstream ?? upstream, operation: 'tools/call' as const, target: options.target ?? 'search' }
-  const approved = options.state === 'settled'
+  const approved = options.state === 'confirmed'
   const id = Payments.insert(db, {
     now: options.at,
     state: approved ? 'approved' : 'declined',
@@ -57,7 +57,7 @@ function payment(options: { upstream?: string; target?: string; host?: string; s
   })
   if (approved) {
     const reference = `0x${options.at.toString(16).padStart(64, '0')}`
-    Payments.transition(db, id, { from: ['approved'], to: 'settled', now: options.at, fields: { receiptReference: reference, settledAt: options.at } })
+    Payments.transition(db, id, { from: ['approved'], to: 'confirmed', now: options.at, fields: { receiptReference: reference, transactionReference: reference, acceptedAt: options.at, confirmedAt: options.at } })
   }
   return id
 }
@@ -70,10 +70,10 @@ beforeAll(async () => {
   api = UiApi.create(companion, log)
   const today = new Date()
   const at = (daysAgo: number, hour: number) => new Date(today.getFullYear(), today.getMonth(), today.getDate() - daysAgo, hour).getTime()
-  payment({ state: 'settled', amount: 250_000n, at: at(2, 10) })
-  payment({ state: 'settled', amount: 100_000n, at: at(0, 9), upstream: other, target: 'fetch', host: 'Claude Code' })
+  payment({ state: 'confirmed', amount: 250_000n, at: at(2, 10) })
+  payment({ state: 'confirmed', amount: 100_000n, at: at(0, 9), upstream: other, target: 'fetch', host: 'Claude Code' })
   payment({ state: 'declined', amount: 900_000n, at: at(0, 10) })
-  payment({ state: 'settled', amount: 50_000n, at: at(0, 11) })
+  payment({ state: 'confirmed', amount: 50_000n, at: at(0, 11) })
 })
 
 afterAll(() => {
@@ -85,7 +85,7 @@ afterAll(() => {
 describe('history', () => {
   it('lists the newest rows, counts and totals the whole selection, and charts each day per server', async () => {
     const { body } = await call('GET', '/api/history?limit=2')
-    expect(body.rows.map((row: { target: string; state: string }) => `${row.target} ${row.state}`)).toEqual(['search settled', 'search declined'])
+    expect(body.rows.map((row: { target: string; state: string }) => `${row.target} ${row.state}`)).toEqual(['search confirmed', 'search declined'])
     expect(body.count).toBe(4)
     expect(body.totals).toEqual(['$0.40'])
     const [chart] = body.charts
@@ -103,7 +103,7 @@ describe('history', () => {
   it('filters in the ledger by server, host, call, state and dates', async () => {
     const targets = async (query: string) => (await call('GET', `/api/history?${query}`)).body.rows.map((row: { id: number }) => row.id)
     expect(await targets(`server=${encodeURIComponent(other)}`)).toEqual([2])
-    expect(await targets('host=Cursor&status=settled')).toEqual([4, 1])
+    expect(await targets('host=Cursor&status=confirmed')).toEqual([4, 1])
     expect(await targets('operation=tools/call&target=fetch')).toEqual([2])
     const day = (daysAgo: number) => {
       const date = new Date(Date.now() - daysAgo * 86_400_000)
@@ -115,7 +115,7 @@ describe('history', () => {
   })
 
   it('refuses a filter it cannot read, with a sentence', async () => {
-    expect(await call('GET', '/api/history?status=paid')).toEqual({ status: 400, body: { error: '"paid" is not a payment state (requested, approved, declined, signed, settled, failed, unconfirmed).' } })
+    expect(await call('GET', '/api/history?status=paid')).toEqual({ status: 400, body: { error: '"paid" is not a payment state (requested, approved, declined, signed, sent, accepted, confirmed, failed, unconfirmed).' } })
     expect(await call('GET', '/api/history?since=2026-02-30')).toEqual({ status: 400, body: { error: '2026-02-30 is not a date.' } })
     expect(await call('GET', '/api/history?since=2026-03-05&until=2026-03-04')).toEqual({ status: 400, body: { error: 'The range must start before it ends.' } })
     expect(await call('GET', '/api/history?target=search')).toEqual({ status: 400, body: { error: 'Filter a call by its operation and target together.' } })
@@ -123,7 +123,7 @@ describe('history', () => {
   })
 
   it('exports the selection as the CLI’s CSV, and shows one payment in full', async () => {
-    const { body } = await call('GET', '/api/history/csv?status=settled')
+    const { body } = await call('GET', '/api/history/csv?status=confirmed')
     const lines = body.csv.split('\r\n')
     expect(lines[0]).toBe(PaymentRecord.columns.join(','))
     expect(lines.slice(1).map((line: string) => line.split(',')[0])).toEqual(['4', '2', '1'])
@@ -131,7 +131,7 @@ describe('history', () => {
 
     const { body: details } = await call('GET', '/api/history/1')
     expect(details).toMatchObject({
-      state: 'settled',
+      state: 'confirmed',
       amount: '0.25 USDC',
       usd: '$0.25',
       chain: 'Base Sepolia',

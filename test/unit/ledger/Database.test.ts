@@ -5,6 +5,7 @@ import * as Database from '../../../main/ledger/Database.js'
 import { migrations } from '../../../main/ledger/migrations.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import { recover } from '../../../main/ledger/Recovery.js'
+import * as Rules from '../../../main/ledger/Rules.js'
 import * as Scope from '../../../main/ledger/Scope.js'
 import { ledger, reopen } from './temp.js'
 
@@ -60,8 +61,9 @@ describe('open', () => {
   test('migrating names the lease each lease-approved payment is charged to', () => {
     const db = ledger()
     db.close()
+    rmSync(db.path)
     const raw = new BetterSqlite3(db.path)
-    raw.exec('DROP TABLE budget_usage; ALTER TABLE payments DROP COLUMN lease_id')
+    raw.exec(migrations[0]!)
     raw.pragma('user_version = 1')
     raw.exec(`INSERT INTO leases (created_at, expires_at, upstream, unit, amount) VALUES (0, 1, 'u', 'usd', '1')`)
     const row = `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash, decided_by)
@@ -85,13 +87,50 @@ describe('open', () => {
     raw.prepare('DELETE FROM payments WHERE id = 3').run() // the sequence, not the last row, numbers the next payment
     raw.close()
     const migrated = reopen(db.path)
+    // Migration 6 then takes a settled row (a server's receipt) for accepted: it is checked again.
     expect(migrated.prepare('SELECT id, state FROM payments ORDER BY id').all()).toEqual([
-      { id: 1, state: 'settled' },
+      { id: 1, state: 'accepted' },
       { id: 2, state: 'declined' },
     ])
     expect(migrated.prepare(row).run('approved').lastInsertRowid).toBe(4)
     expect(() => migrated.prepare(row).run('paid')).toThrow(/CHECK constraint failed/)
     expect(Payments.reserved(migrated, { unit: 'usd', start: 0, end: 2, scope: Scope.normalize({}) })).toBe(10n)
+  })
+
+  test('migration 6 carries a ledger of the previous schema forward: every row and id, settled as accepted, the new columns empty', () => {
+    const db = ledger()
+    db.close()
+    rmSync(db.path)
+    const raw = new BetterSqlite3(db.path)
+    for (const migration of migrations.slice(0, 5)) raw.exec(migration)
+    raw.pragma('user_version = 5')
+    raw.exec(`INSERT INTO leases (created_at, expires_at, upstream, unit, amount, spent) VALUES (0, 9, 'u', 'usd', '100', '7')`)
+    raw.exec(`INSERT INTO rules (created_at, kind, upstream, unit, amount) VALUES (0, 'auto_approve', 'u', 'usd', '50')`)
+    const row = `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash, recipient, budget_unit,
+        budget_amount, amount_atomic, decision, decided_by, decided_at, receipt_reference, settled_at, lease_id)
+      VALUES (0, 0, ?, 'h', 'u', 'tools/call', 't', 'x', '0xAbC', 'usd', '7', '7', ?, 'lease:1', 1, ?, ?, 1)`
+    const states = ['requested', 'approved', 'declined', 'signed', 'settled', 'failed', 'unconfirmed'] as const
+    for (const state of states) {
+      const settled = state === 'settled'
+      raw.prepare(row).run(state, state === 'requested' ? null : state === 'declined' ? 'declined' : 'approved', settled ? '0xfeed' : null, settled ? 5 : null)
+    }
+    raw.close()
+
+    const migrated = reopen(db.path)
+    expect(Database.version(migrated)).toBe(6)
+    const rows = Payments.list(migrated).sort((a, b) => a.id - b.id)
+    expect(rows.map((payment) => [payment.id, payment.state])).toEqual(states.map((state, index) => [index + 1, state === 'settled' ? 'accepted' : state]))
+    expect(rows[4]).toMatchObject({ receiptReference: '0xfeed', acceptedAt: 5, leaseId: 1, round: 1, previousPaymentId: null, evidence: null, fee: null, settledAmountAtomic: null, transactionReference: null, confirmedAt: null })
+    expect(Rules.list(migrated)).toMatchObject([{ upstream: 'u', amount: 50n, recipient: null }])
+    // A recipient is now known per server, case-insensitively.
+    expect(Payments.seenRecipient(migrated, 'u', '0xabc')).toBe(true)
+    expect(Payments.seenRecipient(migrated, 'other', '0xabc')).toBe(false)
+    // The new states are accepted, and the id sequence goes on.
+    expect(Payments.insert(migrated, { now: 0, state: 'requested', context: { host: 'h', upstream: 'u', operation: 'tools/call', target: 't' }, argumentsHash: 'x' })).toBe(8)
+    expect(Payments.transition(migrated, 8, { from: ['requested'], to: 'confirmed', now: 1 })).toBe(true)
+    expect(() => migrated.prepare(`UPDATE payments SET state = 'settled' WHERE id = 8`).run()).toThrow(/CHECK constraint failed/)
+    // What was reserved before is reserved after: approved, signed, accepted (was settled), unconfirmed.
+    expect(Payments.reserved(migrated, { unit: 'usd', start: 0, end: 2, scope: Scope.normalize({}) })).toBe(28n)
   })
 
   test('recording and moving a payment builds no temporary b-tree, and budget sums and recovery use their indexes', () => {

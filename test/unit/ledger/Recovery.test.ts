@@ -45,8 +45,8 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   const approved = insert('approved', 1_000n, lease.id)
   const signed = insert('approved', 20n)
   Payments.transition(db, signed, { from: ['approved'], to: 'signed', now })
-  const settled = insert('approved', 300n)
-  Payments.transition(db, settled, { from: ['approved'], to: 'settled', now })
+  const accepted = insert('approved', 300n)
+  Payments.transition(db, accepted, { from: ['approved'], to: 'accepted', now })
   const unconfirmed = insert('approved', 4_000n)
   Payments.transition(db, unconfirmed, { from: ['approved'], to: 'unconfirmed', now })
   const declined = insert('declined', 50_000n)
@@ -56,12 +56,13 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
 
   const result = recover(db, now + 1)
 
-  expect(result).toEqual({ declined: [requested, approved], unconfirmed: [signed] })
+  expect(result).toEqual({ declined: [requested, approved], sent: [signed] })
   const state = (id: number) => Payments.get(db, id)!
   expect(state(requested)).toMatchObject({ state: 'declined', decision: 'declined', declineReason: 'companion_restarted' })
   expect(state(approved)).toMatchObject({ state: 'declined', declineReason: 'companion_restarted' })
-  expect(state(signed)).toMatchObject({ state: 'unconfirmed', error: expect.stringMatching(/restarted/) })
-  expect(state(settled).state).toBe('settled')
+  // Signed: the credential may have been used; the settlement checks will ask the chain.
+  expect(state(signed)).toMatchObject({ state: 'sent', error: expect.stringMatching(/restarted/) })
+  expect(state(accepted).state).toBe('accepted')
   expect(state(unconfirmed).state).toBe('unconfirmed')
   expect(state(declined).state).toBe('declined')
   expect(Payments.list(db)).toHaveLength(6)
@@ -70,5 +71,5 @@ test('resolves every in-flight row after a crash, releasing only what cannot hav
   expect(Leases.get(db, lease.id)!.spent).toBe(0n)
   expect(Budgets.usage(db, budget, new Date(now)).used).toBe(4_320n)
   // Running it again changes nothing.
-  expect(recover(db, now + 2)).toEqual({ declined: [], unconfirmed: [] })
+  expect(recover(db, now + 2)).toEqual({ declined: [], sent: [] })
 })

@@ -1,0 +1,93 @@
+import { HttpRequestError, TimeoutError, http, type Hex, type HttpTransport } from 'viem'
+
+/**
+ * What the chain says about a payment the companion signed, once the server has answered: the ledger
+ * calls a payment confirmed only on a `confirmed` verdict, never on the server's receipt alone.
+ * Each payment method checks its own evidence (methods/<method>/Settlement.ts); this module holds the
+ * verdict they share and the guard that turns an unreachable, slow or garbled node into `pending`.
+ */
+
+/** What the wallet paid on top of the payment, e.g. a network fee. */
+export type Fee = {
+  /** The token's address as in the transaction's logs (checksummed or lower-case). */
+  currency: string
+  /** Atomic units. */
+  amount: bigint
+}
+
+export type Verdict =
+  | { status: 'confirmed'; transaction: Hex; block: bigint; fee?: Fee | undefined }
+  /**
+   * Nothing on chain (yet): the caller retries for a bounded time, then calls the payment unconfirmed.
+   * `unused`: the node answered, and nothing on chain uses the credential (it may still, until it expires).
+   */
+  | { status: 'pending'; problem: string; unused?: true | undefined }
+  /** A transaction exists but does not pay what was approved (token, amount, recipient, payer, or it reverted). */
+  | { status: 'mismatch'; problem: string }
+
+export const defaultTimeoutMs = 10_000
+
+export function pending(problem: string, options: { unused?: true } = {}): Verdict {
+  return { status: 'pending', problem, ...options }
+}
+
+export function mismatch(problem: string): Verdict {
+  return { status: 'mismatch', problem }
+}
+
+/**
+ * Runs a check against the node at `rpcUrl`. Never throws: a failure, or no verdict within
+ * `timeoutMs`, is a `pending` verdict saying what went wrong with the node.
+ */
+export function check(parameters: check.Parameters, run: () => Promise<Verdict>): Promise<Verdict> {
+  const { rpcUrl, timeoutMs = defaultTimeoutMs } = parameters
+  return bounded(run, { timeoutMs, fallback: (error) => pending(nodeProblem(rpcUrl, error, timeoutMs)) })
+}
+
+export declare namespace check {
+  type Parameters = { rpcUrl: string; timeoutMs?: number | undefined }
+}
+
+/** `run`'s result, or `fallback(error)` when it fails or has not settled within `timeoutMs`. */
+export async function bounded<T>(run: () => Promise<T>, options: { timeoutMs: number; fallback: (error: unknown) => T }): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Deadline()), options.timeoutMs)
+  })
+  try {
+    return await Promise.race([run(), deadline])
+  } catch (error) {
+    return options.fallback(error)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** A viem transport for checks: one attempt per request, cut off at `timeoutMs` (the guard above bounds the whole check). */
+export function transport(parameters: check.Parameters): HttpTransport {
+  return http(parameters.rpcUrl, { timeout: parameters.timeoutMs ?? defaultTimeoutMs, retryCount: 0 })
+}
+
+/** A transaction hash as a sentence shows it: 0x12ab…cdef. */
+export function short(hash: string): string {
+  return `${hash.slice(0, 6)}…${hash.slice(-4)}`
+}
+
+class Deadline extends Error {}
+
+// The node is named by host only: an RPC URL's path or query often carries an API key.
+function nodeProblem(rpcUrl: string, error: unknown, timeoutMs: number): string {
+  const node = `The node at ${host(rpcUrl)}`
+  if (error instanceof Deadline || error instanceof TimeoutError) return `${node} did not answer within ${timeoutMs / 1000} s; the payment is not confirmed yet.`
+  if (error instanceof HttpRequestError && error.status !== undefined) return `${node} answered with HTTP status ${error.status}; the payment is not confirmed yet.`
+  if (error instanceof HttpRequestError) return `${node} could not be reached; the payment is not confirmed yet.`
+  return `${node} gave an answer that could not be read; the payment is not confirmed yet.`
+}
+
+function host(rpcUrl: string): string {
+  try {
+    return new URL(rpcUrl).host
+  } catch {
+    return 'the configured RPC URL'
+  }
+}
