@@ -83,10 +83,12 @@ export function routes(companion: Companion): Route[] {
         const scope = scopeOf(given.scope)
         const { unit, amount } = typed(given.amount, given.unit)
         const kind = given.kind === 'auto-approve' ? 'auto_approve' : 'limit'
-        const rule = Rules.add(db, { kind, scope, unit, amount, label: given.label || null, now: Date.now() })
+        const rule = input(() => Rules.add(db, { kind, scope, unit, amount, recipient: given.recipient || null, label: given.label || null, now: Date.now() }))
         const what = kind === 'auto_approve' ? `pay without asking up to ${money(amount, unit)} per call` : `decline anything above ${money(amount, unit)} per call`
+        const to = rule.recipient ? `, to ${rule.recipient}` : ''
         const firstPayment = kind === 'auto_approve' && rule.upstream === null ? ' The first payment to a server never paid before still asks you.' : ''
-        return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}.${firstPayment}` })
+        const firstRecipient = kind === 'auto_approve' && rule.recipient === null ? ' The first payment to a recipient you never approved for a server still asks you.' : ''
+        return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}${to}.${firstPayment}${firstRecipient}` })
       },
     },
     ...editing('rule', Rules, (rule, amount) => `${money(amount, rule.unit)} per call for ${Scope.describe(rule)}`),
@@ -149,7 +151,12 @@ const ScopeBody = z
     host: z.string().max(200).optional(),
   })
   .default({})
-const RuleBody = z.strictObject({ kind: z.enum(['auto-approve', 'limit'], 'the kind is auto-approve or limit'), amount, unit, scope: ScopeBody, label })
+const recipient = z
+  .string()
+  .trim()
+  .regex(/^[\w:.-]{3,255}$/, 'a recipient is an address (0x…) or a Stripe profile id')
+  .optional()
+const RuleBody = z.strictObject({ kind: z.enum(['auto-approve', 'limit'], 'the kind is auto-approve or limit'), amount, unit, scope: ScopeBody, recipient, label })
 const BudgetBody = z.strictObject({ amount, period: z.enum(Period.periods as [Period.Period, ...Period.Period[]], 'the period is day, week or month'), unit, scope: ScopeBody, label })
 const ChangeBody = z.strictObject({ amount })
 const PauseBody = z.strictObject({ paused: z.boolean('paused is true or false') })

@@ -23,6 +23,8 @@ export type Rule = Applies & {
   amount: string
   amountText: string
   unit: string
+  /** The recipient an auto-approve rule trusts without asking first. */
+  recipient: string | null
   label: string | null
 }
 
@@ -34,6 +36,7 @@ export function rules(db: Database, registry: TokenRegistry.Registry): Rule[] {
     amountText: Units.decimal(rule.amount, rule.unit, registry),
     unit: rule.unit,
     ...applies(rule),
+    recipient: rule.recipient,
     label: rule.label,
   }))
 }

@@ -35,6 +35,11 @@ export type Server = {
   spent: string[]
   /** The newest few payments. */
   recent: HistoryViews.HistoryRow[]
+  /**
+   * How many times in the last 7 days it answered a payment with a new challenge for the same call
+   * (Allowance did not pay again); a server that does it repeatedly is flagged.
+   */
+  rechallenges: number
   /** The host entries that reach it, through Allowance or directly. */
   entries: EntryRef[]
 }
@@ -67,6 +72,7 @@ export function servers(db: Database, registry: TokenRegistry.Registry, paramete
       payments: Payments.count(db, { upstream }),
       spent: [...Spend.totals(db, { upstream })].map(([unit, total]) => Units.format(total, unit, registry)),
       recent: Payments.list(db, { upstream, limit: recentCount }).map(HistoryViews.row),
+      rechallenges: Payments.rechallenges(db, upstream, Date.now() - 7 * 24 * 60 * 60_000),
       entries: entries.filter((entry) => entry.upstream === upstream).map((entry) => entry.ref),
     }),
   )

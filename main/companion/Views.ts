@@ -34,8 +34,10 @@ export type Option = {
   description: string | null
   flags: readonly Challenge.Flag[]
   budgetUnit: BudgetUnit
-  /** This payment in budget units, as an integer string. */
+  /** This payment in budget units, as an integer string (its price, without the network fee). */
   budgetAmount: string
+  /** At most what the wallet pays in network fees on top, counted against budgets too: "0.02 ThetaUSD". */
+  fee: string | null
   /** Each budget covering the call, after this payment: "$4.75 of $5.00 left today". */
   budgets: BudgetEffect[]
 }
@@ -62,6 +64,10 @@ export type Approval = {
   options: Option[]
   /** What this tool cost the last time it settled, when this payment asks more. */
   previousPrice: string | null
+  /** A second payment for one host request: what was already sent in it ("0.01 USDC to 0x…"). */
+  alreadySent: string | null
+  /** How many times this server asked to be paid again after a credential, in the last 7 days. */
+  rechallenges: number
 }
 
 export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date): Approval | undefined {
@@ -82,17 +88,26 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     queuedAt: entry.queuedAt,
     expiresAt: entry.expiresAt,
     reasons: entry.options.reasons,
-    options: payments.map((payment) => option(db, registry, context, payment, now)),
+    options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null)),
     previousPrice: previousPrice(db, context, entry.payment),
+    alreadySent: alreadySent(entry.options.prior?.details),
+    rechallenges: Payments.rechallenges(db, row.upstream, now.getTime() - 7 * 24 * 60 * 60_000),
   }
 }
 
-function option(db: Database, registry: TokenRegistry.Registry, context: Scope.Context, payment: Challenge.Payment, now: Date): Option {
+function alreadySent(details: Payments.Details | undefined): string | null {
+  if (!details) return null
+  return `${Amount.formatWithSymbol(details.amountAtomic, details)}${details.recipient ? ` to ${details.recipient}` : ''}`
+}
+
+function option(db: Database, registry: TokenRegistry.Registry, context: Scope.Context, payment: Challenge.Payment, now: Date, fee: Payments.Fee | null): Option {
   const { currency, budgetUnit } = payment
   const money = (atomic: bigint) => Units.format(atomic, budgetUnit, registry)
+  const feeBudget = fee && budgetUnit === 'usd' ? Amount.toMicroUsd(fee.amountAtomic, fee.decimals) : 0n
+  const held = payment.budgetAmount + feeBudget
   const budgets = Budgets.matching(db, context, budgetUnit).map((budget) => {
     const { remaining } = Budgets.usage(db, budget, now)
-    const after = remaining > payment.budgetAmount ? remaining - payment.budgetAmount : 0n
+    const after = remaining > held ? remaining - held : 0n
     return { id: budget.id, text: `${money(after)} of ${money(budget.amount)} left ${periodWord[budget.period]}`, scope: Scope.describe(budget) }
   })
   return {
@@ -107,6 +122,7 @@ function option(db: Database, registry: TokenRegistry.Registry, context: Scope.C
     flags: payment.flags,
     budgetUnit: budgetUnit === 'usd' ? { key: 'usd', decimals: Amount.usdDecimals, symbol: '$' } : { key: budgetUnit, decimals: currency.decimals, symbol: currency.symbol },
     budgetAmount: payment.budgetAmount.toString(),
+    fee: fee && fee.amountAtomic > 0n ? Amount.formatWithSymbol(fee.amountAtomic, fee) : null,
     budgets,
   }
 }

@@ -42,7 +42,7 @@ export async function run(): Promise<number> {
     const server = await startPaidServer(chain)
     started.push(server.process)
     rememberDemoToken(paths.settings, chain)
-    const ruleAdded = addDemoRule(paths.database, server.url)
+    const ruleAdded = addDemoRule(paths.database, server.url, demoRecipient)
 
     // A companion already running (`npm start`) picks the demo token up from settings.json.
     const companionWasRunning = await answers(paths.socket)
@@ -85,7 +85,7 @@ async function startPaidServer(chain: LocalChain.LocalChain): Promise<{ url: str
       RPC_URL: chain.rpcUrl,
       CHAIN_ID: String(chain.chainId),
       TOKEN: chain.token,
-      RECIPIENT: privateKeyToAccount(LocalChain.devKeys.recipient).address,
+      RECIPIENT: demoRecipient,
       RELAYER_KEY: LocalChain.devKeys.relayer,
       MPP_SECRET_KEY: randomBytes(32).toString('hex'),
       REALM: 'demo.allowance.local',
@@ -116,11 +116,15 @@ function rememberDemoToken(settingsPath: string, chain: LocalChain.LocalChain): 
   writeFileSync(settingsPath, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 })
 }
 
-function addDemoRule(databasePath: string, upstream: string): boolean {
+/** Who the demo's server asks to be paid: anvil's dev account #1. */
+const demoRecipient = privateKeyToAccount(LocalChain.devKeys.recipient).address
+
+function addDemoRule(databasePath: string, upstream: string, recipient: string): boolean {
   const db = Ledger.open(databasePath)
   try {
     const exists = Rules.list(db).some((rule) => rule.kind === 'auto_approve' && rule.upstream === upstream)
-    if (!exists) Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: demoRuleLimit, label: 'allowance demo', now: Date.now() })
+    // The demo's own server pays the demo's own recipient: the rule names it, so the first call needs no card.
+    if (!exists) Rules.add(db, { kind: 'auto_approve', scope: { upstream }, recipient, unit: 'usd', amount: demoRuleLimit, label: 'allowance demo', now: Date.now() })
     return !exists
   } finally {
     db.close()

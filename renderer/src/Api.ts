@@ -60,7 +60,7 @@ export type Scope = { server?: string; operation?: 'tools/call' | 'resources/rea
 export type Done = { id: number; message: string }
 
 export const rules = () => request<Rule[]>('GET', '/api/rules')
-export const addRule = (rule: { kind: Rule['kind']; amount: string; unit: string; scope: Scope; label?: string }) => request<Done>('POST', '/api/rules', rule)
+export const addRule = (rule: { kind: Rule['kind']; amount: string; unit: string; scope: Scope; recipient?: string; label?: string }) => request<Done>('POST', '/api/rules', rule)
 export const changeRule = (id: number, amount: string) => request<Done>('POST', `/api/rules/${id}`, { amount })
 export const removeRule = (id: number) => request<Done>('POST', `/api/rules/${id}/remove`)
 export const budgets = () => request<Budget[]>('GET', '/api/budgets')

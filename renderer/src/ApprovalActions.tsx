@@ -55,40 +55,45 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
           Pay once <kbd>Ctrl+Enter</kbd>
         </button>
       </div>
-      <div className="remember">
-        <span>
-          Allow <strong>{approval.server}</strong> for {leaseMinutes} minutes up to {amountInput(leaseLimit, setLeaseLimit, 'Lease limit')}
-        </span>
-        <button
-          type="button"
-          onClick={pointer(() => {
-            const value = limit(leaseLimit)
-            return value === undefined ? undefined : { lease: { minutes: leaseMinutes, limit: value, scope: 'server' } }
-          })}
-          disabled={busy}
-        >
-          Allow for {leaseMinutes} minutes
-        </button>
-      </div>
-      <div className="remember">
-        <span>
-          Always allow {kindOf(approval)} <code>{approval.target}</code> up to {amountInput(ruleLimit, setRuleLimit, 'Per-call limit')} per call
-        </span>
-        <button
-          type="button"
-          onClick={pointer(() => {
-            const value = limit(ruleLimit)
-            return value === undefined ? undefined : { rule: { perCallLimit: value, scope: 'target' } }
-          })}
-          disabled={busy}
-        >
-          Always allow
-        </button>
-      </div>
-      {problem && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
+      {/* A second payment for one call is a one-off: it never creates a lease or a rule. */}
+      {!approval.reasons.includes('paying_twice') && (
+        <>
+          <div className="remember">
+            <span>
+              Allow <strong>{approval.server}</strong> for {leaseMinutes} minutes up to {amountInput(leaseLimit, setLeaseLimit, 'Lease limit')}
+            </span>
+            <button
+              type="button"
+              onClick={pointer(() => {
+                const value = limit(leaseLimit)
+                return value === undefined ? undefined : { lease: { minutes: leaseMinutes, limit: value, scope: 'server' } }
+              })}
+              disabled={busy}
+            >
+              Allow for {leaseMinutes} minutes
+            </button>
+          </div>
+          <div className="remember">
+            <span>
+              Always allow {kindOf(approval)} <code>{approval.target}</code> up to {amountInput(ruleLimit, setRuleLimit, 'Per-call limit')} per call
+            </span>
+            <button
+              type="button"
+              onClick={pointer(() => {
+                const value = limit(ruleLimit)
+                return value === undefined ? undefined : { rule: { perCallLimit: value, scope: 'target' } }
+              })}
+              disabled={busy}
+            >
+              Always allow
+            </button>
+          </div>
+          {problem && (
+            <p role="alert" className="problem">
+              {problem}
+            </p>
+          )}
+        </>
       )}
     </div>
   )

@@ -23,12 +23,22 @@ export function RiskFlags(props: { approval: Approval; option: Option }) {
 function risks(approval: Approval, option: Option): Flag[] {
   const flags: Flag[] = []
   const reasons = new Set(approval.reasons)
+  if (reasons.has('paying_twice')) {
+    const sent = approval.alreadySent ? ` (${approval.alreadySent})` : ''
+    flags.push({ level: 'danger', text: `The server asked again after it was sent a payment for this call${sent}: paying means paying twice` })
+  }
+  if (reasons.has('recipient_changed')) flags.push({ level: 'danger', text: 'The recipient is not the one of the first payment' })
+  if (reasons.has('currency_changed')) flags.push({ level: 'danger', text: 'The currency is not the one of the first payment' })
+  if (reasons.has('chain_changed')) flags.push({ level: 'danger', text: 'The chain is not the one of the first payment' })
+  if (reasons.has('amount_increased')) flags.push({ level: 'danger', text: 'It asks more than the first payment' })
+  if (approval.rechallenges >= 3) flags.push({ level: 'warning', text: `This server asked to be paid again ${approval.rechallenges} times this week after it was sent a payment` })
   if (reasons.has('loop')) flags.push({ level: 'danger', text: 'The same call was paid several times just now: the agent may be looping' })
   if (option.flags.includes('declared_decimals_mismatch')) flags.push({ level: 'danger', text: "The server misstated the token's decimals" })
   if (reasons.has('new_server')) flags.push({ level: 'warning', text: 'First payment to this server' })
   if (reasons.has('new_recipient')) flags.push({ level: 'warning', text: 'First payment to this recipient' })
   if (approval.realmDiffers) flags.push({ level: 'warning', text: `The payment realm ${approval.realm} is not the server's address` })
   if (approval.previousPrice) flags.push({ level: 'warning', text: `Costs more than last time (${approval.previousPrice})` })
+  if (option.fee) flags.push({ level: 'info', text: `Plus a network fee of at most ${option.fee}, paid by your wallet and counted in your budgets` })
   if (option.testnet) flags.push({ level: 'info', text: 'Test network: this token has no real value' })
   if (option.flags.includes('no_expiry')) flags.push({ level: 'info', text: 'The request has no expiry' })
   if (reasons.has('above_auto_approve')) flags.push({ level: 'info', text: 'Above your auto-approve limit' })

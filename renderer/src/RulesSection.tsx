@@ -11,7 +11,7 @@ import { useLoaded } from './useLoaded.js'
 
 const kindNames: Record<Api.Rule['kind'], string> = { 'auto-approve': 'Auto-approve', limit: 'Limit' }
 
-const blank = { kind: 'auto-approve' as Api.Rule['kind'], amount: '', unit: 'usd', scope: {} as Api.Scope, label: '' }
+const blank = { kind: 'auto-approve' as Api.Rule['kind'], amount: '', unit: 'usd', scope: {} as Api.Scope, recipient: '', label: '' }
 
 /** The per-call rules: listed, with their amount changed or removed, and added, as `allowance rules` does. */
 export function RulesSection(props: { changes: number; units: Api.Unit[] | undefined; choices: Api.Choices | undefined }) {
@@ -19,7 +19,7 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
   const change = useChange()
   const rules = useLoaded(Api.rules, [props.changes])
   const [draft, setDraft] = useState(blank)
-  const add = () => change.run(() => Api.addRule({ ...draft, label: draft.label || undefined }), () => {
+  const add = () => change.run(() => Api.addRule({ ...draft, recipient: draft.recipient.trim() || undefined, label: draft.label || undefined }), () => {
     setDraft(blank)
     rules.reload()
   })
@@ -40,6 +40,7 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
               <th scope="col">Rule</th>
               <th scope="col">Per call</th>
               <th scope="col">Applies to</th>
+              <th scope="col">Recipient</th>
               <th scope="col">Label</th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
@@ -50,6 +51,7 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
                 <td>{kindNames[rule.kind]}</td>
                 <td className="money">{rule.amount}</td>
                 <td title={rule.upstream ?? undefined}>{rule.scope}</td>
+                <td>{rule.recipient ? <code>{rule.recipient}</code> : 'asks for a new one'}</td>
                 <td>{rule.label}</td>
                 <RowActions
                   what="rule"
@@ -76,6 +78,11 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
         </Field>
         <AmountFields label="Amount per call" amount={draft.amount} unit={draft.unit} units={props.units} onChange={(amount) => setDraft({ ...draft, ...amount })} />
         <ScopeFields scope={draft.scope} choices={props.choices} disabled={change.busy} onChange={(scope) => setDraft({ ...draft, scope })} />
+        {draft.kind === 'auto-approve' && (
+          <Field label="Trusted recipient (optional)">
+            {(id) => <input id={id} value={draft.recipient} placeholder="0x… — else a new recipient asks you first" onChange={(event) => setDraft({ ...draft, recipient: event.target.value })} disabled={change.busy} />}
+          </Field>
+        )}
       </AddForm>
       <ChangeNotice change={change} />
     </section>

@@ -16,6 +16,11 @@ export function ServerList(props: { servers: Api.ServersView['servers'] }) {
           <p>
             {server.payments} payment{server.payments === 1 ? '' : 's'} · paid {server.spent.length ? server.spent.join(' + ') : 'nothing'}
           </p>
+          {server.rechallenges > 0 && (
+            <p role="alert" className={server.rechallenges >= 3 ? 'problem' : 'muted'}>
+              Asked to be paid again {server.rechallenges} time{server.rechallenges === 1 ? '' : 's'} this week after it was sent a payment; Allowance did not pay twice.
+            </p>
+          )}
           <p className="muted">
             {server.entries.length === 0
               ? 'No agent host on this machine has an entry for it.'
