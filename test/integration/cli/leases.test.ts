@@ -2,6 +2,7 @@
 // with what and how long it has left, and revoking it stops it at once.
 import { describe, expect, it } from 'vitest'
 import { cli, homes, ok, requestPayment } from '../../helpers/cli.js'
+import { recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 
 const home = homes()
@@ -13,6 +14,8 @@ describe('allowance leases', () => {
     expect(await ok(directory, ['leases', 'add', '0.03', '--minutes', '30', '--server', upstream])).toBe(
       'Lease 1: https://tools.example.com/mcp may be paid without asking up to $0.03 in total, for 30m.\n',
     )
+    // A lease pays recipients the user trusts on that server; this one a rule names (the rule itself pays nothing).
+    await ok(directory, ['rules', 'add', 'auto-approve', '0', '--server', upstream, '--recipient', recipient])
     const daemon = await startDaemon(directory)
     const client = companionClient(directory)
     expect(await requestPayment(client, { upstream, amount: '20000' }).result).toMatchObject({ kind: 'approved', decidedBy: 'lease:1' })

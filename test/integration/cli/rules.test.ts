@@ -2,6 +2,7 @@
 // changes nothing.
 import { describe, expect, it } from 'vitest'
 import { cli, homes, ok, requestPayment } from '../../helpers/cli.js'
+import { recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 
 const home = homes()
@@ -12,14 +13,14 @@ describe('allowance rules', () => {
     const directory = await home({ wallet: true })
     const daemon = await startDaemon(directory)
     // The server is typed the way people do; the rule still names the URL the bridge is given.
-    expect(await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', 'HTTPS://Tools.example.com/mcp', '--tool', 'search'])).toBe(
-      'Rule 1: pay without asking up to $0.05 per call (tool search on https://tools.example.com/mcp).\n',
+    expect(await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', 'HTTPS://Tools.example.com/mcp', '--tool', 'search', '--recipient', recipient])).toBe(
+      `Rule 1: pay without asking up to $0.05 per call (tool search on https://tools.example.com/mcp, to ${recipient}).\n`,
     )
     const listed = JSON.parse(await ok(directory, ['rules', 'list', '--json']))
     expect(listed).toEqual([
-      expect.objectContaining({ id: 1, kind: 'auto-approve', server: upstream, operation: 'tools/call', target: 'search', host: null, unit: 'usd', amount: '50000', formatted: '$0.05' }),
+      expect.objectContaining({ id: 1, kind: 'auto-approve', server: upstream, operation: 'tools/call', target: 'search', host: null, unit: 'usd', amount: '50000', formatted: '$0.05', recipient }),
     ])
-    expect(await ok(directory, ['rules', 'list'])).toMatch(/^ID +KIND +AMOUNT +SERVER +CALL +HOST +LABEL\n1 +auto-approve +\$0\.05 per call +https:\/\/tools\.example\.com\/mcp +tool search +any/)
+    expect(await ok(directory, ['rules', 'list'])).toMatch(/^ID +KIND +AMOUNT +SERVER +CALL +HOST +RECIPIENT +LABEL\n1 +auto-approve +\$0\.05 per call +https:\/\/tools\.example\.com\/mcp +tool search +any +0x70997970/)
 
     const client = companionClient(directory)
     expect(await requestPayment(client, { upstream, amount: '50000' }).result).toMatchObject({ kind: 'approved', decidedBy: 'rule:1' })
@@ -38,9 +39,9 @@ describe('allowance rules', () => {
 
   it('adds a limit that declines above it, even where an auto-approve rule would pay', async () => {
     const directory = await home({ wallet: true })
-    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream])
+    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient])
     await ok(directory, ['rules', 'add', 'limit', '0.10', '--server', upstream, '--host', 'Cursor', '--label', 'Cursor stays cheap'])
-    expect(await ok(directory, ['rules', 'list'])).toContain('limit         $0.10 per call  https://tools.example.com/mcp  any   Cursor  Cursor stays cheap')
+    expect(await ok(directory, ['rules', 'list'])).toMatch(/limit +\$0\.10 per call +https:\/\/tools\.example\.com\/mcp +any +Cursor +Cursor stays cheap/)
     await startDaemon(directory)
     const client = companionClient(directory)
     expect(await requestPayment(client, { upstream, amount: '200000', host: 'Cursor' }).result).toMatchObject({

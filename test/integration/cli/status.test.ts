@@ -1,6 +1,7 @@
 // `allowance status`, `pause` and `resume`: what the companion reports, and the kill switch it obeys.
 import { describe, expect, it } from 'vitest'
 import { homes, ok, requestPayment } from '../../helpers/cli.js'
+import { recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 
 const home = homes()
@@ -17,7 +18,7 @@ describe('allowance status', () => {
 
   it('reports bridges, payments waiting, the kill switch and what was spent today', async () => {
     const directory = await home({ wallet: true })
-    await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', upstream, '--tool', 'search'])
+    await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', upstream, '--tool', 'search', '--recipient', recipient])
     const daemon = await startDaemon(directory)
     const bridge = companionClient(directory, { hello: { role: 'bridge', upstream } })
     expect(await requestPayment(bridge, { upstream, amount: '12345' }).result).toMatchObject({ kind: 'approved' })

@@ -195,6 +195,7 @@ describe('hostile input', () => {
       for (const line of lines) socket.write(`${line}\n`)
     })
     const parsed = answers.map((line) => JSON.parse(line))
+    expect(parsed.filter((answer) => !(answer.ok === false || answer.result?.kind === 'declined'))).toEqual([])
     expect(parsed.every((answer) => answer.ok === false || answer.result?.kind === 'declined')).toBe(true)
     expect(parsed.filter((answer) => answer.ok === false && answer.error.code === 'internal')).toEqual([])
     const approved = withLedger(directory, (db) => Payments.list(db).filter((row) => Payments.reserving.includes(row.state)))
@@ -208,7 +209,7 @@ describe('concurrent bridges', () => {
     const directory = await home()
     withLedger(directory, (db) => {
       const now = Date.now()
-      Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 10_000n, now })
+      Rules.add(db, { kind: 'auto_approve', scope: { upstream }, recipient, unit: 'usd', amount: 10_000n, now })
       Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: 1_000_000n, now }) // $1.00 = 100 × $0.01
       Settings.set(db, { loopBreaker: { count: 1000, seconds: 1 } })
     })
@@ -242,10 +243,10 @@ describe('concurrent bridges', () => {
 function hostileLines(count: number): string[] {
   const request = (challenges: unknown, extra: Record<string, unknown> = {}) =>
     JSON.stringify({
-      v: 1,
+      v: 2,
       id: Math.random(),
       type: 'payment.request',
-      request: { host: { name: 'h' }, upstream, operation: 'tools/call', target: 't', challenges, ...extra },
+      request: { host: { name: 'h' }, upstream, operation: 'tools/call', target: 't', challenges, call: 'c', ...extra },
     })
   const badChallenges: unknown[] = [
     tempoCharge({ amount: '0.01' }),
@@ -273,11 +274,14 @@ function hostileLines(count: number): string[] {
     'not json at all',
     '[]',
     'null',
-    '{"v":2,"id":1,"type":"status"}',
-    '{"v":1,"type":"status"}',
-    '{"v":1,"id":1,"type":"approve","paymentId":1}',
-    '{"v":1,"id":1,"type":"payment.outcome","paymentId":999,"outcome":{"status":"settled","receipt":{"status":"success","method":"tempo"}}}',
-    '{"v":1,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[]}}',
+    '{"v":3,"id":1,"type":"status"}',
+    '{"v":1,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[{}]}}',
+    '{"v":2,"type":"status"}',
+    '{"v":2,"id":1,"type":"approve","paymentId":1}',
+    '{"v":2,"id":1,"type":"payment.outcome","paymentId":999,"outcome":{"status":"accepted","receipt":{"status":"success","method":"tempo"}}}',
+    '{"v":2,"id":1,"type":"payment.outcome","paymentId":1,"outcome":{"status":"failed","error":"lie","sent":false}}',
+    '{"v":2,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[],"call":"c"}}',
+    '{"v":2,"id":1,"type":"payment.request","request":{"host":{"name":"h"},"upstream":"u","operation":"tools/call","target":"t","challenges":[{}]}}',
     request([tempoCharge()], { operation: 'rules/add' }),
     request([tempoCharge()], { rule: { auto: true } }),
     '\u0000\u0001\u0002',

@@ -12,7 +12,7 @@ import * as Rules from '../../../main/ledger/Rules.js'
 import * as Home from '../../../main/shared/Home.js'
 import { LineReader } from '../../../main/shared/LineReader.js'
 import { bridgeBin } from '../../helpers/bridge.js'
-import { evmCharge } from '../../helpers/challenges.js'
+import { evmCharge, recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon, withLedger } from '../../helpers/companion.js'
 import { stop, stopAll } from '../../helpers/processes.js'
 import { walletHomes } from '../../helpers/wallet.js'
@@ -100,7 +100,7 @@ describe('decisions over the socket', () => {
   it('approves a payment an auto-approve rule covers and records it; settles it on the reported receipt', async () => {
     const directory = await home()
     const upstream = 'https://tools.example.com/mcp'
-    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 50_000n, now: Date.now() }))
+    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, recipient, unit: 'usd', amount: 50_000n, now: Date.now() }))
     await startDaemon(directory)
     const client = companionClient(directory)
     const decision = await client.request<PaymentDecision>(request(upstream))
@@ -126,7 +126,7 @@ describe('decisions over the socket', () => {
   it('answers every request of a pipelined write, each under its own id, once decided', async () => {
     const directory = await home()
     const upstream = 'https://tools.example.com/mcp'
-    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, unit: 'usd', amount: 50_000n, now: Date.now() }))
+    withLedger(directory, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, recipient, unit: 'usd', amount: 50_000n, now: Date.now() }))
     await startDaemon(directory)
     const socket = connect(Home.paths(directory).socket)
     await once(socket, 'connect')
@@ -145,7 +145,8 @@ describe('decisions over the socket', () => {
     socket.destroy()
     expect(lines.map((line) => line.id).sort()).toEqual([...ids].sort())
     expect(lines.every((line) => line.ok && line.result.kind === 'approved')).toBe(true)
-    const rows = withLedger(directory, (db) => Payments.list(db))
-    expect(rows.map((row) => row.state).sort()).toEqual(Array(ids.length).fill('signed'))
+    // The connection closed holding every credential: each is handed to the settlement checks (money may have moved).
+    const states = () => withLedger(directory, (db) => Payments.list(db).map((row) => (row.state === 'unconfirmed' ? 'sent' : row.state)))
+    await expect.poll(states).toEqual(Array(ids.length).fill('sent'))
   })
 })
