@@ -28,6 +28,7 @@ export type Payment = {
   /** Atomic units of `currency`. */
   amount: bigint
   currency: TokenRegistry.Entry
+  /** Who is paid: an address, or for `stripe` the seller's Stripe profile (`networkId`). */
   recipient?: string | undefined
   chainId?: number | undefined
   /** Tempo splits; the primary recipient gets `amount − Σ splits`. */
@@ -136,7 +137,8 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     entry = registry.lookup({ method, currency })
     if (!entry) invalid(`The currency ${JSON.stringify(currency)} is unknown to Allowance.`)
     if (typeof details.networkId !== 'string' || details.networkId.length === 0) invalid('The Stripe challenge has no networkId.')
-    if (request.recipient !== undefined) recipient = text(request.recipient, 'recipient', 255)
+    // The card token is granted to the seller's Stripe profile: that is who is paid, and whom the user trusts or not.
+    recipient = text(details.networkId, 'methodDetails.networkId', 255)
   } else {
     if (!Number.isSafeInteger(details.chainId) || (details.chainId as number) <= 0) {
       invalid('The challenge has no valid methodDetails.chainId.')

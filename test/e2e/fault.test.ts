@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Rules from '../../main/ledger/Rules.js'
 import { accounts } from '../helpers/chain.js'
-import { startRig, type Rig } from './rig.js'
+import { autoApprove, startRig, type Rig } from './rig.js'
 
 describe.each(['sse', 'json'] as const)('an upstream answering with %s', (response) => {
   let rig: Rig
@@ -13,7 +13,7 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
 
   beforeAll(async () => {
     rig = await startRig({ server: { response } })
-    rule = rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: 300_000n, now: Date.now() }))
+    rule = autoApprove(rig, 300_000n)[0]!
   }, 120_000)
 
   afterAll(() => rig?.stop())
@@ -21,7 +21,7 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
   const transfers = () => rig.chain.transfersFrom(rig.chain.token, accounts.payer.address)
   const search = () => rig.client.callTool({ name: 'search', arguments: { query: 'the same question' } })
 
-  it('settled, then dropped: the host gets an error, the row is unconfirmed, one transfer moved, nothing pays again unasked', async () => {
+  it('settled, then dropped: the host gets an error, the chain confirms the one transfer that moved, nothing pays again unasked', async () => {
     await rig.server.arm('drop-after-settle')
     const error = await search().then(
       () => undefined,
@@ -32,7 +32,9 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
     const rows = rig.rows()
     expect(rows).toHaveLength(1)
     const dropped = await rig.outcome(rows[0]!.id)
-    expect(dropped).toMatchObject({ state: 'unconfirmed', decision: 'approved', decidedBy: `rule:${rule.id}`, receiptReference: null })
+    // No receipt came back, but the chain shows the authorization used: the payment is confirmed, with its transaction.
+    expect(dropped).toMatchObject({ state: 'confirmed', decision: 'approved', decidedBy: `rule:${rule.id}`, receiptReference: null, settledAmountAtomic: 10_000n })
+    expect(dropped.transactionReference).toMatch(/^0x[0-9a-f]{64}$/)
     expect(error!.data?.['allowance/payment']).toEqual({ status: 'unconfirmed', paymentId: dropped.id })
     expect(await transfers()).toEqual([{ to: accounts.recipient.address, value: 10_000n }])
     expect((await rig.server.stats()).paid.search).toBe(1)
@@ -48,8 +50,8 @@ describe.each(['sse', 'json'] as const)('an upstream answering with %s', (respon
     const result = await search()
     expect(result.isError).toBeFalsy()
     const { paymentId } = result._meta?.['allowance/payment'] as { paymentId: number }
-    expect(await rig.outcome(paymentId)).toMatchObject({ state: 'settled', decidedBy: `rule:${rule.id}` })
-    expect(rig.rows().map((row) => row.state)).toEqual(['unconfirmed', 'settled'])
+    expect(await rig.outcome(paymentId)).toMatchObject({ state: 'confirmed', decidedBy: `rule:${rule.id}` })
+    expect(rig.rows().map((row) => row.state)).toEqual(['confirmed', 'confirmed'])
     expect(await transfers()).toHaveLength(2)
     expect((await rig.server.stats()).paid.search).toBe(2)
   })

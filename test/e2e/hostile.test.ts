@@ -23,7 +23,7 @@ beforeAll(async () => {
   rig = await startRig()
   rig.ledger((db) => {
     const now = Date.now()
-    serverRule = Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: 1_000_000_000n, now }) // $1,000 a call
+    serverRule = Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000_000n, now }) // $1,000 a call
     budget = Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: 10_000_000_000n, now })
     Settings.set(db, { approvalTimeoutMs: 1500 })
   })
@@ -178,7 +178,7 @@ describe('a fresh challenge on retry that names a different recipient', () => {
     } finally {
       rig.ledger((db) => {
         Rules.remove(db, globalRule.id, Date.now())
-        serverRule = Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: serverRule.amount, now: Date.now() })
+        serverRule = Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: serverRule.amount, now: Date.now() })
       })
     }
   })

@@ -29,8 +29,9 @@ const payer = () => chain.balanceOf(chain.token, accounts.payer.address)
 const recipient = () => chain.balanceOf(chain.token, accounts.recipient.address)
 const rows = () => withLedger(home.home, (db) => Payments.list(db).sort((a, b) => a.id - b.id))
 /** The rows once every outcome is in (the bridge reports it right after answering the host). */
+/** The rows once the bridge has reported and the settlement checks found what the chain shows (a refused credential stays `sent`). */
 async function settledRows() {
-  await expect.poll(() => rows().every((row) => !['requested', 'approved', 'signed'].includes(row.state))).toBe(true)
+  await expect.poll(() => rows().every((row) => !['requested', 'approved', 'signed', 'accepted'].includes(row.state))).toBe(true)
   return rows()
 }
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   expect(imported.stdout).toContain(`Imported wallet ${accounts.payer.address} (key in the OS keychain)`)
   withLedger(home.home, (db) => {
     const now = Date.now()
-    Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, unit: 'usd', amount: 300_000n, now }) // up to $0.30 a call
+    Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 300_000n, now }) // up to $0.30 a call
     Settings.set(db, { approvalTimeoutMs: 3000 })
   })
   daemon = await startDaemon(home.home)
@@ -59,7 +60,7 @@ afterAll(async () => {
 })
 
 describe('a priced tool under an auto-approve rule', () => {
-  it('returns the result; exactly the price moves on chain; the ledger row is settled with the transaction hash', async () => {
+  it('returns the result; exactly the price moves on chain; the ledger row is confirmed with the transaction the chain shows', async () => {
     const [payerBefore, recipientBefore] = [await payer(), await recipient()]
     const result = await client.callTool({ name: 'search', arguments: { query: 'weather in Lisbon' } })
     expect(result.isError).toBeFalsy()
@@ -68,10 +69,12 @@ describe('a priced tool under an auto-approve rule', () => {
     expect(await recipient()).toBe(recipientBefore + 10_000n)
 
     const row = (await settledRows()).at(-1)!
-    expect(row).toMatchObject({ state: 'settled', target: 'search', operation: 'tools/call', host: 'test-host', decidedBy: 'rule:1' })
+    expect(row).toMatchObject({ state: 'confirmed', target: 'search', operation: 'tools/call', host: 'test-host', decidedBy: 'rule:1', settledAmountAtomic: 10_000n, fee: null })
     expect(row.receiptReference).toMatch(/^0x[0-9a-f]{64}$/)
-    expect((await chain.client.getTransactionReceipt({ hash: row.receiptReference as `0x${string}` })).status).toBe('success')
-    expect(result._meta?.['allowance/payment']).toEqual({ status: 'settled', paymentId: row.id, reference: row.receiptReference })
+    expect(row.transactionReference).toBe(row.receiptReference)
+    expect((await chain.client.getTransactionReceipt({ hash: row.transactionReference as `0x${string}` })).status).toBe('success')
+    // The agent hears the server accepted the payment; the chain's word comes after, off its path.
+    expect(result._meta?.['allowance/payment']).toEqual({ status: 'accepted', paymentId: row.id, reference: row.receiptReference })
   })
 
   it('pays for a priced resource and a priced prompt the same way', async () => {
@@ -82,8 +85,8 @@ describe('a priced tool under an auto-approve rule', () => {
     expect(prompt.messages.length).toBeGreaterThan(0)
     expect(await payer()).toBe(before - 20_000n - 30_000n)
     expect((await settledRows()).slice(-2).map((row) => [row.operation, row.state])).toEqual([
-      ['resources/read', 'settled'],
-      ['prompts/get', 'settled'],
+      ['resources/read', 'confirmed'],
+      ['prompts/get', 'confirmed'],
     ])
   })
 
@@ -123,28 +126,40 @@ describe('calls that are not paid', () => {
 })
 
 describe('a server that does not play fair', () => {
-  it('a receipt for another challenge: the ledger says unconfirmed, not settled', async () => {
+  it('a receipt for another challenge: the agent is told it is unconfirmed; the chain, which has the transfer, confirms it', async () => {
+    const before = await payer()
     await server.arm('lie-receipt')
     const result = await client.callTool({ name: 'search', arguments: { query: 'lie' } })
     expect(result._meta?.['allowance/payment']).toMatchObject({ status: 'unconfirmed', reason: 'the receipt is for another challenge' })
-    expect((await settledRows()).at(-1)!.state).toBe('unconfirmed')
+    expect(await payer()).toBe(before - 10_000n)
+    const { paymentId } = result._meta?.['allowance/payment'] as { paymentId: number }
+    await expect.poll(() => rows().find((row) => row.id === paymentId)?.state).toBe('confirmed')
+    const row = rows().find((candidate) => candidate.id === paymentId)!
+    expect(row).toMatchObject({ state: 'confirmed', settledAmountAtomic: 10_000n, error: expect.stringMatching(/^The server did not accept the payment, but it was taken: 0x/) })
   })
 
-  it('a credential refused with a fresh challenge gets one new approval round and pays once', async () => {
+  it('a credential refused with a fresh challenge is not paid again: the agent reads why, nothing moved, the refused one is watched', async () => {
     const before = await payer()
     await server.arm('refuse-next')
     const result = await client.callTool({ name: 'search', arguments: { query: 'refused once' } })
-    expect(result.isError).toBeFalsy()
-    expect(await payer()).toBe(before - 10_000n)
-    expect((await settledRows()).slice(-2).map((row) => row.state)).toEqual(['failed', 'settled'])
+    expect(result.isError).toBe(true)
+    expect(result.content).toEqual([
+      { type: 'text', text: `Payment of 0.01 USDC to 127.0.0.1:${server.port} for \`search\` was declined: the server refused a payment it had already been sent; Allowance did not pay again.` },
+    ])
+    expect(await payer()).toBe(before)
+    const [refused, again] = (await settledRows()).slice(-2)
+    // The refused authorization stays usable until it expires: it holds its budget until then.
+    expect(refused).toMatchObject({ state: 'sent', round: 1, decidedBy: 'rule:1' })
+    expect(again).toMatchObject({ state: 'declined', declineReason: 'rechallenge', round: 2, previousPaymentId: refused!.id })
+    expect((await server.stats()).refused).toBeGreaterThan(0)
   })
 
-  it('a payment failure swallowed into a tool result is recorded as failed and not retried', async () => {
+  it('a payment failure swallowed into a tool result is recorded and not retried; nothing moved', async () => {
     const before = await payer()
     const result = await client.callTool({ name: 'swallowed_failure', arguments: {} })
     expect(result.isError).toBe(true)
     expect(await payer()).toBe(before)
-    expect((await settledRows()).at(-1)!.state).toBe('failed')
+    expect((await settledRows()).at(-1)).toMatchObject({ state: 'sent', error: expect.stringMatching(/^the server reported: MCP error -32043/) })
   })
 })
 

@@ -4,14 +4,17 @@
 // `methodPreference` — not the server's order — picks what pays.
 import type { Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import * as Rules from '../../main/ledger/Rules.js'
+import * as Budgets from '../../main/ledger/Budgets.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
-import { startRig, type Rig } from './rig.js'
+import { autoApprove, startRig, type Rig } from './rig.js'
+
+/** The TIP-20 stablecoin anvil's Tempo mode has the payer pay its network fees in. */
+const thetaUsd: Address = '0x20C0000000000000000000000000000000000003'
 
 /** A rig on Tempo whose companion pays `search` ($0.01) by rule, pushing tempo transactions itself. */
 async function tempoRig(methods: ('evm' | 'tempo')[], methodPreference?: string[]): Promise<Rig> {
   const rig = await startRig({ variant: 'tempo', server: { methods }, settings: { tempoMode: 'push', ...(methodPreference && { methodPreference }) } })
-  rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: 300_000n, now: Date.now() }))
+  autoApprove(rig, 300_000n)
   return rig
 }
 
@@ -31,7 +34,7 @@ async function paidSearch(rig: Rig, query: string) {
   expect(result.content).toEqual([{ type: 'text', text: `results for ${query}: alpha, beta, gamma` }])
   const { paymentId } = result._meta?.['allowance/payment'] as { paymentId: number }
   const row = await rig.outcome(paymentId)
-  expect(row).toMatchObject({ state: 'settled', decidedBy: expect.stringMatching(/^rule:/) })
+  expect(row).toMatchObject({ state: 'confirmed', decidedBy: expect.stringMatching(/^rule:/) })
   return row
 }
 
@@ -48,6 +51,22 @@ describe('a tempo-only server', () => {
     expect(row!.receiptReference).toMatch(/^0x[0-9a-f]{64}$/)
     const receipt = await rig.chain.client.getTransactionReceipt({ hash: row!.receiptReference as `0x${string}` })
     expect(receipt).toMatchObject({ status: 'success', from: accounts.payer.address.toLowerCase() })
+    expect(row!.transactionReference).toBe(row!.receiptReference)
+  })
+
+  it('books the network fee the wallet paid, to the atomic unit of the chain, and counts it against the budget', async () => {
+    const budget = rig.ledger((db) => Budgets.add(db, { period: 'day', scope: { upstream: rig.server.url }, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+    let row: Awaited<ReturnType<typeof paidSearch>> | undefined
+    // Anvil's Tempo mode charges the payer's fees in ThetaUSD (a TIP-20 stablecoin the registry knows).
+    const fees = await moved(rig, thetaUsd, async () => void (row = await paidSearch(rig, 'fee')))
+    expect(fees.payer).toBeLessThan(0n)
+    expect(row!.fee).toEqual({ amountAtomic: -fees.payer, currency: `1337:${thetaUsd.toLowerCase()}`, symbol: 'ThetaUSD', decimals: 6, estimated: false })
+    // The payment holds its price plus that fee; the budget (created now, so it counts today's rows) has used
+    // exactly what left the wallet for every payment today, fees included.
+    expect(row!.details?.budgetAmount).toBe(10_000n - fees.payer)
+    const paid = rig.rows().filter((payment) => payment.state === 'confirmed')
+    expect(paid.map((payment) => payment.details!.budgetAmount)).toEqual(paid.map((payment) => payment.settledAmountAtomic! + payment.fee!.amountAtomic))
+    expect(rig.ledger((db) => Budgets.usage(db, budget, new Date()).used)).toBe(paid.reduce((sum, payment) => sum + payment.details!.budgetAmount, 0n))
   })
 })
 

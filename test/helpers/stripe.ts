@@ -2,8 +2,7 @@
 // (and whatever else) that confirms PaymentIntents against it, and a companion whose settings point
 // its Stripe SDK at it too.
 import { execFile } from 'node:child_process'
-import * as Rules from '../../main/ledger/Rules.js'
-import { startRig, type Rig } from '../e2e/rig.js'
+import { autoApprove, startRig, type Rig } from '../e2e/rig.js'
 import * as StandIn from '../fixtures/stripe/standIn.js'
 import { bridgeBin } from './bridge.js'
 import type { Run } from './cli.js'
@@ -21,7 +20,7 @@ export async function startStripeRig(options: startStripeRig.Options): Promise<S
       server: { methods: options.methods, stripe: { apiBase: stripe.url, secretKey: StandIn.keys.seller } },
       settings: { stripe: { apiBase: stripe.url }, ...options.settings },
     })
-    rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, unit: 'usd', amount: 300_000n, now: Date.now() }))
+    autoApprove(rig, 300_000n)
     if (options.card) {
       const added = await card(rig.home, ['add', '--payment-method', options.card], options.key ?? StandIn.keys.payer)
       if (added.code !== 0) throw new Error(`allowance card add failed: ${added.stderr}`)
