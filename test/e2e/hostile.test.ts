@@ -2,8 +2,6 @@
 // built bridge, to a companion whose auto-approve rule would pay any honest price. Only the
 // hostility may stop the payment; nothing moves on chain, nothing is reserved, the agent reads why,
 // and the bridge keeps serving.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -37,17 +35,7 @@ const reserved = () => rig.ledger((db) => Budgets.usage(db, budget, new Date()).
 const search = (query: string) => rig.client.callTool({ name: 'search', arguments: { query } }) as Promise<CallToolResult>
 const declined = (clause: string) => `Payment to 127.0.0.1:${rig.server.port} for \`search\` was declined: ${clause}.`
 
-/** `search`'s challenge exactly as the server issues it, read by a plain client beside the bridge. */
-async function genuine(): Promise<Challenge> {
-  const direct = new Client({ name: 'probe', version: '1' })
-  await direct.connect(new StreamableHTTPClientTransport(new URL(rig.server.url)))
-  try {
-    const error = await direct.callTool({ name: 'search', arguments: {} }).catch((caught: { data: { challenges: Challenge[] } }) => caught)
-    return (error as { data: { challenges: Challenge[] } }).data.challenges[0]!
-  } finally {
-    await direct.close()
-  }
-}
+const genuine = () => rig.challenge('search') as Promise<Challenge>
 
 /** Runs `call` and checks what any refused payment must leave behind; returns the call's result. */
 async function notPaid(call: () => Promise<CallToolResult>, expected: { reason: string; text: string; rows?: number }): Promise<CallToolResult> {
@@ -74,7 +62,7 @@ it('pays an honest challenge under the rule (the baseline every hostile case dep
   expect(result.isError).toBeFalsy()
   expect(await payerBalance()).toBe(before - 10_000n)
   const { paymentId } = result._meta?.['allowance/payment'] as { paymentId: number }
-  expect(await rig.outcome(paymentId)).toMatchObject({ state: 'settled', decidedBy: `rule:${serverRule.id}` })
+  expect(await rig.outcome(paymentId)).toMatchObject({ state: 'confirmed', decidedBy: `rule:${serverRule.id}` })
 })
 
 describe('a lying challenge is declined before anything is signed', () => {
@@ -156,30 +144,27 @@ describe('a challenge storm', () => {
 })
 
 describe('a fresh challenge on retry that names a different recipient', () => {
-  it('asks a human, who does not answer in time: declined, and the refused credential moved nothing', async () => {
-    // A rule naming the server trusts whatever recipient it names; a rule for everything does not.
-    const globalRule = rig.ledger((db) => {
-      Rules.remove(db, serverRule.id, Date.now())
-      return Rules.add(db, { kind: 'auto_approve', scope: {}, unit: 'usd', amount: 1_000_000_000n, now: Date.now() })
-    })
+  it('with the ask setting, the human sees a second payment to a new recipient; nobody answers: not paid, and nothing moved', async () => {
+    rig.ledger((db) => Settings.set(db, { rechallenge: 'ask' }))
     try {
       const fresh = await genuine()
       fresh.id = randomBytes(32).toString('base64url')
       fresh.request.recipient = accounts.relayer.address
       await rig.server.answerNext({ code: -32043, message: 'Payment verification failed', data: { httpStatus: 402, challenges: [fresh] }, credential: true })
 
-      const rows = rig.rows().length
+      const [rows, balance, transferred] = [rig.rows().length, await payerBalance(), (await transfers()).length]
       const asked = rig.pending()
-      await notPaid(() => search('new recipient'), { reason: 'timeout', text: 'Payment of 0.01 USDC to 127.0.0.1:' + rig.server.port + ' for `search` was declined: nobody approved it in time.', rows: 2 })
-      expect((await asked).reasons).toEqual(['new_recipient'])
+      const result = await search('new recipient')
+      expect(result.content).toEqual([{ type: 'text', text: `Payment of 0.01 USDC to 127.0.0.1:${rig.server.port} for \`search\` was declined: nobody approved it in time.` }])
+      expect((await asked).reasons).toEqual(['paying_twice', 'recipient_changed'])
       const [refused, second] = rig.rows().slice(rows)
-      expect(refused).toMatchObject({ state: 'failed', decidedBy: `rule:${globalRule.id}`, details: { recipient: accounts.recipient.address } })
-      expect(second).toMatchObject({ state: 'declined', declineReason: 'timeout', details: { recipient: accounts.relayer.address } })
+      // The refused credential is still usable until it expires: it holds its budget while the chain is watched.
+      expect(refused).toMatchObject({ state: 'sent', round: 1, decidedBy: `rule:${serverRule.id}`, details: { recipient: accounts.recipient.address } })
+      expect(second).toMatchObject({ state: 'declined', declineReason: 'timeout', round: 2, previousPaymentId: refused!.id, details: { recipient: accounts.relayer.address } })
+      expect(await payerBalance()).toBe(balance)
+      expect(await transfers()).toHaveLength(transferred)
     } finally {
-      rig.ledger((db) => {
-        Rules.remove(db, globalRule.id, Date.now())
-        serverRule = Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: serverRule.amount, now: Date.now() })
-      })
+      rig.ledger((db) => Settings.set(db, { rechallenge: 'decline' }))
     }
   })
 })

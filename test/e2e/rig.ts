@@ -1,7 +1,8 @@
 // The paying path for one end-to-end file: anvil, the real mppx paid server settling on it, a
 // companion (`allowance daemon`) with the payer's key in the OS keychain, and an agent host (the
 // SDK client) that launched the built bridge against the server.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type * as Ledger from '../../main/ledger/Database.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
@@ -28,6 +29,8 @@ export type Rig = {
    * unconfirmed (a refused credential that stays usable stays `sent`: read it with `rows`).
    */
   outcome(paymentId: number): Promise<Payments.Row>
+  /** A tool's challenge exactly as the server issues it, read by a plain client beside the bridge. */
+  challenge(tool: string): Promise<Record<string, any>>
   /** The first payment waiting for a human, as the companion's UI lists it. */
   pending(): Promise<{ paymentId: number; reasons: string[] }>
   stop(): Promise<void>
@@ -61,6 +64,16 @@ export async function startRig(options: { variant?: ChainVariant; server?: start
           const row = ledger((db) => Payments.get(db, paymentId))
           if (row && !inQuestion.includes(row.state)) return row
           if (Date.now() > deadline) throw new Error(`payment ${paymentId} is still ${row?.state ?? 'missing'}`)
+        }
+      },
+      async challenge(tool) {
+        const direct = new Client({ name: 'probe', version: '1' })
+        await direct.connect(new StreamableHTTPClientTransport(new URL(server.url)))
+        try {
+          const error = await direct.callTool({ name: tool, arguments: {} }).catch((caught: { data: { challenges: Record<string, any>[] } }) => caught)
+          return (error as { data: { challenges: Record<string, any>[] } }).data.challenges[0]!
+        } finally {
+          await direct.close()
         }
       },
       async pending() {

@@ -20,7 +20,7 @@ async function paidBy(query: string): Promise<string> {
   expect(result.isError).toBeFalsy()
   const { paymentId } = result._meta?.['allowance/payment'] as { paymentId: number }
   const row = await rig.outcome(paymentId)
-  expect(row.state).toBe('settled')
+  expect(row.state).toBe('confirmed')
   const method = row.details!.method
   if (method === 'stripe') {
     expect(rig.stripe.paymentIntents.slice(intents).map((intent) => intent.id)).toEqual([row.receiptReference])

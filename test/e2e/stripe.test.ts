@@ -51,7 +51,7 @@ describe('a card-only server, a test-mode card, an auto-approve rule', () => {
     expect(result.isError).toBeFalsy()
     expect(result.content).toEqual([{ type: 'text', text: 'results for by card: alpha, beta, gamma' }])
 
-    const issued = rig.stripe.requests.slice(before).filter((request) => request.path.includes('shared_payment'))
+    const issued = rig.stripe.requests.slice(before).filter((request) => request.path === '/v1/test_helpers/shared_payment/granted_tokens')
     expect(issued).toHaveLength(1)
     const [request] = issued
     expect(request).toMatchObject({ method: 'POST', path: '/v1/test_helpers/shared_payment/granted_tokens', as: 'payer', stripeVersion: StandIn.previewVersion })
@@ -70,8 +70,16 @@ describe('a card-only server, a test-mode card, an auto-approve rule', () => {
     const confirmation = rig.stripe.requests.slice(before).find((recorded) => recorded.path === '/v1/payment_intents')!
     expect(confirmation).toMatchObject({ as: 'seller', stripeVersion: StandIn.previewVersion, body: { confirm: 'true', amount: '1', currency: 'usd' } })
 
-    expect(row).toMatchObject({ state: 'settled', receiptReference: intent.id, decidedBy: expect.stringMatching(/^rule:/) })
-    expect(result._meta?.['allowance/payment']).toEqual({ status: 'settled', paymentId: row.id, reference: intent.id })
+    // Confirmed by Stripe's view of the token: revoked once the call was answered (nothing more can be
+    // captured with it), then read back: what the seller captured is what the ledger books.
+    expect(row).toMatchObject({ state: 'confirmed', receiptReference: intent.id, settledAmountAtomic: 1n, decidedBy: expect.stringMatching(/^rule:/) })
+    expect(token).toMatchObject({ status: 'consumed', amountCaptured: 1 })
+    const after = rig.stripe.requests.slice(before).map((recorded) => `${recorded.method} ${recorded.path.replace(token.id, ':id')}`)
+    expect(after.slice(after.indexOf('POST /v1/payment_intents') + 1)).toEqual([
+      'POST /v1/test_helpers/shared_payment/granted_tokens/:id/revoke',
+      'GET /v1/shared_payment/granted_tokens/:id',
+    ])
+    expect(result._meta?.['allowance/payment']).toEqual({ status: 'accepted', paymentId: row.id, reference: intent.id })
   })
 
   it('counts card charges in USD budgets', async () => {
@@ -171,7 +179,7 @@ describe('card failures: a clear sentence to the agent, a failed row with the St
   it('after all that, the card pays again, once', async () => {
     const { result, row } = await search(rig, 'recovered')
     expect(result.isError).toBeFalsy()
-    expect(row).toMatchObject({ state: 'settled', receiptReference: rig.stripe.paymentIntents.at(-1)!.id })
+    expect(row).toMatchObject({ state: 'confirmed', receiptReference: rig.stripe.paymentIntents.at(-1)!.id })
     expect(rig.stripe.paymentIntents).toHaveLength(1)
   })
 
@@ -189,8 +197,8 @@ describe('card failures: a clear sentence to the agent, a failed row with the St
     expect((await card(rig.home, ['show'])).stdout).toContain('(pm_card_visa, live mode): live mode, real charges')
     const { result, row } = await search(rig, 'live')
     expect(result.isError).toBeFalsy()
-    expect(row.state).toBe('settled')
-    const issued = rig.stripe.requests.filter((request) => request.path.includes('shared_payment')).at(-1)!
+    expect(row.state).toBe('confirmed')
+    const issued = rig.stripe.requests.filter((request) => request.path === '/v1/shared_payment/issued_tokens').at(-1)!
     expect(issued).toMatchObject({ path: '/v1/shared_payment/issued_tokens', as: 'payerLive', body: { seller_details: { network_business_profile: 'internal' } } })
   })
 })

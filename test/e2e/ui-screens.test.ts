@@ -9,6 +9,7 @@ import { erc20Abi, parseEventLogs } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Leases from '../../main/ledger/Leases.js'
 import * as PaymentRecord from '../../main/ledger/PaymentRecord.js'
+import * as Payments from '../../main/ledger/Payments.js'
 import * as Amount from '../../main/payments/Amount.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { openPage, screenshot, type Browser } from '../helpers/browser.js'
@@ -93,7 +94,7 @@ describe('Rules & budgets', () => {
     const result = await report('by rule')
     expect(result.isError).toBeFalsy()
     expect(await card().count()).toBe(0)
-    expect(await rig.outcome(last().id)).toMatchObject({ state: 'settled', decidedBy: `rule:${ruleId}` })
+    expect(await rig.outcome(last().id)).toMatchObject({ state: 'confirmed', decidedBy: `rule:${ruleId}` })
     // A limit on every server, which stays for the screenshot.
     await rule.getByLabel('Kind').selectOption('Limit: decline above')
     await rule.getByLabel('Amount per call').fill('2')
@@ -204,7 +205,7 @@ describe('History', () => {
     expect(transfer?.args).toEqual({ from: accounts.payer.address, to: accounts.recipient.address, value: 250_000n })
 
     const row = rowsOf(table('Payment history')).filter({ has: page.getByTitle(hash) })
-    expect(await row.innerText()).toMatch(new RegExp(`\\tsettled\\t0\\.25 USDC\\tpremium_report\\t127\\.0\\.0\\.1:${rig.server.port}\\ttest-host\\t0x[0-9a-f]{4}…[0-9a-f]{4}\\s*Copy\\tDetails$`))
+    expect(await row.innerText()).toMatch(new RegExp(`\\tconfirmed\\t0\\.25 USDC\\tpremium_report\\t127\\.0\\.0\\.1:${rig.server.port}\\ttest-host\\t0x[0-9a-f]{4}…[0-9a-f]{4}\\s*Copy\\tDetails$`))
     await row.getByRole('button', { name: 'Details' }).click()
     const details = page.getByRole('dialog', { name: `Payment ${settled.id}` })
     await details.getByText('Receipt', { exact: true }).waitFor()
@@ -220,7 +221,7 @@ describe('History', () => {
 
   it('filters narrow the rows, the totals and the chart; the CSV downloads the filtered rows', async () => {
     const all = rig.rows()
-    const spent = all.filter((row) => ['settled', 'approved', 'signed', 'unconfirmed'].includes(row.state))
+    const spent = all.filter((row) => Payments.reserving.includes(row.state))
     const totals = page.locator('.totals')
     await expect.poll(() => totals.innerText()).toBe(`${all.length} payments · spent ${Amount.formatUsd(spent.reduce((sum, row) => sum + row.details!.budgetAmount, 0n))}`)
     const chart = page.getByRole('figure', { name: 'Daily spend per server (US dollars)' })
@@ -249,7 +250,7 @@ describe('History', () => {
     const lines = readFileSync((await download.path())!, 'utf8').split('\r\n')
     expect(lines[0]).toBe(PaymentRecord.columns.join(','))
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(settled.map((row) => String(row.id)).reverse())
-    expect(lines.slice(1).every((line) => line.split(',')[2] === 'settled')).toBe(true)
+    expect(lines.slice(1).every((line) => line.split(',')[2] === 'confirmed')).toBe(true)
 
     const tomorrow = new Date(Date.now() + 86_400_000)
     const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`

@@ -92,14 +92,14 @@ describe('a paid call a human must approve', () => {
     expect(JSON.stringify(result.content)).toContain('tides')
     expect(await payer()).toBe(before - price)
     const row = await rig.outcome(paymentId)
-    expect(row).toMatchObject({ state: 'settled', decidedBy: 'human' })
+    expect(row).toMatchObject({ state: 'confirmed', decidedBy: 'human' })
     await page.getByText('No payments are waiting for you.').waitFor()
 
     await page.getByRole('button', { name: 'History' }).click()
     const settled = page.getByRole('row').filter({ has: page.getByTitle(row.receiptReference!) })
-    expect(await text(settled)).toMatch(/settled\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy\tDetails$/)
+    expect(await text(settled)).toMatch(/confirmed\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy\tDetails$/)
     expect((await rig.daemon.api('GET', '/api/history?limit=1')).body.rows).toEqual([
-      expect.objectContaining({ id: paymentId, state: 'settled', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
+      expect.objectContaining({ id: paymentId, state: 'confirmed', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
     ])
 
     await page.getByRole('button', { name: 'Rules & budgets' }).click()

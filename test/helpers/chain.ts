@@ -63,6 +63,8 @@ export type PaidServerStats = {
   challenges: Record<string, number>
   paid: Record<string, number>
   receipts: number
+  /** Every credential the server received, and the recipient its challenge named. */
+  credentials: { target: string; recipient: string }[]
   failed: number
   refused: number
   references: Hex[]
