@@ -89,7 +89,7 @@ describe('Rules & budgets', () => {
     const added = page.getByRole('status').filter({ hasText: /^Rule \d+: pay without asking up to \$0\.25 per call/ })
     await added.waitFor()
     const ruleId = Number(/^Rule (\d+)/.exec(await added.innerText())![1])
-    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t\tChange amountRemove`])
+    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\tasks for a new one\t\tChange amountRemove`])
 
     const result = await report('by rule')
     expect(result.isError).toBeFalsy()
