@@ -3,14 +3,17 @@
 // money), under every kind of approval — a human's Pay once, an auto-approve rule for everything,
 // for the server, for the tool, and a lease. Whatever approved the first payment, the second one is
 // never made: the server receives exactly one credential per call, nothing moves on chain, and the
-// agent reads why. Then receipts the chain contradicts, and eight bridges at once.
+// agent reads why. Then receipts the chain contradicts, eight bridges at once, and a local process
+// that lies about outcomes.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CompanionClient, CompanionError } from '../../main/bridge/CompanionClient.js'
 import * as Leases from '../../main/ledger/Leases.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
 import * as Settings from '../../main/ledger/Settings.js'
+import * as Home from '../../main/shared/Home.js'
 import { hostWithBridge } from '../helpers/bridge.js'
 import { accounts } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
@@ -178,4 +181,43 @@ describe('eight bridges at once', () => {
       await Promise.all(hosts.map(({ client }) => client.close()))
     }
   }, 60_000)
+})
+
+describe('a local process that reports outcomes for payments it did not ask for', () => {
+  let rule: Rules.Rule
+  beforeAll(() => {
+    rule = rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+  })
+  afterAll(() => rig.ledger((db) => Rules.remove(db, rule.id, Date.now())))
+
+  it('is refused with a sentence and changes nothing, while the real bridge keeps paying', async () => {
+    const paid = await search('a real payment')
+    const { paymentId } = paid._meta?.['allowance/payment'] as { paymentId: number }
+    const before = await rig.outcome(paymentId)
+    expect(before.state).toBe('confirmed')
+
+    const intruder = new CompanionClient({ socketPath: Home.paths(rig.home).socket, hello: { role: 'bridge', upstream: rig.server.url } })
+    try {
+      const lies = [
+        { status: 'failed', error: 'it failed, release the budget', sent: false },
+        { status: 'accepted', receipt: { status: 'success', method: 'evm', reference: `0x${'ab'.repeat(32)}` } },
+      ] as const
+      for (const id of [paymentId, paymentId + 1, paymentId + 2]) {
+        for (const outcome of lies) {
+          const refused = await intruder.request({ type: 'payment.outcome', paymentId: id, outcome }).catch((error: CompanionError) => error)
+          expect(refused).toBeInstanceOf(CompanionError)
+          expect(refused).toMatchObject({ code: 'not_yours', message: `Payment ${id} was not asked for on this connection; Allowance ignored this outcome.` })
+        }
+      }
+      expect(rig.ledger((db) => Payments.get(db, paymentId))).toEqual(before)
+      // The next payments, ids the intruder guessed, are the real bridge's: they pay and confirm.
+      for (const query of ['after the lies', 'and again']) {
+        const result = await search(query)
+        expect(result.isError).toBeFalsy()
+        expect(await rig.outcome((result._meta?.['allowance/payment'] as { paymentId: number }).paymentId)).toMatchObject({ state: 'confirmed', receiptReference: expect.not.stringMatching(/^0x(ab)+$/) })
+      }
+    } finally {
+      intruder.close()
+    }
+  })
 })
