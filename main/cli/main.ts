@@ -21,6 +21,7 @@ for you: that takes the app.`,
     ['budget', 'spending caps per day, week or month'],
     ['leases', '"allow this server for 30 minutes, up to $2"'],
     ['pause, resume', 'the kill switch: decline every payment, or pay again'],
+    ['rechallenge', 'a second payment for one call: decline it (default), or ask you'],
     ['history', 'the payments ledger, as a table, JSON or CSV'],
     ['demo', 'a paid tool call on a local test chain, without real money'],
     ['help', "this help; help <command> (or <command> --help) shows that command's"],
@@ -58,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
     case 'pause':
     case 'resume':
       return (await import('./pauseCommand.js')).run(rest, command === 'pause')
+    case 'rechallenge':
+      return (await import('./rechallengeCommand.js')).run(rest)
     case 'install':
     case 'uninstall':
       return (await import('./installCommand.js')).run(rest, command === 'uninstall')

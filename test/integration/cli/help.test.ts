@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<object>> = {
   leases: () => import('../../../main/cli/leasesCommand.js'),
   pause: () => import('../../../main/cli/pauseCommand.js'),
   resume: () => import('../../../main/cli/pauseCommand.js'),
+  rechallenge: () => import('../../../main/cli/rechallengeCommand.js'),
   history: () => import('../../../main/cli/historyCommand.js'),
   demo: () => import('../../../main/cli/demoCommand.js'),
 }

@@ -84,3 +84,15 @@ describe('allowance rules', () => {
     expect(await cli(directory, ['rules', 'remove', '7'])).toMatchObject({ code: 1, stderr: 'allowance: there is no rule 7.\n' })
   })
 })
+
+describe('allowance rechallenge', () => {
+  it('shows and sets what a second payment for one call does, and refuses anything else', async () => {
+    const directory = await home()
+    expect(await ok(directory, ['rechallenge'])).toBe('A second payment for one call is declined: Allowance never pays twice without you.\n')
+    expect(await ok(directory, ['rechallenge', 'ask'])).toBe('A second payment for one call asks you, with a card that says it pays twice.\n')
+    const refused = await cli(directory, ['rechallenge', 'always'])
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/give decline or ask, not "always"/)
+    expect(await ok(directory, ['rechallenge'])).toMatch(/asks you/)
+  })
+})
