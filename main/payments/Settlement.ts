@@ -1,4 +1,4 @@
-import { HttpRequestError, TimeoutError, http, type Hex, type HttpTransport } from 'viem'
+import { HttpRequestError, TimeoutError, TransactionReceiptNotFoundError, http, isHash, type Hex, type HttpTransport } from 'viem'
 
 /**
  * What the chain says about a payment the companion signed, once the server has answered: the ledger
@@ -66,6 +66,21 @@ export async function bounded<T>(run: () => Promise<T>, options: { timeoutMs: nu
 /** A viem transport for checks: one attempt per request, cut off at `timeoutMs` (the guard above bounds the whole check). */
 export function transport(parameters: check.Parameters): HttpTransport {
   return http(parameters.rpcUrl, { timeout: parameters.timeoutMs ?? defaultTimeoutMs, retryCount: 0 })
+}
+
+/** The receipt a lookup finds, or undefined when the node knows no such transaction (yet). */
+export async function receiptOrNone<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup
+  } catch (error) {
+    if (error instanceof TransactionReceiptNotFoundError) return undefined
+    throw error
+  }
+}
+
+/** A 32-byte hex value: a transaction hash or a nonce. */
+export function isBytes32(value: unknown): value is Hex {
+  return typeof value === 'string' && isHash(value)
 }
 
 /** A transaction hash as a sentence shows it: 0x12ab…cdef. */

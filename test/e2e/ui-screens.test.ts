@@ -85,11 +85,13 @@ describe('Rules & budgets', () => {
     await rule.getByLabel('Server', { exact: true }).fill(rig.server.url)
     await rule.getByLabel('Call', { exact: true }).selectOption('Tool')
     await rule.getByLabel('Tool name').fill('premium_report')
+    // Without it, a recipient never approved on this server would still ask first.
+    await rule.getByLabel('Trusted recipient (optional)').fill(accounts.recipient.address)
     await rule.getByRole('button', { name: 'Add rule' }).click()
     const added = page.getByRole('status').filter({ hasText: /^Rule \d+: pay without asking up to \$0\.25 per call/ })
     await added.waitFor()
     const ruleId = Number(/^Rule (\d+)/.exec(await added.innerText())![1])
-    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\tasks for a new one\t\tChange amountRemove`])
+    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t${accounts.recipient.address}\t\tChange amountRemove`])
 
     const result = await report('by rule')
     expect(result.isError).toBeFalsy()

@@ -10,9 +10,15 @@ import * as challenges from '../payments/challenges.js'
 import { registry, setup, upstream, usd } from './setup.js'
 
 const server = { upstream }
-/** An auto-approve rule that trusts the test challenges' recipient (a recipient no rule names asks first). */
-const autoApprove = (db: ReturnType<typeof setup>['db'], amount: bigint, scope: Rules.add.Parameters['scope'] = server) =>
-  Rules.add(db, { kind: 'auto_approve', scope, recipient: challenges.recipient, unit: 'usd', amount, now: 0 })
+/**
+ * An auto-approve rule that trusts the test challenges' recipient (a recipient no rule names asks
+ * first), and its twin for their card seller's Stripe profile; returns the first.
+ */
+const autoApprove = (db: ReturnType<typeof setup>['db'], amount: bigint, scope: Rules.add.Parameters['scope'] = server) => {
+  const rule = Rules.add(db, { kind: 'auto_approve', scope, recipient: challenges.recipient, unit: 'usd', amount, now: 0 })
+  Rules.add(db, { kind: 'auto_approve', scope, recipient: challenges.stripeProfile, unit: 'usd', amount, now: 0 })
+  return rule
+}
 
 /** The recipient is one the user trusts, by a rule too small to pay anything itself: leases then pay it. */
 const trustRecipient = (db: ReturnType<typeof setup>['db']) => autoApprove(db, 1n)
@@ -66,7 +72,7 @@ describe('auto-approve rules', () => {
   test('a rule in USD does not cover a currency that is not USD-pegged', () => {
     const t = setup()
     autoApprove(t.db, usd('100'))
-    expect(t.decide([challenges.stripe(t.clock.now, { currency: 'eur', amount: '100' })])).toMatchObject({ kind: 'ask', options: { reasons: ['no_rule'] } })
+    expect(t.decide([challenges.stripe(t.clock.now, { currency: 'eur', amount: '100' })])).toMatchObject({ kind: 'ask', options: { reasons: ['new_recipient'] } }) // no rule in EUR covers it, so none vouches for its recipient either
     expect(t.decide([challenges.stripe(t.clock.now, { currency: 'usd', amount: '100' })])).toMatchObject({ kind: 'approved' })
   })
 })
@@ -136,7 +142,7 @@ describe('budgets', () => {
 
   test('a currency that is not USD-pegged budgets in its own units', () => {
     const t = setup()
-    Rules.add(t.db, { kind: 'auto_approve', scope: server, unit: 'iso:jpy', amount: 1000n, now: 0 })
+    Rules.add(t.db, { kind: 'auto_approve', scope: server, recipient: challenges.stripeProfile, unit: 'iso:jpy', amount: 1000n, now: 0 })
     Budgets.add(t.db, { period: 'day', scope: {}, unit: 'iso:jpy', amount: 1000n, now: 0 })
     expect(t.decide([challenges.stripe(t.clock.now, { currency: 'jpy', amount: '600' })]).kind).toBe('approved')
     expect(t.decide([challenges.stripe(t.clock.now, { currency: 'jpy', amount: '600' })])).toMatchObject({

@@ -156,14 +156,16 @@ describe('history', () => {
 
 describe('rules, budgets, leases and the kill switch', () => {
   it('adds, changes and removes a rule as the CLI does', async () => {
-    const added = await call('POST', '/api/rules', { kind: 'auto-approve', amount: '0.05', scope: { server: ' HTTPS://Tools.example.com/mcp ', operation: 'tools/call', target: 'search' } })
-    expect(added.body).toEqual({ id: 1, message: 'Rule 1: pay without asking up to $0.05 per call for `search` on tools.example.com.' })
+    const scope = { server: ' HTTPS://Tools.example.com/mcp ', operation: 'tools/call', target: 'search' }
+    const added = await call('POST', '/api/rules', { kind: 'auto-approve', amount: '0.05', scope, recipient: ' 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 ' })
+    expect(added.body).toEqual({ id: 1, message: 'Rule 1: pay without asking up to $0.05 per call for `search` on tools.example.com, to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8.' })
     expect((await call('GET', '/api/rules')).body).toEqual([
-      { id: 1, kind: 'auto-approve', amount: '$0.05', amountText: '0.05', unit: 'usd', scope: '`search` on tools.example.com', upstream, label: null },
+      { id: 1, kind: 'auto-approve', amount: '$0.05', amountText: '0.05', unit: 'usd', scope: '`search` on tools.example.com', upstream, recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', label: null },
     ])
     expect((await call('POST', '/api/rules/1', { amount: '0.10' })).body.message).toBe('Rule 2 replaces rule 1: $0.10 per call for `search` on tools.example.com.')
+    expect((await call('GET', '/api/rules')).body[0]).toMatchObject({ id: 2, recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' })
     expect((await call('POST', '/api/rules', { kind: 'auto-approve', amount: '1' })).body.message).toBe(
-      'Rule 3: pay without asking up to $1.00 per call for everything. The first payment to a server never paid before still asks you.',
+      'Rule 3: pay without asking up to $1.00 per call for everything. The first payment to a server never paid before still asks you. The first payment to a recipient you never approved for a server still asks you.',
     )
     expect((await call('POST', '/api/rules/3/remove')).body).toEqual({ id: 3, message: 'Rule 3 removed.' })
     expect((await call('GET', '/api/rules')).body.map((rule: { id: number }) => rule.id)).toEqual([2])
@@ -181,6 +183,8 @@ describe('rules, budgets, leases and the kill switch', () => {
       [{ kind: 'always', amount: '1' }, 'Invalid rule: kind: the kind is auto-approve or limit.'],
       [{ kind: 'limit', amount: '1', admin: true }, 'Invalid rule: Unrecognized key: "admin".'],
       [{ kind: 'limit', amount: ' ' }, 'Invalid rule: amount: give an amount, like 0.50.'],
+      [{ kind: 'auto-approve', amount: '1', recipient: 'a b' }, 'Invalid rule: recipient: a recipient is an address (0x…) or a Stripe profile id.'],
+      [{ kind: 'limit', amount: '1', recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' }, 'Only an auto-approve rule names a recipient.'],
     ] as const
     for (const [body, error] of refused) {
       const answer = await call('POST', '/api/rules', body)

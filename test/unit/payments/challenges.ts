@@ -1,5 +1,7 @@
 /** Challenges as servers send them over MCP (`request` as an object), for tests. */
 export const recipient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+/** The card seller's Stripe profile: whom a `stripe` charge pays. */
+export const stripeProfile = 'internal'
 export const pathUsd = '0x20c0000000000000000000000000000000000000'
 export const baseUsdc = '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913'
 export const future = (now: Date, seconds = 300) => new Date(now.getTime() + seconds * 1000).toISOString()
@@ -48,7 +50,7 @@ export function stripe(now: Date, overrides: { amount?: string; currency?: strin
     request: {
       amount: overrides.amount ?? '75',
       currency: overrides.currency ?? 'usd',
-      methodDetails: { networkId: 'internal', paymentMethodTypes: ['card'] },
+      methodDetails: { networkId: stripeProfile, paymentMethodTypes: ['card'] },
     },
     expires: future(now),
   }

@@ -1,10 +1,8 @@
 import {
-  TransactionReceiptNotFoundError,
   createPublicClient,
   getAddress,
   isAddress,
   isAddressEqual,
-  isHash,
   parseAbiItem,
   parseEventLogs,
   type Address,
@@ -39,7 +37,7 @@ export function evidence(credential: { payload: unknown }): Evidence | undefined
   const { payload } = credential
   if (typeof payload !== 'object' || payload === null) return undefined
   const { type, from, to, value, nonce, validBefore } = payload as Record<string, unknown>
-  if (type !== 'authorization' || !isAddressText(from) || !isAddressText(to) || !isBytes32(nonce) || !isInteger(value) || !isInteger(validBefore)) return undefined
+  if (type !== 'authorization' || !isAddressText(from) || !isAddressText(to) || !Settlement.isBytes32(nonce) || !isInteger(value) || !isInteger(validBefore)) return undefined
   return { from: getAddress(from), to: getAddress(to), value: BigInt(value), nonce, validBefore: BigInt(validBefore) }
 }
 
@@ -48,7 +46,7 @@ export function confirm(parameters: confirm.Parameters): Promise<Settlement.Verd
   return Settlement.check(parameters, async () => {
     const client = createPublicClient({ transport: Settlement.transport(parameters) })
     const { reference } = parameters
-    const named = isBytes32(reference) ? await receiptOf(client, reference) : undefined
+    const named = Settlement.isBytes32(reference) ? await receiptOf(client, reference) : undefined
     if (named && usesAuthorization(named, parameters)) return judge(named, parameters)
     const used = await client.readContract({ address: parameters.token, abi: [authorizationState], functionName: 'authorizationState', args: [parameters.payer, parameters.nonce] })
     if (used) {
@@ -100,13 +98,8 @@ async function find(client: PublicClient, parameters: confirm.Parameters): Promi
   return hash ? receiptOf(client, hash) : undefined
 }
 
-async function receiptOf(client: PublicClient, hash: Hex): Promise<TransactionReceipt | undefined> {
-  try {
-    return await client.getTransactionReceipt({ hash })
-  } catch (error) {
-    if (error instanceof TransactionReceiptNotFoundError) return undefined
-    throw error
-  }
+function receiptOf(client: PublicClient, hash: Hex): Promise<TransactionReceipt | undefined> {
+  return Settlement.receiptOrNone(client.getTransactionReceipt({ hash }))
 }
 
 function usesAuthorization(receipt: TransactionReceipt, { token, payer, nonce }: confirm.Parameters): boolean {
@@ -138,9 +131,6 @@ function isAddressText(value: unknown): value is string {
   return typeof value === 'string' && isAddress(value, { strict: false })
 }
 
-function isBytes32(value: unknown): value is Hex {
-  return typeof value === 'string' && isHash(value)
-}
 
 function isInteger(value: unknown): value is string {
   return typeof value === 'string' && /^\d{1,78}$/.test(value)

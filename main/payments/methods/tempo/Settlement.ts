@@ -1,9 +1,7 @@
 import {
-  TransactionReceiptNotFoundError,
   createPublicClient,
   decodeFunctionData,
   isAddressEqual,
-  isHash,
   keccak256,
   parseAbiItem,
   parseEventLogs,
@@ -65,7 +63,7 @@ export function evidence(credential: { payload: unknown }): Evidence | undefined
   const { payload } = credential
   if (typeof payload !== 'object' || payload === null) return undefined
   const { type, hash, signature } = payload as Record<string, unknown>
-  if (type === 'hash') return isBytes32(hash) ? { transaction: hash } : undefined
+  if (type === 'hash') return Settlement.isBytes32(hash) ? { transaction: hash } : undefined
   if (type !== 'transaction' || typeof signature !== 'string' || !/^0x7[68][0-9a-fA-F]+$/.test(signature)) return undefined
   try {
     const memo = memoOf(Transaction.deserialize(signature as `0x76${string}`).calls)
@@ -86,7 +84,7 @@ export function confirm(parameters: confirm.Parameters): Promise<Settlement.Verd
     const { transaction, reference, memo } = parameters
     const own = transaction && (await receiptOf(client, transaction))
     if (own) return judge(own, parameters)
-    const named = isBytes32(reference) && !sameHash(reference, transaction) ? await receiptOf(client, reference) : undefined
+    const named = Settlement.isBytes32(reference) && !sameHash(reference, transaction) ? await receiptOf(client, reference) : undefined
     if (named && vouchedFor(named, parameters)) return judge(named, parameters)
     const found = memo && (await findByMemo(client, { ...parameters, memo }))
     if (found) return judge(found, parameters)
@@ -235,13 +233,8 @@ async function findByMemo(client: Client, parameters: confirm.Parameters & { mem
   return hash ? receiptOf(client, hash) : undefined
 }
 
-async function receiptOf(client: Client, hash: Hex): Promise<Receipt | undefined> {
-  try {
-    return await client.getTransactionReceipt({ hash })
-  } catch (error) {
-    if (error instanceof TransactionReceiptNotFoundError) return undefined
-    throw error
-  }
+function receiptOf(client: Client, hash: Hex): Promise<Receipt | undefined> {
+  return Settlement.receiptOrNone(client.getTransactionReceipt({ hash }))
 }
 
 function namedProblem(receipt: Receipt, parameters: confirm.Parameters): string {
@@ -267,8 +260,4 @@ function what({ currency, payer, payments }: confirm.Parameters): string {
 
 function sameHash(a: string, b: string | undefined): boolean {
   return b !== undefined && a.toLowerCase() === b.toLowerCase()
-}
-
-function isBytes32(value: unknown): value is Hex {
-  return typeof value === 'string' && isHash(value)
 }
