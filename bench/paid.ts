@@ -47,7 +47,7 @@ process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only wher
 writeSettings(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
-withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
 await startDaemon(home.home)
 const { client } = await hostWithBridge([server.url], home.home)
 const oursFree = await timed((i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }))

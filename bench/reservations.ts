@@ -10,7 +10,7 @@ import * as Rules from '../main/ledger/Rules.js'
 import * as Settings from '../main/ledger/Settings.js'
 import * as Home from '../main/shared/Home.js'
 import type { PaymentDecision } from '../main/shared/CompanionWire.js'
-import { evmCharge } from '../test/helpers/challenges.js'
+import { evmCharge, recipient } from '../test/helpers/challenges.js'
 import { companionClient, startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { fileWallet } from '../test/helpers/wallet.js'
@@ -33,7 +33,7 @@ await fileWallet(home.home) // approved payments are signed (evm charges sign wi
 const budgetAmount = price * affordable
 const budgetId = withLedger(home.home, (db) => {
   const now = Date.now()
-  for (const scope of [{ upstream }, { upstream: warmUpUpstream }]) Rules.add(db, { kind: 'auto_approve', scope, unit: 'usd', amount: price, now })
+  for (const scope of [{ upstream }, { upstream: warmUpUpstream }]) Rules.add(db, { kind: 'auto_approve', scope, recipient, unit: 'usd', amount: price, now })
   Settings.set(db, { loopBreaker: { count: 1000, seconds: 1 } })
   return Budgets.add(db, { period: 'day', scope: { upstream }, unit: 'usd', amount: budgetAmount, now }).id
 })
