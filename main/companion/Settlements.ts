@@ -41,6 +41,11 @@ export type Settlements = {
   close(): void
 }
 
+/** At most this many checks talk to nodes or Stripe at once. */
+const maxConcurrentChecks = 2
+/** The pause before a second look; each later one waits twice as long, up to `settlement.maxIntervalSeconds`. */
+const firstPauseMs = 250
+
 export function create(parameters: create.Parameters): Settlements {
   const { db, config, registry, log, onChange } = parameters
   const cards = new Map<number, { card: Signer.Card; token: string }>()
@@ -80,6 +85,24 @@ export function create(parameters: create.Parameters): Settlements {
     return 'again'
   }
 
+  // Checks that are due wait their turn: a burst of payments must not flood the node, nor take the
+  // companion's time from the calls it is deciding.
+  const due: (() => Promise<void>)[] = []
+  let running = 0
+  const pump = () => {
+    while (running < maxConcurrentChecks && due.length > 0) {
+      running++
+      void due.shift()!().finally(() => {
+        running--
+        pump()
+      })
+    }
+  }
+  const schedule = (paymentId: number, attempt: number, since: number, pause: number) => {
+    const run = () => check(paymentId, attempt, since).catch((error) => log.error(`payment ${paymentId}: ${describeError(error)}`))
+    timers.set(paymentId, setTimeout(() => void (due.push(run), pump()), pause))
+  }
+
   const check = async (paymentId: number, attempt: number, since: number): Promise<void> => {
     timers.delete(paymentId)
     if (closed) return
@@ -95,13 +118,12 @@ export function create(parameters: create.Parameters): Settlements {
     if (closed) return
     const waitedOut = Date.now() - since >= timeoutSeconds * 1000 && !(verdict.status === 'pending' && verdict.until !== undefined && Date.now() < verdict.until)
     if (apply(Payments.get(db, paymentId) ?? row, verdict, waitedOut) !== 'again') return
-    const pause = Math.min(maxIntervalSeconds * 1000, 250 * 2 ** attempt)
-    timers.set(paymentId, setTimeout(() => void check(paymentId, attempt + 1, since).catch((error) => log.error(`payment ${paymentId}: ${describeError(error)}`)), pause))
+    schedule(paymentId, attempt + 1, since, Math.min(maxIntervalSeconds * 1000, firstPauseMs * 2 ** attempt))
   }
 
   const watch = (paymentId: number) => {
     if (closed || timers.has(paymentId)) return
-    timers.set(paymentId, setTimeout(() => void check(paymentId, 0, Date.now()).catch((error) => log.error(`payment ${paymentId}: ${describeError(error)}`)), 0))
+    schedule(paymentId, 0, Date.now(), 0)
   }
 
   return {
