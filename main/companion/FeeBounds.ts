@@ -30,6 +30,8 @@ export function create(parameters: create.Parameters): FeeBounds {
   const keyOf = (payment: Challenge.Payment) => `${payment.chainId}:${payment.currency.key}`
   return {
     async prepare(challenges) {
+      // Only tempo payments have a fee: the other challenges need no second validation.
+      if (!challenges.some((challenge) => (challenge as { method?: unknown } | null)?.method === 'tempo')) return
       const now = Date.now()
       const { accepted } = Challenge.select(challenges, { now: new Date(now), registry: registry() })
       const tempo = accepted.map(({ payment }) => payment).filter((payment) => payment.method === 'tempo' && payment.chainId !== undefined)
