@@ -154,7 +154,7 @@ const ScopeBody = z
 const recipient = z
   .string()
   .trim()
-  .regex(/^[\w:.-]{3,255}$/, 'a recipient is an address (0x…) or a Stripe profile id')
+  .regex(Rules.recipientPattern, 'a recipient is an address (0x…) or a Stripe profile id')
   .optional()
 const RuleBody = z.strictObject({ kind: z.enum(['auto-approve', 'limit'], 'the kind is auto-approve or limit'), amount, unit, scope: ScopeBody, recipient, label })
 const BudgetBody = z.strictObject({ amount, period: z.enum(Period.periods as [Period.Period, ...Period.Period[]], 'the period is day, week or month'), unit, scope: ScopeBody, label })

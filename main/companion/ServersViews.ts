@@ -72,7 +72,7 @@ export function servers(db: Database, registry: TokenRegistry.Registry, paramete
       payments: Payments.count(db, { upstream }),
       spent: [...Spend.totals(db, { upstream })].map(([unit, total]) => Units.format(total, unit, registry)),
       recent: Payments.list(db, { upstream, limit: recentCount }).map(HistoryViews.row),
-      rechallenges: Payments.rechallenges(db, upstream, Date.now() - 7 * 24 * 60 * 60_000),
+      rechallenges: Payments.rechallenges(db, upstream, Date.now()),
       entries: entries.filter((entry) => entry.upstream === upstream).map((entry) => entry.ref),
     }),
   )

@@ -91,7 +91,7 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null)),
     previousPrice: previousPrice(db, context, entry.payment),
     alreadySent: alreadySent(entry.options.prior?.details),
-    rechallenges: Payments.rechallenges(db, row.upstream, now.getTime() - 7 * 24 * 60 * 60_000),
+    rechallenges: Payments.rechallenges(db, row.upstream, now.getTime()),
   }
 }
 

@@ -365,8 +365,12 @@ export function seenRecipient(db: Database, upstream: string, recipient: string)
   )
 }
 
-/** How many challenges this upstream sent after a credential, within a host request, since `since`. */
-export function rechallenges(db: Database, upstream: string, since: number): number {
+/**
+ * How many challenges this upstream sent after a credential, within a host request, in the week
+ * before `now`: what the card and the Servers screen flag a server by.
+ */
+export function rechallenges(db: Database, upstream: string, now: number): number {
+  const since = now - 7 * 24 * 60 * 60_000
   return statement(db, 'SELECT count(*) FROM payments WHERE round > 1 AND upstream = ? AND created_at >= ?').pluck().get(upstream, since) as number
 }
 

@@ -29,7 +29,7 @@ export function add(db: Database, parameters: add.Parameters): Rule {
   if (kind !== 'auto_approve' && kind !== 'limit') throw new Error(`Unknown rule kind ${JSON.stringify(kind)}.`)
   const scope = Scope.normalize(parameters.scope)
   if (recipient !== null && kind !== 'auto_approve') throw new Error('Only an auto-approve rule names a recipient.')
-  if (recipient !== null && !/^[\w:.-]{3,255}$/.test(recipient)) throw new Error('A recipient is an address (0x…) or a Stripe profile id.')
+  if (recipient !== null && !recipientPattern.test(recipient)) throw new Error('A recipient is an address (0x…) or a Stripe profile id.')
   const id = statement(db, `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label, recipient)
       VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label, @recipient)`)
     .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label, recipient })
@@ -72,6 +72,9 @@ export function matching(rules: readonly Rule[], context: Scope.Context, unit: s
     .filter((rule) => rule.unit === unit && Scope.includes(rule, context))
     .sort((a, b) => Scope.specificity(b) - Scope.specificity(a) || a.id - b.id)
 }
+
+/** What a rule's recipient looks like: an address (0x…) or a Stripe profile id. */
+export const recipientPattern = /^[\w:.-]{3,255}$/
 
 /** Whether an auto-approve rule among `rules` (those covering a payment) names this recipient. */
 export function namesRecipient(rules: readonly Rule[], recipient: string): boolean {
