@@ -1,10 +1,13 @@
 // Paid-call benchmark (issue 4): what a paid call costs on top of a free one, through Allowance
 // (bridge + companion deciding by an auto-approve rule, signing, ledger) beside the same call made
-// in-process with mppx's `McpClient.wrap`. Settlement is excluded: the server settles instantly.
+// in-process with mppx's `McpClient.wrap`. Settlement is excluded: on both paths alike, the server
+// answers first and submits the transfer just after, so the companion's settlement checks still
+// find every payment on chain, as they would a real server's.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
+import * as Payments from '../main/ledger/Payments.js'
 import * as Rules from '../main/ledger/Rules.js'
 import * as Wallet from '../main/wallet/Wallet.js'
 import { hostWithBridge } from '../test/helpers/bridge.js'
@@ -16,17 +19,29 @@ import { median, percentile, table } from './stats.js'
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
 
-process.env.SETTLE = 'instant'
+process.env.SETTLE = 'background'
 const chain = await startChain()
 const server = await startPaidServer(chain, { methods: ['evm'] })
 
-async function timed(call: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await call(-i - 1)
-  const latencies: number[] = []
-  for (let i = 0; i < calls; i++) {
+type Path = { free: (i: number) => Promise<unknown>; paid: (i: number) => Promise<unknown> }
+type Latencies = { free: number[]; paid: number[] }
+
+/**
+ * Times both paths call by call, alternating between them, so that whatever else the shared machine
+ * is doing slows both alike rather than whichever happens to run second.
+ */
+async function timedSideBySide(paths: Path[]): Promise<Latencies[]> {
+  const latencies = paths.map((): Latencies => ({ free: [], paid: [] }))
+  const time = async (call: (i: number) => Promise<unknown>, i: number, into: number[] | undefined) => {
     const started = performance.now()
     await call(i)
-    latencies.push(performance.now() - started)
+    into?.push(performance.now() - started)
+  }
+  for (let i = -warmup; i < calls; i++) {
+    for (const [index, path] of paths.entries()) {
+      await time(path.free, i, i < 0 ? undefined : latencies[index]!.free)
+      await time(path.paid, i, i < 0 ? undefined : latencies[index]!.paid)
+    }
   }
   return latencies
 }
@@ -37,9 +52,6 @@ await anchorClient.connect(new StreamableHTTPClientTransport(new URL(server.url)
 McpClient.wrap(anchorClient, {
   methods: [evm.charge({ account: accounts.payer, authorization: { name: 'USD Coin', version: '2' }, networks: [chain.chainId], currencies: [chain.token] })],
 })
-const anchorFree = await timed((i) => anchorClient.callTool({ name: 'free_echo', arguments: { text: `a${i}` } }))
-const anchorPaid = await timed((i) => anchorClient.callTool({ name: 'search', arguments: { query: `a${i}` } }))
-await anchorClient.close()
 
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
 const home = temporaryHome()
@@ -48,14 +60,34 @@ writeSettings(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
 withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
-await startDaemon(home.home)
+// BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there (open it in Chrome's DevTools).
+const profile = process.env.BENCH_PROFILE
+await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
 const { client } = await hostWithBridge([server.url], home.home)
-const oursFree = await timed((i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }))
-const oursPaid = await timed(async (i) => {
-  const result = await client.callTool({ name: 'search', arguments: { query: `b${i}` } })
-  if (result.isError) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
-})
+
+const [anchor, ours] = await timedSideBySide([
+  {
+    free: (i) => anchorClient.callTool({ name: 'free_echo', arguments: { text: `a${i}` } }),
+    paid: (i) => anchorClient.callTool({ name: 'search', arguments: { query: `a${i}` } }),
+  },
+  {
+    free: (i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }),
+    paid: async (i) => {
+      const result = await client.callTool({ name: 'search', arguments: { query: `b${i}` } })
+      if (result.isError) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
+    },
+  },
+])
+const { free: anchorFree, paid: anchorPaid } = anchor!
+const { free: oursFree, paid: oursPaid } = ours!
+await anchorClient.close()
 await client.close()
+// The companion's settlement checks ran alongside: every payment must end confirmed by the chain.
+const paid = warmup + calls
+const deadline = Date.now() + 30_000
+const confirmedCount = () => withLedger(home.home, (db) => Payments.count(db, { states: ['confirmed'] }))
+while (confirmedCount() < paid && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+const confirmed = confirmedCount()
 await stopAll()
 await chain.stop()
 home.remove()
@@ -75,3 +107,5 @@ console.log(
   ),
 )
 console.log(`Allowance paid-call overhead ${fixed(oursOverhead)} ms (target ≤ 10 ms); ratio to the anchor's ${fixed(oursOverhead / anchorOverhead)} (target ≤ 1.00)`)
+console.log(`${confirmed} of ${paid} payments confirmed on chain by the companion's settlement checks`)
+if (confirmed < paid) process.exitCode = 1

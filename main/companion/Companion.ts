@@ -193,10 +193,8 @@ export class Companion implements Handler {
     const prior = priorId === undefined ? undefined : Payments.get(this.db, priorId)
     const challenges = preferred(request.challenges, Config.methodPreference(this.config, request.upstream))
     await this.fees.prepare(challenges)
-    let decision: Decision = await Batcher.decide(
-      this.db,
-      { ...request, host: request.host.name, challenges, prior },
-      { now: new Date(), registry: this.registry, payable, feeOf: this.fees.of },
+    let decision: Decision = await this.settlements.before(() =>
+      Batcher.decide(this.db, { ...request, host: request.host.name, challenges, prior }, { now: new Date(), registry: this.registry, payable, feeOf: this.fees.of }),
     )
     if (decision.kind === 'ask') {
       this.asking.set(key, decision.paymentId)
@@ -209,7 +207,8 @@ export class Companion implements Handler {
     }
     if (decision.kind === 'approved') {
       this.log.debug(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
-      const signed = await this.sign(decision)
+      const approved = decision
+      const signed = await this.settlements.before(() => this.sign(approved))
       if (signed.kind === 'approved') {
         // Recorded before the credential leaves: the connection's next challenge for this call is a second payment.
         calls.set(request.call, decision.paymentId)

@@ -35,6 +35,8 @@ export type Settlements = {
   watch(paymentId: number): void
   /** Drops what was kept for a payment that failed before its credential left. */
   forget(paymentId: number): void
+  /** Runs `work` (deciding or signing a payment) with no check starting until it ends: a host waits on it, nobody waits on a check. */
+  before<T>(work: () => Promise<T>): Promise<T>
   /** Checks every payment a previous run left in question. */
   resume(): void
   /** Stops checking; what is in question stays so for the next run. */
@@ -85,12 +87,13 @@ export function create(parameters: create.Parameters): Settlements {
     return 'again'
   }
 
-  // Checks that are due wait their turn: a burst of payments must not flood the node, nor take the
-  // companion's time from the calls it is deciding.
+  // Checks that are due wait their turn: a burst of payments must not flood the node, and none
+  // starts while the companion decides or signs a payment, so a check never holds up a call.
   const due: (() => Promise<void>)[] = []
   let running = 0
+  let deciding = 0
   const pump = () => {
-    while (running < maxConcurrentChecks && due.length > 0) {
+    while (running < maxConcurrentChecks && due.length > 0 && deciding === 0) {
       running++
       void due.shift()!().finally(() => {
         running--
@@ -140,6 +143,15 @@ export function create(parameters: create.Parameters): Settlements {
     },
     watch,
     forget: (paymentId) => void cards.delete(paymentId),
+    async before(work) {
+      deciding++
+      try {
+        return await work()
+      } finally {
+        deciding--
+        pump()
+      }
+    },
     resume() {
       for (const row of Payments.unresolved(db)) watch(row.id)
     },
