@@ -17,8 +17,8 @@ await build({
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
 })
-// The demo's paid MCP server runs as its own process (`allowance demo`, and the tests' paid server).
-await build({ ...node, entryPoints: { 'demo/paidServer': 'main/demo/paidServer.ts' }, outdir: 'dist' })
+// The demo's paid MCP server runs as its own process (`allowance demo`).
+await build({ ...node, entryPoints: { 'demo/demoServer': 'main/demo/demoServer.ts' }, outdir: 'dist' })
 // The tests' and benches' servers and clients, started as plain Node processes, and the benches.
 await build({ ...node, entryPoints: ['test/fixtures/servers/*.ts', 'test/fixtures/clients/*.ts'], outbase: 'test/fixtures', outdir: 'dist/fixtures' })
 await build({ ...node, entryPoints: ['bench/*.ts'], outdir: 'dist/bench' })

@@ -135,10 +135,15 @@ function attempt(socketPath: string): Promise<Socket> {
  * The status of the companion on `socketPath`, never starting one. Rejects with
  * {@link CompanionUnavailableError} when none listens, or an error when it does not answer in time.
  */
-export async function status(socketPath: string, timeoutMs: number): Promise<Wire.Status> {
+export function status(socketPath: string, timeoutMs: number): Promise<Wire.Status> {
+  return once<Wire.Status>(socketPath, { type: 'status' }, timeoutMs)
+}
+
+/** One message to the companion on `socketPath` over a connection of its own, never starting one. */
+export async function once<T>(socketPath: string, message: Wire.ClientRequest, timeoutMs: number): Promise<T> {
   const client = new CompanionClient({ socketPath })
   try {
-    return await Deadline.within(client.request<Wire.Status>({ type: 'status' }), timeoutMs, () => new Error(`it did not answer within ${timeoutMs / 1000} s`))
+    return await Deadline.within(client.request<T>(message), timeoutMs, () => new Error(`it did not answer within ${timeoutMs / 1000} s`))
   } finally {
     client.close()
   }

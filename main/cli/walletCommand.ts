@@ -6,18 +6,33 @@ import * as Wallet from '../wallet/Wallet.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
+import * as Passphrase from './Passphrase.js'
 import * as Usage from './Usage.js'
+import * as WalletAccess from './WalletAccess.js'
 import { UsageError } from './UsageError.js'
 
 export const flags = { file: { type: 'string' }, json: { type: 'boolean', default: false } } as const satisfies Options.Spec
 
 export const usage = Usage.format({
-  synopsis: ['allowance wallet create', 'allowance wallet import [--file PATH]', 'allowance wallet address [--json]', 'allowance wallet balance [--json]', 'allowance wallet remove'],
+  synopsis: [
+    'allowance wallet create',
+    'allowance wallet import [--file PATH]',
+    'allowance wallet unlock',
+    'allowance wallet lock',
+    'allowance wallet address [--json]',
+    'allowance wallet balance [--json]',
+    'allowance wallet remove',
+  ],
   about: `The key that pays \`evm\` and \`tempo\` charges, kept in the OS keychain (or, where there is
-none, in an encrypted file). Only its address is ever printed.`,
+none, in a file encrypted with a passphrase you choose). Only its address is ever printed. A key in
+a file signs only while the running companion holds it unlocked: \`unlock\` hands it the passphrase
+(typed at a hidden prompt, or one line piped on stdin), which stays in its memory until it quits or
+you \`lock\` it.`,
   actions: [
-    ['create', 'a new key'],
+    ['create', 'a new key (asks for a passphrase where there is no keychain)'],
     ['import', 'a private key from stdin (or --file), never from the command line'],
+    ['unlock', 'gives the running companion the passphrase of a key kept in a file'],
+    ['lock', 'makes the running companion forget it: wallet payments are refused until unlocked'],
     ['address', "the wallet's address, to fund it"],
     ['balance', 'balances of known tokens on the chains with an RPC URL in settings.json'],
     ['remove', 'deletes the key from its store'],
@@ -26,8 +41,8 @@ none, in an encrypted file). Only its address is ever printed.`,
     ['--file PATH', 'import: read the key from this file instead of stdin'],
     ['--json', 'address, balance: as JSON'],
   ],
-  environment: [['ALLOWANCE_WALLET_PASSPHRASE', 'seals the key in an encrypted file where there is no keychain (8+ characters)']],
-  examples: ['allowance wallet create', 'allowance wallet import < key.txt', 'allowance wallet balance --json'],
+  environment: [['ALLOWANCE_WALLET_PASSPHRASE', 'for automation: the passphrase, instead of a prompt (8+ characters)']],
+  examples: ['allowance wallet create', 'allowance wallet import < key.txt', "printf '%s\\n' \"$PASS\" | allowance wallet unlock", 'allowance wallet balance --json'],
 })
 
 /** `allowance wallet …`: the key stays in the keychain; only its address is ever printed. */
@@ -41,14 +56,33 @@ export async function run(argv: readonly string[]): Promise<number> {
   const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
   switch (action) {
     case 'create': {
-      const created = await Wallet.create(home, options)
-      console.log(`Created wallet ${created.address} (key in ${Wallet.where(created)}). Fund it to pay for tools.`)
+      const { wallet, companion } = await WalletAccess.save(home)
+      console.log(`Created wallet ${wallet.address} (key in ${Wallet.where(wallet)}). Fund it to pay for tools.${companion ? ` ${companion}` : ''}`)
       return 0
     }
     case 'import': {
       const key = values.file ? readFileSync(values.file, 'utf8') : await readStdin()
-      const imported = await Wallet.importKey(home, key, options)
-      console.log(`Imported wallet ${imported.address} (key in ${Wallet.where(imported)}).`)
+      const { wallet, companion } = await WalletAccess.save(home, key)
+      console.log(`Imported wallet ${wallet.address} (key in ${Wallet.where(wallet)}).${companion ? ` ${companion}` : ''}`)
+      return 0
+    }
+    case 'unlock': {
+      const info = Wallet.info(home)
+      if (!info) throw new Wallet.NoWalletError()
+      if (info.store === 'keychain') {
+        console.log(`The wallet ${info.address} is in the OS keychain: there is nothing to unlock.`)
+        return 0
+      }
+      const passphrase = process.env.ALLOWANCE_WALLET_PASSPHRASE ?? (await Passphrase.read({ purpose: 'Wallet passphrase' }))
+      await WalletAccess.unlockCompanion(home, passphrase)
+      console.log(`Unlocked wallet ${info.address} in the running companion, until it quits or you run \`allowance wallet lock\`.`)
+      return 0
+    }
+    case 'lock': {
+      const status = await WalletAccess.lockCompanion(home)
+      if (!status) console.log('There is no wallet to lock.')
+      else if (status.store === 'keychain') console.log(`The wallet ${status.address} is in the OS keychain, which locks with your session: there is nothing to lock here.`)
+      else console.log(`Locked wallet ${status.address}: the companion refuses payments by wallet until you unlock it.`)
       return 0
     }
     case 'address': {

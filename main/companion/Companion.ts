@@ -16,11 +16,13 @@ import * as Cached from '../shared/Cached.js'
 import * as Home from '../shared/Home.js'
 import { describeError, type Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
+import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
 import * as Config from './Config.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Protocol from './Protocol.js'
 import * as Settlements from './Settlements.js'
+import * as WalletKey from './WalletKey.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
 
 export const companionVersion = '0.1.0'
@@ -51,8 +53,8 @@ export class Companion implements Handler {
   private readonly calls = new Map<number, Map<string, number>>()
   /** Payments whose credential a connection holds and whose outcome only it may report. */
   private readonly owners = new Map<number, number>()
-  /** The signing account, loaded from the keychain on first use and kept in this process only. */
-  private signer: { address: string; account: Promise<Awaited<ReturnType<typeof Wallet.account>>> } | undefined
+  /** The wallet's key, and the passphrase that opens it where there is no keychain: in memory only. */
+  private readonly walletKey: WalletKey.WalletKey
   private readonly paymentListeners = new Set<(event: PaymentEvent) => void>()
 
   private constructor(
@@ -65,12 +67,11 @@ export class Companion implements Handler {
     /** Bounds of the network fees that paying may cost the wallet, fetched ahead of a decision. */
     private readonly fees: FeeBounds.FeeBounds,
   ) {
-    this.walletInfo = Cached.fromFile(Wallet.infoPath(home), () => Wallet.info(home))
+    this.walletKey = WalletKey.create(home)
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
   }
 
-  /** What can pay, read again only when the CLI changes the wallet or the card. */
-  private readonly walletInfo: () => Wallet.Info | undefined
+  /** What can pay, read again only when the CLI changes the card. */
   private readonly cardInfo: () => Card.Info | undefined
 
   /** The user's settings.json as of now: edits (by hand, or by `allowance demo`) apply to the next payment. */
@@ -93,9 +94,9 @@ export class Companion implements Handler {
     if (recovered.declined.length || recovered.sent.length) {
       log.warn(`recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.sent.length} to be checked on chain (money may have moved)`)
     }
-    const fees = FeeBounds.create({ registry: () => settings().registry, rpc: () => settings().config.rpc, payer: () => Wallet.info(home)?.address })
-    const queue = Queue.create({ db, registry: () => settings().registry, feeOf: fees.of })
     let companion: Companion | undefined
+    const fees = FeeBounds.create({ registry: () => settings().registry, rpc: () => settings().config.rpc, payer: () => companion?.wallet()?.address })
+    const queue = Queue.create({ db, registry: () => settings().registry, feeOf: fees.of })
     const settlements = Settlements.create({
       db,
       config: () => settings().config,
@@ -127,6 +128,14 @@ export class Companion implements Handler {
         return this.report(message.paymentId, message.outcome, connection)
       case 'status':
         return this.status()
+      case 'wallet.unlock':
+        return this.unlockWallet(message.passphrase).catch((error: unknown) => {
+          if (error instanceof Wallet.NoWalletError) throw new ProtocolError('no_wallet', error.message)
+          if (error instanceof SecretStore.WrongPassphraseError) throw new ProtocolError('wrong_passphrase', error.message)
+          throw error
+        })
+      case 'wallet.lock':
+        return this.lockWallet()
     }
   }
 
@@ -150,7 +159,7 @@ export class Companion implements Handler {
     }
   }
 
-  status(): Protocol.Status {
+  async status(): Promise<Protocol.Status> {
     return {
       pid: process.pid,
       version: companionVersion,
@@ -158,7 +167,46 @@ export class Companion implements Handler {
       bridges: [...this.connections].filter((connection) => connection.role === 'bridge').length,
       pendingApprovals: this.queue.list().length,
       paused: Settings.get(this.db).paused,
+      wallet: await this.walletStatus(),
     }
+  }
+
+  /** The wallet as this process holds it, and whether it could sign now. */
+  async walletStatus(): Promise<Protocol.WalletStatus | null> {
+    const state = this.walletKey.state()
+    if (!state) return null
+    const check = await this.walletKey.canSign()
+    return { ...state, canSign: check.ok, ...(!check.ok && { problem: check.problem }) }
+  }
+
+  /** A passphrase a person gave (the UI, `allowance wallet unlock`): a wrong one is refused and changes nothing. */
+  async unlockWallet(passphrase: string): Promise<Protocol.WalletStatus | null> {
+    try {
+      await this.walletKey.unlock(passphrase)
+    } catch (error) {
+      if (error instanceof SecretStore.WrongPassphraseError) this.log.warn('a wallet unlock was refused: wrong passphrase')
+      throw error
+    }
+    this.log.info('the wallet was unlocked')
+    return this.walletStatus()
+  }
+
+  /** The wallet's address, store and lock, never its key. */
+  wallet(): WalletKey.State | undefined {
+    return this.walletKey.state()
+  }
+
+  /** Creates the wallet: in the keychain, else in a file sealed with `passphrase`, which stays in memory to sign with. */
+  async createWallet(passphrase?: string): Promise<WalletKey.State> {
+    const created = await this.walletKey.create(passphrase)
+    this.log.info(`created wallet ${created.address} (${created.store})`)
+    return created
+  }
+
+  lockWallet(): Promise<Protocol.WalletStatus | null> {
+    this.walletKey.lock()
+    this.log.info('the wallet was locked')
+    return this.walletStatus()
   }
 
   /** Calls `listener` whenever a payment is decided or its outcome is reported; returns the unsubscribe. */
@@ -186,7 +234,7 @@ export class Companion implements Handler {
   }
 
   private async decide(request: Protocol.PaymentRequest, connection: Connection, key: string): Promise<Protocol.PaymentDecision> {
-    const setup = { wallet: this.walletInfo() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
+    const setup = { wallet: this.walletKey.state() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
     const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
     const priorId = calls.get(request.call)
@@ -237,7 +285,7 @@ export class Companion implements Handler {
     const tempoMode = this.config.tempoMode
     try {
       const byCard = payment.method === 'stripe'
-      const account = byCard ? undefined : await this.account()
+      const account = byCard ? undefined : await this.walletKey.account()
       const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
       const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
@@ -251,25 +299,15 @@ export class Companion implements Handler {
       if (payment.method === 'tempo' && tempoMode === 'push') Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })
       else Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })
       // Issuing the card's token moves no money: Stripe's answer is the whole story.
+      if (error instanceof SecretStore.LockedError) return { kind: 'declined', paymentId, reason: 'wallet_locked', message: `Allowance approved the payment, but could not pay: ${error.message}` }
       if (error instanceof StripeApi.CardError) return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
       return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
     }
   }
 
-  private account(): Promise<Awaited<ReturnType<typeof Wallet.account>>> {
-    const wallet = this.walletInfo()
-    if (!wallet) return Promise.reject(new Wallet.NoWalletError())
-    if (this.signer?.address !== wallet.address) {
-      const account = Wallet.account(this.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
-      this.signer = { address: wallet.address, account }
-      account.catch(() => (this.signer = undefined))
-    }
-    return this.signer!.account
-  }
-
   /** The card's Stripe key is read for each payment, so that `allowance card add|remove` apply at once. */
   private async card(): Promise<Signer.Card> {
-    const { card, key } = await Card.secretKey(this.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
+    const { card, key } = await this.walletKey.cardKey()
     return { client: StripeApi.client(key, { apiBase: this.config.stripe.apiBase }), mode: card.mode, paymentMethod: card.paymentMethod }
   }
 

@@ -7,7 +7,7 @@ import { version, type ErrorCode } from '../shared/CompanionWire.js'
  * nothing here can approve a payment or change a rule (only the user can, through the UI or CLI).
  */
 export { maxLineLength, version } from '../shared/CompanionWire.js'
-export type { ErrorCode, PaymentDecision, Response, Status } from '../shared/CompanionWire.js'
+export type { ErrorCode, PaymentDecision, Response, Status, WalletStatus } from '../shared/CompanionWire.js'
 
 const id = z.union([z.string().max(200), z.number().int()])
 const text = (max: number) => z.string().min(1).max(max)
@@ -62,6 +62,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(version), id, type: z.literal('payment.cancel'), requestId: id }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('payment.outcome'), paymentId: z.number().int().positive(), outcome: Outcome }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('status') }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('wallet.unlock'), passphrase: text(1000) }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('wallet.lock') }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 

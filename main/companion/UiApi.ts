@@ -53,7 +53,7 @@ export function create(companion: Companion, log: Logger): UiApi {
   async function handle(request: Request): Promise<Reply> {
     const url = new URL(request.path, 'http://ui')
     const route = `${request.method} ${url.pathname}`
-    if (route === 'GET /api/status') return ok(companion.status())
+    if (route === 'GET /api/status') return ok(await companion.status())
     if (route === 'GET /api/approvals') return ok(companion.queue.list().flatMap((entry) => view(entry) ?? []))
     if (route === 'POST /api/approvals/decline-all') return ok(companion.queue.declineAll().map(decisionView))
     const action = /^POST \/api\/approvals\/(\d+)\/(approve|decline)$/.exec(route)

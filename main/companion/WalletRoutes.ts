@@ -1,23 +1,29 @@
+import * as z from 'zod'
 import * as Balances from '../wallet/Balances.js'
+import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
 import type { Companion } from './Companion.js'
-import { ok, RouteError, type Route } from './UiRoute.js'
+import { body, ok, RouteError, type Route } from './UiRoute.js'
 import * as WalletViews from './WalletViews.js'
 
 /**
  * The Wallet screen's endpoints. Only the address ever leaves the companion: creating a wallet
- * generates the key here and stores it in the keychain. There is deliberately no import endpoint:
- * a private key typed into the page would sit in the renderer's memory and DOM (and reach its spell
- * checker and input methods), which the design forbids, so the page shows `allowance wallet import`,
- * which reads the key from stdin or a file straight into the keychain.
+ * generates the key here and stores it in the keychain, or, where no keychain answers, in a file
+ * sealed with a passphrase the user types into the page; that passphrase (and the one that unlocks
+ * the file later) stays in the companion's memory. There is deliberately no import endpoint: a
+ * private key typed into the page would sit in the renderer's memory and DOM (and reach its spell
+ * checker and input methods), which the design forbids, so the page shows `allowance wallet
+ * import`, which reads the key from stdin or a file straight into the store.
  *
- * - `GET /api/wallet`: address, where the key is kept, the card
+ * - `GET /api/wallet`: address, where the key is kept, whether it is locked, the card
  * - `GET /api/wallet/balances`: each known token on each chain with an RPC endpoint in settings.json
- * - `POST /api/wallet/create`
+ * - `POST /api/wallet/create` `{ passphrase? }`: 409 `{ needsPassphrase: true }` without a keychain and a passphrase
+ * - `POST /api/wallet/unlock` `{ passphrase }`, `POST /api/wallet/lock`
  */
 export function routes(companion: Companion): Route[] {
+  const view = () => WalletViews.wallet(companion.home, companion.wallet())
   return [
-    { method: 'GET', path: /^\/api\/wallet$/, answer: () => ok(WalletViews.wallet(companion.home)) },
+    { method: 'GET', path: /^\/api\/wallet$/, answer: () => ok(view()) },
     {
       method: 'GET',
       path: /^\/api\/wallet\/balances$/,
@@ -30,17 +36,47 @@ export function routes(companion: Companion): Route[] {
     {
       method: 'POST',
       path: /^\/api\/wallet\/create$/,
-      async answer() {
+      async answer(request) {
+        const { passphrase } = body(CreateBody, request.body ?? {}, 'wallet')
         const existing = Wallet.info(companion.home)
         if (existing) throw new RouteError(409, `There is already a wallet (${existing.address}).`)
         try {
-          const created = await Wallet.create(companion.home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
-          return ok({ address: created.address, message: `Created wallet ${created.address}; its key is in ${Wallet.where(created)}. Fund it to pay for tools.` })
+          const created = await companion.createWallet(passphrase)
+          return ok({ ...view(), message: `Created wallet ${created.address}; its key is in ${Wallet.where(created)}. Fund it to pay for tools.` })
         } catch (error) {
-          // The keychain (or the keystore's passphrase) is missing: the sentence says what to do.
+          if (error instanceof SecretStore.PassphraseNeededError) return { status: 409, json: JSON.stringify({ error: error.message, needsPassphrase: true }) }
+          if (error instanceof SecretStore.WeakPassphraseError) throw new RouteError(400, error.message)
+          // The keychain failed in another way: the sentence says what to do.
           throw new RouteError(503, (error as Error).message)
         }
       },
     },
+    {
+      method: 'POST',
+      path: /^\/api\/wallet\/unlock$/,
+      async answer(request) {
+        const { passphrase } = body(UnlockBody, request.body, 'unlock')
+        try {
+          await companion.unlockWallet(passphrase)
+        } catch (error) {
+          if (error instanceof Wallet.NoWalletError) throw new RouteError(409, error.message)
+          if (error instanceof SecretStore.WrongPassphraseError) throw new RouteError(403, error.message)
+          throw error
+        }
+        return ok({ ...view(), message: 'The wallet is unlocked until you lock it or quit Allowance.' })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/wallet\/lock$/,
+      async answer() {
+        await companion.lockWallet()
+        return ok({ ...view(), message: 'The wallet is locked: Allowance refuses payments by wallet until you unlock it again.' })
+      },
+    },
   ]
 }
+
+const passphrase = z.string().min(1, 'type the passphrase').max(1000)
+const CreateBody = z.strictObject({ passphrase: passphrase.optional() })
+const UnlockBody = z.strictObject({ passphrase })

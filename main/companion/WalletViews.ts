@@ -2,6 +2,7 @@ import * as Chains from '../payments/Chains.js'
 import * as Balances from '../wallet/Balances.js'
 import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
+import type * as WalletKey from './WalletKey.js'
 
 /**
  * The Wallet screen as plain JSON: the wallet's address (never its key), where the key is kept,
@@ -11,16 +12,18 @@ export type WalletView = {
   address: string | null
   /** "the OS keychain" or "an encrypted keystore file". */
   keyStore: string | null
+  /** The key is in a file that no passphrase opens in this run: payments by wallet cannot be signed. */
+  locked: boolean
   /** "visa •••• 4242 (pm_…, test mode)". */
   card: { label: string; mode: 'test' | 'live' } | null
 }
 
-export function wallet(home: string): WalletView {
-  const info = Wallet.info(home)
+export function wallet(home: string, key: WalletKey.State | undefined): WalletView {
   const card = Card.info(home)
   return {
-    address: info?.address ?? null,
-    keyStore: info ? Wallet.where(info) : null,
+    address: key?.address ?? null,
+    keyStore: key ? Wallet.where(key) : null,
+    locked: key?.locked ?? false,
     card: card ? { label: Card.label(card), mode: card.mode } : null,
   }
 }

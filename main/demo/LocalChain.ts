@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
+import { sep } from 'node:path'
 import {
   createPublicClient,
   createWalletClient,
@@ -73,15 +74,24 @@ export declare namespace start {
   }
 }
 
-/** The anvil binary that `@foundry-rs/anvil` installed for this platform. */
+/**
+ * The anvil binary npm installed for this machine: each platform's package (see {@link anvilPackage})
+ * is an optional dependency, and npm installs only the one whose os and cpu match. In the packaged
+ * app it sits unpacked beside the asar archive, where it can be executed.
+ */
 function anvilBinary(): string {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch
-  const executable = process.platform === 'win32' ? 'anvil.exe' : 'anvil'
+  const name = anvilPackage(process.platform, process.arch)
   try {
-    return createRequire(import.meta.url).resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/${executable}`)
+    const path = createRequire(import.meta.url).resolve(`${name}/bin/${process.platform === 'win32' ? 'anvil.exe' : 'anvil'}`)
+    return path.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`)
   } catch {
-    throw new Error(`anvil is not installed for ${process.platform}-${arch}: run \`npm ci\` (it comes with the dev dependencies).`)
+    throw new Error(`The demo's local chain (anvil) is not installed for ${process.platform}-${process.arch}: run \`npm ci\` again (${name} is one of its optional dependencies).`)
   }
+}
+
+/** The npm package holding anvil for a platform and CPU, as Node names them (`darwin`, `x64`…). */
+export function anvilPackage(platform: NodeJS.Platform, cpu: string): string {
+  return `@foundry-rs/anvil-${platform}-${cpu === 'x64' ? 'amd64' : cpu}`
 }
 
 async function deployToken(chain: Chain, client: PublicClient, rpcUrl: string, mint: start.Parameters['mint'] = []): Promise<Address> {

@@ -17,12 +17,13 @@ const demoFunds = 100_000_000n // 100.00 TestUSDC
 const demoRuleLimit = 50_000n // auto-approve up to $0.05 a call on the demo server
 
 /**
- * `allowance demo`: a paid tool call working in a minute, without real money. Starts anvil with
- * the demo stablecoin, funds the user's wallet (creating one if needed), starts a paid MCP server
- * and the companion (unless one runs already), and prints the agent-host entry to paste. Ctrl-C
- * stops everything it started, and only that.
+ * `allowance demo`: a paid tool call working in a minute, without real money. Starts the companion
+ * (unless one runs already), makes sure it can sign (creating the wallet if needed, and unlocking
+ * a wallet kept in a file with the passphrase the person types), starts anvil with the demo
+ * stablecoin, funds the wallet, starts the demo's paid MCP server, and prints the agent-host entry
+ * to paste. Ctrl-C stops everything it started, and only that.
  */
-export async function run(): Promise<number> {
+export async function run(wallet: WalletAccess): Promise<number> {
   const home = Home.resolve()
   const paths = Home.paths(home)
   const config = Config.read(paths.settings)
@@ -34,23 +35,26 @@ export async function run(): Promise<number> {
   const started: ChildProcess[] = []
   const stopAll = () => started.forEach((child) => child.exitCode === null && child.kill('SIGTERM'))
   try {
-    const wallet = Wallet.info(home) ?? (await Wallet.create(home, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }))
-    console.log(`Starting a local chain and funding your wallet ${wallet.address} with 100 test USDC…`)
-    const chain = await LocalChain.start({ port: await freePort(), mint: [{ to: wallet.address, amount: demoFunds }] })
-    started.push(chain.process)
-
-    const server = await startPaidServer(chain)
-    started.push(server.process)
-    rememberDemoToken(paths.settings, chain)
-    const ruleAdded = addDemoRule(paths.database, server.url, demoRecipient)
-
-    // A companion already running (`npm start`) picks the demo token up from settings.json.
+    // The companion is up first: a passphrase typed for a new (or locked) wallet goes to it.
     const companionWasRunning = await answers(paths.socket)
     if (!companionWasRunning) {
       const companion = spawn(process.execPath, [cliPath(), 'daemon'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env })
       started.push(companion)
-      await waitFor(() => answers(paths.socket), 15_000, 'the companion did not start')
+      await waitFor(() => answers(paths.socket), 15_000, 'the companion did not start', companion)
     }
+    const existing = Wallet.info(home)
+    if (existing) await wallet.ensureUnlocked(home)
+    const address = existing?.address ?? (await wallet.save(home)).wallet.address
+
+    console.log(`Starting a local chain and funding your wallet ${address} with 100 test USDC…`)
+    const chain = await LocalChain.start({ port: await freePort(), mint: [{ to: address, amount: demoFunds }] })
+    started.push(chain.process)
+
+    const server = await startDemoServer(chain)
+    started.push(server.process)
+    // The companion picks the demo token up from settings.json.
+    rememberDemoToken(paths.settings, chain)
+    const ruleAdded = addDemoRule(paths.database, server.url, demoRecipient)
 
     const entry = { mcpServers: { 'allowance-demo': { command: process.execPath, args: [cliPath(), 'bridge', server.url] } } }
     console.log(`
@@ -74,21 +78,29 @@ Then ask the agent to use the "search" tool. Press Ctrl-C to stop the demo.`)
   }
 }
 
-/** The paid MCP server bundled beside the CLI, settling on the demo chain. */
-async function startPaidServer(chain: LocalChain.LocalChain): Promise<{ url: string; process: ChildProcess }> {
+/**
+ * How the demo reaches the wallet: the CLI's (`cli/WalletAccess.ts`), which asks the person for a
+ * passphrase where there is no keychain and hands it to the running companion.
+ */
+export type WalletAccess = {
+  save(home: string): Promise<{ wallet: Wallet.Info }>
+  ensureUnlocked(home: string): Promise<unknown>
+}
+
+/** The demo's paid MCP server, bundled beside the CLI, settling on the demo chain. */
+async function startDemoServer(chain: LocalChain.LocalChain): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort()
-  const child = spawn(process.execPath, [join(dirname(cliPath()), 'demo', 'paidServer.js'), String(port)], {
+  const child = spawn(process.execPath, [join(dirname(cliPath()), 'demo', 'demoServer.js'), String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Only what it needs: never the user's environment, which may hold the wallet's passphrase.
     env: {
-      ...process.env,
-      METHODS: 'evm',
+      PATH: process.env.PATH,
       RPC_URL: chain.rpcUrl,
       CHAIN_ID: String(chain.chainId),
       TOKEN: chain.token,
       RECIPIENT: demoRecipient,
       RELAYER_KEY: LocalChain.devKeys.relayer,
       MPP_SECRET_KEY: randomBytes(32).toString('hex'),
-      REALM: 'demo.allowance.local',
     },
   })
   const url = `http://127.0.0.1:${port}/mcp`

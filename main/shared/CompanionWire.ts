@@ -8,8 +8,11 @@ export const version = 2
 /** Longest line either side reads; a challenge list is far below it. */
 export const maxLineLength = 1024 * 1024
 
-/** `not_yours`: the message names a payment this connection did not ask for; it changes nothing. */
-export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'not_yours' | 'internal'
+/**
+ * `not_yours`: the message names a payment this connection did not ask for; it changes nothing.
+ * `no_wallet`, `wrong_passphrase`: a `wallet.unlock` that could not unlock; nothing is kept.
+ */
+export type ErrorCode = 'invalid_message' | 'unsupported_version' | 'unknown_payment' | 'not_yours' | 'no_wallet' | 'wrong_passphrase' | 'internal'
 
 export type Response<T = unknown> =
   | { v: typeof version; id: string | number | null; ok: true; result: T }
@@ -51,6 +54,10 @@ export type ClientRequest =
   | { type: 'payment.cancel'; requestId: string | number }
   | { type: 'payment.outcome'; paymentId: number; outcome: Outcome }
   | { type: 'status' }
+  /** A passphrase a person typed (never argv or a file): kept in the companion's memory, to sign with. */
+  | { type: 'wallet.unlock'; passphrase: string }
+  /** Drops the passphrase and the key from the companion's memory until someone unlocks again. */
+  | { type: 'wallet.lock' }
 
 /** What a bridge gets back for a payment request. */
 export type PaymentDecision =
@@ -65,4 +72,18 @@ export type Status = {
   bridges: number
   pendingApprovals: number
   paused: boolean
+  /** The wallet as the companion holds it now; `null` when there is none. */
+  wallet: WalletStatus | null
+}
+
+export type WalletStatus = {
+  address: `0x${string}`
+  /** Where the key is kept: the OS keychain, or a file sealed with a passphrase. */
+  store: 'keychain' | 'file'
+  /** A key in a file that no passphrase opens in this run. */
+  locked: boolean
+  /** Whether the companion could sign a payment now (it read the key to find out). */
+  canSign: boolean
+  /** Why it could not, in a sentence. */
+  problem?: string
 }

@@ -51,9 +51,8 @@ export async function save(home: string, name: Name, secret: string, options: Op
       await keychain(home, name).write(secret)
       return 'keychain'
     } catch (error) {
-      if (!(error instanceof KeychainUnavailableError) || options.store === 'keychain' || !options.passphrase) {
-        throw new Error(`${(error as Error).message}. Without a keychain, Allowance keeps the ${name} key in an encrypted file: set ALLOWANCE_WALLET_PASSPHRASE (8+ characters) and try again.`)
-      }
+      if (!(error instanceof KeychainUnavailableError) || options.store === 'keychain') throw error
+      if (!options.passphrase) throw new PassphraseNeededError(name, error.message)
     }
   }
   await open(home, name, 'file', options).write(secret)
@@ -63,8 +62,41 @@ export async function save(home: string, name: Name, secret: string, options: Op
 /** The store that holds a secret, as its settings file recorded it. */
 export function open(home: string, name: Name, kind: Kind, options: Options): SecretStore {
   if (kind === 'keychain') return keychain(home, name)
-  if (!options.passphrase) throw new Error(`The ${name} key is in an encrypted keystore file: set ALLOWANCE_WALLET_PASSPHRASE to unlock it.`)
+  if (!options.passphrase) throw new LockedError(name)
   return encryptedFile(keystorePath(home, name), options.passphrase)
+}
+
+/** No keychain answers, and no passphrase was given to seal the secret in a file instead. */
+export class PassphraseNeededError extends Error {
+  constructor(name: Name, why: string) {
+    super(
+      `${why}. Without a keychain, Allowance keeps the ${name} key in a file encrypted with a passphrase you choose (8+ characters): ` +
+        'type one in the Allowance window (Wallet), or run the command in a terminal and type it when asked.',
+    )
+  }
+}
+
+/** The secret is in an encrypted file and no passphrase opens it in this process. */
+export class LockedError extends Error {
+  constructor(name: Name) {
+    super(
+      name === 'wallet'
+        ? 'The wallet is locked: unlock it in the Allowance window (Wallet) or with `allowance wallet unlock`.'
+        : 'The card key is in an encrypted file and the wallet is locked: unlock it in the Allowance window (Wallet) or with `allowance wallet unlock`.',
+    )
+  }
+}
+
+export class WrongPassphraseError extends Error {
+  constructor() {
+    super('That passphrase does not open the wallet (or its keystore file was altered).')
+  }
+}
+
+export class WeakPassphraseError extends Error {
+  constructor() {
+    super('The wallet passphrase must have at least 8 characters.')
+  }
 }
 
 /** Where a secret's encrypted keystore file lives, for a store of kind `file`. */
@@ -74,7 +106,7 @@ export function keystorePath(home: string, name: Name): string {
 
 /** A keystore file sealed with AES-256-GCM under a key derived from the passphrase with scrypt. */
 export function encryptedFile(path: string, passphrase: string): SecretStore {
-  if (passphrase.length < 8) throw new Error('The wallet passphrase must have at least 8 characters.')
+  if (passphrase.length < minimumPassphrase) throw new WeakPassphraseError()
   return {
     kind: 'file',
     async read() {
@@ -91,7 +123,7 @@ export function encryptedFile(path: string, passphrase: string): SecretStore {
       try {
         return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]).toString('utf8')
       } catch {
-        throw new Error('The wallet passphrase is wrong (or the keystore file was altered).')
+        throw new WrongPassphraseError()
       }
     },
     async write(secret) {
@@ -121,6 +153,8 @@ export function encryptedFile(path: string, passphrase: string): SecretStore {
     },
   }
 }
+
+export const minimumPassphrase = 8
 
 type Sealed = { version: 1; kdf: { name: 'scrypt'; N: number; r: number; p: number }; salt: string; iv: string; tag: string; ciphertext: string }
 

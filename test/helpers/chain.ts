@@ -91,7 +91,7 @@ export type PaidServer = {
   stop(): Promise<void>
 }
 
-/** The bundled paid MCP server (dist/demo/paidServer.js) settling on `chain`; account #1 is paid. */
+/** The bundled paid MCP server (dist/fixtures/servers/paidServer.js) settling on `chain`; account #1 is paid. */
 export async function startPaidServer(
   chain: LocalChain,
   options: startPaidServer.Options = {},
@@ -112,7 +112,7 @@ export async function startPaidServer(
     RESPONSE: options.response ?? 'sse',
     ...(options.stripe && { STRIPE_API_BASE: options.stripe.apiBase, STRIPE_SECRET_KEY: options.stripe.secretKey }),
   }
-  const child = start(process.execPath, ['dist/demo/paidServer.js', String(port)], { env })
+  const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
   // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
   let log = ''
   child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))

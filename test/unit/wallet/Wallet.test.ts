@@ -60,8 +60,8 @@ describe('the encrypted keystore file, where no keychain exists', () => {
     expect(sealed).not.toContain(key.slice(2))
     expect(JSON.parse(sealed)).toMatchObject({ version: 1, kdf: { name: 'scrypt' } })
     expect((await Wallet.account(directory, { passphrase: 'correct horse' })).address).toBe(address)
-    await expect(Wallet.account(directory, { passphrase: 'wrong horse!' })).rejects.toThrow('The wallet passphrase is wrong')
-    await expect(Wallet.account(directory)).rejects.toThrow('set ALLOWANCE_WALLET_PASSPHRASE')
+    await expect(Wallet.account(directory, { passphrase: 'wrong horse!' })).rejects.toThrow(SecretStore.WrongPassphraseError)
+    await expect(Wallet.account(directory)).rejects.toThrow('allowance wallet unlock')
   })
 
   it('refuses a short passphrase', () => {
