@@ -11,11 +11,12 @@ for you: that takes the app.`,
     ['bridge', 'relays an agent host to a paid MCP server (hosts start it; install writes their entry)'],
     ['start', 'the desktop app, or the headless companion where it cannot run'],
     ['daemon', 'the headless companion'],
-    ['status', "is the companion up? bridges connected, payments waiting, today's spend"],
+    ['status', "is the companion up? its UI, whether it can sign, payments waiting, today's spend"],
+    ['open', "prints the address of the running companion's UI"],
     ['doctor', 'what keeps an agent from paying through Allowance, and how to fix each'],
     ['install', 'adds a server to an agent host through Allowance, or routes one there (--wrap)'],
     ['uninstall', 'takes it out again, or puts back the entry it replaced'],
-    ['wallet', 'the key that pays, kept in the OS keychain'],
+    ['wallet', 'the key that pays, in the OS keychain (or a file you unlock)'],
     ['card', 'a Stripe card that pays `stripe` charges, its key in the keychain'],
     ['rules', 'per-call rules: auto-approve up to an amount, or a hard limit'],
     ['budget', 'spending caps per day, week or month'],
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./daemonCommand.js')).run(rest)
     case 'status':
       return (await import('./statusCommand.js')).run(rest)
+    case 'open':
+      return (await import('./openCommand.js')).run(rest)
     case 'rules':
       return (await import('./rulesCommand.js')).run(rest)
     case 'budget':

@@ -13,8 +13,9 @@ export const flags = { json: { type: 'boolean', default: false } } as const sati
 
 export const usage = Usage.format({
   synopsis: ['allowance status [--json]'],
-  about: `Whether the companion is up (it is asked, never started), how many bridges are connected,
-how many payments wait for you, whether payments are paused, and what was spent today.`,
+  about: `Whether the companion is up (it is asked, never started), where its UI is, whether it can
+sign a payment now (its wallet unlocked), how many bridges are connected, how many payments wait
+for you, whether payments are paused, and what was spent today.`,
   options: [['--json', 'the same as JSON, for scripts']],
   examples: ['allowance status', 'allowance status --json'],
 })
@@ -40,18 +41,29 @@ export async function run(argv: readonly string[]): Promise<number> {
       : { running: false, reason: companion.reason }
     const bridges = companion.running ? companion.status.bridges : 0
     const pendingApprovals = companion.running ? companion.status.pendingApprovals : 0
-    console.log(Output.json({ companion: running, bridges, pendingApprovals, paused, today: { start: new Date(today.start).toISOString(), spent: spentToday } }))
+    const { wallet = null, ui = null } = companion.running ? companion.status : {}
+    console.log(Output.json({ companion: running, ui, wallet, bridges, pendingApprovals, paused, today: { start: new Date(today.start).toISOString(), spent: spentToday } }))
     return 0
   }
   if (companion.running) {
-    const { pid, version, startedAt, bridges, pendingApprovals } = companion.status
+    const { pid, version, startedAt, bridges, pendingApprovals, wallet, ui } = companion.status
     console.log(`Companion:          running (pid ${pid}, version ${version}, since ${Output.time(Date.parse(startedAt))})`)
+    console.log(`UI:                 ${ui ?? 'the desktop app (its window, from the tray)'}`)
+    console.log(`Wallet:             ${walletLine(wallet)}`)
     console.log(`Bridges connected:  ${bridges}`)
     console.log(`Waiting for you:    ${pendingApprovals} payment${pendingApprovals === 1 ? '' : 's'}`)
   } else console.log(`Companion:          not running (${companion.reason})`)
   console.log(`Payments:           ${paused ? 'PAUSED: every payment is declined (allowance resume)' : 'active'}`)
   console.log(`Spent today:        ${spentToday.map((entry) => entry.formatted).join(', ') || 'nothing'}`)
   return 0
+}
+
+/** Whether the running companion could sign a wallet payment now, and what to do if not. */
+export function walletLine(wallet: Status['wallet']): string {
+  if (!wallet) return 'none yet (allowance wallet create)'
+  if (wallet.locked) return `locked: ${wallet.address} is in an encrypted file; unlock it in the UI (Wallet) or with \`allowance wallet unlock\``
+  if (!wallet.canSign) return `cannot sign: ${wallet.problem ?? 'the key could not be read'}`
+  return `${wallet.address}, can sign (key in ${wallet.store === 'keychain' ? 'the OS keychain' : 'an encrypted file, unlocked'})`
 }
 
 async function ask(socketPath: string): Promise<{ running: true; status: Status } | { running: false; reason: string }> {

@@ -43,6 +43,8 @@ export type PaymentEvent = {
  */
 export class Companion implements Handler {
   readonly startedAt = new Date()
+  /** Where a person answers: the headless UI's address, set by the daemon that serves it. */
+  uiAddress: string | undefined
   /** Payment requests waiting for a human, by connection and request id, for cancellation. */
   private readonly asking = new Map<string, number>()
   private readonly connections = new Set<Connection>()
@@ -168,6 +170,7 @@ export class Companion implements Handler {
       pendingApprovals: this.queue.list().length,
       paused: Settings.get(this.db).paused,
       wallet: await this.walletStatus(),
+      ui: this.uiAddress ?? null,
     }
   }
 

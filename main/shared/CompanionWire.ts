@@ -74,6 +74,8 @@ export type Status = {
   paused: boolean
   /** The wallet as the companion holds it now; `null` when there is none. */
   wallet: WalletStatus | null
+  /** The headless UI's address, with its launch token; `null` in the desktop app, whose window is the UI. */
+  ui: string | null
 }
 
 export type WalletStatus = {

@@ -10,13 +10,17 @@ import { fileWallet } from './wallet.js'
 
 export type Run = { code: number; stdout: string; stderr: string }
 
-/** Runs the built `allowance` command against `home`, as a user's shell would. */
-export function cli(home: string, args: string[]): Promise<Run> {
+/**
+ * Runs the built `allowance` command against `home`, as a user's shell would: `input` is piped to
+ * its stdin, `env` replaces this process's environment.
+ */
+export function cli(home: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bridgeBin, ...args], { env: { ...process.env, ALLOWANCE_HOME: home } }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [bridgeBin, ...args], { env: { ...(options.env ?? process.env), ALLOWANCE_HOME: home } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
       resolve({ code, stdout, stderr })
     })
+    child.stdin?.end(options.input ?? '')
   })
 }
 

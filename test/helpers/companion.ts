@@ -6,9 +6,12 @@ import * as Home from '../../main/shared/Home.js'
 import { bridgeBin } from './bridge.js'
 import { start } from './processes.js'
 
-/** Starts `allowance daemon` for `home` and waits until its socket answers; `nodeOptions` go to its `node` (`--cpu-prof`, say). */
-export async function startDaemon(home: string, nodeOptions: readonly string[] = []): Promise<Daemon> {
-  const child = start(process.execPath, [...nodeOptions, bridgeBin, 'daemon'], { env: { ...process.env, ALLOWANCE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Starts `allowance daemon` for `home` and waits until its socket answers; `nodeOptions` go to its
+ * `node` (`--cpu-prof`, say), `environment` replaces this process's.
+ */
+export async function startDaemon(home: string, nodeOptions: readonly string[] = [], environment: NodeJS.ProcessEnv = process.env): Promise<Daemon> {
+  const child = start(process.execPath, [...nodeOptions, bridgeBin, 'daemon'], { env: { ...environment, ALLOWANCE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   let stdout = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -39,12 +42,14 @@ export async function startDaemon(home: string, nodeOptions: readonly string[] =
     })
     return { status: response.status, body: await response.json() }
   }
-  return { process: child, stderr: () => stderr, ui, api }
+  return { process: child, stderr: () => stderr, stdout: () => stdout, ui, api }
 }
 
 export type Daemon = {
   process: ChildProcess
   stderr: () => string
+  /** What it printed for the person at its terminal. */
+  stdout: () => string
   /** The UI URL the daemon printed, with its token. */
   ui: URL
   /** Calls the UI API with the token. */

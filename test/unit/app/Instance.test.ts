@@ -73,7 +73,7 @@ test('taking over stops the headless companion, declines what waited there, and 
 })
 
 test('the prompt names how many payments would be declined, and none when nothing waits', () => {
-  const running = { pid: 4242, version: '0.1.0', startedAt: new Date().toISOString(), bridges: 2, pendingApprovals: 3, paused: false, wallet: null }
+  const running = { pid: 4242, version: '0.1.0', startedAt: new Date().toISOString(), bridges: 2, pendingApprovals: 3, paused: false, wallet: null, ui: null }
   expect(Instance.takeOverPrompt(running, '/home/me/.config/allowance').detail).toContain('The 3 payments waiting for approval there will be declined')
   expect(Instance.takeOverPrompt({ ...running, pendingApprovals: 0 }, '/home/me/.config/allowance').detail).not.toContain('declined')
 })
