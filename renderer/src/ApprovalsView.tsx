@@ -21,6 +21,13 @@ export function ApprovalsView(props: { live: Live; paused: boolean | undefined; 
     seen.current = live.answeredElsewhere
     setOutcome(answeredElsewhere(live.answeredElsewhere))
   }, [live.answeredElsewhere])
+  // A payment that starts waiting makes the last outcome old news: the new card gets the room (a popup has little).
+  const newest = Math.max(0, ...live.approvals.map((approval) => approval.paymentId))
+  const known = useRef(newest)
+  useEffect(() => {
+    if (newest > known.current) setOutcome(undefined)
+    known.current = Math.max(known.current, newest)
+  }, [newest])
 
   return (
     <div className="screen approvals">
