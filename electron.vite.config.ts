@@ -18,7 +18,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    build: { outDir: 'out/renderer', rollupOptions: { input: resolve('renderer/index.html') } },
+    // Minified (electron-vite leaves it off by default): the headless companion serves this bundle to a browser.
+    build: { outDir: 'out/renderer', minify: true, rollupOptions: { input: resolve('renderer/index.html') } },
     plugins: [react()],
   },
 })

@@ -119,6 +119,7 @@ export function routes(companion: Companion): Route[] {
     {
       method: 'POST',
       path: /^\/api\/pause$/,
+      announce: 'settings.changed',
       answer(request) {
         const { paused } = body(PauseBody, request.body, 'pause')
         Settings.set(db, { paused })

@@ -7,6 +7,7 @@ import type { Companion } from './Companion.js'
 import * as HistoryRoutes from './HistoryRoutes.js'
 import * as PolicyRoutes from './PolicyRoutes.js'
 import * as ServersRoutes from './ServersRoutes.js'
+import * as SettingsRoutes from './SettingsRoutes.js'
 import * as UiRoute from './UiRoute.js'
 import * as Views from './Views.js'
 import * as WalletRoutes from './WalletRoutes.js'
@@ -48,7 +49,7 @@ export function create(companion: Companion, log: Logger): UiApi {
   })
 
   /** The main window's screens; the approvals are answered above. */
-  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion), ...ServersRoutes.routes(companion)]
+  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion), ...ServersRoutes.routes(companion), ...SettingsRoutes.routes(companion)]
 
   async function handle(request: Request): Promise<Reply> {
     const url = new URL(request.path, 'http://ui')
@@ -70,11 +71,13 @@ export function create(companion: Companion, log: Logger): UiApi {
         return failure(400, (error as Error).message)
       }
     }
-    for (const { method, path, answer } of screens) {
+    for (const { method, path, answer, announce } of screens) {
       const params = method === request.method ? path.exec(url.pathname) : null
       if (!params) continue
       try {
-        return await answer({ params: params.slice(1), query: url.searchParams, body: request.body })
+        const reply = await answer({ params: params.slice(1), query: url.searchParams, body: request.body })
+        if (announce && reply.status === 200) emit(announce, {})
+        return reply
       } catch (error) {
         if (error instanceof UiRoute.RouteError) return failure(error.status, error.message)
         throw error
@@ -121,8 +124,11 @@ export type Request = {
 export type Reply = UiRoute.Reply
 
 export type Event = {
-  /** `payments.changed`: something in the ledger moved; views of it should fetch again. */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed'
+  /**
+   * `payments.changed`: something in the ledger moved; views of it should fetch again.
+   * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
+   */
+  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed'
   /** The event's data as JSON text. */
   data: string
 }

@@ -10,6 +10,8 @@ export type Route = {
   /** Matched against the whole path (without the query); its groups become `params`. */
   path: RegExp
   answer(request: Matched): Reply | Promise<Reply>
+  /** The live event sent once this route answered 200, so every window's screens read again. */
+  announce?: 'settings.changed'
 }
 
 export type Matched = { params: string[]; query: URLSearchParams; body: unknown }

@@ -58,7 +58,10 @@ export type Approval = {
   target: string
   argumentsPreview: string | null
   queuedAt: number
+  /** When the payment is declined if nobody answers (epoch ms, the companion's clock). */
   expiresAt: number
+  /** The companion's clock as it made this view: a page on another machine counts down by the difference from its own. */
+  viewedAt: number
   reasons: readonly string[]
   /** What the card shows: the proposed payment first, then the other acceptable alternatives. */
   options: Option[]
@@ -87,6 +90,7 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     argumentsPreview: row.argumentsPreview,
     queuedAt: entry.queuedAt,
     expiresAt: entry.expiresAt,
+    viewedAt: now.getTime(),
     reasons: entry.options.reasons,
     options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null)),
     previousPrice: previousPrice(db, context, entry.payment),

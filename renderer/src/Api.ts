@@ -2,12 +2,13 @@ import type { Choices, History, HistoryRow, PaymentDetails, SpendChart } from '.
 import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
 import type { HostChange, ServersView } from '../../main/companion/ServersViews.js'
 import type { Approval, Option } from '../../main/companion/Views.js'
+import type { SettingsView } from '../../main/companion/SettingsViews.js'
 import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
 import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
 import type { Status } from '../../main/companion/Protocol.js'
 import * as Transport from './Transport.js'
 
-export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SpendChart, Status, Unit, WalletView }
+export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
 
 class ApiError extends Error {
   override name = 'ApiError'
@@ -39,6 +40,10 @@ export const approve = (paymentId: number, option: ApproveOption, challengeId: s
   request<unknown>('POST', `/api/approvals/${paymentId}/approve`, { option, challengeId })
 export const decline = (paymentId: number) => request<unknown>('POST', `/api/approvals/${paymentId}/decline`)
 export const declineAll = () => request<unknown[]>('POST', '/api/approvals/decline-all')
+
+export const settings = () => request<SettingsView>('GET', '/api/settings')
+/** How long the next payments wait for the human before they are declined. */
+export const setApprovalTimeout = (approvalTimeoutMs: number) => request<SettingsView & { message: string }>('POST', '/api/settings', { approvalTimeoutMs })
 
 /** A history filter as the companion reads it from the query; blank fields select everything. */
 export type HistoryFilter = { server?: string; host?: string; operation?: string; target?: string; status?: string; since?: string; until?: string }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import * as Api from './Api.js'
 import { Address } from './Address.js'
+import { answered, type Outcome } from './AnswerNotice.js'
 import { ApprovalActions } from './ApprovalActions.js'
 import { CallPreview } from './CallPreview.js'
 import { Countdown } from './Countdown.js'
@@ -11,8 +12,8 @@ import { RiskFlags } from './RiskFlags.js'
  * leaves of the budgets, and what looks risky. Esc declines; Ctrl/Cmd+Enter pays once; nothing
  * approves on a bare Enter, and no approving button takes the focus by itself.
  */
-export function ApprovalCard(props: { approval: Api.Approval; onAnswered(paymentId: number): void }) {
-  const { approval, onAnswered } = props
+export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(paymentId: number): void; onAnswered(outcome: Outcome): void }) {
+  const { approval, onAnswering, onAnswered } = props
   const [challengeId, setChallengeId] = useState(approval.options[0]!.challengeId)
   const option = approval.options.find((candidate) => candidate.challengeId === challengeId) ?? approval.options[0]!
   const [busy, setBusy] = useState(false)
@@ -24,9 +25,10 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswered(payment
     if (busy) return
     setBusy(true)
     setProblem(undefined)
+    onAnswering?.(approval.paymentId)
     try {
       await (choice === 'decline' ? Api.decline(approval.paymentId) : Api.approve(approval.paymentId, choice, option.challengeId))
-      onAnswered(approval.paymentId)
+      onAnswered(answered(approval, option, choice))
     } catch (error) {
       setProblem((error as Error).message)
       setBusy(false)

@@ -12,11 +12,11 @@ import { useLoaded } from './useLoaded.js'
  * selection as a CSV download with the columns of `allowance history --csv`. It reads again
  * whenever a payment is decided, accepted or confirmed.
  */
-export function HistoryView(props: { changes: number }) {
+export function HistoryView(props: { changes: number; /** A payment whose details open at once (a link to its row). */ opened?: number }) {
   const [filter, setFilter] = useState<Api.HistoryFilter>({})
   const history = useLoaded(() => Api.history(filter), [filter, props.changes])
   const choices = useLoaded(Api.historyChoices, [props.changes])
-  const [open, setOpen] = useState<number>()
+  const [open, setOpen] = useState(props.opened)
   const [exportProblem, setExportProblem] = useState<string>()
   const page = history.value
 
@@ -50,7 +50,9 @@ export function HistoryView(props: { changes: number }) {
             <SpendChart key={chart.unit.key} chart={chart} />
           ))}
           {page.rows.length === 0 ? (
-            <p className="empty">No payments match.</p>
+            <p className="empty">
+              {Object.values(filter).some(Boolean) ? 'No payments match.' : 'No payments yet. When an agent asks to pay for a tool, the payment is listed here, whatever the answer.'}
+            </p>
           ) : (
             <table className="history" aria-label="Payment history">
               <thead>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import * as Api from './Api.js'
 import * as Transport from './Transport.js'
 
@@ -10,6 +10,23 @@ export type Live = {
   changes: number
   /** Drops an approval this page just answered, without waiting for its event. */
   forget(paymentId: number): void
+  /** Says this page is answering a payment, before it asks the companion (whose event may come first). */
+  answering(paymentId: number): void
+  /** The last waiting payment that left the queue without this page answering it: it timed out, or another window answered. */
+  answeredElsewhere: { approval: Api.Approval; decision: Resolved['decision'] } | undefined
+}
+
+/** The `approval.resolved` event's data. */
+type Resolved = { paymentId: number; decision: { kind: 'approved' | 'declined' | 'ask'; reason?: string; message?: string } }
+
+/**
+ * An approval with its times moved to this page's clock: over SSH the browser runs on another
+ * machine, whose clock may differ from the companion's, and the countdown must end when the
+ * companion declines. (The view's age in transit, a few milliseconds, is not corrected.)
+ */
+function inPageClock(approval: Api.Approval): Api.Approval {
+  const skew = Date.now() - approval.viewedAt
+  return { ...approval, queuedAt: approval.queuedAt + skew, expiresAt: approval.expiresAt + skew, viewedAt: approval.viewedAt + skew }
 }
 
 /** The approval queue, kept live from the companion's event stream. */
@@ -17,6 +34,10 @@ export function useApprovals(): Live {
   const [pending, setPending] = useState(() => new Map<number, Api.Approval>())
   const [connected, setConnected] = useState(false)
   const [changes, setChanges] = useState(0)
+  const [answeredElsewhere, setAnsweredElsewhere] = useState<Live['answeredElsewhere']>()
+  const listed = useRef(pending)
+  listed.current = pending
+  const ours = useRef(new Set<number>())
 
   useEffect(() => {
     const controller = new AbortController()
@@ -28,8 +49,10 @@ export function useApprovals(): Live {
       })
     // Answered while the list was being fetched: the list must not bring these back.
     let answered = new Set<number>()
-    const resolved = (paymentId: number) => {
+    const resolved = ({ paymentId, decision }: Resolved) => {
       answered.add(paymentId)
+      const approval = listed.current.get(paymentId)
+      if (approval && !ours.current.has(paymentId)) setAnsweredElsewhere({ approval, decision })
       update((next) => next.delete(paymentId))
       setChanges((count) => count + 1)
     }
@@ -40,16 +63,16 @@ export function useApprovals(): Live {
           answered = new Set()
           update((next) => next.clear())
           Api.approvals().then(
-            (list) => update((next) => list.filter((entry) => !answered.has(entry.paymentId)).forEach((entry) => next.set(entry.paymentId, entry))),
+            (list) => update((next) => list.filter((entry) => !answered.has(entry.paymentId)).forEach((entry) => next.set(entry.paymentId, inPageClock(entry)))),
             () => {},
           )
         },
         event({ name, data }) {
           if (name === 'approval.added') {
-            const approval = JSON.parse(data) as Api.Approval
+            const approval = inPageClock(JSON.parse(data) as Api.Approval)
             update((next) => next.set(approval.paymentId, approval))
-          } else if (name === 'approval.resolved') resolved((JSON.parse(data) as { paymentId: number }).paymentId)
-          else if (name === 'payments.changed') setChanges((count) => count + 1)
+          } else if (name === 'approval.resolved') resolved(JSON.parse(data) as Resolved)
+          else if (name === 'payments.changed' || name === 'settings.changed') setChanges((count) => count + 1)
         },
         closed: () => setConnected(false),
       },
@@ -72,5 +95,5 @@ export function useApprovals(): Live {
     next.delete(paymentId)
     return next
   })
-  return { approvals, connected, changes, forget }
+  return { approvals, connected, changes, forget, answering: (paymentId) => void ours.current.add(paymentId), answeredElsewhere }
 }

@@ -1,7 +1,8 @@
 // The main window's screens end to end, as a user drives them in Chromium on the page the daemon
 // serves: an agent host (the SDK client) → the built bridge → the real paid server on anvil. What is
 // set in Rules & budgets decides the next paid call; History and Wallet show what the ledger and
-// the chain hold. With ALLOWANCE_SCREENSHOTS=1, the History and Rules & budgets screenshots go to docs/.
+// the chain hold. With ALLOWANCE_SCREENSHOTS=1, the Rules & budgets screenshot goes to docs/ (History's and
+// Wallet's: ui-product.test.ts).
 import { readFileSync } from 'node:fs'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Locator, Page } from 'playwright-core'
@@ -234,8 +235,6 @@ describe('History', () => {
     expect(await chart.getByRole('table').getByRole('row').nth(1).innerText()).toMatch(/\$\d+\.\d\d\t\$\d+\.\d\d$/)
     await chart.getByText('Daily spend as a table').click()
     expect(refused).toEqual([]) // the chart draws under the strict CSP: no inline style or script
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-    await screenshot(page.locator('.app'), 'history')
 
     const filters = page.getByRole('search', { name: 'Filter payments' })
     await filters.getByLabel('State').selectOption('declined')

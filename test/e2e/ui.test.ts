@@ -1,6 +1,6 @@
 // The headless UI end to end: an agent host (the SDK client) → the built bridge → the real paid
 // server on anvil, with the companion asking a human, who answers in Chromium on the page the
-// daemon serves. With ALLOWANCE_SCREENSHOTS=1, screenshots of the card and the queue go to docs/.
+// daemon serves. With ALLOWANCE_SCREENSHOTS=1, the queue's screenshot goes to docs/ (the card's: ui-product.test.ts).
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -83,7 +83,6 @@ describe('a paid call a human must approve', () => {
     expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(false)
     await shown.getByText('Arguments').click()
     expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(true)
-    await screenshot(shown, 'approval-card')
 
     const before = await payer()
     await shown.getByRole('button', { name: 'Pay once' }).click()
