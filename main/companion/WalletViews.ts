@@ -12,6 +12,8 @@ export type WalletView = {
   address: string | null
   /** "the OS keychain" or "an encrypted keystore file". */
   keyStore: string | null
+  /** Where the key is: a file can be locked and unlocked with its passphrase; the keychain cannot. */
+  store: 'keychain' | 'file' | null
   /** The key is in a file that no passphrase opens in this run: payments by wallet cannot be signed. */
   locked: boolean
   /** "visa •••• 4242 (pm_…, test mode)". */
@@ -23,6 +25,7 @@ export function wallet(home: string, key: WalletKey.State | undefined): WalletVi
   return {
     address: key?.address ?? null,
     keyStore: key ? Wallet.where(key) : null,
+    store: key?.store ?? null,
     locked: key?.locked ?? false,
     card: card ? { label: Card.label(card), mode: card.mode } : null,
   }

@@ -10,8 +10,15 @@ import * as Transport from './Transport.js'
 
 export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
 
-class ApiError extends Error {
+/** The companion refused: `message` is its sentence, `body` what else it answered (`needsPassphrase`, say). */
+export class ApiError extends Error {
   override name = 'ApiError'
+  constructor(
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message)
+  }
 }
 
 /** Calls the companion's UI API; a refusal becomes an ApiError with the companion's sentence. */
@@ -24,7 +31,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
       return undefined
     }
   })()
-  if (reply.status !== 200) throw new ApiError((json as { error?: string } | undefined)?.error ?? `The companion answered ${reply.status}.`)
+  if (reply.status !== 200) throw new ApiError((json as { error?: string } | undefined)?.error ?? `The companion answered ${reply.status}.`, json)
   return json as T
 }
 
@@ -79,7 +86,10 @@ export const units = () => request<Unit[]>('GET', '/api/units')
 
 export const wallet = () => request<WalletView>('GET', '/api/wallet')
 export const balances = () => request<Balance[]>('GET', '/api/wallet/balances')
-export const createWallet = () => request<{ address: string; message: string }>('POST', '/api/wallet/create')
+/** Without a keychain the companion answers 409 with `needsPassphrase`: ask for one and create again. */
+export const createWallet = (passphrase?: string) => request<WalletView & { message: string }>('POST', '/api/wallet/create', passphrase === undefined ? {} : { passphrase })
+export const unlockWallet = (passphrase: string) => request<WalletView & { message: string }>('POST', '/api/wallet/unlock', { passphrase })
+export const lockWallet = () => request<WalletView & { message: string }>('POST', '/api/wallet/lock')
 
 export const servers = () => request<ServersView>('GET', '/api/servers')
 /** The doctor's report: each Allowance entry started once, as its host would. */

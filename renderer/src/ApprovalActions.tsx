@@ -11,8 +11,10 @@ const leaseMinutes = 30
  * Ctrl/Cmd+Enter, handled by the card): a click that a bare Enter or Space produced on a focused
  * button is ignored, so keystrokes meant for another window can never pay.
  */
-export function ApprovalActions(props: { approval: Approval; option: Option; busy: boolean; onAnswer(answer: ApproveOption | 'decline'): void }) {
+export function ApprovalActions(props: { approval: Approval; option: Option; busy: boolean; canPay?: boolean; onAnswer(answer: ApproveOption | 'decline'): void }) {
   const { approval, option, busy, onAnswer } = props
+  // Declining stays possible when paying is not (a locked wallet).
+  const payDisabled = busy || props.canPay === false
   const unit = option.budgetUnit
   const price = BigInt(option.budgetAmount)
   const show = (atomic: bigint) => Amount.format(atomic, unit.decimals, { minFraction: 2 })
@@ -51,7 +53,7 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
         <button type="button" className="decline" onClick={() => onAnswer('decline')} disabled={busy} aria-keyshortcuts="Escape">
           Decline <kbd>Esc</kbd>
         </button>
-        <button type="button" className="approve" onClick={pointer(() => 'once')} disabled={busy} aria-keyshortcuts="Control+Enter Meta+Enter">
+        <button type="button" className="approve" onClick={pointer(() => 'once')} disabled={payDisabled} aria-keyshortcuts="Control+Enter Meta+Enter">
           Pay once <kbd>Ctrl+Enter</kbd>
         </button>
       </div>
@@ -68,7 +70,7 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
                 const value = limit(leaseLimit)
                 return value === undefined ? undefined : { lease: { minutes: leaseMinutes, limit: value, scope: 'server' } }
               })}
-              disabled={busy}
+              disabled={payDisabled}
             >
               Allow for {leaseMinutes} minutes
             </button>
@@ -83,7 +85,7 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
                 const value = limit(ruleLimit)
                 return value === undefined ? undefined : { rule: { perCallLimit: value, scope: 'target' } }
               })}
-              disabled={busy}
+              disabled={payDisabled}
             >
               Always allow
             </button>

@@ -6,6 +6,8 @@ import { ApprovalActions } from './ApprovalActions.js'
 import { CallPreview } from './CallPreview.js'
 import { Countdown } from './Countdown.js'
 import { RiskFlags } from './RiskFlags.js'
+import { useLoaded } from './useLoaded.js'
+import { WalletLocked } from './WalletLocked.js'
 
 /**
  * One payment waiting for the human: who asks, what it buys, what it costs and to whom, what it
@@ -20,9 +22,12 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
   const [problem, setProblem] = useState<string>()
   const heading = useId()
   const card = useRef<HTMLElement>(null)
+  // Paying by wallet needs its key: a locked one would turn the human's Pay into a failed payment.
+  const wallet = useLoaded(Api.wallet, [])
+  const walletLocked = option.method !== 'stripe' && wallet.value?.locked === true
 
   const answer = async (choice: Api.ApproveOption | 'decline') => {
-    if (busy) return
+    if (busy || (walletLocked && choice !== 'decline')) return
     setBusy(true)
     setProblem(undefined)
     onAnswering?.(approval.paymentId)
@@ -123,7 +128,8 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
       </dl>
 
       <RiskFlags approval={approval} option={option} />
-      <ApprovalActions key={option.challengeId} approval={approval} option={option} busy={busy} onAnswer={(choice) => void answer(choice)} />
+      {walletLocked && <WalletLocked because="Unlock it to pay; declining needs no passphrase." unlocked={wallet.reload} />}
+      <ApprovalActions key={option.challengeId} approval={approval} option={option} busy={busy} canPay={!walletLocked} onAnswer={(choice) => void answer(choice)} />
       {problem && (
         <p role="alert" className="problem">
           {problem}

@@ -1,17 +1,20 @@
-import { useId } from 'react'
+import { useId, useState } from 'react'
 import * as Api from './Api.js'
 import { ChangeNotice } from './ChangeNotice.js'
 import { CopyButton } from './CopyButton.js'
+import { PassphraseForm } from './PassphraseForm.js'
 import { useChange } from './useChange.js'
+import { WalletLocked } from './WalletLocked.js'
 import { useLoaded } from './useLoaded.js'
 
 const importCommand = 'allowance wallet import < key.txt'
 
 /**
  * The wallet (its address, never its key), its balances per token and chain, and the card. A new
- * wallet is created by the companion, which keeps the key in the keychain and answers the address.
- * Importing a key is done with `allowance wallet import`: a private key typed here would pass
- * through the page's memory, which the design keeps free of secrets.
+ * wallet is created by the companion, which keeps the key in the keychain (or, where none answers,
+ * in a file sealed with a passphrase typed here) and answers the address. A wallet in a file is
+ * unlocked and locked here too. Importing a key is done with `allowance wallet import`: a private
+ * key typed here would pass through the page's memory, which the design keeps free of secrets.
  */
 export function WalletView(props: { changes: number }) {
   const heading = useId()
@@ -19,6 +22,18 @@ export function WalletView(props: { changes: number }) {
   // The address and the card come from the data directory's files: cheap to read again on each change.
   const wallet = useLoaded(Api.wallet, [props.changes])
   const address = wallet.value?.address
+  // The companion said no keychain answers: the key needs a passphrase to be sealed with.
+  const [needsPassphrase, setNeedsPassphrase] = useState(false)
+  const create = () =>
+    change.run(async () => {
+      try {
+        return await Api.createWallet()
+      } catch (error) {
+        if (!(error instanceof Api.ApiError && (error.body as { needsPassphrase?: boolean } | undefined)?.needsPassphrase)) throw error
+        setNeedsPassphrase(true)
+        return { message: 'No OS keychain answers on this machine: choose a passphrase to seal the key with.' }
+      }
+    }, wallet.reload)
 
   return (
     <div className="screen wallet">
@@ -31,15 +46,28 @@ export function WalletView(props: { changes: number }) {
               <code aria-label="Wallet address">{address}</code> <CopyButton value={address} label="wallet address" />
             </p>
             <p className="muted">Its key is in {wallet.value!.keyStore}; only the address leaves the companion. Send tokens to this address to pay for tools.</p>
+            {wallet.value!.locked ? (
+              <WalletLocked because="Allowance refuses payments by wallet until you unlock it." unlocked={wallet.reload} />
+            ) : (
+              wallet.value!.store === 'file' && (
+                <button type="button" disabled={change.busy} onClick={() => void change.run(Api.lockWallet, wallet.reload)}>
+                  Lock the wallet
+                </button>
+              )
+            )}
             <Balances />
           </>
         )}
         {wallet.value && !address && (
           <>
-            <p>There is no wallet yet. Create one: the companion generates the key and keeps it in your OS keychain.</p>
-            <button type="button" className="approve" disabled={change.busy} onClick={() => void change.run(Api.createWallet, wallet.reload)}>
-              Create a wallet
-            </button>
+            <p>There is no wallet yet. Create one: the companion generates the key and keeps it in your OS keychain, or, where there is none, in a file sealed with a passphrase you choose.</p>
+            {needsPassphrase ? (
+              <PassphraseForm purpose="create" change={change} submit={Api.createWallet} done={wallet.reload} />
+            ) : (
+              <button type="button" className="approve" disabled={change.busy} onClick={() => void create()}>
+                Create a wallet
+              </button>
+            )}
             <p className="muted">
               To use a key you already have, run <code>{importCommand}</code> <CopyButton value={importCommand} label="import command" /> in a terminal: the key goes from the
               file to the keychain without passing through this window.
