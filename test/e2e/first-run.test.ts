@@ -1,24 +1,31 @@
-// The first run, as the README tells a newcomer: on a clean copy of the repository, the quick
-// start's first command installs and starts Allowance (headless here, saying why) with a UI that
-// answers; then the demo's printed host entry, launched as a host launches it, makes a paid call
-// that settles on the local chain and shows in the history. Ctrl-C stops what each started.
+// The first run, as the README tells a newcomer, on a machine with no keychain (no D-Bus session,
+// no ALLOWANCE_WALLET_PASSPHRASE): on a clean copy of the repository, the quick start's first
+// command installs and starts Allowance (headless here, saying why) with a UI that answers; then,
+// in a second terminal, the demo asks for a passphrase for the new wallet (piped here, one line),
+// hands it to that companion, and its printed host entry, launched as a host launches it, makes a
+// paid call that settles on the local chain and shows in the history. Ctrl-C stops what each
+// started; neither the passphrase nor the key is left on disk, in the logs or on a command line.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Home from '../../main/shared/Home.js'
+import * as SecretStore from '../../main/wallet/SecretStore.js'
 import { start, stopGroup, temporaryHome } from '../helpers/processes.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const clone = mkdtempSync(join(tmpdir(), 'allowance-clone-'))
 const home = temporaryHome()
 // A newcomer's terminal: no display here, so Allowance must fall back to the headless companion.
-const env: NodeJS.ProcessEnv = { ...process.env, ALLOWANCE_HOME: home.home, ALLOWANCE_WALLET_PASSPHRASE: 'first run' }
+const env: NodeJS.ProcessEnv = { ...process.env, ALLOWANCE_HOME: home.home }
 delete env.DISPLAY
 delete env.WAYLAND_DISPLAY
+delete env.DBUS_SESSION_BUS_ADDRESS
+delete env.ALLOWANCE_WALLET_PASSPHRASE
+const passphrase = 'my first passphrase'
 const groups: ChildProcess[] = []
 
 beforeAll(() => {
@@ -50,8 +57,12 @@ it('the quick start brings Allowance up headless; the demo entry makes a paid ca
   expect(await api('/api/status')).toMatchObject({ paused: false, pendingApprovals: 0 })
 
   const [demoCommand] = commandsOf('Try a paid tool call in a minute')
-  const demo = shell(demoCommand!)
+  const demo = shell(demoCommand!, `${passphrase}\n`)
   await expect.poll(demo.out, { timeout: 120_000, interval: 500 }).toContain('Press Ctrl-C to stop the demo.')
+  expect(demo.out()).toContain('No OS keychain answers')
+  expect(await api('/api/status')).toMatchObject({ wallet: { store: 'file', locked: false, canSign: true } })
+  // The demo's server says nothing; what the demo printed is the demo's own.
+  expect(demo.out()).not.toMatch(/paid test server|listening on/)
   const entry = JSON.parse(/\n(\{\n[\s\S]*\n\})\n/.exec(demo.out())![1]!).mcpServers['allowance-demo'] as { command: string; args: string[] }
   const serverUrl = entry.args.at(-1)!
 
@@ -73,7 +84,22 @@ it('the quick start brings Allowance up headless; the demo entry makes a paid ca
   expect(await api('/api/status')).toMatchObject({ paused: false })
   expect(await stopGroup(allowance.child)).toBe(true)
   expect(existsSync(Home.paths(home.home).socket)).toBe(false)
+
+  const key = (await SecretStore.encryptedFile(SecretStore.keystorePath(home.home, 'wallet'), passphrase).read())!
+  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+  for (const secret of [passphrase, key.slice(2)]) {
+    for (const file of filesUnder(home.home)) expect(readFileSync(file).toString('latin1').includes(secret), `${file} holds a secret`).toBe(false)
+    expect(processes.includes(secret)).toBe(false)
+    expect(allowance.out().includes(secret) || demo.out().includes(secret)).toBe(false)
+  }
 }, 600_000)
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name)
+    return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : []
+  })
+}
 
 /** The commands of the first `sh` block under a README heading, without their comments. */
 function commandsOf(heading: string): string[] {
@@ -88,8 +114,9 @@ function commandsOf(heading: string): string[] {
  * `out()` is what it printed so far, and throws once the command has ended, so a failed step
  * fails the test at once with its output instead of waiting out a poll.
  */
-function shell(command: string): { child: ChildProcess; out(): string } {
-  const child = start('sh', ['-c', command], { cwd: clone, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+function shell(command: string, input?: string): { child: ChildProcess; out(): string } {
+  const child = start('sh', ['-c', command], { cwd: clone, env, detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+  if (input !== undefined) child.stdin!.end(input)
   groups.push(child)
   let out = ''
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
