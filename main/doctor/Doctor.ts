@@ -1,4 +1,5 @@
 import { CompanionUnavailableError, status as companionStatus } from '../bridge/CompanionClient.js'
+import type { WalletStatus } from '../shared/CompanionWire.js'
 import * as Entry from '../hosts/Entry.js'
 import * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'
@@ -21,7 +22,8 @@ import * as PaymentSetup from './PaymentSetup.js'
 export type Report = {
   ok: boolean
   hosts: HostReport[]
-  companion: { running: true; pid: number; version: string } | { running: false; reason: string }
+  /** `wallet`: whether the running companion could sign a payment now (its key read, or unlocked). */
+  companion: { running: true; pid: number; version: string; wallet: WalletStatus | null } | { running: false; reason: string }
   payment: PaymentSetup.Setup
   /** Each in plain sentences: what is wrong, and what to do about it. */
   problems: Problem[]
@@ -47,12 +49,15 @@ export async function inspect(options: inspect.Options = {}): Promise<Report> {
   const [hosts, companion, payment] = await Promise.all([
     Promise.all(configs.map((config) => check(config, launch, timeoutMs, where))),
     companionStatus(Home.paths(dataHome).socket, companionTimeoutMs).then(
-      ({ pid, version }) => ({ running: true, pid, version }) as const,
+      ({ pid, version, wallet }) => ({ running: true, pid, version, wallet }) as const,
       (error: Error) => ({ running: false, reason: error instanceof CompanionUnavailableError ? 'nothing listens on its socket' : error.message }) as const,
     ),
     PaymentSetup.inspect(dataHome),
   ])
-  const problems = [...hostProblems(hosts), ...companionProblems(companion), ...paymentProblems(payment)]
+  const setup = paymentProblems(payment)
+  // A key missing from its store is said once, by the setup's line, not again as the companion's.
+  const running = companionProblems(companion).filter((problem) => problem.subject !== 'Wallet' || !setup.some((other) => other.subject === 'Wallet'))
+  const problems = [...hostProblems(hosts), ...running, ...setup]
   return { ok: problems.length === 0, hosts, companion, payment, problems }
 }
 
@@ -147,7 +152,19 @@ function entryFix(hostId: string, server: ServerReport, check: Launch.Result & {
 }
 
 function companionProblems(companion: Report['companion']): Problem[] {
-  if (companion.running) return []
+  if (companion.running) {
+    const { wallet } = companion
+    if (!wallet || wallet.canSign) return []
+    return [
+      wallet.locked
+        ? {
+            subject: 'Wallet',
+            problem: `The running companion holds the wallet ${wallet.address} locked, so it cannot sign a payment.`,
+            fix: 'Unlock it in the Allowance window (Wallet) or with allowance wallet unlock.',
+          }
+        : { subject: 'Wallet', problem: `The running companion cannot sign with the wallet ${wallet.address}: ${wallet.problem ?? 'its key could not be read'}`, fix: 'Unlock your OS keychain, then check again with allowance status (its Wallet line asks the running companion).' },
+    ]
+  }
   return [
     {
       subject: 'Companion',
@@ -186,7 +203,7 @@ function paymentProblems(payment: PaymentSetup.Setup): Problem[] {
     problems.push({
       subject: 'Keychain',
       problem: `The OS keychain does not answer: ${keychain.error}.`,
-      fix: 'Start and unlock your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC), or set ALLOWANCE_WALLET_PASSPHRASE to keep keys in an encrypted file instead.',
+      fix: 'Start and unlock your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC), or keep keys in a file sealed with a passphrase instead: remove the wallet and create it again where no keychain answers, and Allowance asks for one.',
     })
   }
   return problems

@@ -58,6 +58,14 @@ describe('a wallet without a keychain', () => {
     expect(withLedger(home.home, (db) => Payments.get(db, decision.paymentId!)?.state)).toBe('failed')
     const shown = await cli(home.home, ['status'], { env })
     expect(shown.stdout).toMatch(/Wallet:\s+locked/)
+    // The doctor asks the running companion, not the files: the wallet is there, and cannot sign.
+    const doctor = await cli(home.home, ['doctor', '--json'], { env: { ...env, ALLOWANCE_HOSTS_HOME: home.home } })
+    expect(doctor.code).toBe(1)
+    expect(JSON.parse(doctor.stdout).problems).toContainEqual({
+      subject: 'Wallet',
+      problem: expect.stringMatching(/^The running companion holds the wallet 0x[0-9a-fA-F]{40} locked, so it cannot sign a payment\.$/),
+      fix: 'Unlock it in the Allowance window (Wallet) or with allowance wallet unlock.',
+    })
   })
 
   it('refuses a wrong passphrase from the CLI and changes nothing', async () => {
@@ -72,6 +80,8 @@ describe('a wallet without a keychain', () => {
     expect(unlocked.code, unlocked.stderr).toBe(0)
     expect(unlocked.stdout).toContain('Unlocked wallet')
     expect(await status()).toMatchObject({ locked: false, canSign: true })
+    const doctor = JSON.parse((await cli(home.home, ['doctor', '--json'], { env: { ...env, ALLOWANCE_HOSTS_HOME: home.home } })).stdout)
+    expect(doctor.problems.filter((problem: { subject: string }) => problem.subject === 'Wallet')).toEqual([])
     expect(await pay()).toMatchObject({ kind: 'approved', credential: { payload: { signature: expect.stringMatching(/^0x/) } } })
   })
 

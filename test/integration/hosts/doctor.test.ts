@@ -62,7 +62,7 @@ describe('allowance doctor', () => {
       },
     ])
     expect(report.hosts.find((config: any) => config.host.id === 'zed')).toMatchObject({ installed: false })
-    expect(report.companion).toEqual({ running: true, pid: daemon.process.pid, version: expect.any(String) })
+    expect(report.companion).toEqual({ running: true, pid: daemon.process.pid, version: expect.any(String), wallet: expect.objectContaining({ store: 'keychain', canSign: true }) })
     expect(report.payment).toEqual({
       wallet: { address: Wallet.info(dataHome)!.address, store: 'keychain', keyPresent: true },
       keychain: { reachable: true },
