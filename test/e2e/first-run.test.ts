@@ -15,16 +15,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Home from '../../main/shared/Home.js'
 import * as SecretStore from '../../main/wallet/SecretStore.js'
 import { start, stopGroup, temporaryHome } from '../helpers/processes.js'
+import { withoutKeychain } from '../helpers/wallet.js'
 
 const readme = readFileSync('README.md', 'utf8')
 const clone = mkdtempSync(join(tmpdir(), 'allowance-clone-'))
 const home = temporaryHome()
 // A newcomer's terminal: no display here, so Allowance must fall back to the headless companion.
-const env: NodeJS.ProcessEnv = { ...process.env, ALLOWANCE_HOME: home.home }
+const env: NodeJS.ProcessEnv = { ...withoutKeychain(), ALLOWANCE_HOME: home.home }
 delete env.DISPLAY
 delete env.WAYLAND_DISPLAY
-delete env.DBUS_SESSION_BUS_ADDRESS
-delete env.ALLOWANCE_WALLET_PASSPHRASE
 const passphrase = 'my first passphrase'
 const groups: ChildProcess[] = []
 

@@ -10,12 +10,11 @@ import { openPage, type Browser } from '../helpers/browser.js'
 import { requestPayment } from '../helpers/cli.js'
 import { companionClient, startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
+import { withoutKeychain } from '../helpers/wallet.js'
 
 const passphrase = 'typed into the window'
 const home = temporaryHome()
-const env: NodeJS.ProcessEnv = { ...process.env }
-delete env.DBUS_SESSION_BUS_ADDRESS
-delete env.ALLOWANCE_WALLET_PASSPHRASE
+const env = withoutKeychain()
 let daemon: Daemon
 let browser: Browser
 let page: Page

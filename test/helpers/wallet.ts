@@ -26,3 +26,12 @@ export function walletHomes() {
     removeAll: () => homes.splice(0).forEach((created) => created.remove()),
   }
 }
+
+/**
+ * This process's environment as a machine with no keychain sees it: no D-Bus session (so no
+ * Secret Service answers) and no ALLOWANCE_WALLET_PASSPHRASE (so only a person's passphrase opens a file).
+ */
+export function withoutKeychain(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { DBUS_SESSION_BUS_ADDRESS: _bus, ALLOWANCE_WALLET_PASSPHRASE: _passphrase, ...rest } = environment
+  return rest
+}

@@ -15,14 +15,13 @@ import { recipient } from '../../helpers/challenges.js'
 import { cli, requestPayment } from '../../helpers/cli.js'
 import { companionClient, startDaemon, withLedger, type Daemon } from '../../helpers/companion.js'
 import { stopAll, temporaryHome } from '../../helpers/processes.js'
+import { withoutKeychain } from '../../helpers/wallet.js'
 
 const passphrase = 'a long typed passphrase'
 const upstream = 'https://tools.example.com/mcp'
 const home = temporaryHome()
 /** A newcomer's terminal without a desktop session: no keychain answers. */
-const env: NodeJS.ProcessEnv = { ...process.env }
-delete env.DBUS_SESSION_BUS_ADDRESS
-delete env.ALLOWANCE_WALLET_PASSPHRASE
+const env = withoutKeychain()
 let daemon: Daemon
 
 const status = () => daemon.api('GET', '/api/status').then((reply) => reply.body.wallet)
