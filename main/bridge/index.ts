@@ -1,3 +1,4 @@
+import * as ErrorWords from '../shared/ErrorWords.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
 import { CompanionClient, startDetachedCompanion } from './CompanionClient.js'
@@ -62,7 +63,7 @@ export function run(target: UpstreamTarget): void {
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('uncaughtException', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return shutdown('the host closed the pipe')
-    log.error(`unexpected error, continuing: ${Log.describeError(error)}`)
+    log.error(`unexpected error, continuing: ${ErrorWords.describe(error)}`)
   })
-  process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${Log.describeError(error)}`))
+  process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${ErrorWords.describe(error)}`))
 }

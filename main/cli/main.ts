@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import * as ErrorWords from '../shared/ErrorWords.js'
 import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
@@ -102,7 +103,7 @@ main(process.argv.slice(2)).then(
       console.error(`allowance: ${error.message}\n\n${error.usage}`)
       process.exitCode = 2
     } else {
-      console.error(`allowance: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(`allowance: ${ErrorWords.describe(error)}`)
       process.exitCode = 1
     }
   },

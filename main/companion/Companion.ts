@@ -14,7 +14,8 @@ import * as StripeApi from '../payments/StripeApi.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Cached from '../shared/Cached.js'
 import * as Home from '../shared/Home.js'
-import { describeError, type Logger } from '../shared/Log.js'
+import * as ErrorWords from '../shared/ErrorWords.js'
+import type { Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
@@ -156,7 +157,7 @@ export class Companion implements Handler {
         Outcome.sent(this.db, paymentId, { error: 'The bridge went away before it reported what the server answered.', now: Date.now() })
         this.settlements.watch(paymentId)
       } catch (error) {
-        this.log.error(`payment ${paymentId}: could not hand it to the settlement checks: ${describeError(error)}`)
+        this.log.error(`payment ${paymentId}: could not hand it to the settlement checks: ${ErrorWords.describe(error)}`)
       }
     }
   }
@@ -224,7 +225,7 @@ export class Companion implements Handler {
       try {
         listener(event)
       } catch (error) {
-        this.log.error(`a payment listener failed: ${describeError(error)}`)
+        this.log.error(`a payment listener failed: ${ErrorWords.describe(error)}`)
       }
     }
   }
@@ -296,7 +297,7 @@ export class Companion implements Handler {
       await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
       return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
     } catch (error) {
-      const reason = describeError(error).split('\n')[0]!.slice(0, 300)
+      const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
       // A tempo push broadcasts while signing: past that point, money may have moved.
       if (payment.method === 'tempo' && tempoMode === 'push') Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })

@@ -1,5 +1,6 @@
 import * as Home from '../shared/Home.js'
-import { describeError, type Logger } from '../shared/Log.js'
+import * as ErrorWords from '../shared/ErrorWords.js'
+import type { Logger } from '../shared/Log.js'
 import { Companion } from './Companion.js'
 import * as SocketServer from './SocketServer.js'
 import * as UiApi from './UiApi.js'
@@ -62,5 +63,5 @@ const closeGraceMs = 500
 /** An unexpected error while serving one request must not stop the companion: it is logged, and the process carries on. */
 export function logUnexpectedErrors(log: Logger): void {
   process.on('uncaughtException', (error) => log.error(`unexpected error, continuing: ${error.stack ?? error.message}`))
-  process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${describeError(error)}`))
+  process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${ErrorWords.describe(error)}`))
 }

@@ -10,7 +10,8 @@ import type * as Settlement from '../payments/Settlement.js'
 import * as Signer from '../payments/Signer.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import type { Address, Hex } from 'viem'
-import { describeError, type Logger } from '../shared/Log.js'
+import * as ErrorWords from '../shared/ErrorWords.js'
+import type { Logger } from '../shared/Log.js'
 import type * as Config from './Config.js'
 import * as FeeBounds from './FeeBounds.js'
 
@@ -102,7 +103,7 @@ export function create(parameters: create.Parameters): Settlements {
     }
   }
   const schedule = (paymentId: number, attempt: number, since: number, pause: number) => {
-    const run = () => check(paymentId, attempt, since).catch((error) => log.error(`payment ${paymentId}: ${describeError(error)}`))
+    const run = () => check(paymentId, attempt, since).catch((error) => log.error(`payment ${paymentId}: ${ErrorWords.describe(error)}`))
     timers.set(paymentId, setTimeout(() => void (due.push(run), pump()), pause))
   }
 
@@ -116,7 +117,7 @@ export function create(parameters: create.Parameters): Settlements {
     try {
       verdict = await look(row, { cards, config: config(), registry: registry() })
     } catch (error) {
-      verdict = { status: 'pending', problem: `The check failed: ${describeError(error)}` }
+      verdict = { status: 'pending', problem: `The check failed: ${ErrorWords.describe(error)}` }
     }
     if (closed) return
     const waitedOut = Date.now() - since >= timeoutSeconds * 1000 && !(verdict.status === 'pending' && verdict.until !== undefined && Date.now() < verdict.until)

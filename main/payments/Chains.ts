@@ -1,17 +1,19 @@
-import { arbitrum, base, baseSepolia, mainnet, optimism, polygon, sepolia, tempo, tempoModerato } from 'viem/chains'
+import { arbitrum, base, baseSepolia, foundry, mainnet, optimism, polygon, sepolia, tempo, tempoLocalnet, tempoModerato } from 'viem/chains'
 
 /**
  * Names and block explorers of the chains the token registry seeds, from viem's chain list, so a
- * payment's transaction can be looked up. A chain not listed (a local test chain) has no explorer.
+ * payment's transaction can be looked up, plus the local chains of development and the demo
+ * (anvil, a local Tempo node), which have no explorer.
  */
-const known = new Map<number, { name: string; explorer?: string | undefined }>(
-  [mainnet, optimism, polygon, base, arbitrum, baseSepolia, sepolia, tempo, tempoModerato].map((chain) => [
-    chain.id,
-    { name: chain.name, explorer: chain.blockExplorers?.default.url },
-  ]),
-)
+const known = new Map<number, { name: string; explorer?: string | undefined }>([
+  ...[mainnet, optimism, polygon, base, arbitrum, baseSepolia, sepolia, tempo, tempoModerato].map(
+    (chain) => [chain.id, { name: chain.name, explorer: chain.blockExplorers?.default.url }] as const,
+  ),
+  [foundry.id, { name: 'Local test chain' }],
+  [tempoLocalnet.id, { name: 'Local Tempo test chain' }],
+])
 
-/** "Base Sepolia", or "Chain 31337" for a chain this list does not know. */
+/** "Base Sepolia", "Local test chain" (anvil), or "Chain 123" for a chain this list does not know. */
 export function name(chainId: number): string {
   return known.get(chainId)?.name ?? `Chain ${chainId}`
 }

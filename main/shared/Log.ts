@@ -53,14 +53,3 @@ function levelFromEnv(): Level {
   const value = process.env.ALLOWANCE_LOG_LEVEL
   return value && value in rank ? (value as Level) : 'info'
 }
-
-/** One line for any thrown value, with the root cause (fetch hides it in `cause`). */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const cause = (error as { cause?: unknown }).cause
-  if (cause instanceof Error) {
-    const code = (cause as { code?: string }).code
-    return `${error.message} (${code ? `${code}: ` : ''}${cause.message})`
-  }
-  return error.message
-}

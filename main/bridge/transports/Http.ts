@@ -1,6 +1,7 @@
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import * as ErrorWords from '../../shared/ErrorWords.js'
 import { check, type JSONRPCMessage } from '../JsonRpc.js'
 import { UpstreamError } from './UpstreamError.js'
 
@@ -37,8 +38,7 @@ export class HttpClient {
       })
       request.once('error', (error: NodeJS.ErrnoException) => {
         this.inFlight.delete(request)
-        const detail = error.code ? `${error.code} (${error.message})` : error.message
-        reject(new UpstreamError(connected ? 'closed' : 'unreachable', this.upstream, detail))
+        reject(new UpstreamError(connected ? 'closed' : 'unreachable', this.upstream, ErrorWords.describe(error)))
       })
       request.end(body)
     })

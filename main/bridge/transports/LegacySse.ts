@@ -2,6 +2,7 @@ import type { JSONRPCMessage } from '../JsonRpc.js'
 import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
+import * as ErrorWords from '../../shared/ErrorWords.js'
 
 /**
  * The legacy HTTP+SSE transport (MCP 2024-11-05): a GET event stream whose first `endpoint`
@@ -46,7 +47,7 @@ export class LegacySse implements Transport {
         }
       }).then(
         () => this.lost('the server ended the event stream'),
-        (error: Error) => this.lost(`the event stream broke: ${error.message}`),
+        (error: Error) => this.lost(`the event stream broke: ${ErrorWords.describe(error)}`),
       )
       response.once('close', () => reject(new UpstreamError('closed', this.upstream, 'the event stream closed before naming an endpoint')))
     })

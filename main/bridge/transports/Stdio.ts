@@ -3,6 +3,7 @@ import type { JSONRPCMessage } from '../JsonRpc.js'
 import { JsonLines, serialize } from './JsonLines.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
+import * as ErrorWords from '../../shared/ErrorWords.js'
 
 /**
  * A local MCP server process: newline-delimited JSON-RPC on its stdin and stdout. Its stderr is
@@ -45,8 +46,8 @@ export class Stdio implements Transport {
       child.stdin!.on('error', () => {}) // EPIPE after the child died; reported through 'exit'
       child.once('spawn', () => resolve())
       child.once('error', (error) => {
-        reject(new UpstreamError('unreachable', this.upstream, error.message))
-        this.lost(`the process failed: ${error.message}`)
+        reject(new UpstreamError('unreachable', this.upstream, ErrorWords.describe(error)))
+        this.lost(`the process failed: ${ErrorWords.describe(error)}`)
       })
       child.once('exit', (code, signal) => this.lost(`the process exited (${signal ?? `code ${code}`})`))
     })

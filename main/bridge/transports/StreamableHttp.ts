@@ -4,6 +4,7 @@ import { isRequest, type JSONRPCMessage } from '../JsonRpc.js'
 import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
+import * as ErrorWords from '../../shared/ErrorWords.js'
 
 /**
  * The MCP Streamable HTTP transport, client side: each message is a POST whose answer comes back
@@ -66,11 +67,11 @@ export class StreamableHttp implements Transport {
     const type = contentType(response)
     if (type === 'text/event-stream') {
       await readEvents(response, (event) => this.dispatchEvent(event, dispatch)).catch((error: Error) => {
-        throw new UpstreamError('closed', this.upstream, `the response stream broke: ${error.message}`)
+        throw new UpstreamError('closed', this.upstream, `the response stream broke: ${ErrorWords.describe(error)}`)
       })
     } else if (type === 'application/json') {
       const text = await readText(response).catch((error: Error) => {
-        throw new UpstreamError('closed', this.upstream, `the response broke off: ${error.message}`)
+        throw new UpstreamError('closed', this.upstream, `the response broke off: ${ErrorWords.describe(error)}`)
       })
       deliver(text, dispatch, (reason) => this.oninvalid?.(reason))
     } else {
@@ -125,7 +126,7 @@ export class StreamableHttp implements Transport {
       })
       .catch((error: Error) => {
         this.listening = false
-        if (!this.closed) this.onlost?.(`the event stream broke: ${error.message}`)
+        if (!this.closed) this.onlost?.(`the event stream broke: ${ErrorWords.describe(error)}`)
       })
   }
 

@@ -109,7 +109,8 @@ describe('upstream down, restarted, expired', () => {
     const failed = await bridge.next((message) => message.id === 1)
     expect(failed.error.code).toBe(-32000)
     expect(failed.error.message).toContain(url)
-    expect(failed.error.message).toMatch(/unreachable.*ECONNREFUSED/)
+    expect(failed.error.message).toContain(`is unreachable: nothing is listening at that address (127.0.0.1:${port})`)
+    expect(failed.error.message).not.toMatch(/ECONNREFUSED/)
     expect(failed.error.data).toEqual({ upstream: url, reason: 'unreachable' })
     expect(bridge.child.exitCode).toBeNull()
 
@@ -202,6 +203,6 @@ describe('stdio upstream', () => {
     bridge.send(initializeRequest(1))
     const failed = await bridge.next((message) => message.id === 1)
     expect(failed.error.message).toContain('allowance-no-such-command-xyz')
-    expect(failed.error.message).toMatch(/ENOENT/)
+    expect(failed.error.message).toMatch(/is unreachable: no such file or command \(allowance-no-such-command-xyz\)$/)
   })
 })
