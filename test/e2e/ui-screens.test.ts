@@ -216,7 +216,7 @@ describe('History', () => {
     expect(text).toContain(`Receipt\n${hash} Copy`)
     expect(text).toContain(`Challenge\n${settled.challengeId} Copy`)
     expect(text).toContain(`Recipient\n${accounts.recipient.address}`)
-    expect(text).toContain(`evm charge on Chain ${rig.chain.chainId}`)
+    expect(text).toContain(`evm charge on Local test chain`)
     expect(text).toMatch(/Decided by\n(You, in the approval card|Lease \d+: .*|Rule \d+.*)/)
     await page.keyboard.press('Escape')
     await details.waitFor({ state: 'detached' })
@@ -271,7 +271,7 @@ describe('Wallet', () => {
     expect(await page.getByLabel('Wallet address', { exact: true }).innerText()).toBe(accounts.payer.address)
     const balance = rowsOf(table('Balances'))
     await balance.first().waitFor()
-    expect(await balance.allInnerTexts()).toEqual([`Chain ${rig.chain.chainId}Test network\tUSDC\t${Amount.format(await payer(), 6)} USDC`])
+    expect(await balance.allInnerTexts()).toEqual([`Local test chainTest network\tUSDC\t${Amount.format(await payer(), 6)} USDC`])
     expect(await page.getByRole('region', { name: 'Card' }).innerText()).toContain('No card.')
   })
 
