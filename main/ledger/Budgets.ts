@@ -2,7 +2,7 @@ import { type Database, statement } from './Database.js'
 import * as Payments from './Payments.js'
 import * as Period from './Period.js'
 import * as Scope from './Scope.js'
-import * as Unit from './Unit.js'
+import * as Units from '../payments/Units.js'
 
 /**
  * Spending caps per day, week or month over a scope, in one unit. Every matching budget applies.
@@ -26,7 +26,7 @@ export function add(db: Database, parameters: add.Parameters): Budget {
   const scope = Scope.normalize(parameters.scope)
   const id = statement(db, `INSERT INTO budgets (created_at, period, upstream, operation, target, host, unit, amount, label)
       VALUES (@now, @period, @upstream, @operation, @target, @host, @unit, @amount, @label)`)
-    .run({ now, period, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A budget amount').toString(), label })
+    .run({ now, period, ...scope, unit: Units.check(unit), amount: Units.checkAmount(amount, 'A budget amount').toString(), label })
     .lastInsertRowid
   return get(db, Number(id))!
 }

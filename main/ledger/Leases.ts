@@ -1,6 +1,6 @@
 import { type Database, statement } from './Database.js'
 import * as Scope from './Scope.js'
-import * as Unit from './Unit.js'
+import * as Units from '../payments/Units.js'
 
 /**
  * Time-boxed allowances: "allow this server (or tool) for 30 minutes up to $2". A lease pays
@@ -26,11 +26,11 @@ export function add(db: Database, parameters: add.Parameters): Lease {
   const scope = Scope.normalize(parameters.scope)
   if (scope.upstream === null) throw new Error('A lease must name the server it allows.')
   if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) throw new Error('A lease must expire in the future.')
-  Unit.checkAmount(amount, 'A lease limit')
-  if (Unit.checkAmount(spent, 'What a lease has spent') > amount) throw new Error('A lease cannot start with more spent than its limit.')
+  Units.checkAmount(amount, 'A lease limit')
+  if (Units.checkAmount(spent, 'What a lease has spent') > amount) throw new Error('A lease cannot start with more spent than its limit.')
   const id = statement(db, `INSERT INTO leases (created_at, expires_at, upstream, operation, target, host, unit, amount, spent)
       VALUES (@now, @expiresAt, @upstream, @operation, @target, @host, @unit, @amount, @spent)`)
-    .run({ now, expiresAt, ...scope, unit: Unit.check(unit), amount: amount.toString(), spent: spent.toString() })
+    .run({ now, expiresAt, ...scope, unit: Units.check(unit), amount: amount.toString(), spent: spent.toString() })
     .lastInsertRowid
   return get(db, Number(id))!
 }

@@ -1,6 +1,6 @@
 import { type Database, statement } from './Database.js'
 import * as Scope from './Scope.js'
-import * as Unit from './Unit.js'
+import * as Units from '../payments/Units.js'
 
 /**
  * The user's per-call rules. `auto_approve`: pay without asking at or below `amount` (the narrowest
@@ -32,7 +32,7 @@ export function add(db: Database, parameters: add.Parameters): Rule {
   if (recipient !== null && !recipientPattern.test(recipient)) throw new Error('A recipient is an address (0x…) or a Stripe profile id.')
   const id = statement(db, `INSERT INTO rules (created_at, kind, upstream, operation, target, host, unit, amount, label, recipient)
       VALUES (@now, @kind, @upstream, @operation, @target, @host, @unit, @amount, @label, @recipient)`)
-    .run({ now, kind, ...scope, unit: Unit.check(unit), amount: Unit.checkAmount(amount, 'A rule amount').toString(), label, recipient })
+    .run({ now, kind, ...scope, unit: Units.check(unit), amount: Units.checkAmount(amount, 'A rule amount').toString(), label, recipient })
     .lastInsertRowid
   return get(db, Number(id))!
 }

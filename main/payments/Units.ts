@@ -1,4 +1,3 @@
-import * as Unit from '../ledger/Unit.js'
 import * as Amount from './Amount.js'
 import type * as TokenRegistry from './TokenRegistry.js'
 
@@ -15,7 +14,7 @@ export function resolve(name: string, registry: TokenRegistry.Registry): Resolve
   if (key === 'usd' || key === 'iso:usd') return { unit: 'usd', decimals: Amount.usdDecimals }
   const entry = registry.entries.find((entry) => entry.key === key)
   if (!entry) {
-    Unit.check(key) // the shape first: "not a budget unit" says more than "unknown"
+    check(key) // the shape first: "not a budget unit" says more than "unknown"
     throw new Error(`${JSON.stringify(name)} is not a currency Allowance knows (add the token under "tokens" in settings.json).`)
   }
   if (entry.usdPegged) throw new Error(`${entry.symbol} is pegged to the US dollar: it counts in the usd unit, so use --unit usd.`)
@@ -47,4 +46,20 @@ export function format(atomic: bigint, unit: string, registry: TokenRegistry.Reg
 export function decimal(atomic: bigint, unit: string, registry: TokenRegistry.Registry): string {
   const described = describe(unit, registry)
   return described ? Amount.format(atomic, described.decimals) : atomic.toString()
+}
+
+/**
+ * The shape of a budget unit: `usd` (micro-USD, shared by USD-pegged tokens and USD card charges), or a
+ * currency key (`iso:eur`, `<chainId>:<lowercase token address>`) counted in its atomic units.
+ */
+export function check(unit: string): string {
+  if (!/^(usd|iso:[a-z]{3}|[1-9][0-9]{0,15}:0x[0-9a-f]{40})$/.test(unit)) {
+    throw new Error(`${JSON.stringify(unit)} is not a budget unit ("usd", "iso:<code>" or "<chainId>:<token address>").`)
+  }
+  return unit
+}
+
+export function checkAmount(amount: bigint, what: string): bigint {
+  if (typeof amount !== 'bigint' || amount < 0n || amount >= 2n ** 256n) throw new Error(`${what} must be a non-negative BigInt.`)
+  return amount
 }
