@@ -1,7 +1,7 @@
-import { status as companionStatus } from '../bridge/CompanionClient.js'
+import { status as companionStatus } from '../wire/Client.js'
 import * as Service from '../companion/Service.js'
 import { AlreadyRunningError } from '../companion/SocketServer.js'
-import type { Status } from '../shared/CompanionWire.js'
+import type { Status } from '../wire/Messages.js'
 import * as Home from '../shared/Home.js'
 import type { Logger } from '../shared/Log.js'
 

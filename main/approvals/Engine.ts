@@ -310,7 +310,7 @@ function checkRequest(request: decide.Request): Scope.Context {
     }
     return value
   }
-  if (!Scope.operations.includes(operation)) throw new TypeError(`Unknown operation ${JSON.stringify(operation)}.`)
+  if (!Scope.isOperation(operation)) throw new TypeError(`Unknown operation ${JSON.stringify(operation)}.`)
   return {
     host: typeof host === 'string' && host.length > 0 ? string(host, 'host', 200) : 'unknown host',
     upstream: string(upstream, 'upstream', 4096),

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/Log.js'
-import type { ClientRequest, PaymentDecision, Receipt } from '../shared/CompanionWire.js'
-import { CompanionError, type CompanionClient } from './CompanionClient.js'
+import type { ClientRequest, PaymentDecision, Receipt } from '../wire/Messages.js'
+import { CompanionError, type CompanionClient } from '../wire/Client.js'
 import { ErrorCode, errorResponse, type JSONRPCMessage, type JSONRPCRequest, type JSONRPCResponse } from './JsonRpc.js'
 import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'

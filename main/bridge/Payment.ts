@@ -1,4 +1,4 @@
-import type { Operation } from '../shared/CompanionWire.js'
+import { isOperation, type Operation } from '../wire/Messages.js'
 import type { JSONRPCRequest, JSONRPCResponse } from './JsonRpc.js'
 
 /**
@@ -13,15 +13,13 @@ export const paymentRequiredKey = 'org.paymentauth/payment-required'
 export const paymentRequiredCode = -32042
 export const verificationFailedCode = -32043
 
-const operations: readonly string[] = ['tools/call', 'resources/read', 'prompts/get'] satisfies Operation[]
-
 /** What a paid call is for: the operation and its tool name, resource URI or prompt name. */
 export function operationOf(request: JSONRPCRequest): { operation: Operation; target: string; arguments?: unknown } | undefined {
-  if (!operations.includes(request.method)) return undefined
+  if (!isOperation(request.method)) return undefined
   const params = (request.params ?? {}) as Record<string, unknown>
   const target = request.method === 'resources/read' ? params.uri : params.name
   if (typeof target !== 'string' || target === '') return undefined
-  return { operation: request.method as Operation, target, arguments: params.arguments }
+  return { operation: request.method, target, arguments: params.arguments }
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   type JSONRPCRequest,
   type JSONRPCResponse,
 } from './JsonRpc.js'
-import type { CompanionClient } from './CompanionClient.js'
+import type { CompanionClient } from '../wire/Client.js'
 import { PaidCall } from './PaidCall.js'
 import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'

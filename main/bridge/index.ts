@@ -1,7 +1,7 @@
 import * as ErrorWords from '../shared/ErrorWords.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
-import { CompanionClient, startDetachedCompanion } from './CompanionClient.js'
+import { CompanionClient, startDetachedCompanion } from '../wire/Client.js'
 import { HostChannel } from './HostChannel.js'
 import { Relay } from './Relay.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'

@@ -1,5 +1,5 @@
-import { CompanionUnavailableError, once } from '../bridge/CompanionClient.js'
-import type { ClientRequest, WalletStatus } from '../shared/CompanionWire.js'
+import { CompanionUnavailableError, once } from '../wire/Client.js'
+import type { ClientRequest, WalletStatus } from '../wire/Messages.js'
 import * as Home from '../shared/Home.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'

@@ -1,4 +1,4 @@
-import { CompanionUnavailableError, status } from '../bridge/CompanionClient.js'
+import { CompanionUnavailableError, status } from '../wire/Client.js'
 import * as Home from '../shared/Home.js'
 import * as Options from './Options.js'
 import * as Usage from './Usage.js'

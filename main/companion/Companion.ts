@@ -21,7 +21,8 @@ import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
 import * as Config from './Config.js'
 import * as FeeBounds from './FeeBounds.js'
-import type * as Protocol from './Protocol.js'
+import type * as Messages from '../wire/Messages.js'
+import type * as Schemas from '../wire/Schemas.js'
 import * as Settlements from './Settlements.js'
 import * as WalletKey from './WalletKey.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
@@ -112,7 +113,7 @@ export class Companion implements Handler {
     return companion
   }
 
-  async handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown> {
+  async handle(message: Schemas.ClientMessage, connection: Connection): Promise<unknown> {
     this.connections.add(connection)
     switch (message.type) {
       case 'hello':
@@ -162,7 +163,7 @@ export class Companion implements Handler {
     }
   }
 
-  async status(): Promise<Protocol.Status> {
+  async status(): Promise<Messages.Status> {
     return {
       pid: process.pid,
       version: companionVersion,
@@ -176,7 +177,7 @@ export class Companion implements Handler {
   }
 
   /** The wallet as this process holds it, and whether it could sign now. */
-  async walletStatus(): Promise<Protocol.WalletStatus | null> {
+  async walletStatus(): Promise<Messages.WalletStatus | null> {
     const state = this.walletKey.state()
     if (!state) return null
     const check = await this.walletKey.canSign()
@@ -184,7 +185,7 @@ export class Companion implements Handler {
   }
 
   /** A passphrase a person gave (the UI, `allowance wallet unlock`): a wrong one is refused and changes nothing. */
-  async unlockWallet(passphrase: string): Promise<Protocol.WalletStatus | null> {
+  async unlockWallet(passphrase: string): Promise<Messages.WalletStatus | null> {
     try {
       await this.walletKey.unlock(passphrase)
     } catch (error) {
@@ -207,7 +208,7 @@ export class Companion implements Handler {
     return created
   }
 
-  lockWallet(): Promise<Protocol.WalletStatus | null> {
+  lockWallet(): Promise<Messages.WalletStatus | null> {
     this.walletKey.lock()
     this.log.info('the wallet was locked')
     return this.walletStatus()
@@ -237,7 +238,7 @@ export class Companion implements Handler {
     this.db.close()
   }
 
-  private async decide(request: Protocol.PaymentRequest, connection: Connection, key: string): Promise<Protocol.PaymentDecision> {
+  private async decide(request: Messages.PaymentRequest, connection: Connection, key: string): Promise<Messages.PaymentDecision> {
     const setup = { wallet: this.walletKey.state() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
     const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
@@ -284,7 +285,7 @@ export class Companion implements Handler {
    * Signs an approved payment and marks it `signed` before the credential leaves the companion, so
    * that a crash from here on leaves the row unconfirmed rather than forgotten.
    */
-  private async sign(decision: Extract<Decision, { kind: 'approved' }>): Promise<Protocol.PaymentDecision> {
+  private async sign(decision: Extract<Decision, { kind: 'approved' }>): Promise<Messages.PaymentDecision> {
     const { paymentId, payment, challenge } = decision
     const tempoMode = this.config.tempoMode
     try {
@@ -320,7 +321,7 @@ export class Companion implements Handler {
    * handed the credential may give it, once: anything else is refused and changes nothing. What
    * the server said is a claim; the settlement checks find out what the chain (or Stripe) shows.
    */
-  private report(paymentId: number, outcome: Protocol.Outcome, connection: Connection): { state: string } {
+  private report(paymentId: number, outcome: Messages.Outcome, connection: Connection): { state: string } {
     if (this.owners.get(paymentId) !== connection.id) {
       this.log.warn(`connection ${connection.id} reported an outcome for payment ${paymentId}, which it did not ask for; ignored`)
       throw new ProtocolError('not_yours', `Payment ${paymentId} was not asked for on this connection; Allowance ignored this outcome.`)

@@ -57,6 +57,6 @@ function filters(query: URLSearchParams): HistoryViews.Filters {
   const text = (name: string) => query.get(name)?.trim() || undefined
   const [server, host, operation, target, status, since, until] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until'].map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')
-  if (operation !== undefined && !Scope.operations.includes(operation as Scope.Operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
+  if (operation !== undefined && !Scope.isOperation(operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
   return input(() => Payments.readFilters({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until }))
 }

@@ -147,7 +147,7 @@ const label = z.string().trim().max(200, 'a label has at most 200 characters').o
 const ScopeBody = z
   .strictObject({
     server: z.string().max(4096).optional(),
-    operation: z.enum(Scope.operations as [Scope.Operation, ...Scope.Operation[]]).optional(),
+    operation: z.enum(Scope.operations).optional(),
     target: z.string().max(1024).optional(),
     host: z.string().max(200).optional(),
   })

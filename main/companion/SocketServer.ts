@@ -2,7 +2,8 @@ import { chmodSync, unlinkSync } from 'node:fs'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { LineReader } from '../shared/LineReader.js'
 import type { Logger } from '../shared/Log.js'
-import * as Protocol from './Protocol.js'
+import * as Messages from '../wire/Messages.js'
+import * as Schemas from '../wire/Schemas.js'
 
 /** Another companion already serves this ALLOWANCE_HOME. */
 export class AlreadyRunningError extends Error {
@@ -21,7 +22,7 @@ export type Connection = {
 
 export type Handler = {
   /** Answers one valid message; a thrown error becomes an `internal` error response. */
-  handle(message: Protocol.ClientMessage, connection: Connection): Promise<unknown>
+  handle(message: Schemas.ClientMessage, connection: Connection): Promise<unknown>
   onDisconnect(connection: Connection): void
 }
 
@@ -104,7 +105,7 @@ export function answers(socketPath: string): Promise<boolean> {
 
 function serve(socket: Socket, connection: Connection, handler: Handler, log: Logger): void {
   socket.setEncoding('utf8')
-  const reply = (response: Protocol.Response) => {
+  const reply = (response: Messages.Response) => {
     if (socket.destroyed) return
     // A batch's decisions resolve together: corked until the microtasks settle, they leave in one write.
     if (!socket.writableCorked) {
@@ -115,20 +116,20 @@ function serve(socket: Socket, connection: Connection, handler: Handler, log: Lo
   }
   const reader = new LineReader(
     (line) => {
-      const parsed = Protocol.parse(line)
+      const parsed = Schemas.parse(line)
       if (!parsed.ok) {
         log.warn(`connection ${connection.id}: ${parsed.error.message}`)
-        reply({ v: Protocol.version, id: parsed.id, ok: false, error: parsed.error })
+        reply({ v: Messages.version, id: parsed.id, ok: false, error: parsed.error })
         return
       }
       const { message } = parsed
       handler.handle(message, connection).then(
-        (result) => reply({ v: Protocol.version, id: message.id, ok: true, result }),
+        (result) => reply({ v: Messages.version, id: message.id, ok: true, result }),
         (error: unknown) => {
           const known = error instanceof ProtocolError
           if (!known) log.error(`connection ${connection.id}: ${message.type} failed: ${(error as Error).stack ?? String(error)}`)
           reply({
-            v: Protocol.version,
+            v: Messages.version,
             id: message.id,
             ok: false,
             error: known ? { code: error.code, message: error.message } : { code: 'internal', message: 'The companion could not handle this message.' },
@@ -138,9 +139,9 @@ function serve(socket: Socket, connection: Connection, handler: Handler, log: Lo
     },
     (length) => {
       log.warn(`connection ${connection.id}: dropped a line of over ${length} characters`)
-      reply({ v: Protocol.version, id: null, ok: false, error: { code: 'invalid_message', message: 'The line is too long.' } })
+      reply({ v: Messages.version, id: null, ok: false, error: { code: 'invalid_message', message: 'The line is too long.' } })
     },
-    Protocol.maxLineLength,
+    Messages.maxLineLength,
   )
   socket.on('data', (chunk: string) => reader.push(chunk))
   socket.on('error', () => socket.destroy())
@@ -149,7 +150,7 @@ function serve(socket: Socket, connection: Connection, handler: Handler, log: Lo
 /** An error the client caused, answered with its code and message. */
 export class ProtocolError extends Error {
   constructor(
-    readonly code: Protocol.ErrorCode,
+    readonly code: Messages.ErrorCode,
     message: string,
   ) {
     super(message)

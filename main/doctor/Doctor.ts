@@ -1,5 +1,5 @@
-import { CompanionUnavailableError, status as companionStatus } from '../bridge/CompanionClient.js'
-import type { WalletStatus } from '../shared/CompanionWire.js'
+import { CompanionUnavailableError, status as companionStatus } from '../wire/Client.js'
+import type { WalletStatus } from '../wire/Messages.js'
 import * as Entry from '../hosts/Entry.js'
 import * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'

@@ -1,3 +1,5 @@
+import { isOperation, type Operation } from '../wire/Messages.js'
+
 /**
  * What a rule, budget or lease applies to: everything (`upstream` unset), one upstream server, or
  * one tool/resource/prompt on it (`operation` + `target`), each optionally narrowed to one agent
@@ -10,10 +12,7 @@ export type Scope = {
   host?: string | null | undefined
 }
 
-export type { Operation } from '../shared/CompanionWire.js'
-import type { Operation } from '../shared/CompanionWire.js'
-
-export const operations: readonly Operation[] = ['tools/call', 'resources/read', 'prompts/get']
+export { isOperation, operations, type Operation } from '../wire/Messages.js'
 
 /** A scope as stored: unset fields are `null`. */
 export type Normalized = { upstream: string | null; operation: Operation | null; target: string | null; host: string | null }
@@ -41,7 +40,7 @@ export function normalize(scope: Scope): Normalized {
   const operation = scope.operation || null
   const target = scope.target || null
   const host = scope.host || null
-  if (operation !== null && !operations.includes(operation)) throw new Error(`Unknown operation ${JSON.stringify(operation)}.`)
+  if (operation !== null && !isOperation(operation)) throw new Error(`Unknown operation ${JSON.stringify(operation)}.`)
   if ((operation === null) !== (target === null)) throw new Error('A scope names an operation and a target together, or neither.')
   if (target !== null && upstream === null) throw new Error('A scope that names a tool, resource or prompt must name its server.')
   return { upstream, operation, target, host }

@@ -5,7 +5,7 @@ import type { Approval, Option } from '../../main/companion/Views.js'
 import type { SettingsView } from '../../main/companion/SettingsViews.js'
 import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
 import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
-import type { Status } from '../../main/companion/Protocol.js'
+import type { Operation, Status } from '../../main/wire/Messages.js'
 import * as Transport from './Transport.js'
 
 export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
@@ -66,7 +66,7 @@ export const historyCsv = (filter: HistoryFilter) => request<{ filename: string;
 export const payment = (id: number) => request<PaymentDetails>('GET', `/api/history/${id}`)
 
 /** What a rule, budget or lease applies to; blank fields mean any. */
-export type Scope = { server?: string; operation?: 'tools/call' | 'resources/read' | 'prompts/get'; target?: string; host?: string }
+export type Scope = { server?: string; operation?: Operation; target?: string; host?: string }
 
 /** Every change answers with the companion's sentence saying what it did. */
 export type Done = { id: number; message: string }

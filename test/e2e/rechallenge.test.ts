@@ -8,7 +8,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CompanionClient, CompanionError } from '../../main/bridge/CompanionClient.js'
+import { CompanionClient, CompanionError } from '../../main/wire/Client.js'
 import * as Leases from '../../main/ledger/Leases.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { CompanionClient } from '../../main/bridge/CompanionClient.js'
+import { CompanionClient } from '../../main/wire/Client.js'
 import * as Ledger from '../../main/ledger/Database.js'
 import * as Home from '../../main/shared/Home.js'
 import { bridgeBin } from './bridge.js'

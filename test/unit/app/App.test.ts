@@ -3,9 +3,9 @@
 // companion.
 import { afterAll, expect, test, vi } from 'vitest'
 import * as UiChannels from '../../../main/app/UiChannels.js'
-import { status } from '../../../main/bridge/CompanionClient.js'
+import { status } from '../../../main/wire/Client.js'
 import type * as UiApi from '../../../main/companion/UiApi.js'
-import type { PaymentDecision } from '../../../main/shared/CompanionWire.js'
+import type { PaymentDecision } from '../../../main/wire/Messages.js'
 import * as Home from '../../../main/shared/Home.js'
 import { evmCharge } from '../../helpers/challenges.js'
 import { companionClient } from '../../helpers/companion.js'

@@ -2,9 +2,9 @@
 // starts one when it finds none): the user chooses, and taking over keeps the agents connected.
 import { afterAll, afterEach, expect, test } from 'vitest'
 import * as Instance from '../../../main/app/Instance.js'
-import { status } from '../../../main/bridge/CompanionClient.js'
+import { status } from '../../../main/wire/Client.js'
 import type { Service } from '../../../main/companion/Service.js'
-import type { PaymentDecision } from '../../../main/shared/CompanionWire.js'
+import type { PaymentDecision } from '../../../main/wire/Messages.js'
 import * as Home from '../../../main/shared/Home.js'
 import * as Log from '../../../main/shared/Log.js'
 import { evmCharge } from '../../helpers/challenges.js'

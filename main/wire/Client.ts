@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import * as Deadline from '../shared/Deadline.js'
 import { LineReader } from '../shared/LineReader.js'
-import * as Wire from '../shared/CompanionWire.js'
+import * as Wire from './Messages.js'
 
 /** The companion could not be reached, or went away before answering. */
 export class CompanionUnavailableError extends Error {}

@@ -1,12 +1,23 @@
 /**
- * The companion socket's constants and message shapes, without the schemas that validate them
- * (those live with the companion, in `companion/Protocol.ts`), so that a bridge can talk to the
- * companion without loading a validation library on its start-up path.
+ * The companion socket's contract: its constants and the shapes of its messages. What clients send
+ * is validated by the schemas in `Schemas.ts`, and its types are derived from them here as types
+ * only, so that a bridge talks to the companion without loading a validation library on its
+ * start-up path. What the companion answers is typed here and trusted by its clients.
  */
+import type * as Schemas from './Schemas.js'
+
 export const version = 2
 
 /** Longest line either side reads; a challenge list is far below it. */
 export const maxLineLength = 1024 * 1024
+
+/** The MCP operations a server may charge for, and the only ones a bridge asks the companion about. */
+export const operations = ['tools/call', 'resources/read', 'prompts/get'] as const
+export type Operation = (typeof operations)[number]
+
+export function isOperation(value: unknown): value is Operation {
+  return (operations as readonly unknown[]).includes(value)
+}
 
 /**
  * `not_yours`: the message names a payment this connection did not ask for; it changes nothing.
@@ -18,46 +29,18 @@ export type Response<T = unknown> =
   | { v: typeof version; id: string | number | null; ok: true; result: T }
   | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
 
-export type Operation = 'tools/call' | 'resources/read' | 'prompts/get'
-
-export type PaymentRequest = {
-  /** The agent host, from its `clientInfo`. */
-  host: { name: string; version?: string | undefined }
-  /** The upstream's identity as configured: the URL, or the stdio command line. */
-  upstream: string
-  operation: Operation
-  /** The tool name, resource URI or prompt name. */
-  target: string
-  arguments?: unknown
-  /** The challenges exactly as the server offered them. */
-  challenges: unknown[]
-  /**
-   * The bridge's name for the host request, the same for each challenge the server sends within
-   * it: the companion tells a first payment from a second one for the same call by it.
-   */
-  call: string
-}
-
-export type Receipt = { status: 'success'; method: string; reference?: string; challengeId?: string; timestamp?: string; [key: string]: unknown }
-
+export type PaymentRequest = Schemas.PaymentRequest
+export type Receipt = Schemas.Receipt
 /**
  * What the server made of a credential: `accepted` with a receipt, or `failed`, where `sent` says
  * whether the credential may have reached it (a refusal or no answer: a check must show that
  * nothing moved) or certainly did not (no connection was ever made).
  */
-export type Outcome = { status: 'accepted'; receipt: Receipt } | { status: 'failed'; error: string; sent: boolean }
+export type Outcome = Schemas.Outcome
 
 /** Messages a client sends, without the `v` and `id` every message carries. */
-export type ClientRequest =
-  | { type: 'hello'; role: 'bridge' | 'cli'; upstream?: string; pid?: number }
-  | { type: 'payment.request'; request: PaymentRequest }
-  | { type: 'payment.cancel'; requestId: string | number }
-  | { type: 'payment.outcome'; paymentId: number; outcome: Outcome }
-  | { type: 'status' }
-  /** A passphrase a person typed (never argv or a file): kept in the companion's memory, to sign with. */
-  | { type: 'wallet.unlock'; passphrase: string }
-  /** Drops the passphrase and the key from the companion's memory until someone unlocks again. */
-  | { type: 'wallet.lock' }
+export type ClientRequest = WithoutEnvelope<Schemas.ClientMessage>
+type WithoutEnvelope<Message> = Message extends unknown ? Omit<Message, 'v' | 'id'> : never
 
 /** What a bridge gets back for a payment request. */
 export type PaymentDecision =

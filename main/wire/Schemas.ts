@@ -1,17 +1,16 @@
 import * as z from 'zod'
-import { version, type ErrorCode } from '../shared/CompanionWire.js'
+import { operations, version, type ErrorCode } from './Messages.js'
 
 /**
- * The companion's local socket protocol: newline-delimited JSON, one object per line, each
- * carrying the protocol version `v`. Bridges ask for payment decisions and report outcomes;
- * nothing here can approve a payment or change a rule (only the user can, through the UI or CLI).
+ * The companion's local socket protocol as the companion validates it: newline-delimited JSON,
+ * one object per line, each carrying the protocol version `v`. Bridges ask for payment decisions
+ * and report outcomes; nothing here can approve a payment or change a rule (only the user can,
+ * through the UI or CLI). The message types in `Messages.ts` are derived from these schemas.
  */
-export { maxLineLength, version } from '../shared/CompanionWire.js'
-export type { ErrorCode, PaymentDecision, Response, Status, WalletStatus } from '../shared/CompanionWire.js'
 
 const id = z.union([z.string().max(200), z.number().int()])
 const text = (max: number) => z.string().min(1).max(max)
-const operation = z.enum(['tools/call', 'resources/read', 'prompts/get'])
+const operation = z.enum(operations)
 
 export const PaymentRequest = z.strictObject({
   /** The agent host, from its `clientInfo`. */
@@ -36,6 +35,7 @@ export const Receipt = z.looseObject({
   challengeId: z.string().max(500).optional(),
   timestamp: z.string().max(100).optional(),
 })
+export type Receipt = z.infer<typeof Receipt>
 
 export const Outcome = z.discriminatedUnion('status', [
   z.strictObject({ status: z.literal('accepted'), receipt: Receipt }),
