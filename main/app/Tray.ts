@@ -2,10 +2,7 @@ import { app, Menu, nativeImage, Tray as ElectronTray } from 'electron'
 import { join } from 'node:path'
 import type * as Queue from '../approvals/Queue.js'
 import type { PaymentEvent } from '../companion/Companion.js'
-import type { Database } from '../ledger/Database.js'
-import * as Period from '../ledger/Period.js'
-import * as Settings from '../ledger/Settings.js'
-import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import * as TrayViews from '../companion/TrayViews.js'
 import type { LoginItem } from './LoginItem.js'
 import * as TrayMenu from './TrayMenu.js'
 
@@ -15,10 +12,9 @@ import * as TrayMenu from './TrayMenu.js'
  */
 export type Tray = { destroy(): void }
 
-export type Companion = {
-  db: Database
+export type Companion = Parameters<typeof TrayViews.glance>[0] & {
   queue: Queue.Queue
-  registry: TokenRegistry.Registry
+  setPaused(paused: boolean): void
   onPayment(listener: (event: PaymentEvent) => void): () => void
 }
 
@@ -31,7 +27,8 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
 
   const refresh = () => {
     const now = new Date()
-    const state = TrayMenu.state(companion, loginItem.enabled(), now)
+    const { stale, ...glance } = TrayViews.glance(companion, now)
+    const state: TrayMenu.State = { ...glance, openAtLogin: loginItem.enabled() }
     const waiting = state.waitingCount > 0
     tray.setImage(icon(platform, waiting))
     tray.setToolTip(TrayMenu.tooltip(state))
@@ -40,7 +37,7 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
     tray.setContextMenu(Menu.buildFromTemplate(TrayMenu.template(TrayMenu.model(state), perform)))
     // "Spent today" starts again at midnight.
     clearTimeout(midnight)
-    midnight = setTimeout(refresh, Period.bounds('day', now).end - now.getTime() + 1000)
+    midnight = setTimeout(refresh, stale - now.getTime() + 1000)
   }
 
   const perform = (action: TrayMenu.Action) => {
@@ -51,7 +48,7 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
         return actions.openMain()
       case 'pause':
       case 'resume':
-        Settings.set(companion.db, { paused: action.kind === 'pause' })
+        companion.setPaused(action.kind === 'pause')
         return refresh()
       case 'login':
         loginItem.set(action.enabled)

@@ -1,30 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron'
-import type * as Queue from '../approvals/Queue.js'
-import * as Views from '../companion/Views.js'
-import type { Database } from '../ledger/Database.js'
-import * as Payments from '../ledger/Payments.js'
-import * as Period from '../ledger/Period.js'
-import * as Settings from '../ledger/Settings.js'
-import type * as TokenRegistry from '../payments/TokenRegistry.js'
-import * as Units from '../payments/Units.js'
+import * as TrayViews from '../companion/TrayViews.js'
 
 /**
  * The tray menu: what waits for the human, what was spent today, the kill switch, the main window,
  * starting at login and quitting. {@link model} is pure; {@link template} turns it into Electron's.
  */
 
-export type State = {
-  /** Waiting payments, oldest first (at most {@link maxListed}), and how many wait in all. */
-  waiting: Waiting[]
-  waitingCount: number
-  /** Today's spend, one amount per budget unit: `["$0.35"]`. */
-  spentToday: string[]
-  paused: boolean
-  /** Undefined where the OS gives the app no way to start at login. */
-  openAtLogin: boolean | undefined
-}
-
-export type Waiting = { paymentId: number; amount: string; target: string; host: string }
+/** The companion's glance, and whether the app starts at login (undefined where the OS gives no way to). */
+export type State = Omit<TrayViews.Glance, 'stale'> & { openAtLogin: boolean | undefined }
 
 export type Action =
   | { kind: 'approval'; paymentId: number }
@@ -35,26 +18,6 @@ export type Action =
   | { kind: 'quit' }
 
 export type Item = { type: 'separator' } | { type: 'normal' | 'checkbox'; label: string; action?: Action; checked?: boolean }
-
-export const maxListed = 8
-
-/** What the menu shows now, read from the ledger and the queue; amounts formatted with the companion's registry. */
-export function state(companion: { db: Database; queue: Queue.Queue; registry: TokenRegistry.Registry }, openAtLogin: boolean | undefined, now: Date): State {
-  const { db, queue, registry } = companion
-  const entries = queue.list()
-  const waiting = entries.slice(0, maxListed).flatMap((entry) => {
-    const approval = Views.approval(db, registry, entry, now)
-    return approval ? [{ paymentId: approval.paymentId, amount: approval.options[0]!.amount, target: approval.target, host: approval.host }] : []
-  })
-  const spent = Payments.reservedByUnit(db, Period.bounds('day', now))
-  return {
-    waiting,
-    waitingCount: entries.length,
-    spentToday: [...spent].map(([unit, amount]) => Units.format(amount, unit, registry)),
-    paused: Settings.get(db).paused,
-    openAtLogin,
-  }
-}
 
 export function model(state: State): Item[] {
   const { waiting, waitingCount, spentToday, paused, openAtLogin } = state

@@ -214,6 +214,11 @@ export class Companion implements Handler {
     return this.walletStatus()
   }
 
+  /** The kill switch: while paused, every payment is declined. */
+  setPaused(paused: boolean): void {
+    Settings.set(this.db, { paused })
+  }
+
   /** Calls `listener` whenever a payment is decided or its outcome is reported; returns the unsubscribe. */
   onPayment(listener: (event: PaymentEvent) => void): () => void {
     this.paymentListeners.add(listener)

@@ -2,6 +2,7 @@
 // budget reaching 80 % and 100 %, once each per period.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import * as Notifier from '../../../main/app/Notifier.js'
+import * as Notices from '../../../main/companion/Notices.js'
 import * as Outcome from '../../../main/approvals/Outcome.js'
 import type { PaymentEvent } from '../../../main/companion/Companion.js'
 import * as Budgets from '../../../main/ledger/Budgets.js'
@@ -39,7 +40,7 @@ function notified() {
     return decision
   }
   const shown = () => {
-    vi.advanceTimersByTime(Notifier.gatherMs)
+    vi.advanceTimersByTime(Notices.gatherMs)
     return electron.Notification.shown.splice(0)
   }
   return { companion, emit, paid, shown, onClick }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import * as LoginItem from '../../../main/app/LoginItem.js'
 import * as Tray from '../../../main/app/Tray.js'
 import * as TrayMenu from '../../../main/app/TrayMenu.js'
+import * as TrayViews from '../../../main/companion/TrayViews.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import { decide, openCompanion, settle, upstream, waiting } from './companion.js'
@@ -44,7 +45,8 @@ test("the menu lists the payments waiting, with amount, tool and agent, and toda
   const first = waiting(companion, { amount: '50000', target: 'search' })
   waiting(companion, { amount: '1500000', target: 'premium_report' })
 
-  const state = TrayMenu.state(companion, false, new Date())
+  const { stale: _, ...glance } = TrayViews.glance(companion, new Date())
+  const state: TrayMenu.State = { ...glance, openAtLogin: false }
   expect(labels(TrayMenu.model(state))).toEqual([
     '2 payments wait for you',
     '0.05 pathUSD for search (Cursor)…',
@@ -67,10 +69,10 @@ test('with nothing waiting or spent, the menu says so; a long queue lists its st
   expect(labels(TrayMenu.model(quiet))).toEqual(['No payments wait for you', '---', 'Spent today: nothing', 'Pause payments', '---', 'Open Allowance', '---', 'Quit Allowance'])
   expect(TrayMenu.tooltip(quiet)).toBe('Allowance')
 
-  const waitingList = Array.from({ length: TrayMenu.maxListed }, (_, index) => ({ paymentId: index + 1, amount: '$0.01', target: 'x'.repeat(100), host: 'Claude Code' }))
+  const waitingList = Array.from({ length: TrayViews.maxListed }, (_, index) => ({ paymentId: index + 1, amount: '$0.01', target: 'x'.repeat(100), host: 'Claude Code' }))
   const busy = TrayMenu.model({ ...quiet, waiting: waitingList, waitingCount: 12 })
   expect(labels(busy)[1]).toBe(`$0.01 for ${'x'.repeat(39)}… (Claude Code)…`)
-  expect(busy[TrayMenu.maxListed + 1]).toEqual({ type: 'normal', label: '4 more…', action: { kind: 'open' } })
+  expect(busy[TrayViews.maxListed + 1]).toEqual({ type: 'normal', label: '4 more…', action: { kind: 'open' } })
   // Information lines are greyed out, not clickable.
   expect(TrayMenu.template(busy, () => {})[0]).toMatchObject({ label: '12 payments wait for you', enabled: false })
 })

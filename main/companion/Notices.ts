@@ -1,17 +1,78 @@
-import type * as Budgets from '../ledger/Budgets.js'
-import type * as Payments from '../ledger/Payments.js'
+import * as Budgets from '../ledger/Budgets.js'
+import type { Database } from '../ledger/Database.js'
+import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
+import type { PaymentEvent } from './Companion.js'
 
 /**
- * When the app tells the user something without being asked, and in which words. Only what they
- * did not see happen: payments their rules and leases made (a payment they clicked for, they
- * saw), and a budget reaching 80 % and then 100 %, once each per period.
+ * When the companion tells the user something without being asked, and in which words. Only what
+ * they did not see happen: payments their rules and leases made (a payment they clicked for, they
+ * saw), a budget reaching 80 % and then 100 %, once each per period, and a payment no check could
+ * confirm. The desktop app shows these as native notifications.
  */
 export type Notice = { title: string; body: string }
+
+export type Source = {
+  db: Database
+  registry: TokenRegistry.Registry
+  onPayment(listener: (event: PaymentEvent) => void): () => void
+}
+
+/** Payments confirmed within this window make one notice. */
+export const gatherMs = 1500
+
+/** Follows the companion's payment events and hands each notice to `send`; returns the way to stop. */
+export function start(companion: Source, send: (notice: Notice) => void): () => void {
+  const { db } = companion
+  /** The level each budget was told in its current period, by `<budget id>:<period start>`. */
+  const told = new Map<string, Level>()
+  let confirmed: number[] = []
+  let gathering: NodeJS.Timeout | undefined
+
+  const checkBudgets = (paymentId: number) => {
+    const row = Payments.get(db, paymentId)
+    if (!row?.details) return
+    const now = new Date()
+    for (const budget of Budgets.matching(db, row, row.details.budgetUnit)) {
+      const { used, start } = Budgets.usage(db, budget, now)
+      const key = `${budget.id}:${start}`
+      const before = used > row.details.budgetAmount ? used - row.details.budgetAmount : 0n
+      const result = forBudget(budget, { before, after: used, told: told.get(key) }, companion.registry)
+      if (!result) continue
+      told.set(key, result.level)
+      send(result.notice)
+    }
+  }
+
+  const tellConfirmed = () => {
+    gathering = undefined
+    const rows = confirmed.flatMap((id) => Payments.get(db, id) ?? [])
+    confirmed = []
+    const notice = forPayments(rows, companion.registry)
+    if (notice) send(notice)
+  }
+
+  // The companion logs a listener's failure and carries on with the payment.
+  const stop = companion.onPayment((event) => {
+    if (event.stage === 'approved') checkBudgets(event.paymentId)
+    if (event.stage === 'unconfirmed') {
+      const row = Payments.get(db, event.paymentId)
+      if (row) send(forUnconfirmed(row))
+    }
+    if (event.stage === 'confirmed') {
+      confirmed.push(event.paymentId)
+      gathering ??= setTimeout(tellConfirmed, gatherMs)
+    }
+  })
+  return () => {
+    stop()
+    clearTimeout(gathering)
+  }
+}
 
 /** Made by a standing rule or a lease, not by a human click. */
 function byRuleOrLease(decidedBy: string | null): boolean {
