@@ -3,20 +3,22 @@
 // electron-vite. The bridge bundle must not pull in Electron, React or the companion.
 import { build } from 'esbuild'
 import { spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 
 const node = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' }
 
 // Only the CLI's chunks are cleared (their names change); dist/fixtures and dist/bench stay.
 rmSync('dist/chunks', { recursive: true, force: true })
-await build({
+const cli = await build({
   ...node,
   entryPoints: { allowance: 'main/cli/main.ts' },
   outdir: 'dist',
   splitting: true, // each subcommand becomes its own chunk, loaded on demand
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true, // read by the test that keeps the bridge's chunks free of the companion
 })
+writeFileSync('dist/allowance.meta.json', JSON.stringify(cli.metafile))
 // The demo's paid MCP server runs as its own process (`allowance demo`).
 await build({ ...node, entryPoints: { 'demo/demoServer': 'main/demo/demoServer.ts' }, outdir: 'dist' })
 // The tests' and benches' servers and clients, started as plain Node processes, and the benches.

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/Log.js'
-import * as Capability from '../payments/Capability.js'
+import * as Capability from './Capability.js'
 import {
   ErrorCode,
   errorResponse,
