@@ -40,6 +40,7 @@ function importsOf(file: string): Import[] {
   const found: Import[] = []
   const statement = /^\s*(import|export)\s+(type\s+)?[^'"]*?\bfrom\s+'(\.[^']+)'/gm
   for (const [, , type, specifier] of text.matchAll(statement)) found.push({ from: file, to: relative('.', resolve(dirname(file), specifier!)), typeOnly: !!type })
+  for (const [, specifier] of text.matchAll(/^\s*import\s+'(\.[^']+)'/gm)) found.push({ from: file, to: relative('.', resolve(dirname(file), specifier!)), typeOnly: false })
   for (const [, specifier] of text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)) found.push({ from: file, to: relative('.', resolve(dirname(file), specifier!)), typeOnly: false })
   return found
 }
