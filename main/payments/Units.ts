@@ -31,9 +31,9 @@ export const ceiling = 1_000_000
  */
 export function amount(text: string, unit: Resolved): bigint {
   const trimmed = text.trim()
-  if (/^-[0-9.]/.test(trimmed)) throw new Error(`${JSON.stringify(trimmed)}: amounts must be positive.`)
+  if (/^-[0-9.]/.test(trimmed)) throw new Error(`The amount ${JSON.stringify(trimmed)} is negative: amounts must be positive.`)
   const atomic = Amount.fromDecimal(trimmed, unit.decimals)
-  if (atomic > BigInt(ceiling) * 10n ** BigInt(unit.decimals)) throw new Error(`${JSON.stringify(trimmed)} is more than Allowance accepts: amounts go up to ${ceiling.toLocaleString('en')}.`)
+  if (atomic > BigInt(ceiling) * 10n ** BigInt(unit.decimals)) throw new Error(`The amount ${JSON.stringify(trimmed)} is more than Allowance accepts: amounts go up to ${ceiling.toLocaleString('en')}.`)
   return atomic
 }
 

@@ -51,7 +51,7 @@ describe('allowance budget', () => {
     [['budget', 'set'], /give the budget amount/],
     [['budget', 'set', '1.0000001'], /more than 6 decimal places/],
     [['budget', 'set', '1', '--resource', 'file:///a'], /--resource needs --server/],
-    [['budget', 'set', '-2'], /^allowance: "-2": amounts must be positive\.$/],
+    [['budget', 'set', '-2'], /^allowance: The amount "-2" is negative: amounts must be positive\.$/],
     [['budget', 'set', '2000000', '--period', 'month'], /amounts go up to 1,000,000/],
   ])('refuses %j with exit code 2 and writes nothing', async (args, message) => {
     const directory = await home()

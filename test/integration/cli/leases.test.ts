@@ -40,7 +40,7 @@ describe('allowance leases', () => {
     [['leases', 'add', '2', '--minutes', '10081', '--server', upstream], /--minutes must be a whole number/],
     [['leases', 'add', '2', '--minutes', '1.5', '--server', upstream], /--minutes must be a whole number/],
     [['leases', 'add', '2', '--minutes', '-30', '--server', upstream], /--minutes must be a whole number/],
-    [['leases', 'add', '-2', '--minutes', '30', '--server', upstream], /^allowance: "-2": amounts must be positive\.$/],
+    [['leases', 'add', '-2', '--minutes', '30', '--server', upstream], /^allowance: The amount "-2" is negative: amounts must be positive\.$/],
     [['leases', 'add', '2', '--minutes', '30', '--server', upstream], /has never seen/],
     [['leases', 'add', '2', '--minutes', '30'], /a lease names the server it allows/],
     [['leases', 'add', '2.0000001', '--minutes', '30', '--server', upstream], /more than 6 decimal places/],

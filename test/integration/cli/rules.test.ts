@@ -56,8 +56,8 @@ describe('allowance rules', () => {
   it.each([
     [['rules', 'add', 'auto-approve', '0.0000001'], /^allowance: The amount "0.0000001" has more than 6 decimal places\.$/m],
     [['rules', 'add', 'auto-approve', '1e3'], /is not a decimal number/],
-    [['rules', 'add', 'auto-approve', '-1'], /^allowance: "-1": amounts must be positive\.$/m],
-    [['rules', 'add', 'auto-approve', '1000000.01'], /"1000000.01" is more than Allowance accepts: amounts go up to 1,000,000\./],
+    [['rules', 'add', 'auto-approve', '-1'], /^allowance: The amount "-1" is negative: amounts must be positive\.$/m],
+    [['rules', 'add', 'auto-approve', '1000000.01'], /The amount "1000000.01" is more than Allowance accepts: amounts go up to 1,000,000\./],
     [['rules', 'add', 'auto-approve', '0,05'], /is not a decimal number/],
     [['rules', 'add', 'auto-approve'], /give the auto-approve amount/],
     [['rules', 'add', 'always', '1'], /the rule kind must be auto-approve or limit, not "always"/],
