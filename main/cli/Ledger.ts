@@ -38,8 +38,8 @@ export function money(amount: bigint, unit: string): string {
 }
 
 /** The `--unit` of rules, budgets and leases, found in the registry; a usage error when it is not there. */
-export function unit(given: string, usage: string): Units.Resolved {
-  return Options.check(usage, () => Units.resolve(given, registry()))
+export function unit(given: string): Units.Resolved {
+  return Options.check(() => Units.resolve(given, registry()))
 }
 
 /** The `--unit` line of those commands' `--help`. */
@@ -47,9 +47,9 @@ export const unitHelp: Usage.Row = ['--unit UNIT', 'what <amount> counts in: usd
 
 /** `rules remove <id>`, `budget remove <id>`, `leases revoke <id>`: ends one row, or says there is none (exit 1). */
 export function end(parameters: end.Parameters): number {
-  const { args, what, done, usage } = parameters
-  const id = Options.id(args[0], what, usage)
-  Options.noMore(args, 1, usage)
+  const { args, what, done } = parameters
+  const id = Options.id(args[0], what)
+  Options.noMore(args, 1)
   if (!use((db) => parameters.end(db, id, Date.now()))) throw new Error(`there is no ${what} ${id}${done === 'revoked' ? ' to revoke' : ''}.`)
   console.log(`${what[0]!.toUpperCase()}${what.slice(1)} ${id} ${done}.`)
   return 0
@@ -60,7 +60,6 @@ export declare namespace end {
     args: readonly string[]
     what: 'rule' | 'budget' | 'lease'
     done: 'removed' | 'revoked'
-    usage: string
     /** Marks the row ended; false when there is no such row still in force. */
     end: (db: Database.Database, id: number, now: number) => boolean
   }

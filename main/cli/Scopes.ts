@@ -27,15 +27,15 @@ export const help: readonly Usage.Row[] = [
   ['--host NAME', 'only calls from this agent host, by the name it gives itself (Claude Code, Cursor…)'],
 ]
 
-export function read(values: read.Values, usage: string): Scope.Normalized {
+export function read(values: read.Values): Scope.Normalized {
   const targets = (['tool', 'resource', 'prompt'] as const).filter((flag) => values[flag] !== undefined)
-  if (targets.length > 1) throw new UsageError(`give one of --tool, --resource and --prompt, not ${targets.map((flag) => `--${flag}`).join(' and ')}.`, usage)
+  if (targets.length > 1) throw new UsageError(`give one of --tool, --resource and --prompt, not ${targets.map((flag) => `--${flag}`).join(' and ')}.`)
   const [flag] = targets
-  if (flag && values.server === undefined) throw new UsageError(`--${flag} needs --server: a name means something only on one server.`, usage)
+  if (flag && values.server === undefined) throw new UsageError(`--${flag} needs --server: a name means something only on one server.`)
   for (const name of ['server', ...targets, 'host'] as const) {
-    if (values[name]?.trim() === '') throw new UsageError(`--${name} needs a value.`, usage)
+    if (values[name]?.trim() === '') throw new UsageError(`--${name} needs a value.`)
   }
-  return Options.check(usage, () => Scope.fromUser({ upstream: values.server, operation: flag && operations[flag], target: flag && values[flag], host: values.host }))
+  return Options.check(() => Scope.fromUser({ upstream: values.server, operation: flag && operations[flag], target: flag && values[flag], host: values.host }))
 }
 
 export declare namespace read {

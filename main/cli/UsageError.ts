@@ -1,9 +1,5 @@
-/** A command line the CLI cannot act on: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly usage: string,
-  ) {
-    super(message)
-  }
-}
+/**
+ * A command line the CLI cannot act on: its one sentence is printed with a pointer to the
+ * command's `--help`, exit code 2, and nothing is changed.
+ */
+export class UsageError extends Error {}

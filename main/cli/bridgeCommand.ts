@@ -34,5 +34,5 @@ export async function run(argv: readonly string[]): Promise<number> {
 
 /** Parses the arguments after `allowance bridge` into the upstream to relay to. */
 export function parseTarget(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): UpstreamTarget {
-  return Options.check(usage, () => Arguments.parse(argv, env))
+  return Options.check(() => Arguments.parse(argv, env))
 }

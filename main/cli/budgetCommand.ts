@@ -1,5 +1,6 @@
 import * as Budgets from '../ledger/Budgets.js'
 import * as Period from '../ledger/Period.js'
+import * as KnownServers from './KnownServers.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
@@ -13,18 +14,20 @@ export const flags = {
   period: { type: 'string', default: 'day' },
   unit: { type: 'string', default: 'usd' },
   label: { type: 'string' },
+  replace: { type: 'boolean' },
+  ...KnownServers.flag,
   json: { type: 'boolean' },
 } as const satisfies Options.Spec
 
 export const usage = Usage.format({
   synopsis: [
     'allowance budget list [--json]',
-    `allowance budget set <amount> [--period day|week|month] [--unit UNIT] ${Scopes.usage} [--label TEXT]`,
+    `allowance budget set <amount> [--period day|week|month] [--unit UNIT] ${Scopes.usage} [--label TEXT] [--replace] [--force]`,
     'allowance budget remove <id>',
   ],
   about: 'Spending caps per day, week or month: a payment that would go over a budget covering it is declined.',
   actions: [
-    ['set', 'caps what may be spent per period in that scope; it replaces the budget with the\nsame period, unit and scope, keeping what was used'],
+    ['set', 'caps what may be spent per period in that scope'],
     ['list', 'what each budget has used and has left in its current period'],
     ['remove', 'takes a budget away'],
   ],
@@ -37,10 +40,17 @@ export const usage = Usage.format({
     Ledger.unitHelp,
     ...Scopes.help,
     ['--label TEXT', 'a note of yours, shown in the list'],
+    ['--replace', 'set: replace the budget with the same period, unit and scope (what it used still counts)'],
+    KnownServers.help,
     ['--json', 'list: the budgets as JSON'],
   ],
   examples: ['allowance budget set 2.00', 'allowance budget set 20 --period week --server https://tools.example.com/mcp', 'allowance budget list'],
 })
+
+/** "$2.00 per day for every server". */
+function terms(budget: Budgets.Budget): string {
+  return `${Ledger.money(budget.amount, budget.unit)} per ${budget.period} for ${Scopes.describe(budget)}`
+}
 
 /** `allowance budget …`: spending caps per day, week or month. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -50,7 +60,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [action, ...rest] = positionals
   switch (action) {
     case 'list': {
-      Options.noMore(rest, 0, usage)
+      Options.noMore(rest, 0)
       const now = new Date()
       const budgets = Ledger.use((db) => Budgets.list(db).map((budget) => ({ budget, usage: Budgets.usage(db, budget, now) })))
       if (values.json) {
@@ -85,25 +95,32 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     case 'set': {
       const [amountText] = rest
-      Options.noMore(rest, 1, usage)
-      if (amountText === undefined) throw new UsageError('give the budget amount, like 5 or 0.50.', usage)
+      Options.noMore(rest, 1)
+      if (amountText === undefined) throw new UsageError('give the budget amount, like 5 or 0.50.')
       const period = values.period as Period.Period
-      if (!Period.periods.includes(period)) throw new UsageError(`--period must be day, week or month, not "${values.period}".`, usage)
-      const scope = Scopes.read(values, usage)
-      const unit = Ledger.unit(values.unit, usage)
-      const amount = Options.check(usage, () => Units.amount(amountText, unit))
-      const { budget, replaced, used } = Ledger.use((db) => {
-        const now = Date.now()
-        const set = Budgets.set(db, { period, scope, unit: unit.unit, amount, label: values.label ?? null, now })
-        return { ...set, used: Budgets.usage(db, set.budget, new Date(now)).used }
-      })
+      if (!Period.periods.includes(period)) throw new UsageError(`--period must be day, week or month, not "${values.period}".`)
+      const scope = Scopes.read(values)
+      const unit = Ledger.unit(values.unit)
+      const amount = Options.check(() => Units.amount(amountText, unit))
+      const parameters = { period, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }
+      const { budget, replaced, used } = Ledger.use((db) =>
+        db
+          .transaction(() => {
+            KnownServers.check(db, scope.upstream, { force: values.force, what: 'budget' })
+            const [twin] = Budgets.alike(db, parameters)
+            if (twin && !values.replace) throw new UsageError(`budget ${twin.id} already caps ${terms(twin)}; give --replace to replace it.`)
+            const set = Budgets.set(db, parameters)
+            return { ...set, used: Budgets.usage(db, set.budget, new Date(parameters.now)).used }
+          })
+          .immediate(),
+      )
       const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
-      console.log(`Budget ${budget.id}: ${Ledger.money(budget.amount, budget.unit)} per ${period} for ${Scopes.describe(budget)}${instead}; ${Ledger.money(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
+      console.log(`Budget ${budget.id}: ${terms(budget)}${instead}; ${Ledger.money(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
       return 0
     }
     case 'remove':
-      return Ledger.end({ args: rest, what: 'budget', done: 'removed', usage, end: Budgets.remove })
+      return Ledger.end({ args: rest, what: 'budget', done: 'removed', end: Budgets.remove })
     default:
-      throw new UsageError(action ? `unknown budget action "${action}".` : 'budget needs an action: list, set or remove.', usage)
+      throw new UsageError(action ? `unknown budget action "${action}".` : 'budget needs an action: list, set or remove.')
   }
 }

@@ -39,16 +39,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
-  Options.noMore(positionals, 1, usage)
+  Options.noMore(positionals, 1)
   const home = Home.resolve()
   // Without a keychain, the Stripe key is sealed in a file with the wallet's passphrase.
   const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
   const [action] = positionals
   switch (action) {
     case 'add': {
-      if (!values.file && process.stdin.isTTY) throw new UsageError('give the Stripe key on stdin (e.g. `allowance card add < stripe-key.txt`), or use --file.', usage)
+      if (!values.file && process.stdin.isTTY) throw new UsageError('give the Stripe key on stdin (e.g. `allowance card add < stripe-key.txt`), or use --file.')
       const key = (values.file ? readFileSync(values.file, 'utf8') : await text(process.stdin)).trim()
-      const mode = Options.check(usage, () => StripeApi.mode(key))
+      const mode = Options.check(() => StripeApi.mode(key))
       const client = StripeApi.client(key, { apiBase: Config.read(Home.paths(home).settings).stripe.apiBase })
       const paymentMethod = values['payment-method'] ?? (await choose(client, mode))
       const card = await Card.add(home, { key, paymentMethod, client, options })
@@ -67,7 +67,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       return 0
     }
     default:
-      throw new UsageError(action ? `unknown card action "${action}".` : 'which card action?', usage)
+      throw new UsageError(action ? `unknown card action "${action}".` : 'which card action?')
   }
 }
 
@@ -77,5 +77,5 @@ async function choose(client: ReturnType<typeof StripeApi.client>, mode: StripeA
   if (methods.length === 1) return methods[0]!.id
   if (methods.length === 0) throw new Error(`The Stripe account (${mode} mode) has no card; add one in Stripe, or name one with --payment-method.`)
   const rows = methods.map((method) => [method.id, method.brand ?? '', method.last4 ? `•••• ${method.last4}` : ''])
-  throw new UsageError(`the account (${mode} mode) has several cards; choose one with --payment-method:\n${Output.table(['payment method', 'brand', 'number'], rows)}`, usage)
+  throw new UsageError(`the account (${mode} mode) has several cards; choose one with --payment-method:\n${Output.table(['payment method', 'brand', 'number'], rows)}`)
 }

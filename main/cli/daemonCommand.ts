@@ -17,6 +17,6 @@ per data directory; a second one says so and exits with code 1.`,
 export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
-  Options.noMore(parsed.positionals, 0, usage)
+  Options.noMore(parsed.positionals, 0)
   return (await import('../companion/daemon.js')).run({ quiet: parsed.values.quiet })
 }

@@ -19,6 +19,6 @@ line piped on stdin) and hands it to the companion. Ctrl+C stops everything it s
 export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
-  Options.noMore(parsed.positionals, 0, usage)
+  Options.noMore(parsed.positionals, 0)
   return (await import('../demo/demo.js')).run(await import('./WalletAccess.js'))
 }

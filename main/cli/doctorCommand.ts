@@ -26,7 +26,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
-  Options.noMore(positionals, 0, usage)
+  Options.noMore(positionals, 0)
   const report = await Doctor.inspect({ where: Host.here(values.project) })
   console.log(values.json ? Output.json(report) : text(report))
   return report.ok ? 0 : 1

@@ -43,8 +43,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
-  Options.noMore(positionals, 0, usage)
-  if (values.json && values.csv) throw new UsageError('give --json or --csv, not both.', usage)
+  Options.noMore(positionals, 0)
+  if (values.json && values.csv) throw new UsageError('give --json or --csv, not both.')
   const selected = readFilters({
     server: values.server,
     host: values.host,
@@ -53,7 +53,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     since: values.since,
     until: values.until,
   })
-  const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000, usage)
+  const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000)
 
   const { rows, count, totals } = Ledger.use((db) => {
     const rows = Payments.list(db, { ...selected, ...(limit !== undefined && { limit }) })
@@ -91,6 +91,6 @@ function readFilters(words: Payments.readFilters.Words): Omit<Payments.list.Filt
   } catch (error) {
     if (!(error instanceof Payments.FilterError)) throw error
     const message = error.field === 'range' ? '--since must come before --until.' : error.field === 'status' ? error.message : `--${error.field}: ${error.message}`
-    throw new UsageError(message, usage)
+    throw new UsageError(message)
   }
 }

@@ -65,43 +65,43 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [hostId, name] = positionals
-  if (hostId === undefined) throw new UsageError(`which host? One of ${ids}.`, usage)
+  if (hostId === undefined) throw new UsageError(`which host? One of ${ids}.`)
   const host = Hosts.find(hostId)
-  if (!host) throw new UsageError(`unknown host "${hostId}"; one of ${ids}.`, usage)
+  if (!host) throw new UsageError(`unknown host "${hostId}"; one of ${ids}.`)
   if (name === undefined || !Entry.namePattern.test(name)) {
-    throw new UsageError(name === undefined ? 'which server name?' : `"${name}" is not a server name (letters, digits, ".", "_", "-").`, usage)
+    throw new UsageError(name === undefined ? 'which server name?' : `"${name}" is not a server name (letters, digits, ".", "_", "-").`)
   }
   const files = locate(host, values)
   const dataHome = Home.resolve()
   if (remove) {
-    Options.noMore(positionals, 2, usage)
-    if (separator !== -1 || values.stdio || values.header.length > 0) throw new UsageError('uninstall takes only the host and the name.', usage)
+    Options.noMore(positionals, 2)
+    if (separator !== -1 || values.stdio || values.header.length > 0) throw new UsageError('uninstall takes only the host and the name.')
     return report(host, name, Registration.uninstall(host, name, files, dataHome), 'Removed')
   }
   if (values.wrap) {
-    Options.noMore(positionals, 2, usage)
+    Options.noMore(positionals, 2)
     return report(host, name, Registration.route(host, name, files, dataHome), 'Routed')
   }
   const upstream = readUpstream(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
-  const bridgeArgs = Options.check(usage, () => Upstream.bridgeArguments(upstream))
+  const bridgeArgs = Options.check(() => Upstream.bridgeArguments(upstream))
   return report(host, name, Registration.install(host, name, Entry.bridge(bridgeArgs), files, dataHome), 'Installed')
 }
 
 /** The URL and its flags, or the command line after `--` with `--stdio`. */
 function readUpstream(positionals: readonly string[], values: { header: string[]; transport?: string; 'allow-http': boolean; stdio: boolean }, command: string[] | undefined): Upstream.Upstream {
   if (values.stdio) {
-    Options.noMore(positionals, 2, usage)
+    Options.noMore(positionals, 2)
     return { command: command ?? [] }
   }
-  if (command !== undefined) throw new UsageError('a command after "--" needs --stdio.', usage)
-  Options.noMore(positionals, 3, usage)
-  if (positionals[2] === undefined) throw new UsageError('which URL? Or --stdio -- <command>.', usage)
+  if (command !== undefined) throw new UsageError('a command after "--" needs --stdio.')
+  Options.noMore(positionals, 3)
+  if (positionals[2] === undefined) throw new UsageError('which URL? Or --stdio -- <command>.')
   return { url: positionals[2], headers: values.header, transport: values.transport, allowHttp: values['allow-http'] }
 }
 
 function locate(host: Host.Host, values: { workspace?: string; project?: string; config?: string }): string[] {
   for (const flag of ['workspace', 'project'] as const) {
-    if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`, usage)
+    if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`)
   }
   if (values.config !== undefined) return [resolve(values.config)]
   return host.files(Host.here(values.workspace ?? values.project))

@@ -1,4 +1,5 @@
 import * as Leases from '../ledger/Leases.js'
+import * as KnownServers from './KnownServers.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
@@ -13,6 +14,7 @@ export const flags = {
   ...Scopes.flags,
   minutes: { type: 'string' },
   unit: { type: 'string', default: 'usd' },
+  ...KnownServers.flag,
   all: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const satisfies Options.Spec
@@ -20,7 +22,7 @@ export const flags = {
 export const usage = Usage.format({
   synopsis: [
     'allowance leases list [--all] [--json]',
-    'allowance leases add <amount> --minutes N --server URL [--tool NAME | --resource URI | --prompt NAME] [--host NAME] [--unit UNIT]',
+    'allowance leases add <amount> --minutes N --server URL [--tool NAME | --resource URI | --prompt NAME] [--host NAME] [--unit UNIT] [--force]',
     'allowance leases revoke <id>',
   ],
   about: 'Time-boxed allowances, as the approval popup grants them: "allow this server for 30 minutes, up to $2".',
@@ -37,6 +39,7 @@ export const usage = Usage.format({
     ['--minutes N', `how long the lease lasts, up to ${maxMinutes.toLocaleString('en')} (a week)`],
     ...Scopes.help,
     Ledger.unitHelp,
+    KnownServers.help,
     ['--all', 'list: expired and revoked leases too'],
     ['--json', 'list: the leases as JSON'],
   ],
@@ -51,7 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [action, ...rest] = positionals
   switch (action) {
     case 'list': {
-      Options.noMore(rest, 0, usage)
+      Options.noMore(rest, 0)
       const now = Date.now()
       const leases = Ledger.use((db) => Leases.list(db, values.all ? {} : { activeAt: now }))
       const state = (lease: Leases.Lease) => (lease.revokedAt !== null ? 'revoked' : lease.expiresAt <= now ? 'expired' : 'active')
@@ -85,22 +88,25 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     case 'add': {
       const [amountText] = rest
-      Options.noMore(rest, 1, usage)
-      if (amountText === undefined) throw new UsageError('give the most the lease may spend in total, like 2.', usage)
-      if (values.minutes === undefined) throw new UsageError('give how long the lease lasts with --minutes N.', usage)
-      if (values.server === undefined) throw new UsageError('a lease names the server it allows: give --server.', usage)
-      const minutes = Options.count(values.minutes, 'minutes', maxMinutes, usage)
-      const scope = Scopes.read(values, usage)
-      const unit = Ledger.unit(values.unit, usage)
-      const amount = Options.check(usage, () => Units.amount(amountText, unit))
+      Options.noMore(rest, 1)
+      if (amountText === undefined) throw new UsageError('give the most the lease may spend in total, like 2.')
+      if (values.minutes === undefined) throw new UsageError('give how long the lease lasts with --minutes N.')
+      if (values.server === undefined) throw new UsageError('a lease names the server it allows: give --server.')
+      const minutes = Options.count(values.minutes, 'minutes', maxMinutes)
+      const scope = Scopes.read(values)
+      const unit = Ledger.unit(values.unit)
+      const amount = Options.check(() => Units.amount(amountText, unit))
       const now = Date.now()
-      const lease = Ledger.use((db) => Leases.add(db, { scope, unit: unit.unit, amount, expiresAt: now + minutes * 60_000, now }))
+      const lease = Ledger.use((db) => {
+        KnownServers.check(db, scope.upstream, { force: values.force, what: 'lease' })
+        return Leases.add(db, { scope, unit: unit.unit, amount, expiresAt: now + minutes * 60_000, now })
+      })
       console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Ledger.money(amount, unit.unit)} in total, for ${Output.duration(minutes * 60_000)}.`)
       return 0
     }
     case 'revoke':
-      return Ledger.end({ args: rest, what: 'lease', done: 'revoked', usage, end: Leases.revoke })
+      return Ledger.end({ args: rest, what: 'lease', done: 'revoked', end: Leases.revoke })
     default:
-      throw new UsageError(action ? `unknown leases action "${action}".` : 'leases needs an action: list, add or revoke.', usage)
+      throw new UsageError(action ? `unknown leases action "${action}".` : 'leases needs an action: list, add or revoke.')
   }
 }

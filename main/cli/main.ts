@@ -37,70 +37,56 @@ for you: that takes the app.`,
   examples: ['allowance demo', 'allowance install claude-desktop search https://tools.example.com/mcp', 'allowance doctor', 'allowance help wallet'],
 })
 
-/**
- * The `allowance` command. Each subcommand is imported only when it runs, so `allowance bridge`
- * loads the bridge and nothing else.
- */
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv
-  switch (command) {
-    case 'bridge':
-      return (await import('./bridgeCommand.js')).run(rest) // -1: keeps running until the host closes stdin
-    case 'daemon':
-      return (await import('./daemonCommand.js')).run(rest)
-    case 'status':
-      return (await import('./statusCommand.js')).run(rest)
-    case 'open':
-      return (await import('./openCommand.js')).run(rest)
-    case 'rules':
-      return (await import('./rulesCommand.js')).run(rest)
-    case 'budget':
-    case 'budgets':
-      return (await import('./budgetCommand.js')).run(rest)
-    case 'leases':
-    case 'lease':
-      return (await import('./leasesCommand.js')).run(rest)
-    case 'pause':
-    case 'resume':
-      return (await import('./pauseCommand.js')).run(rest, command === 'pause')
-    case 'rechallenge':
-      return (await import('./rechallengeCommand.js')).run(rest)
-    case 'install':
-    case 'uninstall':
-      return (await import('./installCommand.js')).run(rest, command === 'uninstall')
-    case 'doctor':
-      return (await import('./doctorCommand.js')).run(rest)
-    case 'demo':
-      return (await import('./demoCommand.js')).run(rest)
-    case 'wallet':
-      return (await import('./walletCommand.js')).run(rest)
-    case 'card':
-      return (await import('./cardCommand.js')).run(rest)
-    case 'history':
-      return (await import('./historyCommand.js')).run(rest)
-    case 'start':
-      return (await import('./startCommand.js')).run(rest)
-    case 'help':
-      if (rest[0] !== undefined) return main([rest[0], '--help'])
-      console.log(help)
-      return 0
-    case undefined:
-    case '--help':
-    case '-h':
-      console.log(help)
-      return 0
-    default:
-      throw new UsageError(`unknown command "${command}".`, help)
-  }
+/** Each subcommand, imported only when it runs, so `allowance bridge` loads the bridge and nothing else. */
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  bridge: async (argv) => (await import('./bridgeCommand.js')).run(argv), // -1: keeps running until the host closes stdin
+  daemon: async (argv) => (await import('./daemonCommand.js')).run(argv),
+  status: async (argv) => (await import('./statusCommand.js')).run(argv),
+  open: async (argv) => (await import('./openCommand.js')).run(argv),
+  rules: async (argv) => (await import('./rulesCommand.js')).run(argv),
+  budget: async (argv) => (await import('./budgetCommand.js')).run(argv),
+  budgets: async (argv) => (await import('./budgetCommand.js')).run(argv),
+  leases: async (argv) => (await import('./leasesCommand.js')).run(argv),
+  lease: async (argv) => (await import('./leasesCommand.js')).run(argv),
+  pause: async (argv) => (await import('./pauseCommand.js')).run(argv, true),
+  resume: async (argv) => (await import('./pauseCommand.js')).run(argv, false),
+  rechallenge: async (argv) => (await import('./rechallengeCommand.js')).run(argv),
+  install: async (argv) => (await import('./installCommand.js')).run(argv, false),
+  uninstall: async (argv) => (await import('./installCommand.js')).run(argv, true),
+  doctor: async (argv) => (await import('./doctorCommand.js')).run(argv),
+  demo: async (argv) => (await import('./demoCommand.js')).run(argv),
+  wallet: async (argv) => (await import('./walletCommand.js')).run(argv),
+  card: async (argv) => (await import('./cardCommand.js')).run(argv),
+  history: async (argv) => (await import('./historyCommand.js')).run(argv),
+  start: async (argv) => (await import('./startCommand.js')).run(argv),
 }
 
-main(process.argv.slice(2)).then(
+/** The `allowance` command. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  if (command !== undefined && Object.hasOwn(commands, command)) return commands[command]!(rest)
+  if (command === 'help' && rest[0] !== undefined) return main([rest[0], '--help'])
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    console.log(help)
+    return 0
+  }
+  throw new UsageError(`unknown command "${command}".`)
+}
+
+/** Where a usage error sends the user: the help of the command they typed, or the top level's. */
+function helpCommand(argv: readonly string[]): string {
+  const command = argv[0] === 'help' ? argv[1] : argv[0]
+  return command !== undefined && Object.hasOwn(commands, command) ? `allowance ${command} --help` : 'allowance --help'
+}
+
+const argv = process.argv.slice(2)
+main(argv).then(
   (code) => {
     if (code >= 0) process.exitCode = code
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`allowance: ${error.message}\n\n${error.usage}`)
+      console.error(`allowance: ${error.message}\nSee \`${helpCommand(argv)}\`.`)
       process.exitCode = 2
     } else {
       console.error(`allowance: ${ErrorWords.describe(error)}`)

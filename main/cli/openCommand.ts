@@ -15,7 +15,7 @@ not passed to another program's command line.) The desktop app has its window in
 export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
-  Options.noMore(parsed.positionals, 0, usage)
+  Options.noMore(parsed.positionals, 0)
   try {
     const { ui } = await status(Home.paths(Home.resolve()).socket, 3000)
     console.log(ui ?? 'Allowance runs as the desktop app: open its window from the tray.')

@@ -14,7 +14,7 @@ while paused, until resume; resume pays again by your rules, budgets and leases.
 export async function run(argv: readonly string[], paused: boolean): Promise<number> {
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
-  Options.noMore(parsed.positionals, 0, usage)
+  Options.noMore(parsed.positionals, 0)
   const before = Ledger.use((db) =>
     db
       .transaction(() => {

@@ -26,8 +26,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
   const [choice] = parsed.positionals
-  Options.noMore(parsed.positionals, 1, usage)
-  if (choice !== undefined && choice !== 'decline' && choice !== 'ask') throw new UsageError(`give decline or ask, not "${choice}".`, usage)
+  Options.noMore(parsed.positionals, 1)
+  if (choice !== undefined && choice !== 'decline' && choice !== 'ask') throw new UsageError(`give decline or ask, not "${choice}".`)
   const now = Ledger.use((db) => (choice ? Settings.set(db, { rechallenge: choice }) : Settings.get(db)).rechallenge)
   console.log(sentences[now])
   return 0

@@ -1,4 +1,5 @@
 import * as Rules from '../ledger/Rules.js'
+import * as KnownServers from './KnownServers.js'
 import * as Ledger from './Ledger.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
@@ -7,12 +8,20 @@ import * as Units from '../payments/Units.js'
 import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
 
-export const flags = { ...Scopes.flags, unit: { type: 'string', default: 'usd' }, label: { type: 'string' }, recipient: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Options.Spec
+export const flags = {
+  ...Scopes.flags,
+  unit: { type: 'string', default: 'usd' },
+  label: { type: 'string' },
+  recipient: { type: 'string' },
+  replace: { type: 'boolean' },
+  ...KnownServers.flag,
+  json: { type: 'boolean' },
+} as const satisfies Options.Spec
 
 export const usage = Usage.format({
   synopsis: [
     'allowance rules list [--json]',
-    `allowance rules add auto-approve|limit <amount> [--unit UNIT] ${Scopes.usage} [--recipient ADDRESS] [--label TEXT]`,
+    `allowance rules add auto-approve|limit <amount> [--unit UNIT] ${Scopes.usage} [--recipient ADDRESS] [--label TEXT] [--replace] [--force]`,
     'allowance rules remove <id>',
   ],
   about: `The per-call rules the companion decides by: without one, every payment asks you. Of the rules
@@ -29,6 +38,8 @@ whatever rule covers it, unless the rule names that recipient.`,
     ...Scopes.help,
     ['--recipient ADDRESS', 'auto-approve: trust this recipient (an address, or a Stripe profile) without asking first'],
     ['--label TEXT', 'a note of yours, shown in the list'],
+    ['--replace', 'add: replace the rule of the same kind, scope, unit and recipient'],
+    KnownServers.help,
     ['--json', 'list: the rules as JSON'],
   ],
   examples: ['allowance rules add auto-approve 0.05 --server https://tools.example.com/mcp', 'allowance rules add limit 1 --host "Claude Code"', 'allowance rules remove 3'],
@@ -36,6 +47,13 @@ whatever rule covers it, unless the rule names that recipient.`,
 
 const kinds: Record<string, Rules.Kind> = { 'auto-approve': 'auto_approve', limit: 'limit' }
 const kindName = (kind: Rules.Kind) => (kind === 'auto_approve' ? 'auto-approve' : 'limit')
+
+/** "pay without asking up to $0.05 per call (every server)". */
+function terms(rule: Rules.Rule): string {
+  const formatted = Ledger.money(rule.amount, rule.unit)
+  const what = rule.kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
+  return `${what} (${Scopes.describe(rule)}${rule.recipient ? `, to ${rule.recipient}` : ''})`
+}
 
 /** `allowance rules …`: the per-call rules the companion decides by. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -45,7 +63,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [action, ...rest] = positionals
   switch (action) {
     case 'list': {
-      Options.noMore(rest, 0, usage)
+      Options.noMore(rest, 0)
       const rules = Ledger.use((db) => Rules.list(db))
       if (values.json) {
         const json = rules.map((rule) => ({
@@ -69,25 +87,32 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     case 'add': {
       const [kindText, amountText] = rest
-      Options.noMore(rest, 2, usage)
+      Options.noMore(rest, 2)
       const kind = kinds[kindText ?? '']
-      if (!kind) throw new UsageError(`the rule kind must be auto-approve or limit${kindText ? `, not "${kindText}"` : ''}.`, usage)
-      if (amountText === undefined) throw new UsageError(`give the ${kindText} amount per call, like 0.05.`, usage)
-      const scope = Scopes.read(values, usage)
-      const unit = Ledger.unit(values.unit, usage)
-      const amount = Options.check(usage, () => Units.amount(amountText, unit))
-      const recipient = values.recipient ?? null
-      const rule = Ledger.use((db) => Options.check(usage, () => Rules.add(db, { kind, scope, unit: unit.unit, amount, recipient, label: values.label ?? null, now: Date.now() })))
-      const formatted = Ledger.money(rule.amount, rule.unit)
-      const what = kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
-      console.log(`Rule ${rule.id}: ${what} (${Scopes.describe(rule)}${rule.recipient ? `, to ${rule.recipient}` : ''}).`)
+      if (!kind) throw new UsageError(`the rule kind must be auto-approve or limit${kindText ? `, not "${kindText}"` : ''}.`)
+      if (amountText === undefined) throw new UsageError(`give the ${kindText} amount per call, like 0.05.`)
+      const scope = Scopes.read(values)
+      const unit = Ledger.unit(values.unit)
+      const amount = Options.check(() => Units.amount(amountText, unit))
+      const parameters = { kind, scope, unit: unit.unit, amount, recipient: values.recipient ?? null, label: values.label ?? null, now: Date.now() }
+      const { rule, replaced } = Ledger.use((db) =>
+        db
+          .transaction(() => {
+            KnownServers.check(db, scope.upstream, { force: values.force, what: 'rule' })
+            const [twin] = Rules.alike(db, parameters)
+            if (twin && !values.replace) throw new UsageError(`rule ${twin.id} already says: ${terms(twin)}; give --replace to replace it.`)
+            return Options.check(() => Rules.set(db, parameters))
+          })
+          .immediate(),
+      )
+      console.log(`Rule ${rule.id}: ${terms(rule)}${replaced.length ? `, replacing rule ${replaced.join(', ')}` : ''}.`)
       if (kind === 'auto_approve' && rule.upstream === null) console.log('The first payment to a server never paid before still asks you.')
       if (kind === 'auto_approve' && rule.recipient === null) console.log('The first payment to a recipient you never approved for a server still asks you.')
       return 0
     }
     case 'remove':
-      return Ledger.end({ args: rest, what: 'rule', done: 'removed', usage, end: Rules.remove })
+      return Ledger.end({ args: rest, what: 'rule', done: 'removed', end: Rules.remove })
     default:
-      throw new UsageError(action ? `unknown rules action "${action}".` : 'rules needs an action: list, add or remove.', usage)
+      throw new UsageError(action ? `unknown rules action "${action}".` : 'rules needs an action: list, add or remove.')
   }
 }

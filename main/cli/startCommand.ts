@@ -25,7 +25,7 @@ it says why in one line and runs the headless companion instead, printing its UI
 export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
-  Options.noMore(parsed.positionals, 0, usage)
+  Options.noMore(parsed.positionals, 0)
   const reason = whyNoElectron()
   if (!reason) {
     const electron = createRequire(import.meta.url)('electron') as string

@@ -28,7 +28,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const parsed = Options.parse(argv, flags, usage)
   if (!parsed) return 0
   const { values, positionals } = parsed
-  Options.noMore(positionals, 0, usage)
+  Options.noMore(positionals, 0)
   const companion = await ask(Home.paths(Home.resolve()).socket)
   const now = new Date()
   const today = Period.bounds('day', now)

@@ -51,7 +51,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (!parsed) return 0
   const { values, positionals } = parsed
   const [action] = positionals
-  Options.noMore(positionals, 1, usage)
+  Options.noMore(positionals, 1)
   const home = Home.resolve()
   const options = { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE }
   switch (action) {
@@ -114,12 +114,12 @@ export async function run(argv: readonly string[]): Promise<number> {
       return 0
     }
     default:
-      throw new UsageError(action ? `unknown wallet action "${action}".` : 'which wallet action?', usage)
+      throw new UsageError(action ? `unknown wallet action "${action}".` : 'which wallet action?')
   }
 }
 
 function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('paste the key on stdin (e.g. `allowance wallet import < key.txt`), or use --file.', usage)
+  if (process.stdin.isTTY) throw new UsageError('paste the key on stdin (e.g. `allowance wallet import < key.txt`), or use --file.')
   return new Promise((resolve, reject) => {
     let text = ''
     process.stdin.setEncoding('utf8')

@@ -1,5 +1,6 @@
 import * as Doctor from '../doctor/Doctor.js'
 import type * as Host from '../hosts/Host.js'
+import * as Inventory from '../hosts/Inventory.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
@@ -63,7 +64,7 @@ export function servers(db: Database, registry: TokenRegistry.Registry, paramete
   )
   const paid = Payments.upstreams(db)
   // A local server a host runs directly is only an entry: nothing of it can be paid.
-  const payable = entries.flatMap(({ upstream, ref }) => (upstream !== undefined && (ref.throughAllowance || ref.routable) ? [upstream] : []))
+  const payable = entries.flatMap(({ upstream, ref }) => (upstream !== undefined && Inventory.payable(ref) ? [upstream] : []))
   const upstreams = [...new Set([...paid, ...payable])]
   const list = upstreams.map(
     (upstream): Server => ({

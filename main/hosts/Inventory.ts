@@ -38,6 +38,11 @@ export type Server = {
   stdio: Entry.Stdio | undefined
 }
 
+/** Whether Allowance can pay what an entry reaches: it goes through Allowance, or it is a remote server `install --wrap` can route there. */
+export function payable(server: Pick<Server, 'throughAllowance' | 'routable'>): boolean {
+  return server.throughAllowance || server.routable
+}
+
 /**
  * Reads every known host's config files (and, with `where.directory`, the project-scoped ones
  * there). Nothing is written; a file that does not parse is reported, not thrown.

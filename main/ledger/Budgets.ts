@@ -55,8 +55,7 @@ export function remove(db: Database, id: number, now: number): boolean {
 export function set(db: Database, parameters: add.Parameters): set.ReturnType {
   return db
     .transaction(() => {
-      const scope = Scope.normalize(parameters.scope)
-      const same = list(db).filter((other) => other.period === parameters.period && other.unit === parameters.unit && Scope.same(other, scope))
+      const same = alike(db, parameters)
       for (const other of same) remove(db, other.id, parameters.now)
       return { budget: add(db, parameters), replaced: same.map((other) => other.id) }
     })
@@ -65,6 +64,12 @@ export function set(db: Database, parameters: add.Parameters): set.ReturnType {
 
 export declare namespace set {
   type ReturnType = { budget: Budget; replaced: number[] }
+}
+
+/** The budgets in force with this period, unit and scope: the ones {@link set} would replace. */
+export function alike(db: Database, parameters: Pick<add.Parameters, 'period' | 'scope' | 'unit'>): Budget[] {
+  const scope = Scope.normalize(parameters.scope)
+  return list(db).filter((other) => other.period === parameters.period && other.unit === parameters.unit && Scope.same(other, scope))
 }
 
 /** Gives a budget a new amount (as a new budget with the same period, unit, scope and label); undefined when there is no such budget. */

@@ -41,6 +41,35 @@ export declare namespace add {
   type Parameters = { kind: Kind; scope: Scope.Scope; unit: string; amount: bigint; label?: string | null; recipient?: string | null; now: number }
 }
 
+/**
+ * The rules in force that a new rule with these parameters would stand beside as a twin: the same
+ * kind, scope, unit and recipient. Of two such rules only one can decide, so a new one replaces them.
+ */
+export function alike(db: Database, parameters: alike.Parameters): Rule[] {
+  const scope = Scope.normalize(parameters.scope)
+  const recipient = parameters.recipient?.toLowerCase() ?? null
+  return list(db).filter((rule) => rule.kind === parameters.kind && rule.unit === parameters.unit && Scope.same(rule, scope) && (rule.recipient?.toLowerCase() ?? null) === recipient)
+}
+
+export declare namespace alike {
+  type Parameters = Pick<add.Parameters, 'kind' | 'scope' | 'unit' | 'recipient'>
+}
+
+/** Adds a rule, removing those it is {@link alike}, in one transaction. */
+export function set(db: Database, parameters: add.Parameters): set.ReturnType {
+  return db
+    .transaction(() => {
+      const replaced = alike(db, parameters)
+      for (const other of replaced) remove(db, other.id, parameters.now)
+      return { rule: add(db, parameters), replaced: replaced.map((other) => other.id) }
+    })
+    .immediate()
+}
+
+export declare namespace set {
+  type ReturnType = { rule: Rule; replaced: number[] }
+}
+
 export function get(db: Database, id: number): Rule | undefined {
   const row = statement(db, 'SELECT * FROM rules WHERE id = ? AND deleted_at IS NULL').get(id) as Sql | undefined
   return row && fromSql(row)

@@ -21,9 +21,19 @@ export function resolve(name: string, registry: TokenRegistry.Registry): Resolve
   return { unit: entry.key, decimals: entry.decimals }
 }
 
-/** `0.05` in `usd` → 50000n; more decimals than the unit has is refused, never rounded. */
+/** The most an amount a person types may be, in whole units of its currency: more is a slip of the keyboard. */
+export const ceiling = 1_000_000
+
+/**
+ * `0.05` in `usd` → 50000n; more decimals than the unit has is refused, never rounded, and so
+ * is a negative amount or one above {@link ceiling}.
+ */
 export function amount(text: string, unit: Resolved): bigint {
-  return Amount.fromDecimal(text.trim(), unit.decimals)
+  const trimmed = text.trim()
+  if (/^-[0-9.]/.test(trimmed)) throw new Error(`The amount ${JSON.stringify(trimmed)} is negative: amounts must be positive.`)
+  const atomic = Amount.fromDecimal(trimmed, unit.decimals)
+  if (atomic > BigInt(ceiling) * 10n ** BigInt(unit.decimals)) throw new Error(`The amount ${JSON.stringify(trimmed)} is more than Allowance accepts: amounts go up to ${ceiling.toLocaleString('en')}.`)
+  return atomic
 }
 
 /** How amounts of a unit are written: its decimals and symbol (`$` for `usd`). */

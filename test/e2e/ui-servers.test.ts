@@ -39,7 +39,7 @@ beforeAll(async () => {
     `{\n    "mcpServers": {\n        "paid": { "url": "${rig.server.url}", "headers": { "X-Team": "docs" } },\n        "notes": { "command": "npx", "args": ["-y", "notes-mcp"] },\n        "github": { "command": "npx", "args": ["-y", "github-mcp", "--token", "ghp_xxx"] }\n    },\n    "theme": "dark"\n}\n`,
   )
   write(desktopFile, '{ "mcpServers": {}, "globalShortcut": "Alt+Space" }')
-  await ok(rig.home, ['rules', 'add', 'auto-approve', '0.05', '--server', rig.server.url, '--recipient', accounts.recipient.address])
+  await ok(rig.home, ['rules', 'add', 'auto-approve', '0.05', '--server', rig.server.url, '--recipient', accounts.recipient.address, '--force'])
   const paid = await rig.client.callTool({ name: 'search', arguments: { query: 'servers screen' } })
   expect(paid.isError).toBeFalsy()
   browser = await openPage(rig.daemon.ui, { width: 1200, height: 1100 })

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CompanionClient } from '../../main/wire/Client.js'
 import type { PaymentDecision } from '../../main/wire/Messages.js'
 import { afterAll, afterEach } from 'vitest'
@@ -22,6 +24,15 @@ export function cli(home: string, args: string[], options: { input?: string; env
     })
     child.stdin?.end(options.input ?? '')
   })
+}
+
+/**
+ * Every file under `home` with a hash of its bytes (SQLite's transient `-wal` and `-shm` aside):
+ * what a refused command must leave as it was.
+ */
+export function files(home: string): Record<string, string> {
+  const names = readdirSync(home, { recursive: true, encoding: 'utf8' }).filter((name) => !/-(wal|shm)$/.test(name) && statSync(join(home, name)).isFile())
+  return Object.fromEntries(names.sort().map((name) => [name, createHash('sha256').update(readFileSync(join(home, name))).digest('hex')]))
 }
 
 /** Runs `allowance …` and expects it to succeed. */

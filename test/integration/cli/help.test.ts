@@ -53,9 +53,11 @@ describe('allowance --help', () => {
     expect((await cli(directory, ['help', command])).stdout).toBe(run.stdout)
   })
 
-  it('prints the usage after a wrong command line, with exit code 2', async () => {
-    const run = await cli(await home(), ['rules', 'add', 'auto-approve'])
-    expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(/^allowance: .+\n\nUsage:\n {2}allowance rules list/)
+  it('answers a wrong command line with one sentence and where its help is, with exit code 2', async () => {
+    const directory = await home()
+    expect(await cli(directory, ['rules', 'add', 'auto-approve'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: give the auto-approve amount per call, like 0.05.\nSee `allowance rules --help`.\n' })
+    expect(await cli(directory, ['budgets', 'set', '1', '--period'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: --period needs a value.\nSee `allowance budgets --help`.\n' })
+    expect(await cli(directory, ['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: unknown command "frobnicate".\nSee `allowance --help`.\n' })
+    expect(await cli(directory, ['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: unknown command "frobnicate".\nSee `allowance --help`.\n' })
   })
 })

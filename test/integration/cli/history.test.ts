@@ -19,7 +19,7 @@ afterEach(() => stopAll())
 // The chain has no RPC endpoint here, so the checks leave the first and third unconfirmed.
 beforeAll(async () => {
   await fileWallet(directory)
-  await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient])
+  await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient, '--force'])
   await ok(directory, ['budget', 'set', '0.06'])
   await startDaemon(directory)
   const client = companionClient(directory)

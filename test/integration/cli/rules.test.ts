@@ -1,7 +1,7 @@
 // `allowance rules`: what the CLI writes is what a running companion decides by, and bad input
 // changes nothing.
 import { describe, expect, it } from 'vitest'
-import { cli, homes, ok, requestPayment } from '../../helpers/cli.js'
+import { cli, files, homes, ok, requestPayment } from '../../helpers/cli.js'
 import { recipient } from '../../helpers/challenges.js'
 import { companionClient, startDaemon } from '../../helpers/companion.js'
 
@@ -13,7 +13,7 @@ describe('allowance rules', () => {
     const directory = await home({ wallet: true })
     const daemon = await startDaemon(directory)
     // The server is typed the way people do; the rule still names the URL the bridge is given.
-    expect(await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', 'HTTPS://Tools.example.com/mcp', '--tool', 'search', '--recipient', recipient])).toBe(
+    expect(await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', 'HTTPS://Tools.example.com/mcp', '--tool', 'search', '--recipient', recipient, '--force'])).toBe(
       `Rule 1: pay without asking up to $0.05 per call (tool search on https://tools.example.com/mcp, to ${recipient}).\n`,
     )
     const listed = JSON.parse(await ok(directory, ['rules', 'list', '--json']))
@@ -39,7 +39,7 @@ describe('allowance rules', () => {
 
   it('adds a limit that declines above it, even where an auto-approve rule would pay', async () => {
     const directory = await home({ wallet: true })
-    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient])
+    await ok(directory, ['rules', 'add', 'auto-approve', '1', '--server', upstream, '--recipient', recipient, '--force'])
     await ok(directory, ['rules', 'add', 'limit', '0.10', '--server', upstream, '--host', 'Cursor', '--label', 'Cursor stays cheap'])
     expect(await ok(directory, ['rules', 'list'])).toMatch(/limit +\$0\.10 per call +https:\/\/tools\.example\.com\/mcp +any +Cursor +Cursor stays cheap/)
     await startDaemon(directory)
@@ -56,7 +56,8 @@ describe('allowance rules', () => {
   it.each([
     [['rules', 'add', 'auto-approve', '0.0000001'], /^allowance: The amount "0.0000001" has more than 6 decimal places\.$/m],
     [['rules', 'add', 'auto-approve', '1e3'], /is not a decimal number/],
-    [['rules', 'add', 'auto-approve', '-1'], /Unknown option|is not a decimal number/],
+    [['rules', 'add', 'auto-approve', '-1'], /^allowance: The amount "-1" is negative: amounts must be positive\.$/m],
+    [['rules', 'add', 'auto-approve', '1000000.01'], /The amount "1000000.01" is more than Allowance accepts: amounts go up to 1,000,000\./],
     [['rules', 'add', 'auto-approve', '0,05'], /is not a decimal number/],
     [['rules', 'add', 'auto-approve'], /give the auto-approve amount/],
     [['rules', 'add', 'always', '1'], /the rule kind must be auto-approve or limit, not "always"/],
@@ -65,18 +66,21 @@ describe('allowance rules', () => {
     [['rules', 'add', 'limit', '1', '--unit', 'bitcoin'], /"bitcoin" is not a budget unit/],
     [['rules', 'add', 'limit', '1', '--unit', 'btc'], /"btc" is not a currency Allowance knows/],
     [['rules', 'add', 'limit', '1', '--unit', `8453:${'0x833589fcd6edb6e08f4c7c32d4f71b54bda02913'}`], /USDC is pegged to the US dollar/],
-    [['rules', 'add', 'limit', '1', '--server'], /argument missing|Option '--server <value>'/],
-    [['rules', 'add', 'limit', '1', '--bogus'], /Unknown option '--bogus'/],
+    [['rules', 'add', 'limit', '1', '--server'], /^allowance: --server needs a value\.$/],
+    [['rules', 'add', 'limit', '1', '--server', '--host', 'Cursor'], /^allowance: --server needs a value\.$/],
+    [['rules', 'list', '--json=yes'], /^allowance: --json takes no value\.$/],
+    [['rules', 'add', 'limit', '1', '--bogus'], /^allowance: unknown option "--bogus"\.$/],
     [['rules', 'frobnicate'], /unknown rules action "frobnicate"/],
     [['rules', 'remove', 'one'], /"one" is not a rule id/],
-  ])('refuses %j with a clear error, exit code 2, and writes nothing', async (args, message) => {
+  ])('refuses %j with one sentence, exit code 2, and writes nothing', async (args, message) => {
     const directory = await home()
     const run = await cli(directory, args)
-    expect(run.code).toBe(2)
-    expect(run.stderr.split('\n')[0]).toMatch(/^allowance: /)
-    expect(run.stderr.split('\n')[0]).toMatch(message)
-    expect(run.stdout).toBe('')
-    expect(JSON.parse(await ok(directory, ['rules', 'list', '--json']))).toEqual([])
+    expect(run).toMatchObject({ code: 2, stdout: '' })
+    const [sentence, pointer, ...more] = run.stderr.split('\n')
+    expect(sentence).toMatch(/^allowance: /)
+    expect(sentence).toMatch(message)
+    expect([pointer, ...more]).toEqual(['See `allowance rules --help`.', ''])
+    expect(files(directory)).toEqual({})
   })
 
   it('says so with exit code 1 when the rule to remove does not exist', async () => {

@@ -21,7 +21,7 @@ describe('allowance status', () => {
 
   it('reports bridges, payments waiting, the kill switch and what was spent today', async () => {
     const directory = await home({ wallet: true })
-    await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', upstream, '--tool', 'search', '--recipient', recipient])
+    await ok(directory, ['rules', 'add', 'auto-approve', '0.05', '--server', upstream, '--tool', 'search', '--recipient', recipient, '--force'])
     const daemon = await startDaemon(directory)
     const bridge = companionClient(directory, { hello: { role: 'bridge', upstream } })
     expect(await requestPayment(bridge, { upstream, amount: '12345' }).result).toMatchObject({ kind: 'approved' })

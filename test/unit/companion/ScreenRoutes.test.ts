@@ -176,6 +176,7 @@ describe('rules, budgets, leases and the kill switch', () => {
     const refused = [
       [{ kind: 'auto-approve', amount: 'abc' }, 'The amount "abc" is not a decimal number like "1.50".'],
       [{ kind: 'auto-approve', amount: '0.0000001' }, 'The amount "0.0000001" has more than 6 decimal places.'],
+      [{ kind: 'limit', amount: '1000001' }, 'The amount "1000001" is more than Allowance accepts: amounts go up to 1,000,000.'],
       [{ kind: 'auto-approve', amount: '1', unit: 'doubloons' }, '"doubloons" is not a budget unit ("usd", "iso:<code>" or "<chainId>:<token address>").'],
       [{ kind: 'auto-approve', amount: '1', unit: 'eur' }, undefined],
       [{ kind: 'auto-approve', amount: '1', scope: { operation: 'tools/call', target: 'search' } }, 'A scope that names a tool, resource or prompt must name its server.'],
@@ -196,7 +197,7 @@ describe('rules, budgets, leases and the kill switch', () => {
       }
       expect(answer).toEqual({ status: 400, body: { error } })
     }
-    expect(await call('POST', '/api/rules/2', { amount: '-1' })).toEqual({ status: 400, body: { error: 'The amount "-1" is not a decimal number like "1.50".' } })
+    expect(await call('POST', '/api/rules/2', { amount: '-1' })).toEqual({ status: 400, body: { error: 'The amount "-1" is negative: amounts must be positive.' } })
     expect(await call('POST', '/api/rules/99', { amount: '1' })).toEqual({ status: 404, body: { error: 'There is no rule 99.' } })
     expect(await call('POST', '/api/rules/99/remove')).toEqual({ status: 404, body: { error: 'There is no rule 99.' } })
     expect((await call('GET', '/api/rules')).body).toEqual(before)
