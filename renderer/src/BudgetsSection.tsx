@@ -82,19 +82,6 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
           </tbody>
         </table>
       )}
-      <AddForm name="Set a budget" submit="Set budget" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void set()}>
-        <AmountFields label="Budget amount" amount={draft.amount} unit={draft.unit} units={props.units} onChange={(amount) => setDraft({ ...draft, ...amount })} />
-        <Field label="Per">
-          {(id) => (
-            <select id={id} value={draft.period} onChange={(event) => setDraft({ ...draft, period: event.target.value as Api.Budget['period'] })}>
-              <option value="day">day</option>
-              <option value="week">week</option>
-              <option value="month">month</option>
-            </select>
-          )}
-        </Field>
-        <ScopeFields scope={draft.scope} choices={props.choices} disabled={change.busy} onChange={(scope) => setDraft({ ...draft, scope })} />
-      </AddForm>
       {editing && (
         <EditForm
           key={editing.id}
@@ -111,6 +98,19 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
           }}
         />
       )}
+      <AddForm name="Set a budget" submit="Set budget" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void set()}>
+        <AmountFields label="Budget amount" amount={draft.amount} unit={draft.unit} units={props.units} onChange={(amount) => setDraft({ ...draft, ...amount })} />
+        <Field label="Per">
+          {(id) => (
+            <select id={id} value={draft.period} onChange={(event) => setDraft({ ...draft, period: event.target.value as Api.Budget['period'] })}>
+              <option value="day">day</option>
+              <option value="week">week</option>
+              <option value="month">month</option>
+            </select>
+          )}
+        </Field>
+        <ScopeFields scope={draft.scope} choices={props.choices} disabled={change.busy} onChange={(scope) => setDraft({ ...draft, scope })} />
+      </AddForm>
       <ChangeNotice change={change} />
       {removed !== undefined && (
         <UndoRemove

@@ -32,6 +32,9 @@ export function EditForm(props: {
       onSubmit={() => void change.run(() => save(draft), onClose)}
       onCancel={onClose}
     >
+      <h3 className="form-title">
+        Edit {what} {id}
+      </h3>
       <Field label={`Amount (${unit})`}>
         {(field) => <input id={field} inputMode="decimal" value={draft.amount} autoFocus onChange={(event) => setDraft({ ...draft, amount: event.target.value })} />}
       </Field>

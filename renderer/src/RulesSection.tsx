@@ -76,6 +76,22 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
           </tbody>
         </table>
       )}
+      {editing && (
+        <EditForm
+          key={editing.id}
+          what="rule"
+          id={editing.id}
+          unit={props.units?.find((unit) => unit.name === editing.unit)?.label ?? editing.unit}
+          initial={{ amount: editing.amountText, scope: editing.fields, label: editing.label ?? '' }}
+          choices={props.choices}
+          change={change}
+          save={(edit) => Api.changeRule(editing.id, edit)}
+          onClose={() => {
+            setEditing(undefined)
+            rules.reload()
+          }}
+        />
+      )}
       <AddForm name="Add a rule" submit="Add rule" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void add()}>
         <Field label="Kind">
           {(id) => (
@@ -93,22 +109,6 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
           </Field>
         )}
       </AddForm>
-      {editing && (
-        <EditForm
-          key={editing.id}
-          what="rule"
-          id={editing.id}
-          unit={props.units?.find((unit) => unit.name === editing.unit)?.label ?? editing.unit}
-          initial={{ amount: editing.amountText, scope: editing.fields, label: editing.label ?? '' }}
-          choices={props.choices}
-          change={change}
-          save={(edit) => Api.changeRule(editing.id, edit)}
-          onClose={() => {
-            setEditing(undefined)
-            rules.reload()
-          }}
-        />
-      )}
       <ChangeNotice change={change} />
       {removed !== undefined && (
         <UndoRemove

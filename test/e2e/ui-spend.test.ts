@@ -112,6 +112,10 @@ describe('Rules & budgets: edit and undo', () => {
     await again.getByLabel('Call', { exact: true }).selectOption('Tool')
     await again.getByLabel('Tool name').fill('premium_report')
     await again.getByLabel('Label').fill('reports')
+    // The form holds at the popup’s size.
+    await page.setViewportSize({ width: 420, height: 700 })
+    expect(await sideways()).toBe(0)
+    await page.setViewportSize({ width: 1280, height: 800 })
     await again.getByRole('button', { name: 'Save' }).click()
     await status(new RegExp(`^Rule ${lowered + 1} replaces rule ${lowered}: \\$0\\.25 per call for \`premium_report\` on 127\\.0\\.0\\.1:${rig.server.port} \\(reports\\)\\.$`)).waitFor()
     expect((await rig.daemon.api('GET', '/api/rules')).body).toEqual([expect.objectContaining({ id: lowered + 1, amount: '$0.25', label: 'reports', recipient: accounts.recipient.address })])
