@@ -24,7 +24,7 @@ export function serve(ui: UiApi.UiApi): () => void {
 }
 
 const Request = z.strictObject({
-  method: z.enum(['GET', 'POST']),
+  method: z.enum(['GET', 'POST', 'PATCH']),
   path: z.string().startsWith('/api/', 'the path starts with /api/').max(4096),
   body: z.unknown().optional(),
 })

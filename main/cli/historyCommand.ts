@@ -18,11 +18,12 @@ export const flags = {
   status: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  search: { type: 'string' },
   limit: { type: 'string' },
 } as const satisfies Options.Spec
 
 export const usage = Usage.format({
-  synopsis: ['allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]] [--since DATE] [--until DATE] [--limit N]'],
+  synopsis: ['allowance history [--json | --csv] [--server URL] [--host NAME] [--tool NAME] [--status STATE[,STATE…]] [--since DATE] [--until DATE] [--search TEXT] [--limit N]'],
   about: 'The payments ledger, newest first: every payment asked for, what was decided, and what the chain (or Stripe) confirmed.',
   options: [
     ['--json', 'the rows as JSON, amounts as exact atomic integers'],
@@ -33,6 +34,7 @@ export const usage = Usage.format({
     ['--status STATE', 'only rows in these states, comma-separated: requested, approved, declined,\nsigned, sent, accepted, confirmed, failed or unconfirmed'],
     ['--since DATE', 'from DATE: YYYY-MM-DD (local time) or an ISO 8601 time'],
     ['--until DATE', 'up to DATE, that whole day for YYYY-MM-DD'],
+    ['--search TEXT', 'only rows with TEXT in the call, server, host, recipient, receipt or\ntransaction reference or challenge id, or payment TEXT (12 or #12)'],
     ['--limit N', 'at most N rows'],
   ],
   examples: ['allowance history --since 2026-03-01 --status confirmed', 'allowance history --csv > spend.csv'],
@@ -52,6 +54,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     status: values.status,
     since: values.since,
     until: values.until,
+    search: values.search,
   })
   const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000)
 

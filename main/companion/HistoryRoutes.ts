@@ -9,9 +9,11 @@ import { input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * The History screen's endpoints. The filter travels in the query, as `allowance history` takes it:
  * `server` (the upstream as the bridge names it), `host`, `operation` with `target`, `status`
  * (states, comma-separated), `since` and `until` (YYYY-MM-DD in local time, `until` included, or
- * ISO 8601 times). The ledger filters; the page never sees the rows it did not ask for.
+ * ISO 8601 times), `search` (text in the call, server, host, recipient or references, or a
+ * payment id). The ledger filters; the page never sees the rows it did not ask for.
  *
- * - `GET /api/history?…&limit=N`: the newest N rows (default 100, at most 1,000), the count, totals and charts
+ * - `GET /api/history?…&limit=N`: the newest N rows (default 100, at most 1,000), the count, totals,
+ *   charts, and this and last week's and month's spend per server and per host
  * - `GET /api/history/csv?…`: every selected row, with the columns of `allowance history --csv`
  * - `GET /api/history/choices`: the hosts, servers and calls to filter by
  * - `GET /api/history/:id`: one payment's details
@@ -55,8 +57,8 @@ export function routes(companion: Companion): Route[] {
 
 function filters(query: URLSearchParams): HistoryViews.Filters {
   const text = (name: string) => query.get(name)?.trim() || undefined
-  const [server, host, operation, target, status, since, until] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until'].map(text)
+  const [server, host, operation, target, status, since, until, search] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until', 'search'].map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')
   if (operation !== undefined && !Scope.isOperation(operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
-  return input(() => Payments.readFilters({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until }))
+  return input(() => Payments.readFilters({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until, search }))
 }

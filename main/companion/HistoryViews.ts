@@ -3,6 +3,7 @@ import * as Budgets from '../ledger/Budgets.js'
 import type { Database } from '../ledger/Database.js'
 import * as Leases from '../ledger/Leases.js'
 import * as Payments from '../ledger/Payments.js'
+import * as Period from '../ledger/Period.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Spend from '../ledger/Spend.js'
@@ -53,6 +54,29 @@ export type History = {
   /** What they spent or hold (everything but declined and failed, fees included), one amount per budget unit: `["$1.25"]`. */
   totals: string[]
   charts: SpendChart[]
+  periods: PeriodSpend
+}
+
+/**
+ * What the selection spent this week, last week, this month and last month (weeks from Monday,
+ * in the companion's time zone, as budgets count them), per server and per agent host. An amount
+ * is one text per budget unit joined by " + " (`$1.25`; USD-pegged tokens count in US dollars), or
+ * "—" where nothing was spent.
+ */
+export type PeriodSpend = {
+  periods: { name: string; start: number; end: number }[]
+  byServer: PeriodGroup[]
+  byHost: PeriodGroup[]
+  /** The whole selection, per period. */
+  total: string[]
+}
+
+export type PeriodGroup = {
+  label: string
+  /** The full server (its URL or command line), or the host. */
+  name: string
+  /** Per period, in the order of `periods`. */
+  amounts: string[]
 }
 
 /** Spend per local day and server over the filter's range (the last 14 days by default, at most 92), in one budget unit. */
@@ -72,7 +96,40 @@ export type SpendChart = {
 export function history(db: Database, registry: TokenRegistry.Registry, filters: Filters, limit: number, now: Date): History {
   const rows = Payments.list(db, { ...filters, limit }).map(row)
   const totals = [...Spend.totals(db, filters)].map(([unit, total]) => Units.format(total, unit, registry))
-  return { rows, count: Payments.count(db, filters), totals, charts: charts(db, registry, filters, now) }
+  return { rows, count: Payments.count(db, filters), totals, charts: charts(db, registry, filters, now), periods: periods(db, registry, filters, now) }
+}
+
+function periods(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): PeriodSpend {
+  const week = Period.bounds('week', now)
+  const month = Period.bounds('month', now)
+  const ranges = [
+    { name: 'This week', ...week },
+    { name: 'Last week', ...Period.bounds('week', new Date(week.start - 1)) },
+    { name: 'This month', ...month },
+    { name: 'Last month', ...Period.bounds('month', new Date(month.start - 1)) },
+  ]
+  const text = (amounts: Map<string, bigint>[]) =>
+    amounts.map((byUnit) => [...byUnit].filter(([, total]) => total > 0n).map(([unit, total]) => Units.format(total, unit, registry)).join(' + ') || '—')
+  const groups = (by: 'upstream' | 'host', label: (key: string) => string): { groups: PeriodGroup[]; sums: Map<string, bigint>[] } => {
+    const byKey = new Map<string, Map<string, bigint>[]>()
+    const sums = ranges.map(() => new Map<string, bigint>())
+    for (const { key, unit, totals } of Spend.grouped(db, filters, ranges, by)) {
+      const amounts = byKey.get(key) ?? ranges.map(() => new Map<string, bigint>())
+      byKey.set(key, amounts)
+      totals.forEach((total, index) => {
+        amounts[index]!.set(unit, total)
+        sums[index]!.set(unit, (sums[index]!.get(unit) ?? 0n) + total)
+      })
+    }
+    return { groups: [...byKey].map(([key, amounts]) => ({ label: label(key), name: key, amounts: text(amounts) })), sums }
+  }
+  const servers = groups('upstream', Scope.upstreamLabel)
+  return {
+    periods: ranges,
+    byServer: servers.groups,
+    byHost: groups('host', (host) => host).groups,
+    total: text(servers.sums),
+  }
 }
 
 const defaultDays = 14
@@ -229,7 +286,7 @@ function decision(db: Database, registry: TokenRegistry.Registry, decidedBy: str
   if (kind === 'human') return 'You, in the approval card'
   if (kind === 'rule') {
     const rule = Rules.get(db, id)
-    if (!rule) return `Rule ${id} (removed since)`
+    if (!rule) return `Rule ${id} (${removedSince(Rules.replacement(db, id), 'rule')})`
     const what = rule.kind === 'auto_approve' ? `pay without asking up to ${money(rule.amount, rule.unit)}` : `decline above ${money(rule.amount, rule.unit)}`
     return `Rule ${id}: ${what} per call for ${Scope.describe(rule)}`
   }
@@ -239,9 +296,14 @@ function decision(db: Database, registry: TokenRegistry.Registry, decidedBy: str
   }
   if (kind === 'budget') {
     const budget = Budgets.get(db, id)
-    return budget ? `Budget ${id}: ${money(budget.amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}` : `Budget ${id} (removed since)`
+    return budget ? `Budget ${id}: ${money(budget.amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}` : `Budget ${id} (${removedSince(Budgets.replacement(db, id), 'budget')})`
   }
   return 'Allowance itself (payments paused, a timeout or an unusable request)'
+}
+
+/** "removed since", or "replaced by rule 5 since" when an edit replaced it. */
+function removedSince(replacement: number | undefined, kind: 'rule' | 'budget'): string {
+  return replacement === undefined ? 'removed since' : `replaced by ${kind} ${replacement} since`
 }
 
 /** What a history can be filtered by: the hosts, servers and calls the ledger has seen. */

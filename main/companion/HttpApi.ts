@@ -45,7 +45,7 @@ export async function start(api: UiApi.UiApi, log: Logger, options: { port?: num
       request.once('close', () => streams.delete(response))
       return
     }
-    const body = request.method === 'POST' ? await readJson(request) : undefined
+    const body = request.method === 'POST' || request.method === 'PATCH' ? await readJson(request) : undefined
     if (body === invalidJson) return refuse(response, 400, 'The request body is not valid JSON.')
     send(response, await api.handle({ method: request.method ?? 'GET', path: url.pathname + url.search, body }))
   }

@@ -17,9 +17,13 @@ import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * and become BigInt atomic units here.
  *
  * - `GET /api/rules`, `POST /api/rules` `{ kind, amount, unit?, scope?, label? }`,
- *   `POST /api/rules/:id` `{ amount }`, `POST /api/rules/:id/remove`
+ *   `PATCH /api/rules/:id` `{ amount?, scope?, label? }`, `POST /api/rules/:id/remove`, `POST /api/rules/:id/restore`
  * - `GET /api/budgets`, `POST /api/budgets` `{ amount, period, unit?, scope?, label? }` (replaces the
- *   budget of the same period, unit and scope), `POST /api/budgets/:id` `{ amount }`, `POST /api/budgets/:id/remove`
+ *   budget of the same period, unit and scope), `PATCH /api/budgets/:id` `{ amount?, scope?, label? }`,
+ *   `POST /api/budgets/:id/remove`, `POST /api/budgets/:id/restore`
+ *
+ * An edit makes a new rule or budget (the history keeps naming the old one, which names its
+ * successor) in one transaction; a budget's use carries over, being counted from the payment rows.
  * - `GET /api/leases` (in force), `POST /api/leases/:id/revoke`
  * - `POST /api/pause` `{ paused }`; `GET /api/units`
  *
@@ -40,27 +44,36 @@ export function routes(companion: Companion): Route[] {
     if (!described) throw new RouteError(400, `Allowance no longer knows the unit ${unit}; remove this and add it again.`)
     return input(() => Units.amount(amount, { unit, decimals: described.decimals }))
   }
+  /** An edit's body as the ledger takes it: the amount in the row's unit, the scope checked as an added one's, a blank label cleared. */
+  const edit = (value: unknown, unit: string): Rules.Edit & Budgets.Edit => {
+    const given = body(EditBody, value, 'change')
+    if (given.amount === undefined && given.scope === undefined && given.label === undefined) throw new RouteError(400, 'Give a new amount, scope or label.')
+    return {
+      amount: given.amount === undefined ? undefined : retyped(given.amount, unit),
+      scope: given.scope && scopeOf(given.scope),
+      label: given.label === undefined ? undefined : given.label || null,
+    }
+  }
+  /** Whether `edit` leaves `row` as it is. */
+  const unchanged = (row: Scope.Normalized & { amount: bigint; label: string | null }, change: Rules.Edit) =>
+    (change.amount === undefined || change.amount === row.amount) &&
+    (change.scope === undefined || Scope.same(row, Scope.normalize(change.scope))) &&
+    (change.label === undefined || change.label === row.label)
 
   /**
-   * `POST /api/<kind>s/:id` `{ amount }` and `POST /api/<kind>s/:id/remove` for rules and budgets. A
-   * new amount makes a new row with the rest unchanged: the history keeps naming the old one.
+   * `POST /api/<kind>s/:id/remove` and `POST /api/<kind>s/:id/restore` for rules and budgets.
+   *
+   * Undo restores rather than delays: a removal takes effect at once (the next payment is decided
+   * without the rule or budget, as the user expects after clicking Remove), and the ledger never
+   * deletes a row anyway (the history names rules and budgets by id). Undo clears the removal of
+   * that same row, so the id the history names and a budget's spent history (counted from the
+   * payment rows, payments made meanwhile included) come back with it. A delayed deletion would
+   * instead need a timer that a restart of the companion could lose, and would keep deciding with
+   * a rule the user had just removed.
    */
-  function editing<Row extends { id: number; unit: string }>(kind: 'rule' | 'budget', ledger: Editable<Row>, describe: (row: Row, amount: bigint) => string): Route[] {
+  function removing(kind: 'rule' | 'budget', ledger: Removable, describe: (id: number) => string): Route[] {
     const name = `${kind[0]!.toUpperCase()}${kind.slice(1)}`
     return [
-      {
-        method: 'POST',
-        path: new RegExp(`^/api/${kind}s/(\\d+)$`),
-        answer({ params, body: value }) {
-          const id = Number(params[0])
-          const row = ledger.get(db, id)
-          if (!row) throw notFound(kind, id)
-          const amount = retyped(body(ChangeBody, value, 'change').amount, row.unit)
-          const changed = ledger.change(db, id, amount, Date.now())
-          if (!changed) throw notFound(kind, id)
-          return ok({ id: changed.id, message: `${name} ${changed.id} replaces ${kind} ${id}: ${describe(changed, amount)}.` })
-        },
-      },
       {
         method: 'POST',
         path: new RegExp(`^/api/${kind}s/(\\d+)/remove$`),
@@ -70,8 +83,27 @@ export function routes(companion: Companion): Route[] {
           return ok({ id, message: `${name} ${id} removed.` })
         },
       },
+      {
+        method: 'POST',
+        path: new RegExp(`^/api/${kind}s/(\\d+)/restore$`),
+        answer({ params }) {
+          const id = Number(params[0])
+          const restored = (() => {
+            try {
+              return ledger.restore(db, id, { now: Date.now(), within: undoWindowMs })
+            } catch (error) {
+              throw new RouteError(409, (error as Error).message)
+            }
+          })()
+          if (!restored) throw ledger.get(db, id) ? new RouteError(409, `${name} ${id} is in force: there is no removal to undo.`) : notFound(kind, id)
+          return ok({ id, message: `${name} ${id} is back: ${describe(id)}.` })
+        },
+      },
     ]
   }
+
+  const ruleText = (rule: Rules.Rule) => `${money(rule.amount, rule.unit)} per call for ${Scope.describe(rule)}`
+  const budgetText = (budget: Budgets.Budget) => `${money(budget.amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}`
 
   return [
     { method: 'GET', path: /^\/api\/rules$/, answer: () => ok(PolicyViews.rules(db, companion.registry)) },
@@ -91,7 +123,21 @@ export function routes(companion: Companion): Route[] {
         return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}${to}.${firstPayment}${firstRecipient}` })
       },
     },
-    ...editing('rule', Rules, (rule, amount) => `${money(amount, rule.unit)} per call for ${Scope.describe(rule)}`),
+    {
+      method: 'PATCH',
+      path: /^\/api\/rules\/(\d+)$/,
+      answer({ params, body: value }) {
+        const id = Number(params[0])
+        const rule = Rules.get(db, id)
+        if (!rule) throw notFound('rule', id)
+        const change = edit(value, rule.unit)
+        if (unchanged(rule, change)) return ok({ id, message: `Rule ${id} already says that: nothing changed.` })
+        const changed = input(() => Rules.change(db, id, change, Date.now()))
+        if (!changed) throw notFound('rule', id)
+        return ok({ id: changed.id, message: `Rule ${changed.id} replaces rule ${id}: ${ruleText(changed)}${changed.label ? ` (${changed.label})` : ''}.` })
+      },
+    },
+    ...removing('rule', Rules, (id) => ruleText(Rules.get(db, id)!)),
     { method: 'GET', path: /^\/api\/budgets$/, answer: () => ok(PolicyViews.budgets(db, companion.registry, new Date())) },
     {
       method: 'POST',
@@ -105,7 +151,23 @@ export function routes(companion: Companion): Route[] {
         return ok({ id: budget.id, message: `Budget ${budget.id}: ${money(amount, unit)} per ${budget.period} for ${Scope.describe(budget)}.${instead}` })
       },
     },
-    ...editing('budget', Budgets, (budget, amount) => `${money(amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}`),
+    {
+      method: 'PATCH',
+      path: /^\/api\/budgets\/(\d+)$/,
+      answer({ params, body: value }) {
+        const id = Number(params[0])
+        const budget = Budgets.get(db, id)
+        if (!budget) throw notFound('budget', id)
+        const change = edit(value, budget.unit)
+        if (unchanged(budget, change)) return ok({ id, message: `Budget ${id} already says that: nothing changed.` })
+        const changed = input(() => Budgets.change(db, id, change, Date.now()))
+        if (!changed) throw notFound('budget', id)
+        const { budget: next, replaced } = changed
+        const also = replaced.length ? ` It also replaces budget ${replaced.join(', ')}, which had the same period and scope.` : ''
+        return ok({ id: next.id, message: `Budget ${next.id} replaces budget ${id}: ${budgetText(next)}${next.label ? ` (${next.label})` : ''}.${also}` })
+      },
+    },
+    ...removing('budget', Budgets, (id) => budgetText(Budgets.get(db, id)!)),
     { method: 'GET', path: /^\/api\/leases$/, answer: () => ok(PolicyViews.leases(db, companion.registry, Date.now())) },
     {
       method: 'POST',
@@ -131,11 +193,14 @@ export function routes(companion: Companion): Route[] {
 }
 
 /** What Rules.ts and Budgets.ts both do with a row. */
-type Editable<Row> = {
-  get(db: Companion['db'], id: number): Row | undefined
-  change(db: Companion['db'], id: number, amount: bigint, now: number): Row | undefined
+type Removable = {
+  get(db: Companion['db'], id: number): unknown
   remove(db: Companion['db'], id: number, now: number): boolean
+  restore(db: Companion['db'], id: number, options: { now: number; within: number }): unknown
 }
+
+/** How long after a removal its Undo still works: the screen offers it for a few seconds; this leaves room for a slow click. */
+const undoWindowMs = 60_000
 
 function scopeOf(scope: z.infer<typeof ScopeBody>): Scope.Normalized {
   return input(() => Scope.fromUser({ upstream: scope.server, operation: scope.operation, target: scope.target, host: scope.host }))
@@ -159,5 +224,5 @@ const recipient = z
   .optional()
 const RuleBody = z.strictObject({ kind: z.enum(['auto-approve', 'limit'], 'the kind is auto-approve or limit'), amount, unit, scope: ScopeBody, recipient, label })
 const BudgetBody = z.strictObject({ amount, period: z.enum(Period.periods as [Period.Period, ...Period.Period[]], 'the period is day, week or month'), unit, scope: ScopeBody, label })
-const ChangeBody = z.strictObject({ amount })
+const EditBody = z.strictObject({ amount: amount.optional(), scope: ScopeBody.unwrap().optional(), label: z.string().trim().max(200, 'a label has at most 200 characters').optional() })
 const PauseBody = z.strictObject({ paused: z.boolean('paused is true or false') })

@@ -16,6 +16,9 @@ import * as Units from '../payments/Units.js'
 /** What a rule, budget or lease applies to: "everything", "`search` on tools.example.com for Cursor", with the full server. */
 export type Applies = { scope: string; upstream: string | null }
 
+/** A rule's or budget's scope as its edit form shows it: blank for any. */
+export type ScopeFields = { server: string; operation?: Scope.Operation; target: string; host: string }
+
 export type Rule = Applies & {
   id: number
   kind: 'auto-approve' | 'limit'
@@ -23,6 +26,7 @@ export type Rule = Applies & {
   amount: string
   amountText: string
   unit: string
+  fields: ScopeFields
   /** The recipient an auto-approve rule trusts without asking first. */
   recipient: string | null
   label: string | null
@@ -36,6 +40,7 @@ export function rules(db: Database, registry: TokenRegistry.Registry): Rule[] {
     amountText: Units.decimal(rule.amount, rule.unit, registry),
     unit: rule.unit,
     ...applies(rule),
+    fields: fields(rule),
     recipient: rule.recipient,
     label: rule.label,
   }))
@@ -48,6 +53,7 @@ export type Budget = Applies & {
   amount: string
   amountText: string
   unit: string
+  fields: ScopeFields
   used: string
   remaining: string
   /** What is used, as a share of the amount from 0 to 1 (for a bar; more than 1 never shows). */
@@ -68,6 +74,7 @@ export function budgets(db: Database, registry: TokenRegistry.Registry, now: Dat
       amount: money(budget.amount),
       amountText: Units.decimal(budget.amount, budget.unit, registry),
       unit: budget.unit,
+      fields: fields(budget),
       used: money(used),
       remaining: money(remaining),
       share: share(used, budget.amount),
@@ -115,6 +122,10 @@ export function units(registry: TokenRegistry.Registry): Unit[] {
 
 function applies(scope: Scope.Normalized): Applies {
   return { scope: Scope.describe(scope), upstream: scope.upstream }
+}
+
+function fields(scope: Scope.Normalized): ScopeFields {
+  return { server: scope.upstream ?? '', ...(scope.operation && { operation: scope.operation }), target: scope.target ?? '', host: scope.host ?? '' }
 }
 
 /** `used / amount`, computed on BigInts to four places, capped at 1. */

@@ -6,7 +6,7 @@ import type * as z from 'zod'
  * {@link RouteError}, whose sentence the UI shows as it is.
  */
 export type Route = {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH'
   /** Matched against the whole path (without the query); its groups become `params`. */
   path: RegExp
   answer(request: Matched): Reply | Promise<Reply>

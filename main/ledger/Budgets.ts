@@ -56,8 +56,9 @@ export function set(db: Database, parameters: add.Parameters): set.ReturnType {
   return db
     .transaction(() => {
       const same = alike(db, parameters)
-      for (const other of same) remove(db, other.id, parameters.now)
-      return { budget: add(db, parameters), replaced: same.map((other) => other.id) }
+      const budget = add(db, parameters)
+      for (const other of same) replace(db, other.id, budget.id, parameters.now)
+      return { budget, replaced: same.map((other) => other.id) }
     })
     .immediate()
 }
@@ -72,14 +73,62 @@ export function alike(db: Database, parameters: Pick<add.Parameters, 'period' | 
   return list(db).filter((other) => other.period === parameters.period && other.unit === parameters.unit && Scope.same(other, scope))
 }
 
-/** Gives a budget a new amount (as a new budget with the same period, unit, scope and label); undefined when there is no such budget. */
-export function change(db: Database, id: number, amount: bigint, now: number): Budget | undefined {
+/** What an edit changes; absent fields stay as they are (a `null` label clears it). */
+export type Edit = { amount?: bigint | undefined; scope?: Scope.Scope | undefined; label?: string | null | undefined }
+
+/**
+ * Edits a budget: a new budget with the edit applied (period and unit kept) replaces it, and any
+ * other budget of the same period, unit and new scope, in one transaction. What it has used
+ * carries over: a budget's use is counted from the payment rows its scope covers, so the new one
+ * seeds its running total from them (those of its new scope, when the scope changed). Undefined
+ * when there is no such budget in force.
+ */
+export function change(db: Database, id: number, edit: Edit, now: number): set.ReturnType | undefined {
   return db
     .transaction(() => {
       const budget = get(db, id)
-      return budget && set(db, { ...budget, scope: budget, amount, now }).budget
+      if (!budget) return undefined
+      remove(db, id, now)
+      const label = edit.label === undefined ? budget.label : edit.label
+      const result = set(db, { period: budget.period, unit: budget.unit, scope: edit.scope ?? budget, amount: edit.amount ?? budget.amount, label, now })
+      replace(db, id, result.budget.id, now)
+      return result
     })
     .immediate()
+}
+
+/**
+ * Puts a removed budget back in force, the same row with the same id (what the history names), as
+ * the Undo after a removal does. Its running totals are dropped, so its use is counted again from
+ * the payment rows, including those decided while it was removed. Throws a sentence when it
+ * cannot: it was replaced (by an edit or a budget of the same period and scope), another budget
+ * of the same period, unit and scope is in force, or it was removed longer than `within` ms
+ * before `now`. Undefined when no such budget was removed.
+ */
+export function restore(db: Database, id: number, options: { now: number; within: number }): Budget | undefined {
+  return db
+    .transaction(() => {
+      const row = statement(db, 'SELECT * FROM budgets WHERE id = ? AND deleted_at IS NOT NULL').get(id) as Sql | undefined
+      if (!row) return undefined
+      const budget = fromSql(row)
+      if (row.replaced_by !== null) throw new Error(`Budget ${id} was replaced by budget ${row.replaced_by}; change that one instead.`)
+      if (options.now - (row.deleted_at as number) > options.within) throw new Error(`Budget ${id} was removed too long ago to undo; set it again instead.`)
+      const same = list(db).find((other) => other.period === budget.period && other.unit === budget.unit && Scope.same(other, budget))
+      if (same) throw new Error(`Budget ${same.id} now caps the same ${budget.period} and scope; change that one instead.`)
+      statement(db, 'UPDATE budgets SET deleted_at = NULL WHERE id = ?').run(id)
+      statement(db, 'DELETE FROM budget_usage WHERE budget_id = ?').run(id)
+      return budget
+    })
+    .immediate()
+}
+
+/** The budget that replaced this one (an edit, or a budget set for the same period and scope), if any. */
+export function replacement(db: Database, id: number): number | undefined {
+  return (statement(db, 'SELECT replaced_by FROM budgets WHERE id = ?').pluck().get(id) as number | null | undefined) ?? undefined
+}
+
+function replace(db: Database, id: number, by: number, now: number): void {
+  statement(db, 'UPDATE budgets SET deleted_at = coalesce(deleted_at, ?), replaced_by = ? WHERE id = ?').run(now, by, id)
 }
 
 /** Budgets covering this call in this unit. */

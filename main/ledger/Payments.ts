@@ -178,6 +178,8 @@ export declare namespace list {
     target?: string
     since?: number
     until?: number
+    /** Text in the call, server, host, recipient, receipt or transaction reference or challenge id (case-insensitive), or the payment's id (`12`, `#12`). */
+    search?: string
     limit?: number
   }
 }
@@ -198,19 +200,28 @@ export function where(filters: Omit<list.Filters, 'limit'>): { sql: string; valu
   if (filters.target !== undefined) conditions.push('target = @target')
   if (filters.since !== undefined) conditions.push('created_at >= @since')
   if (filters.until !== undefined) conditions.push('created_at < @until')
-  const { upstream, host, operation, target, since, until } = filters
-  const values = Object.fromEntries(Object.entries({ upstream, host, operation, target, since, until }).filter(([, value]) => value !== undefined))
+  const searchId = filters.search === undefined ? undefined : /^#?(\d{1,15})$/.exec(filters.search)?.[1]
+  if (filters.search !== undefined) conditions.push(`(${searched.map((column) => `instr(lower(${column}), lower(@search)) > 0`).join(' OR ')}${searchId ? ' OR id = @searchId' : ''})`)
+  const { upstream, host, operation, target, since, until, search } = filters
+  const values = Object.fromEntries(
+    Object.entries({ upstream, host, operation, target, since, until, search, searchId: searchId && Number(searchId) }).filter(([, value]) => value !== undefined),
+  )
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', values: values as Record<string, string | number> }
 }
+
+/** The columns a history's search looks in. */
+const searched = ['target', 'upstream', 'host', 'recipient', 'receipt_reference', 'transaction_reference', 'challenge_id'] as const
 
 /**
  * The filter a history's words select, as `allowance history` and the History screen take them:
  * `server` (a URL or a local server's command line), `host`, a call (`operation` and `target`),
  * `status` (states, comma-separated), `since` and `until` (YYYY-MM-DD in local time, `until`
- * included, or ISO 8601 times). Throws a `FilterError` naming the word that is wrong.
+ * included, or ISO 8601 times), and `search` (text to look for, see {@link list.Filters}). Throws
+ * a `FilterError` naming the word that is wrong.
  */
 export function readFilters(words: readFilters.Words): Omit<list.Filters, 'limit'> {
   const { server, host, operation, target, status, since, until } = words
+  const search = words.search?.trim() || undefined
   const read = <T>(field: FilterError['field'], value: () => T): T => {
     try {
       return value()
@@ -225,19 +236,27 @@ export function readFilters(words: readFilters.Words): Omit<list.Filters, 'limit
     ...(status !== undefined && { states: read('status', () => readStates(status)) }),
     ...(since !== undefined && { since: read('since', () => Period.readTime(since, 'since')) }),
     ...(until !== undefined && { until: read('until', () => Period.readTime(until, 'until')) }),
+    ...(search !== undefined && { search: read('search', () => readSearch(search)) }),
   }
   if (filters.since !== undefined && filters.until !== undefined && filters.since >= filters.until) throw new FilterError('range', 'The range must start before it ends.')
   return filters
 }
 
 export declare namespace readFilters {
-  type Words = { server?: string; host?: string; operation?: Scope.Operation; target?: string; status?: string; since?: string; until?: string }
+  type Words = { server?: string; host?: string; operation?: Scope.Operation; target?: string; status?: string; since?: string; until?: string; search?: string }
 }
+
+function readSearch(text: string): string {
+  if (text.length > maxSearch) throw new Error(`A search is at most ${maxSearch} characters.`)
+  return text
+}
+
+const maxSearch = 200
 
 /** A history filter's word that is not one: `field` says which (`range`: since is not before until). */
 export class FilterError extends Error {
   constructor(
-    readonly field: 'status' | 'since' | 'until' | 'range',
+    readonly field: 'status' | 'since' | 'until' | 'search' | 'range',
     message: string,
   ) {
     super(message)

@@ -83,16 +83,47 @@ export function remove(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE rules SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id).changes === 1
 }
 
-/** Gives a rule a new amount (as a new rule with the same kind, scope, unit and label); undefined when there is no such rule. */
-export function change(db: Database, id: number, amount: bigint, now: number): Rule | undefined {
+/** What an edit changes; absent fields stay as they are (a `null` label clears it). */
+export type Edit = { amount?: bigint | undefined; scope?: Scope.Scope | undefined; label?: string | null | undefined }
+
+/**
+ * Edits a rule: a new rule with the edit applied (kind, unit and recipient kept) replaces it, in
+ * one transaction, so the history keeps naming the rule that decided each payment as it was.
+ * Undefined when there is no such rule in force.
+ */
+export function change(db: Database, id: number, edit: Edit, now: number): Rule | undefined {
   return db
     .transaction(() => {
       const rule = get(db, id)
       if (!rule) return undefined
-      remove(db, id, now)
-      return add(db, { ...rule, scope: rule, amount, now })
+      const next = add(db, { ...rule, scope: edit.scope ?? rule, amount: edit.amount ?? rule.amount, label: edit.label === undefined ? rule.label : edit.label, now })
+      statement(db, 'UPDATE rules SET deleted_at = ?, replaced_by = ? WHERE id = ?').run(now, next.id, id)
+      return next
     })
     .immediate()
+}
+
+/**
+ * Puts a removed rule back in force, the same row with the same id (what the history names), as
+ * the Undo after a removal does. Throws a sentence when it cannot: the rule was replaced by an
+ * edit, or was removed longer than `within` ms before `now`. Undefined when no such rule was removed.
+ */
+export function restore(db: Database, id: number, options: { now: number; within: number }): Rule | undefined {
+  return db
+    .transaction(() => {
+      const row = statement(db, 'SELECT * FROM rules WHERE id = ? AND deleted_at IS NOT NULL').get(id) as Sql | undefined
+      if (!row) return undefined
+      if (row.replaced_by !== null) throw new Error(`Rule ${id} was edited into rule ${row.replaced_by}; change that one instead.`)
+      if (options.now - (row.deleted_at as number) > options.within) throw new Error(`Rule ${id} was removed too long ago to undo; add it again instead.`)
+      statement(db, 'UPDATE rules SET deleted_at = NULL WHERE id = ?').run(id)
+      return fromSql(row)
+    })
+    .immediate()
+}
+
+/** The rule an edit replaced this one with, if it was edited. */
+export function replacement(db: Database, id: number): number | undefined {
+  return (statement(db, 'SELECT replaced_by FROM rules WHERE id = ?').pluck().get(id) as number | null | undefined) ?? undefined
 }
 
 /** The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first. */

@@ -34,6 +34,36 @@ export function daily(db: Database, filters: Filters): Day[] {
   return rows.map((row) => ({ ...row, total: BigInt(row.total) }))
 }
 
+/** A time range `[start, end)` in epoch milliseconds. */
+export type Range = { start: number; end: number }
+
+export type Grouped = {
+  /** The upstream or the host. */
+  key: string
+  unit: string
+  /** What it spent in each of the ranges, in their order (0n where nothing). */
+  totals: bigint[]
+}
+
+/**
+ * The spend of the rows `filters` selects that were created in each of `ranges`, per upstream or
+ * agent host (`by`) and budget unit, summed in SQLite in one pass; sorted by key and unit.
+ */
+export function grouped(db: Database, filters: Filters, ranges: readonly Range[], by: 'upstream' | 'host'): Grouped[] {
+  if (ranges.length === 0) return []
+  const since = Math.max(filters.since ?? -Infinity, Math.min(...ranges.map((range) => range.start)))
+  const until = Math.min(filters.until ?? Infinity, Math.max(...ranges.map((range) => range.end)))
+  if (since >= until) return []
+  const selected = spending({ ...filters, since, until })
+  if (!selected) return []
+  const sums = ranges.map((_, index) => `bigsum(CASE WHEN created_at >= @start${index} AND created_at < @end${index} THEN budget_amount END) AS total${index}`)
+  const bounds = Object.fromEntries(ranges.flatMap((range, index) => [[`start${index}`, range.start], [`end${index}`, range.end]]))
+  const column = by === 'host' ? 'host' : 'upstream'
+  const rows = statement(db, `SELECT ${column} AS key, budget_unit AS unit, ${sums.join(', ')} FROM payments ${selected.sql}
+      GROUP BY ${column}, budget_unit ORDER BY ${column}, budget_unit`).all({ ...selected.values, ...bounds }) as Record<string, string>[]
+  return rows.map((row) => ({ key: row.key!, unit: row.unit!, totals: ranges.map((_, index) => BigInt(row[`total${index}`]!)) }))
+}
+
 export type Filters = Omit<Payments.list.Filters, 'limit'>
 
 /** The filter narrowed to reserving rows; undefined when the filter's states hold none. */

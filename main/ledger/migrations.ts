@@ -263,4 +263,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX payments_rounds ON payments (upstream, created_at) WHERE round > 1;
   ALTER TABLE rules ADD COLUMN recipient TEXT;
   `,
+  `
+  -- An edit makes a new rule or budget and removes the old one: the old one names its successor,
+  -- so the history can say so and a removal can be undone without bringing back an edited row.
+  ALTER TABLE rules ADD COLUMN replaced_by INTEGER REFERENCES rules (id);
+  ALTER TABLE budgets ADD COLUMN replaced_by INTEGER REFERENCES budgets (id);
+  `,
 ]

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react'
 import { Field } from './Field.js'
 
-/** The form that adds a rule or sets a budget: its fields, an optional label, and the button. */
-export function AddForm(props: { name: string; submit: string; busy: boolean; label: string; onLabel(label: string): void; onSubmit(): void; children: ReactNode }) {
-  const { name, submit, busy, label, onLabel, onSubmit, children } = props
+/** The form that adds (or edits) a rule or budget: its fields, an optional label, the button, and Cancel for an edit. */
+export function AddForm(props: { name: string; submit: string; busy: boolean; label: string; onLabel(label: string): void; onSubmit(): void; onCancel?(): void; children: ReactNode }) {
+  const { name, submit, busy, label, onLabel, onSubmit, onCancel, children } = props
   return (
     <form
       className="add"
@@ -18,6 +18,11 @@ export function AddForm(props: { name: string; submit: string; busy: boolean; la
       <button type="submit" disabled={busy}>
         {submit}
       </button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </form>
   )
 }

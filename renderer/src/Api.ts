@@ -1,4 +1,4 @@
-import type { Choices, History, HistoryRow, PaymentDetails, SpendChart } from '../../main/companion/HistoryViews.js'
+import type { Choices, History, HistoryRow, PaymentDetails, PeriodGroup, PeriodSpend, SpendChart } from '../../main/companion/HistoryViews.js'
 import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
 import type { HostChange, ServersView } from '../../main/companion/ServersViews.js'
 import type { Approval, Option } from '../../main/companion/Views.js'
@@ -8,7 +8,7 @@ import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
 import type { Operation, Status } from '../../main/wire/Messages.js'
 import * as Transport from './Transport.js'
 
-export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
+export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, PeriodGroup, PeriodSpend, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
 
 /** The companion refused: `message` is its sentence, `body` what else it answered (`needsPassphrase`, say). */
 export class ApiError extends Error {
@@ -22,7 +22,7 @@ export class ApiError extends Error {
 }
 
 /** Calls the companion's UI API; a refusal becomes an ApiError with the companion's sentence. */
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const reply = await Transport.request(method, path, body)
   const json = (() => {
     try {
@@ -53,7 +53,7 @@ export const settings = () => request<SettingsView>('GET', '/api/settings')
 export const setApprovalTimeout = (approvalTimeoutMs: number) => request<SettingsView & { message: string }>('POST', '/api/settings', { approvalTimeoutMs })
 
 /** A history filter as the companion reads it from the query; blank fields select everything. */
-export type HistoryFilter = { server?: string; host?: string; operation?: string; target?: string; status?: string; since?: string; until?: string }
+export type HistoryFilter = { server?: string; host?: string; operation?: string; target?: string; status?: string; since?: string; until?: string; search?: string }
 
 const query = (filter: HistoryFilter, extra: Record<string, string> = {}) => {
   const entries = Object.entries({ ...filter, ...extra }).filter((entry): entry is [string, string] => Boolean(entry[1]))
@@ -73,12 +73,17 @@ export type Done = { id: number; message: string }
 
 export const rules = () => request<Rule[]>('GET', '/api/rules')
 export const addRule = (rule: { kind: Rule['kind']; amount: string; unit: string; scope: Scope; recipient?: string; label?: string }) => request<Done>('POST', '/api/rules', rule)
-export const changeRule = (id: number, amount: string) => request<Done>('POST', `/api/rules/${id}`, { amount })
+/** What an edit of a rule or budget sends: the amount in its own unit, the whole scope, the label (blank clears it). */
+export type Edit = { amount: string; scope: Scope; label: string }
+
+export const changeRule = (id: number, edit: Edit) => request<Done>('PATCH', `/api/rules/${id}`, edit)
 export const removeRule = (id: number) => request<Done>('POST', `/api/rules/${id}/remove`)
+export const restoreRule = (id: number) => request<Done>('POST', `/api/rules/${id}/restore`)
 export const budgets = () => request<Budget[]>('GET', '/api/budgets')
 export const setBudget = (budget: { amount: string; period: Budget['period']; unit: string; scope: Scope; label?: string }) => request<Done>('POST', '/api/budgets', budget)
-export const changeBudget = (id: number, amount: string) => request<Done>('POST', `/api/budgets/${id}`, { amount })
+export const changeBudget = (id: number, edit: Edit) => request<Done>('PATCH', `/api/budgets/${id}`, edit)
 export const removeBudget = (id: number) => request<Done>('POST', `/api/budgets/${id}/remove`)
+export const restoreBudget = (id: number) => request<Done>('POST', `/api/budgets/${id}/restore`)
 export const leases = () => request<Lease[]>('GET', '/api/leases')
 export const revokeLease = (id: number) => request<Done>('POST', `/api/leases/${id}/revoke`)
 export const pause = (paused: boolean) => request<{ paused: boolean; message: string }>('POST', '/api/pause', { paused })

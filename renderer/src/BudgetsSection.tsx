@@ -3,17 +3,19 @@ import * as Api from './Api.js'
 import { AddForm } from './AddForm.js'
 import { AmountFields } from './AmountFields.js'
 import { ChangeNotice } from './ChangeNotice.js'
+import { EditForm } from './EditForm.js'
 import { Field } from './Field.js'
 import { RowActions } from './RowActions.js'
 import { ScopeFields } from './ScopeFields.js'
+import { UndoRemove } from './UndoRemove.js'
 import { useChange } from './useChange.js'
 import { useLoaded } from './useLoaded.js'
 
 const blank = { amount: '', period: 'day' as Api.Budget['period'], unit: 'usd', scope: {} as Api.Scope, label: '' }
 
 /**
- * Spending caps per day, week or month: what each has used in its period (with a bar), a new
- * amount, removal, and a new budget (replacing the one with the same period, unit and scope), as
+ * Spending caps per day, week or month: what each has used in its period (with a bar), edits
+ * (amount, scope, label), removal (with Undo for a few seconds), and a new budget (replacing the one with the same period, unit and scope), as
  * `allowance budget` does. The next payment is decided by what is saved here.
  */
 export function BudgetsSection(props: { changes: number; units: Api.Unit[] | undefined; choices: Api.Choices | undefined }) {
@@ -21,6 +23,9 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
   const change = useChange()
   const budgets = useLoaded(Api.budgets, [props.changes])
   const [draft, setDraft] = useState(blank)
+  const [editing, setEditing] = useState<Api.Budget>()
+  /** The budget just removed, while its removal can be undone. */
+  const [removed, setRemoved] = useState<number>()
   const set = () => change.run(() => Api.setBudget({ ...draft, label: draft.label || undefined }), () => {
     setDraft(blank)
     budgets.reload()
@@ -62,16 +67,36 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
                 <RowActions
                   what="budget"
                   id={budget.id}
-                  amountText={budget.amountText}
+                  editing={editing?.id === budget.id}
                   change={change}
-                  save={(amount) => Api.changeBudget(budget.id, amount)}
+                  onEdit={() => setEditing(editing?.id === budget.id ? undefined : budget)}
                   remove={() => Api.removeBudget(budget.id)}
-                  reload={budgets.reload}
+                  onRemoved={() => {
+                    setEditing(undefined)
+                    setRemoved(budget.id)
+                    budgets.reload()
+                  }}
                 />
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {editing && (
+        <EditForm
+          key={editing.id}
+          what="budget"
+          id={editing.id}
+          unit={props.units?.find((unit) => unit.name === editing.unit)?.label ?? editing.unit}
+          initial={{ amount: editing.amountText, scope: editing.fields, label: editing.label ?? '' }}
+          choices={props.choices}
+          change={change}
+          save={(edit) => Api.changeBudget(editing.id, edit)}
+          onClose={() => {
+            setEditing(undefined)
+            budgets.reload()
+          }}
+        />
       )}
       <AddForm name="Set a budget" submit="Set budget" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void set()}>
         <AmountFields label="Budget amount" amount={draft.amount} unit={draft.unit} units={props.units} onChange={(amount) => setDraft({ ...draft, ...amount })} />
@@ -87,6 +112,19 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
         <ScopeFields scope={draft.scope} choices={props.choices} disabled={change.busy} onChange={(scope) => setDraft({ ...draft, scope })} />
       </AddForm>
       <ChangeNotice change={change} />
+      {removed !== undefined && (
+        <UndoRemove
+          key={removed}
+          what="budget"
+          id={removed}
+          change={change}
+          restore={() => Api.restoreBudget(removed)}
+          onDone={() => {
+            setRemoved(undefined)
+            budgets.reload()
+          }}
+        />
+      )}
     </section>
   )
 }

@@ -1,9 +1,10 @@
 import type * as Api from './Api.js'
 import { Field } from './Field.js'
+import { SearchField } from './SearchField.js'
 
 const states = ['confirmed', 'accepted', 'sent', 'unconfirmed', 'failed', 'declined', 'approved', 'signed', 'requested'] as const
 
-/** The history's filter: server, agent host, call, state and a date range, each applied as soon as it is picked. */
+/** The history's filter: a search, server, agent host, call, state and a date range, each applied as soon as it is picked. */
 export function HistoryFilters(props: { filter: Api.HistoryFilter; choices: Api.Choices | undefined; onChange(filter: Api.HistoryFilter): void }) {
   const { filter, choices, onChange } = props
   const set = (change: Api.HistoryFilter) => onChange({ ...filter, ...change })
@@ -14,6 +15,7 @@ export function HistoryFilters(props: { filter: Api.HistoryFilter; choices: Api.
   }
   return (
     <form className="filters" role="search" aria-label="Filter payments" onSubmit={(event) => event.preventDefault()}>
+      <SearchField value={filter.search ?? ''} onChange={(search) => set({ search })} />
       <Field label="Server">
         {(id) => (
           <select id={id} value={filter.server ?? ''} onChange={(event) => set({ server: event.target.value })}>

@@ -3,12 +3,14 @@ import * as Api from './Api.js'
 import { Address } from './Address.js'
 import { HistoryFilters } from './HistoryFilters.js'
 import { PaymentDetails } from './PaymentDetails.js'
+import { PeriodTotals } from './PeriodTotals.js'
 import { SpendChart } from './SpendChart.js'
 import { useLoaded } from './useLoaded.js'
 
 /**
- * Payments, filtered by the companion's ledger (server, host, call, state, dates): what the
- * selection spent, a daily chart per server, the newest rows, their details, and the whole
+ * Payments, filtered by the companion's ledger (search, server, host, call, state, dates): what the
+ * selection spent, this and last week's and month's spend per server or host, a daily chart per
+ * server, the newest rows, their details, and the whole
  * selection as a CSV download with the columns of `allowance history --csv`. It reads again
  * whenever a payment is decided, accepted or confirmed.
  */
@@ -46,6 +48,7 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
             </button>
           </div>
           {exportProblem && <p role="alert" className="problem">{exportProblem}</p>}
+          {page.periods.byServer.length > 0 && <PeriodTotals spend={page.periods} />}
           {page.charts.map((chart) => (
             <SpendChart key={chart.unit.key} chart={chart} />
           ))}

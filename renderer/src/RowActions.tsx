@@ -1,22 +1,15 @@
-import { AmountChange } from './AmountChange.js'
 import type * as Api from './Api.js'
 import type { Change } from './useChange.js'
 
-/** A rule's or budget's row actions: Change amount and Remove, each followed by reading the list again. */
-export function RowActions(props: {
-  what: 'rule' | 'budget'
-  id: number
-  amountText: string
-  change: Change
-  save(amount: string): Promise<Api.Done>
-  remove(): Promise<Api.Done>
-  reload(): void
-}) {
-  const { what, id, amountText, change, save, remove, reload } = props
+/** A rule's or budget's row actions: Edit (the form opens below the table) and Remove (then Undo, for a few seconds). */
+export function RowActions(props: { what: 'rule' | 'budget'; id: number; editing: boolean; change: Change; onEdit(): void; remove(): Promise<Api.Done>; onRemoved(): void }) {
+  const { what, id, editing, change, onEdit, remove, onRemoved } = props
   return (
     <td className="row-actions">
-      <AmountChange current={amountText} change={change} onSave={(amount) => change.run(() => save(amount), reload)} />
-      <button type="button" className="link danger" onClick={() => void change.run(remove, reload)} aria-label={`Remove ${what} ${id}`}>
+      <button type="button" className="link" onClick={onEdit} aria-expanded={editing} aria-label={`Edit ${what} ${id}`}>
+        Edit
+      </button>
+      <button type="button" className="link danger" onClick={() => void change.run(remove, onRemoved)} aria-label={`Remove ${what} ${id}`}>
         Remove
       </button>
     </td>

@@ -3,9 +3,11 @@ import * as Api from './Api.js'
 import { AddForm } from './AddForm.js'
 import { AmountFields } from './AmountFields.js'
 import { ChangeNotice } from './ChangeNotice.js'
+import { EditForm } from './EditForm.js'
 import { Field } from './Field.js'
 import { RowActions } from './RowActions.js'
 import { ScopeFields } from './ScopeFields.js'
+import { UndoRemove } from './UndoRemove.js'
 import { useChange } from './useChange.js'
 import { useLoaded } from './useLoaded.js'
 
@@ -13,12 +15,15 @@ const kindNames: Record<Api.Rule['kind'], string> = { 'auto-approve': 'Auto-appr
 
 const blank = { kind: 'auto-approve' as Api.Rule['kind'], amount: '', unit: 'usd', scope: {} as Api.Scope, recipient: '', label: '' }
 
-/** The per-call rules: listed, with their amount changed or removed, and added, as `allowance rules` does. */
+/** The per-call rules: listed, edited (amount, scope, label), removed (with Undo for a few seconds) and added, as `allowance rules` does. */
 export function RulesSection(props: { changes: number; units: Api.Unit[] | undefined; choices: Api.Choices | undefined }) {
   const heading = useId()
   const change = useChange()
   const rules = useLoaded(Api.rules, [props.changes])
   const [draft, setDraft] = useState(blank)
+  const [editing, setEditing] = useState<Api.Rule>()
+  /** The rule just removed, while its removal can be undone. */
+  const [removed, setRemoved] = useState<number>()
   const add = () => change.run(() => Api.addRule({ ...draft, recipient: draft.recipient.trim() || undefined, label: draft.label || undefined }), () => {
     setDraft(blank)
     rules.reload()
@@ -56,16 +61,36 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
                 <RowActions
                   what="rule"
                   id={rule.id}
-                  amountText={rule.amountText}
+                  editing={editing?.id === rule.id}
                   change={change}
-                  save={(amount) => Api.changeRule(rule.id, amount)}
+                  onEdit={() => setEditing(editing?.id === rule.id ? undefined : rule)}
                   remove={() => Api.removeRule(rule.id)}
-                  reload={rules.reload}
+                  onRemoved={() => {
+                    setEditing(undefined)
+                    setRemoved(rule.id)
+                    rules.reload()
+                  }}
                 />
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {editing && (
+        <EditForm
+          key={editing.id}
+          what="rule"
+          id={editing.id}
+          unit={props.units?.find((unit) => unit.name === editing.unit)?.label ?? editing.unit}
+          initial={{ amount: editing.amountText, scope: editing.fields, label: editing.label ?? '' }}
+          choices={props.choices}
+          change={change}
+          save={(edit) => Api.changeRule(editing.id, edit)}
+          onClose={() => {
+            setEditing(undefined)
+            rules.reload()
+          }}
+        />
       )}
       <AddForm name="Add a rule" submit="Add rule" busy={change.busy} label={draft.label} onLabel={(label) => setDraft({ ...draft, label })} onSubmit={() => void add()}>
         <Field label="Kind">
@@ -85,6 +110,19 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
         )}
       </AddForm>
       <ChangeNotice change={change} />
+      {removed !== undefined && (
+        <UndoRemove
+          key={removed}
+          what="rule"
+          id={removed}
+          change={change}
+          restore={() => Api.restoreRule(removed)}
+          onDone={() => {
+            setRemoved(undefined)
+            rules.reload()
+          }}
+        />
+      )}
     </section>
   )
 }

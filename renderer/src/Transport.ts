@@ -12,7 +12,7 @@ const desktop = window.allowance
 const token = new URLSearchParams(location.search).get('token') ?? ''
 const headers = { 'x-allowance-token': token }
 
-export async function request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
+export async function request(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<Reply> {
   if (desktop) return desktop.request({ method, path, body })
   const response = await fetch(path, {
     method,

@@ -92,7 +92,7 @@ describe('Rules & budgets', () => {
     const added = page.getByRole('status').filter({ hasText: /^Rule \d+: pay without asking up to \$0\.25 per call/ })
     await added.waitFor()
     const ruleId = Number(/^Rule (\d+)/.exec(await added.innerText())![1])
-    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t${accounts.recipient.address}\t\tChange amountRemove`])
+    await expect.poll(() => rowsOf(table('Rules')).allInnerTexts()).toEqual([`Auto-approve\t$0.25\t\`premium_report\` on 127.0.0.1:${rig.server.port}\t${accounts.recipient.address}\t\tEditRemove`])
 
     const result = await report('by rule')
     expect(result.isError).toBeFalsy()
@@ -109,9 +109,10 @@ describe('Rules & budgets', () => {
     const budgetRow = rowsOf(table('Budgets')).first()
     // The screen follows the ledger live: the rule's payment shows in the budget's use.
     await expect.poll(() => budgetRow.innerText()).toMatch(/^\$5\.00 per day\teverything\t\$0\.25\s*\t\$4\.75\t/)
-    await budgetRow.getByRole('button', { name: 'Change amount' }).click()
-    await budgetRow.getByLabel('New amount').fill('0.30')
-    await budgetRow.getByRole('button', { name: 'Save' }).click()
+    await budgetRow.getByRole('button', { name: /^Edit budget/ }).click()
+    const edit = page.getByRole('form', { name: /^Edit budget \d+$/ })
+    await edit.getByLabel('Amount (USD)').fill('0.30')
+    await edit.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('status').filter({ hasText: /^Budget \d+ replaces budget \d+: \$0\.30 per day for everything\.$/ }).waitFor()
     await expect.poll(() => rowsOf(table('Budgets')).first().innerText()).toMatch(/^\$0\.30 per day\teverything\t\$0\.25\s*\t\$0\.05\t/)
 
@@ -125,9 +126,9 @@ describe('Rules & budgets', () => {
     expect(await payer()).toBe(before)
 
     const row = rowsOf(table('Budgets')).first()
-    await row.getByRole('button', { name: 'Change amount' }).click()
-    await row.getByLabel('New amount').fill('5.00')
-    await row.getByRole('button', { name: 'Save' }).click()
+    await row.getByRole('button', { name: /^Edit budget/ }).click()
+    await edit.getByLabel('Amount (USD)').fill('5.00')
+    await edit.getByRole('button', { name: 'Save' }).click()
     await page.getByRole('status').filter({ hasText: /^Budget \d+ replaces budget \d+: \$5\.00 per day/ }).waitFor()
   })
 

@@ -84,7 +84,7 @@ describe('allowance history', () => {
     expect(failed).toContain(`,"'=HYPERLINK(""x"") upstream said 500",`)
   })
 
-  it('filters by state, tool, server, host, time and count', async () => {
+  it('filters by state, tool, server, host, time, search and count', async () => {
     const ids = async (...args: string[]) => JSON.parse(await ok(directory, ['history', '--json', ...args])).map((row: { id: number }) => row.id)
     expect(await ids('--status', 'declined')).toEqual([5, 4])
     expect(await ids('--status', 'unconfirmed,failed')).toEqual([3, 2, 1])
@@ -93,6 +93,9 @@ describe('allowance history', () => {
     expect(await ids('--server', 'https://TOOLS.example.com/mcp')).toEqual([5, 4, 3, 2, 1])
     expect(await ids('--server', 'https://other.example.com/mcp')).toEqual([])
     expect(await ids('--limit', '2')).toEqual([5, 4])
+    expect(await ids('--search', 'FETCH')).toEqual([2])
+    expect(await ids('--search', 'cursor')).toEqual([3])
+    expect(await ids('--search', '#4')).toEqual([4])
     const today = new Date()
     const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
     expect(await ids('--since', day, '--until', day)).toHaveLength(5)
@@ -107,6 +110,7 @@ describe('allowance history', () => {
     [['history', '--until', '2026-02-30'], /--until: 2026-02-30 is not a date/],
     [['history', '--since', '2026-03-05', '--until', '2026-03-04'], /--since must come before --until/],
     [['history', '--limit', '0'], /--limit must be a whole number/],
+    [['history', '--search', 'x'.repeat(201)], /--search: A search is at most 200 characters\./],
   ])('refuses %j with exit code 2', async (args, message) => {
     const run = await cli(directory, args)
     expect(run).toMatchObject({ code: 2, stdout: '' })

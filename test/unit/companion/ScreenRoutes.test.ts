@@ -5,8 +5,11 @@ import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Companion } from '../../../main/companion/Companion.js'
 import * as UiApi from '../../../main/companion/UiApi.js'
+import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as PaymentRecord from '../../../main/ledger/PaymentRecord.js'
 import * as Payments from '../../../main/ledger/Payments.js'
+import * as Period from '../../../main/ledger/Period.js'
+import * as Amount from '../../../main/payments/Amount.js'
 import type { Logger } from '../../../main/shared/Log.js'
 import * as Home from '../../../main/shared/Home.js'
 import { temporaryHome } from '../../helpers/processes.js'
@@ -19,7 +22,7 @@ const other = 'https://other.example.com/mcp'
 let companion: Companion
 let api: UiApi.UiApi
 
-async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const reply = await api.handle({ method, path, body })
   return { status: reply.status, body: JSON.parse(reply.json) }
 }
@@ -154,15 +157,80 @@ describe('history', () => {
   })
 })
 
+describe('spend per week and month, and the search', () => {
+  /** What the ledger's own rows spent in `[start, end)`, per `key`, as the screen writes it. */
+  const expected = (start: number, end: number, key: (row: Payments.Row) => string, rows = Payments.list(companion.db)) => {
+    const sums = new Map<string, bigint>()
+    for (const row of rows) {
+      if (!Payments.reserving.includes(row.state) || row.createdAt < start || row.createdAt >= end) continue
+      sums.set(key(row), (sums.get(key(row)) ?? 0n) + row.details!.budgetAmount)
+    }
+    return sums
+  }
+
+  it('totals this and last week and month per server and per host from the ledger’s rows, within the filter', async () => {
+    const now = new Date()
+    const week = Period.bounds('week', now)
+    const month = Period.bounds('month', now)
+    const ranges = [week, Period.bounds('week', new Date(week.start - 1)), month, Period.bounds('month', new Date(month.start - 1))]
+    const { body } = await call('GET', '/api/history')
+    expect(body.periods.periods.map((period: { name: string; start: number; end: number }) => [period.name, period.start, period.end])).toEqual(
+      ['This week', 'Last week', 'This month', 'Last month'].map((name, index) => [name, ranges[index]!.start, ranges[index]!.end]),
+    )
+    const cell = (sums: Map<string, bigint>, key: string) => (sums.get(key) ? Amount.formatUsd(sums.get(key)!) : '—')
+    const table = (by: (row: Payments.Row) => string, keys: string[]) =>
+      keys.map((key) => ({ name: key, amounts: ranges.map((range) => cell(expected(range.start, range.end, by), key)) }))
+    expect(body.periods.byServer.map(({ name, amounts }: { name: string; amounts: string[] }) => ({ name, amounts }))).toEqual(table((row) => row.upstream, [other, upstream]))
+    expect(body.periods.byServer.map((group: { label: string }) => group.label)).toEqual(['other.example.com', 'tools.example.com'])
+    expect(body.periods.byHost).toEqual(table((row) => row.host, ['Claude Code', 'Cursor']).map((group) => ({ ...group, label: group.name })))
+    expect(body.periods.total).toEqual(ranges.map((range) => cell(expected(range.start, range.end, () => 'all'), 'all')))
+    // Today's two confirmed payments are in this week and this month whatever the day: $0.10 and $0.05 (the declined $0.90 is not).
+    expect(body.periods.byHost[0].amounts[0]).toBe('$0.10')
+
+    const filtered = (await call('GET', `/api/history?host=${encodeURIComponent('Claude Code')}`)).body.periods
+    expect(filtered.byServer.map((group: { label: string }) => group.label)).toEqual(['other.example.com'])
+    expect(filtered.total[0]).toBe('$0.10')
+    expect((await call('GET', '/api/history?status=declined')).body.periods).toMatchObject({ byServer: [], byHost: [], total: ['—', '—', '—', '—'] })
+  })
+
+  it('searches the call, server, host, recipient, references and id, narrowing the rows and the totals', async () => {
+    const ids = async (search: string) => {
+      const { body } = await call('GET', `/api/history?search=${encodeURIComponent(search)}`)
+      return { ids: body.rows.map((row: { id: number }) => row.id), totals: body.totals }
+    }
+    expect(await ids('fetch')).toEqual({ ids: [2], totals: ['$0.10'] })
+    expect(await ids('OTHER.example')).toEqual({ ids: [2], totals: ['$0.10'] })
+    expect(await ids('claude')).toEqual({ ids: [2], totals: ['$0.10'] })
+    expect(await ids('0x70997970c51812dc3a')).toEqual({ ids: [4, 3, 2, 1], totals: ['$0.40'] })
+    const reference = Payments.get(companion.db, 1)!.transactionReference!
+    expect(await ids(reference.slice(-12).toUpperCase())).toEqual({ ids: [1], totals: ['$0.25'] })
+    expect(await ids('#3')).toEqual({ ids: [3], totals: [] })
+    expect(await ids('nothing like it')).toEqual({ ids: [], totals: [] })
+    expect((await call('GET', '/api/history/csv?search=fetch')).body.count).toBe(1)
+    expect(await call('GET', `/api/history?search=${'x'.repeat(201)}`)).toEqual({ status: 400, body: { error: 'A search is at most 200 characters.' } })
+  })
+})
+
 describe('rules, budgets, leases and the kill switch', () => {
   it('adds, changes and removes a rule as the CLI does', async () => {
     const scope = { server: ' HTTPS://Tools.example.com/mcp ', operation: 'tools/call', target: 'search' }
     const added = await call('POST', '/api/rules', { kind: 'auto-approve', amount: '0.05', scope, recipient: ' 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 ' })
     expect(added.body).toEqual({ id: 1, message: 'Rule 1: pay without asking up to $0.05 per call for `search` on tools.example.com, to 0x70997970C51812dc3A010C7d01b50e0d17dc79C8.' })
     expect((await call('GET', '/api/rules')).body).toEqual([
-      { id: 1, kind: 'auto-approve', amount: '$0.05', amountText: '0.05', unit: 'usd', scope: '`search` on tools.example.com', upstream, recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', label: null },
+      {
+        id: 1,
+        kind: 'auto-approve',
+        amount: '$0.05',
+        amountText: '0.05',
+        unit: 'usd',
+        scope: '`search` on tools.example.com',
+        upstream,
+        fields: { server: upstream, operation: 'tools/call', target: 'search', host: '' },
+        recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+        label: null,
+      },
     ])
-    expect((await call('POST', '/api/rules/1', { amount: '0.10' })).body.message).toBe('Rule 2 replaces rule 1: $0.10 per call for `search` on tools.example.com.')
+    expect((await call('PATCH', '/api/rules/1', { amount: '0.10' })).body.message).toBe('Rule 2 replaces rule 1: $0.10 per call for `search` on tools.example.com.')
     expect((await call('GET', '/api/rules')).body[0]).toMatchObject({ id: 2, recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' })
     expect((await call('POST', '/api/rules', { kind: 'auto-approve', amount: '1' })).body.message).toBe(
       'Rule 3: pay without asking up to $1.00 per call for everything. The first payment to a server never paid before still asks you. The first payment to a recipient you never approved for a server still asks you.',
@@ -197,8 +265,8 @@ describe('rules, budgets, leases and the kill switch', () => {
       }
       expect(answer).toEqual({ status: 400, body: { error } })
     }
-    expect(await call('POST', '/api/rules/2', { amount: '-1' })).toEqual({ status: 400, body: { error: 'The amount "-1" is negative: amounts must be positive.' } })
-    expect(await call('POST', '/api/rules/99', { amount: '1' })).toEqual({ status: 404, body: { error: 'There is no rule 99.' } })
+    expect(await call('PATCH', '/api/rules/2', { amount: '-1' })).toEqual({ status: 400, body: { error: 'The amount "-1" is negative: amounts must be positive.' } })
+    expect(await call('PATCH', '/api/rules/99', { amount: '1' })).toEqual({ status: 404, body: { error: 'There is no rule 99.' } })
     expect(await call('POST', '/api/rules/99/remove')).toEqual({ status: 404, body: { error: 'There is no rule 99.' } })
     expect((await call('GET', '/api/rules')).body).toEqual(before)
   })
@@ -210,8 +278,8 @@ describe('rules, budgets, leases and the kill switch', () => {
       expect.objectContaining({ id: 2, amount: '$4.00', amountText: '4', used: '$0.15', remaining: '$3.85', share: 0.0375, scope: 'everything' }), // today's payments count
     ])
     expect(await call('POST', '/api/budgets', { amount: '5', period: 'year' })).toEqual({ status: 400, body: { error: 'Invalid budget: period: the period is day, week or month.' } })
-    expect(await call('POST', '/api/budgets/2', { amount: 'lots' })).toEqual({ status: 400, body: { error: 'The amount "lots" is not a decimal number like "1.50".' } })
-    expect((await call('POST', '/api/budgets/2', { amount: '0.5' })).body.message).toBe('Budget 3 replaces budget 2: $0.50 per day for everything.')
+    expect(await call('PATCH', '/api/budgets/2', { amount: 'lots' })).toEqual({ status: 400, body: { error: 'The amount "lots" is not a decimal number like "1.50".' } })
+    expect((await call('PATCH', '/api/budgets/2', { amount: '0.5' })).body.message).toBe('Budget 3 replaces budget 2: $0.50 per day for everything.')
     expect((await call('GET', '/api/budgets')).body.map((budget: { id: number; amount: string }) => `${budget.id} ${budget.amount}`)).toEqual(['3 $0.50'])
     expect((await call('POST', '/api/budgets/3/remove')).body.message).toBe('Budget 3 removed.')
     expect(await call('POST', '/api/budgets/3/remove')).toEqual({ status: 404, body: { error: 'There is no budget 3.' } })
@@ -224,6 +292,97 @@ describe('rules, budgets, leases and the kill switch', () => {
     expect((await call('GET', '/api/status')).body.paused).toBe(true)
     expect((await call('POST', '/api/pause', { paused: false })).body.paused).toBe(false)
     expect((await call('GET', '/api/units')).body[0]).toEqual({ name: 'usd', label: 'USD' })
+  })
+})
+
+describe('editing and undoing', () => {
+  const rules = async () => (await call('GET', '/api/rules')).body as { id: number; scope: string; amount: string; label: string | null }[]
+  const budgets = async () => (await call('GET', '/api/budgets')).body as { id: number; scope: string; amount: string; used: string; label: string | null }[]
+
+  it('edits a rule’s amount, scope and label in one change; the history names the old rule and its successor', async () => {
+    const { body: added } = await call('POST', '/api/rules', { kind: 'limit', amount: '3', scope: { server: upstream } })
+    const edited = await call('PATCH', `/api/rules/${added.id}`, { amount: '2.5', scope: { server: other, host: 'Cursor' }, label: ' fetches ' })
+    expect(edited).toEqual({ status: 200, body: { id: added.id + 1, message: `Rule ${added.id + 1} replaces rule ${added.id}: $2.50 per call for other.example.com for Cursor (fetches).` } })
+    expect((await rules()).find((rule) => rule.id === added.id + 1)).toMatchObject({ amount: '$2.50', scope: 'other.example.com for Cursor', label: 'fetches' })
+    expect((await rules()).some((rule) => rule.id === added.id)).toBe(false)
+    // The label alone, then cleared; an edit that changes nothing makes no new rule.
+    expect((await call('PATCH', `/api/rules/${added.id + 1}`, { label: '' })).body.message).toBe(`Rule ${added.id + 2} replaces rule ${added.id + 1}: $2.50 per call for other.example.com for Cursor.`)
+    expect((await call('PATCH', `/api/rules/${added.id + 2}`, { amount: '2.50', scope: { server: other, host: 'Cursor' } })).body).toEqual({ id: added.id + 2, message: `Rule ${added.id + 2} already says that: nothing changed.` })
+
+    const decided = Payments.insert(companion.db, {
+      now: Date.now(),
+      state: 'declined',
+      context: { host: 'Cursor', upstream, operation: 'tools/call', target: 'search' },
+      argumentsHash: 'x',
+      decision: 'declined',
+      decidedBy: `rule:${added.id}`,
+      declineReason: 'over_limit',
+    })
+    expect((await call('GET', `/api/history/${decided}`)).body.decision).toBe(`Rule ${added.id} (replaced by rule ${added.id + 1} since)`)
+    expect(await call('POST', `/api/rules/${added.id}/restore`)).toEqual({ status: 409, body: { error: `Rule ${added.id} was edited into rule ${added.id + 1}; change that one instead.` } })
+  })
+
+  it('refuses a bad edit with the sentence, changing nothing', async () => {
+    const before = await rules()
+    const id = before.at(-1)!.id
+    const refused = [
+      [{}, 'Give a new amount, scope or label.'],
+      [{ amount: 'two' }, 'The amount "two" is not a decimal number like "1.50".'],
+      [{ scope: { operation: 'tools/call', target: 'search' } }, 'A scope that names a tool, resource or prompt must name its server.'],
+      [{ scope: { server: upstream, operation: 'tools/call' } }, 'A scope names an operation and a target together, or neither.'],
+      [{ kind: 'limit' }, 'Invalid change: Unrecognized key: "kind".'],
+      [{ label: 'x'.repeat(201) }, 'Invalid change: label: a label has at most 200 characters.'],
+    ] as const
+    for (const [body, error] of refused) expect(await call('PATCH', `/api/rules/${id}`, body)).toEqual({ status: 400, body: { error } })
+    expect(await call('PATCH', '/api/budgets/999', { amount: '1' })).toEqual({ status: 404, body: { error: 'There is no budget 999.' } })
+    expect(await rules()).toEqual(before)
+  })
+
+  it('edits a budget’s scope: what it has used follows the ledger’s rows of the new scope, and back', async () => {
+    const { body: set } = await call('POST', '/api/budgets', { amount: '1', period: 'day' })
+    const { start, end } = Period.bounds('day', new Date())
+    const usedToday = (scope: (row: Payments.Row) => boolean) =>
+      Amount.formatUsd(Payments.list(companion.db).filter((row) => Payments.reserving.includes(row.state) && row.decidedAt! >= start && row.decidedAt! < end && scope(row)).reduce((sum, row) => sum + row.details!.budgetAmount, 0n))
+    expect((await budgets()).find((budget) => budget.id === set.id)!.used).toBe(usedToday(() => true))
+
+    const { body: narrowed } = await call('PATCH', `/api/budgets/${set.id}`, { scope: { server: upstream }, label: 'tools' })
+    expect(narrowed.message).toBe(`Budget ${narrowed.id} replaces budget ${set.id}: $1.00 per day for tools.example.com (tools).`)
+    expect(await budgets()).toEqual([expect.objectContaining({ id: narrowed.id, scope: 'tools.example.com', label: 'tools', used: usedToday((row) => row.upstream === upstream) })])
+    const { body: raised } = await call('PATCH', `/api/budgets/${narrowed.id}`, { amount: '2' })
+    expect(await budgets()).toEqual([expect.objectContaining({ id: raised.id, amount: '$2.00', label: 'tools', used: usedToday((row) => row.upstream === upstream) })])
+  })
+
+  it('undoes a removal: the same budget, with what it used, payments made meanwhile included', async () => {
+    const [budget] = await budgets()
+    const context = { host: 'Cursor', upstream, operation: 'tools/call' as const, target: 'search' }
+    const spend = (amount: bigint) => {
+      // As a decision does: the budgets in force reserve it, then the row holds it.
+      Budgets.reserve(companion.db, { context, unit: 'usd', amount, now: new Date() })
+      payment({ state: 'confirmed', amount, at: Date.now() })
+    }
+    spend(10_000n)
+    const before = (await budgets())[0]!.used
+    expect((await call('POST', `/api/budgets/${budget!.id}/remove`)).body.message).toBe(`Budget ${budget!.id} removed.`)
+    spend(20_000n) // while it is removed
+    expect(await call('POST', `/api/budgets/${budget!.id}/restore`)).toEqual({ status: 200, body: { id: budget!.id, message: `Budget ${budget!.id} is back: $2.00 per day for tools.example.com.` } })
+    const [back] = await budgets()
+    expect(back).toMatchObject({ id: budget!.id, label: 'tools' })
+    expect(back!.used).toBe(Amount.formatUsd(Amount.fromDecimal(before.slice(1), 6) + 20_000n))
+    expect(await call('POST', `/api/budgets/${budget!.id}/restore`)).toEqual({ status: 409, body: { error: `Budget ${budget!.id} is in force: there is no removal to undo.` } })
+    expect(await call('POST', '/api/budgets/999/restore')).toEqual({ status: 404, body: { error: 'There is no budget 999.' } })
+
+    // Another budget of the same period and scope took its place; or the removal is too old.
+    await call('POST', `/api/budgets/${budget!.id}/remove`)
+    const { body: other } = await call('POST', '/api/budgets', { amount: '3', period: 'day', scope: { server: upstream } })
+    expect(await call('POST', `/api/budgets/${budget!.id}/restore`)).toEqual({ status: 409, body: { error: `Budget ${other.id} now caps the same day and scope; change that one instead.` } })
+    await call('POST', `/api/budgets/${other.id}/remove`)
+    companion.db.prepare('UPDATE budgets SET deleted_at = ? WHERE id = ?').run(Date.now() - 61_000, other.id)
+    expect(await call('POST', `/api/budgets/${other.id}/restore`)).toEqual({ status: 409, body: { error: `Budget ${other.id} was removed too long ago to undo; set it again instead.` } })
+
+    const [rule] = await rules()
+    await call('POST', `/api/rules/${rule!.id}/remove`)
+    expect((await call('POST', `/api/rules/${rule!.id}/restore`)).body.message).toMatch(new RegExp(`^Rule ${rule!.id} is back: `))
+    expect(await rules()).toContainEqual(rule)
   })
 })
 

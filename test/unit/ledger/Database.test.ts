@@ -117,7 +117,7 @@ describe('open', () => {
     raw.close()
 
     const migrated = reopen(db.path)
-    expect(Database.version(migrated)).toBe(6)
+    expect(Database.version(migrated)).toBe(migrations.length)
     const rows = Payments.list(migrated).sort((a, b) => a.id - b.id)
     expect(rows.map((payment) => [payment.id, payment.state])).toEqual(states.map((state, index) => [index + 1, state === 'settled' ? 'accepted' : state]))
     expect(rows[4]).toMatchObject({ receiptReference: '0xfeed', acceptedAt: 5, leaseId: 1, round: 1, previousPaymentId: null, evidence: null, fee: null, settledAmountAtomic: null, transactionReference: null, confirmedAt: null })
