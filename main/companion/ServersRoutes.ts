@@ -48,6 +48,7 @@ export function routes(companion: Companion): Route[] {
       answer(request) {
         const given = body(AddBody, request.body, 'server')
         const host = Hosts.find(given.host)!
+        if (!Host.installed(host, where())) throw new RouteError(400, `${host.title} does not look installed on this machine: open it once, then add the server.`)
         const stdio = input(() => Entry.bridge(Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
         return ok(changed(host, given.name, input(() => Registration.install(host, given.name, stdio, host.files(where()), companion.home)), 'Added'))
       },

@@ -42,7 +42,7 @@ describe('allowance doctor', () => {
     const { dataHome, hostsHome } = await fixture({ wallet: true })
     const server = await paidServer()
     write(join(hostsHome, '.cursor', 'mcp.json'), { mcpServers: { docs: { url: 'https://docs.example.com/mcp' } } })
-    await ok(dataHome, ['install', 'cursor', 'paid', server.url])
+    await ok(dataHome, ['install', 'cursor', 'paid', server.url, '--create'])
     const daemon = await startDaemon(dataHome)
 
     const { code, report } = await doctor(dataHome)
@@ -78,14 +78,14 @@ describe('allowance doctor', () => {
   it('reports a missing command, a moved Allowance, an unset header variable, an unreachable upstream, a corrupt file, a stopped companion and no wallet, each with its fix', async () => {
     const { dataHome, hostsHome } = await fixture()
     const url = 'https://tools.example.com/mcp'
-    await ok(dataHome, ['install', 'claude-desktop', 'moved', url])
+    await ok(dataHome, ['install', 'claude-desktop', 'moved', url, '--create'])
     const desktop = join(hostsHome, '.config', 'Claude', 'claude_desktop_config.json')
     const config = JSON.parse(readFileSync(desktop, 'utf8'))
     config.mcpServers.moved.args[0] = join(hostsHome, 'old-checkout', 'dist', 'allowance.js')
     write(desktop, config)
     const closed = `http://127.0.0.1:${await freePort()}/mcp`
-    await ok(dataHome, ['install', 'windsurf', 'offline', closed])
-    await ok(dataHome, ['install', 'vscode', 'keyed', url, '--header', 'X-Api-Key: ${DOCTOR_UNSET_KEY}'])
+    await ok(dataHome, ['install', 'windsurf', 'offline', closed, '--create'])
+    await ok(dataHome, ['install', 'vscode', 'keyed', url, '--header', 'X-Api-Key: ${DOCTOR_UNSET_KEY}', '--create'])
     write(join(hostsHome, '.cursor', 'mcp.json'), {
       mcpServers: { broken: { command: join(hostsHome, 'no-such-node'), args: ['allowance.js', 'bridge', 'https://a.example/mcp'], env: { ALLOWANCE_MANAGED: '1' } } },
     })
@@ -138,7 +138,7 @@ describe('allowance doctor', () => {
 
   it('reports a wallet whose key is missing from the keychain', async () => {
     const { dataHome } = await fixture()
-    await ok(dataHome, ['install', 'cursor', 'paid', (await paidServer()).url])
+    await ok(dataHome, ['install', 'cursor', 'paid', (await paidServer()).url, '--create'])
     await startDaemon(dataHome)
     const address = '0x00000000000000000000000000000000000000a1'
     write(Wallet.infoPath(dataHome), { address, store: 'keychain' })
