@@ -1,11 +1,13 @@
 // `allowance doctor` on fixture homes: a healthy Allowance entry against the real paid server, and
 // each thing that keeps an agent from paying, reported with its fix.
+import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import * as Doctor from '../../../main/doctor/Doctor.js'
 import * as Host from '../../../main/hosts/Host.js'
 import * as Wallet from '../../../main/wallet/Wallet.js'
+import { bridgeBin } from '../../helpers/bridge.js'
 import { startChain, startPaidServer } from '../../helpers/chain.js'
 import { cli, homes, ok } from '../../helpers/cli.js'
 import { startDaemon } from '../../helpers/companion.js'
@@ -29,6 +31,13 @@ async function fixture(options: { wallet?: boolean } = {}): Promise<{ dataHome: 
 function write(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2))
+}
+
+/** What `command` prints on a terminal: `script` gives it one (its lines end in CRLF there). */
+function terminal(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('script', ['-qec', command, '/dev/null'], { env }, (error, stdout) => (error && error.code !== 1 ? reject(error) : resolve(stdout.replace(/\r\n/g, '\n')))),
+  )
 }
 
 async function doctor(dataHome: string) {
@@ -70,8 +79,11 @@ describe('allowance doctor', () => {
 
     const text = await cli(dataHome, ['doctor'])
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(new RegExp(`^    paid  through Allowance to ${server.url.replace(/[.]/g, '\\.')}: answered by .+ in \\d+ ms$`, 'm'))
-    expect(text.stdout).toMatch(/^    docs  direct \(allowance install --wrap routes it through Allowance\): https:\/\/docs\.example\.com\/mcp$/m)
+    expect(text.stdout).toMatch(new RegExp(`^    ✓ paid  through Allowance to ${server.url.replace(/[.]/g, '\\.')}: answered by .+ in \\d+ ms$`, 'm'))
+    expect(text.stdout).toMatch(/^    ✓ docs  direct \(allowance install --wrap routes it through Allowance\): https:\/\/docs\.example\.com\/mcp$/m)
+    expect(text.stdout).toMatch(/^✓ Companion: running/m)
+    expect(text.stdout).toMatch(/^✓ Wallet: 0x[0-9a-fA-F]{40} \(key in the OS keychain\)$/m)
+    expect(text.stdout).not.toContain('✗')
     expect(text.stdout).toContain('No problems found.')
   })
 
@@ -132,8 +144,27 @@ describe('allowance doctor', () => {
 
     const text = await cli(dataHome, ['doctor'])
     expect(text.code).toBe(1)
-    expect(text.stdout).toMatch(/^7 problems:$/m)
-    expect(text.stdout).toMatch(/^ {2}\d\. Cursor "broken": The entry goes through Allowance but does not work: .+\n {5}Fix: Write it again for this Allowance with allowance install cursor broken/m)
+    expect(text.stdout).toMatch(/^7 problems\.$/m)
+    // Each problem on the line of what it is about, said once, with its fix below it.
+    expect(text.stdout).toMatch(/^ {4}✗ Cursor "broken": The entry goes through Allowance but does not work: .+\n {6}Fix: Write it again for this Allowance with allowance install cursor broken/m)
+    expect(text.stdout).toMatch(/^✗ Companion: The companion is not running .+\n {2}Fix: Start it with allowance start/m)
+    for (const found of report.problems) expect(text.stdout.split(found.problem)).toHaveLength(2)
+    expect(text.stdout.match(/✗/g)).toHaveLength(7)
+    expect(text.stdout).not.toContain('\x1b[') // not a terminal: no colour
+  })
+
+  it('colours its marks on a terminal, unless NO_COLOR is set', async () => {
+    const { dataHome, hostsHome } = await fixture()
+    write(join(hostsHome, '.cursor', 'mcp.json'), { mcpServers: { docs: { url: 'https://docs.example.com/mcp' } } })
+    write(join(hostsHome, '.config', 'zed', 'settings.json'), '{ "context_servers": ')
+    const onTerminal = (env: NodeJS.ProcessEnv) => terminal(`${process.execPath} ${bridgeBin} doctor`, { ...process.env, ALLOWANCE_HOME: dataHome, ...env })
+
+    const coloured = await onTerminal({})
+    expect(coloured).toMatch(/^ {2}\x1b\[32m✓\x1b\[39m Cursor: /m)
+    expect(coloured).toMatch(/^ {2}\x1b\[31m✗\x1b\[39m Zed: .+ is not a JSONC object/m)
+    const plain = await onTerminal({ NO_COLOR: '1' })
+    expect(plain).not.toContain('\x1b[')
+    expect(plain).toMatch(/^ {2}✗ Zed: .+ is not a JSONC object/m)
   })
 
   it('reports a wallet whose key is missing from the keychain', async () => {
