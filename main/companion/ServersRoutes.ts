@@ -39,7 +39,8 @@ export function routes(companion: Companion): Route[] {
         const given = body(RouteBody, request.body, 'route')
         const host = Hosts.find(given.host)!
         if (!host.files(where()).includes(given.file)) throw new RouteError(400, `${given.file} is not a config file of ${host.title}.`)
-        return ok(changed(host, given.name, input(() => Registration.route(host, given.name, [given.file], companion.home)), 'Routed'))
+        // The screen offers to route remote entries only (a local one shows as "Local, not paid").
+        return ok(changed(host, given.name, input(() => Registration.route(host, given.name, [given.file], companion.home, false)), 'Routed'))
       },
     },
     {

@@ -32,17 +32,21 @@ export function install(host: Host.Host, name: string, stdio: Entry.Stdio, files
 /**
  * Routes the host's server `name` through the bridge: what `allowance install --wrap` does. A
  * remote one (`url`, `serverUrl` or an `mcp-remote` command) keeps its headers; a local one runs
- * as `bridge --stdio -- <command> <args…>`, with its `env` and `cwd`, which the bridge passes on.
+ * as `bridge --stdio -- <command> <args…>`, with its `env` and `cwd`, which the bridge passes on
+ * (unless `local` is false: then only a remote one is routed).
  */
-export function route(host: Host.Host, name: string, files: readonly string[], dataHome: string): Change[] {
+export function route(host: Host.Host, name: string, files: readonly string[], dataHome: string, local = true): Change[] {
   const existing = find(host, name, files)
   if (Entry.throughAllowance(existing)) return files.map((file) => ({ file, changed: false, backup: undefined, note: 'already goes through Allowance' }))
   const remote = Remote.read(existing)
-  const local = Entry.stdio(existing)
-  if (!remote && !local) throw new Error(`${host.title} has no server "${name}" (an entry with a url, a serverUrl or a command) in ${files.join(', ')}.`)
-  const { upstream, env } = remote ? Upstream.fromRemote(remote) : { upstream: { command: [local!.command, ...local!.args] }, env: local!.env }
+  const command = remote || !local ? undefined : Entry.stdio(existing)
+  if (!remote && !command) {
+    const what = local ? `server "${name}" (an entry with a url, a serverUrl or a command)` : `remote server "${name}" (an entry with url, serverUrl or an mcp-remote command)`
+    throw new Error(`${host.title} has no ${what} in ${files.join(', ')}.`)
+  }
+  const { upstream, env } = remote ? Upstream.fromRemote(remote) : { upstream: { command: [command!.command, ...command!.args] }, env: command!.env }
   const stdio = Entry.bridge(Upstream.bridgeArguments(upstream))
-  return install(host, name, { ...stdio, env: { ...env, ...stdio.env }, ...(local?.cwd !== undefined && !remote ? { cwd: local.cwd } : {}) }, files, dataHome)
+  return install(host, name, { ...stdio, env: { ...env, ...stdio.env }, ...(command?.cwd !== undefined ? { cwd: command.cwd } : {}) }, files, dataHome)
 }
 
 /**

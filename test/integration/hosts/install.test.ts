@@ -436,6 +436,9 @@ describe('allowance install --wrap', () => {
     mkdirSync(dirname(path), { recursive: true })
     writeFileSync(path, text)
     const scope = ['--project', join(hostsHome, 'repo')]
+    const missing = await cli(dataHome, ['install', '--wrap', 'claude-code', 'nope', ...scope])
+    expect(missing).toMatchObject({ code: 1, stderr: `allowance: Claude Code has no server "nope" (an entry with a url, a serverUrl or a command) in ${path}.\n` })
+    expect(readFileSync(path, 'utf8')).toBe(text)
     expect(await ok(dataHome, ['install', '--wrap', 'claude-code', 'local', ...scope])).toContain('Routed "local"')
     const entry = JSON.parse(readFileSync(path, 'utf8')).mcpServers.local
     expect(entry).toMatchObject({
