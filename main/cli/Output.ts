@@ -10,6 +10,20 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header.map((cell) => cell.toUpperCase())), ...rows.map(line)].join('\n')
 }
 
+/**
+ * Whether to colour what goes to `stream`: on a terminal, unless the user set NO_COLOR
+ * (https://no-color.org: any value but the empty string).
+ */
+export function colour(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && !env.NO_COLOR
+}
+
+/** ✓ for what is fine and ✗ for what is not, green and red when `coloured`. */
+export function mark(fine: boolean, coloured: boolean): string {
+  const sign = fine ? '✓' : '✗'
+  return coloured ? `\x1b[${fine ? 32 : 31}m${sign}\x1b[39m` : sign
+}
+
 /** Pretty JSON; a BigInt becomes its decimal string (scripts read exact atomic amounts). */
 export function json(value: unknown): string {
   return JSON.stringify(value, (_key, member: unknown) => (typeof member === 'bigint' ? member.toString() : member), 2)

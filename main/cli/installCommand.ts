@@ -20,20 +20,25 @@ export const flags = {
   workspace: { type: 'string' },
   project: { type: 'string' },
   config: { type: 'string' },
+  create: { type: 'boolean', default: false },
 } as const satisfies Options.Spec
 
 export const usage = Usage.format({
   synopsis: [
-    'allowance install <host> <name> <url> [--header "Name: value"]… [--transport STRATEGY] [--allow-http]',
+    'allowance install <host> <name> <url> [--header "Name: value"]… [--transport STRATEGY] [--allow-http] [--create]',
     'allowance install <host> <name> --stdio -- <command> [args…]',
     'allowance install --wrap <host> <name>',
     'allowance uninstall <host> <name>',
   ],
   about: `Writes an entry that runs this Allowance's bridge (absolute paths, never npx) into an agent
-host's MCP config, and changes nothing else in the file, comments included. Each changed file
-gets a timestamped backup beside it; a second install changes nothing; uninstall takes the entry
-out, or puts back the one it replaced. No secret is written: a header that carries one must be a
-\${VAR} reference, read from the host's environment when the bridge starts.`,
+host's MCP config, and changes nothing else in the file: neighbouring entries, comments and
+formatting stay byte for byte. A host that does not look installed (no folder for its file) gets
+no file, unless --create. Each changed file gets a timestamped backup beside it (the newest 3
+are kept); a second install changes nothing; uninstall takes the entry out, or puts back the one
+it replaced, leaving the file as it was. --wrap routes an entry the host already has through
+Allowance: a remote one keeps its headers, a local one runs under the bridge with its env and
+cwd. No secret is written: a header that carries one must be a \${VAR} reference, read from the
+host's environment when the bridge starts.`,
   arguments: [
     ['<host>', ids],
     ['<name>', 'the server\'s name in the host: letters, digits, ".", "_" and "-"'],
@@ -44,10 +49,11 @@ out, or puts back the one it replaced. No secret is written: a header that carri
     ['--transport STRATEGY', 'http-first (the default), sse-first, http-only or sse-only'],
     ['--allow-http', 'accept plain http:// to another machine'],
     ['--stdio -- <command>', 'a local server process, started by the bridge, instead of a URL'],
-    ['--wrap', "route the host's remote entry <name> through Allowance, keeping its headers\n(an entry with url, serverUrl or an mcp-remote command)"],
+    ['--wrap', "route the host's entry <name> through Allowance: a remote one (url, serverUrl or\nmcp-remote) keeping its headers, a local command as bridge --stdio -- <command>"],
     ['--workspace DIR', "vscode: DIR/.vscode/mcp.json instead of the user's mcp.json"],
     ['--project DIR', 'claude-code: DIR/.mcp.json instead of ~/.claude.json'],
     ['--config PATH', "this config file instead of the host's usual one(s)"],
+    ['--create', "write the host's file even where the host does not look installed"],
   ],
   environment: [['ALLOWANCE_HOSTS_HOME', "stands for your home directory when looking for hosts' config files"]],
   examples: [
@@ -68,10 +74,14 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
   if (hostId === undefined) throw new UsageError(`which host? One of ${ids}.`)
   const host = Hosts.find(hostId)
   if (!host) throw new UsageError(`unknown host "${hostId}"; one of ${ids}.`)
+  for (const flag of ['workspace', 'project'] as const) {
+    if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`)
+  }
   if (name === undefined || !Entry.namePattern.test(name)) {
     throw new UsageError(name === undefined ? 'which server name?' : `"${name}" is not a server name (letters, digits, ".", "_", "-").`)
   }
-  const files = locate(host, values)
+  const where = Host.here(values.workspace ?? values.project)
+  const files = values.config !== undefined ? [resolve(values.config)] : host.files(where)
   const dataHome = Home.resolve()
   if (remove) {
     Options.noMore(positionals, 2)
@@ -84,6 +94,11 @@ export async function run(argv: readonly string[], remove = false): Promise<numb
   }
   const upstream = readUpstream(positionals, values, separator === -1 ? undefined : argv.slice(separator + 1))
   const bridgeArgs = Options.check(() => Upstream.bridgeArguments(upstream))
+  // A file named by --config, --workspace or --project is asked for; the user's own, only where the host runs.
+  const named = values.config !== undefined || where.directory !== undefined
+  if (!named && !values.create && !Host.installed(host, where)) {
+    throw new Error(`${host.title} does not look installed on this machine, so nothing was written; open it once, or add --create to write ${files.join(' and ')} anyway.`)
+  }
   return report(host, name, Registration.install(host, name, Entry.bridge(bridgeArgs), files, dataHome), 'Installed')
 }
 
@@ -97,14 +112,6 @@ function readUpstream(positionals: readonly string[], values: { header: string[]
   Options.noMore(positionals, 3)
   if (positionals[2] === undefined) throw new UsageError('which URL? Or --stdio -- <command>.')
   return { url: positionals[2], headers: values.header, transport: values.transport, allowHttp: values['allow-http'] }
-}
-
-function locate(host: Host.Host, values: { workspace?: string; project?: string; config?: string }): string[] {
-  for (const flag of ['workspace', 'project'] as const) {
-    if (values[flag] !== undefined && host.directoryFlag !== flag) throw new UsageError(`--${flag} is not an option for ${host.id}.`)
-  }
-  if (values.config !== undefined) return [resolve(values.config)]
-  return host.files(Host.here(values.workspace ?? values.project))
 }
 
 function report(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): number {

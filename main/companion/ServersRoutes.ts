@@ -39,7 +39,8 @@ export function routes(companion: Companion): Route[] {
         const given = body(RouteBody, request.body, 'route')
         const host = Hosts.find(given.host)!
         if (!host.files(where()).includes(given.file)) throw new RouteError(400, `${given.file} is not a config file of ${host.title}.`)
-        return ok(changed(host, given.name, input(() => Registration.route(host, given.name, [given.file], companion.home)), 'Routed'))
+        // The screen offers to route remote entries only (a local one shows as "Local, not paid").
+        return ok(changed(host, given.name, input(() => Registration.route(host, given.name, [given.file], companion.home, false)), 'Routed'))
       },
     },
     {
@@ -48,6 +49,7 @@ export function routes(companion: Companion): Route[] {
       answer(request) {
         const given = body(AddBody, request.body, 'server')
         const host = Hosts.find(given.host)!
+        if (!Host.installed(host, where())) throw new RouteError(400, `${host.title} does not look installed on this machine: open it once, then add the server.`)
         const stdio = input(() => Entry.bridge(Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
         return ok(changed(host, given.name, input(() => Registration.install(host, given.name, stdio, host.files(where()), companion.home)), 'Added'))
       },

@@ -27,7 +27,7 @@ export async function initialize(launch: Entry.Stdio, timeoutMs = defaultTimeout
   if (unexpandable) return { status: 'skipped', reason: `it uses ${/\$\{[^}]*\}/.exec(unexpandable)![0]}, which only the host can fill in` }
   const env = { ...getDefaultEnvironment(), ...Object.fromEntries(Object.entries(launch.env).map(([name, value]) => [name, expand(value)])) }
   const started = Date.now()
-  const child = spawn(expand(launch.command), launch.args.map(expand), { env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
+  const child = spawn(expand(launch.command), launch.args.map(expand), { env, cwd: launch.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)))
   child.stdin.on('error', () => {}) // a process that died early closed its stdin: reported by its exit

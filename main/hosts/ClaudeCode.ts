@@ -13,6 +13,8 @@ export const host: Host.Host = {
   directoryFlag: 'project',
   files: (where) =>
     where.directory !== undefined ? [Host.join(where, where.directory, '.mcp.json')] : [Host.join(where, where.home, '.claude.json')],
+  // Its file sits in the home folder, which is always there: Claude Code has run when it or ~/.claude is.
+  installed: (where) => where.exists(Host.join(where, where.home, '.claude.json')) || where.exists(Host.join(where, where.home, '.claude')),
   entry: (stdio: Entry.Stdio) => ({ type: 'stdio', ...stdio }),
   restart: 'Restart Claude Code (or run /mcp); a project .mcp.json asks for approval once.',
 }

@@ -1,10 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import * as Jsonc from 'jsonc-parser'
 
 /**
- * A host's JSON config file, edited in place: only the one value we set changes, so other
- * servers, comments (where the host allows JSONC) and the file's own formatting survive.
+ * A host's JSON config file, read and written whole (`JsonEdit` makes the text's minimal edits),
+ * with a bounded number of backups beside it.
  */
 export type File = { path: string; text: string | undefined; value: Record<string, unknown> }
 
@@ -31,20 +31,22 @@ export function read(path: string, jsonc: boolean): File {
   return { path: real, text, value: value as Record<string, unknown> }
 }
 
-/** The file's text with the value at `at` replaced (or removed, for `undefined`), in the file's own indentation. */
-export function set(file: File, at: Jsonc.JSONPath, value: unknown): string {
-  const text = file.text === undefined || file.text.trim() === '' ? '{}\n' : file.text
-  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  '
-  const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' }
-  return Jsonc.applyEdits(text, Jsonc.modify(text, at, value, { formattingOptions }))
-}
+/** How many backups of a file are kept beside it: the newest. */
+export const backupsKept = 3
 
-/** Writes `text` over the file atomically, after copying the old file to a timestamped backup beside it. */
+/**
+ * Writes `text` over the file atomically, after copying the old file to a timestamped backup beside
+ * it; of the backups, only the newest `backupsKept` stay.
+ */
 export function write(file: File, text: string, now = new Date()): { backup: string | undefined } {
   let backup: string | undefined
   if (file.text !== undefined) {
-    backup = `${file.path}.allowance-backup-${now.toISOString().replace(/[:.]/g, '-')}`
+    const prefix = `${basename(file.path)}.allowance-backup-`
+    backup = join(dirname(file.path), `${prefix}${now.toISOString().replace(/[:.]/g, '-')}`)
     writeFileSync(backup, file.text, { flag: 'wx' })
+    // ISO timestamps sort as text: the oldest come first.
+    const backups = readdirSync(dirname(file.path)).filter((name) => name.startsWith(prefix)).sort()
+    for (const old of backups.slice(0, -backupsKept)) rmSync(join(dirname(file.path), old))
   }
   replace(file.path, text)
   return { backup }

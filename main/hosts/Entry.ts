@@ -6,7 +6,7 @@ import * as Installation from '../shared/Installation.js'
  * The server entry that runs `allowance bridge …`. Absolute paths to Node and the CLI script,
  * never `npx`: hosts start servers with a truncated PATH, and `cmd.exe` mangles shims.
  */
-export type Stdio = { command: string; args: string[]; env: Record<string, string> }
+export type Stdio = { command: string; args: string[]; env: Record<string, string>; cwd?: string }
 
 /**
  * Seconds a host that lets an entry set its own call timeout (Cline, Zed; both default to 60)
@@ -56,10 +56,10 @@ export function throughAllowance(entry: unknown): boolean {
   return isManaged(entry) || bridgeArguments(entry) !== undefined
 }
 
-/** What an entry launches: `{command, args, env}`, or older Zed's `{command: {path, args, env}}`. */
+/** What an entry launches: `{command, args, env, cwd}`, or older Zed's `{command: {path, args, env}}`. */
 export function stdio(entry: unknown): Stdio | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined
-  const { command, args, env } = entry as Record<string, unknown>
+  const { command, args, env, cwd } = entry as Record<string, unknown>
   if (typeof command === 'object' && command !== null && typeof (command as { path?: unknown }).path === 'string') {
     const nested = command as { path: string; args?: unknown; env?: unknown }
     return stdio({ command: nested.path, args: nested.args, env: nested.env })
@@ -67,7 +67,7 @@ export function stdio(entry: unknown): Stdio | undefined {
   if (typeof command !== 'string') return undefined
   const strings = Array.isArray(args) ? args.filter((arg): arg is string => typeof arg === 'string') : []
   const environment = typeof env === 'object' && env !== null ? Object.fromEntries(Object.entries(env).filter((pair): pair is [string, string] => typeof pair[1] === 'string')) : {}
-  return { command, args: strings, env: environment }
+  return { command, args: strings, env: environment, ...(typeof cwd === 'string' ? { cwd } : {}) }
 }
 
 /**

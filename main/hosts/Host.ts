@@ -15,6 +15,11 @@ export type Host = {
   directoryFlag?: string
   /** The files to write: more than one where a host may read either (Claude Desktop's MSIX copy). */
   files(where: Where): string[]
+  /**
+   * Whether the host is set up on this machine, when the folder of one of its files is not the
+   * sign (`installed` says how `install` tells, by default).
+   */
+  installed?(where: Where): boolean
   entry(stdio: Entry.Stdio): Record<string, unknown>
   /** The host's own per-server switches (`disabled`, `autoApprove`…): an install keeps what the user set. */
   preferences?: readonly string[]
@@ -43,6 +48,15 @@ export function here(directory?: string, env: NodeJS.ProcessEnv = process.env): 
     directory: directory === undefined ? undefined : Path.resolve(directory),
     exists: existsSync,
   }
+}
+
+/**
+ * Whether `host` is set up on this machine: the folder its config file goes in exists (the host
+ * made it when it first ran), or what the host's own `installed` checks. `install` creates no
+ * file for a host that is not, unless asked.
+ */
+export function installed(host: Host, where: Where): boolean {
+  return host.installed ? host.installed(where) : host.files(where).some((file) => where.exists((where.platform === 'win32' ? Path.win32 : Path.posix).dirname(file)))
 }
 
 /** The user's per-app configuration directory (`%APPDATA%`, `~/Library/Application Support`, XDG). */

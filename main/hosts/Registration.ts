@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import * as ConfigFile from './ConfigFile.js'
 import * as Entry from './Entry.js'
+import * as JsonEdit from './JsonEdit.js'
 import type * as Host from './Host.js'
 import * as Remote from './Remote.js'
 import * as State from './State.js'
@@ -10,8 +11,9 @@ import * as Upstream from './Upstream.js'
 export type Change = { file: string; changed: boolean; backup: string | undefined; note?: string }
 
 /**
- * Puts `stdio` in each of the host's files as server `name`. A file already holding exactly
- * this entry is left alone (no write, no backup); an entry that was not ours is remembered.
+ * Puts `stdio` in each of the host's files as server `name`, changing nothing else in them. A file
+ * already holding exactly this entry is left alone (no write, no backup); what the install changed
+ * beyond adding its entry (an entry that was not ours, a servers map the file lacked) is remembered.
  */
 export function install(host: Host.Host, name: string, stdio: Entry.Stdio, files: readonly string[], dataHome: string): Change[] {
   return files.map((path) => {
@@ -19,38 +21,51 @@ export function install(host: Host.Host, name: string, stdio: Entry.Stdio, files
     const existing = servers(file, host)[name]
     const entry = { ...host.entry(stdio), ...preferences(host, existing) }
     if (isDeepStrictEqual(existing, entry)) return { file: file.path, changed: false, backup: undefined }
-    const { backup } = ConfigFile.write(file, ConfigFile.set(file, [host.key, name], entry))
+    const { backup } = ConfigFile.write(file, JsonEdit.set(file.text ?? '', [host.key, name], entry))
     const foreign = existing !== undefined && !Entry.isManaged(existing)
-    if (foreign) State.remember(dataHome, file.path, name, existing)
+    const addedMap = file.value[host.key] === undefined
+    if (foreign || addedMap) State.remember(dataHome, file.path, name, foreign ? { replaced: JsonEdit.valueText(file.text!, [host.key, name])! } : { addedMap: true })
     return { file: file.path, changed: true, backup, note: foreign ? 'replaced an entry of that name; uninstall puts it back' : undefined }
   })
 }
 
 /**
- * Routes the host's remote server `name` (`url`, `serverUrl` or an `mcp-remote` command) through
- * the bridge, keeping its headers: what `allowance install --wrap` does.
+ * Routes the host's server `name` through the bridge: what `allowance install --wrap` does. A
+ * remote one (`url`, `serverUrl` or an `mcp-remote` command) keeps its headers; a local one runs
+ * as `bridge --stdio -- <command> <args…>`, with its `env` and `cwd`, which the bridge passes on
+ * (unless `local` is false: then only a remote one is routed).
  */
-export function route(host: Host.Host, name: string, files: readonly string[], dataHome: string): Change[] {
+export function route(host: Host.Host, name: string, files: readonly string[], dataHome: string, local = true): Change[] {
   const existing = find(host, name, files)
   if (Entry.throughAllowance(existing)) return files.map((file) => ({ file, changed: false, backup: undefined, note: 'already goes through Allowance' }))
   const remote = Remote.read(existing)
-  if (!remote) throw new Error(`${host.title} has no remote server "${name}" (an entry with url, serverUrl or an mcp-remote command) in ${files.join(', ')}.`)
-  const { upstream, env } = Upstream.fromRemote(remote)
+  const command = remote || !local ? undefined : Entry.stdio(existing)
+  if (!remote && !command) {
+    const what = local ? `server "${name}" (an entry with a url, a serverUrl or a command)` : `remote server "${name}" (an entry with url, serverUrl or an mcp-remote command)`
+    throw new Error(`${host.title} has no ${what} in ${files.join(', ')}.`)
+  }
+  const { upstream, env } = remote ? Upstream.fromRemote(remote) : { upstream: { command: [command!.command, ...command!.args] }, env: command!.env }
   const stdio = Entry.bridge(Upstream.bridgeArguments(upstream))
-  return install(host, name, { ...stdio, env: { ...env, ...stdio.env } }, files, dataHome)
+  return install(host, name, { ...stdio, env: { ...env, ...stdio.env }, ...(command?.cwd !== undefined ? { cwd: command.cwd } : {}) }, files, dataHome)
 }
 
-/** Removes our entry `name`, or puts back the one it replaced; an entry that is not ours stays. */
+/**
+ * Removes our entry `name`, or puts back the one it replaced, and the servers map the install
+ * added: the file is as before the install, other changes made since kept. An entry that is not ours stays.
+ */
 export function uninstall(host: Host.Host, name: string, files: readonly string[], dataHome: string): Change[] {
   return files.map((path) => {
     const file = ConfigFile.read(path, host.jsonc)
     const existing = servers(file, host)[name]
     if (existing === undefined) return { file: file.path, changed: false, backup: undefined, note: `no server "${name}" here` }
     if (!Entry.isManaged(existing)) return { file: file.path, changed: false, backup: undefined, note: `"${name}" was not installed by Allowance; left as it is` }
-    const previous = State.replaced(dataHome, file.path, name)
-    const result = ConfigFile.write(file, ConfigFile.set(file, [host.key, name], previous))
+    const { replaced, addedMap } = State.recorded(dataHome, file.path, name) ?? {}
+    const at = [host.key, name]
+    let text = replaced !== undefined ? JsonEdit.restore(file.text!, at, replaced) : JsonEdit.remove(file.text!, at)
+    if (addedMap && Object.keys(servers(file, host)).length === 1) text = JsonEdit.remove(text, [host.key])
+    const result = ConfigFile.write(file, text)
     State.remember(dataHome, file.path, name, undefined)
-    return { file: file.path, changed: true, ...result, note: previous === undefined ? undefined : 'restored the entry it had replaced' }
+    return { file: file.path, changed: true, ...result, note: replaced === undefined ? undefined : 'restored the entry it had replaced' }
   })
 }
 

@@ -1,11 +1,13 @@
 // `allowance doctor` on fixture homes: a healthy Allowance entry against the real paid server, and
 // each thing that keeps an agent from paying, reported with its fix.
+import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import * as Doctor from '../../../main/doctor/Doctor.js'
 import * as Host from '../../../main/hosts/Host.js'
 import * as Wallet from '../../../main/wallet/Wallet.js'
+import { bridgeBin } from '../../helpers/bridge.js'
 import { startChain, startPaidServer } from '../../helpers/chain.js'
 import { cli, homes, ok } from '../../helpers/cli.js'
 import { startDaemon } from '../../helpers/companion.js'
@@ -31,6 +33,13 @@ function write(path: string, value: unknown): void {
   writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value, null, 2))
 }
 
+/** What `command` prints on a terminal: `script` gives it one (its lines end in CRLF there). */
+function terminal(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('script', ['-qec', command, '/dev/null'], { env }, (error, stdout) => (error && error.code !== 1 ? reject(error) : resolve(stdout.replace(/\r\n/g, '\n')))),
+  )
+}
+
 async function doctor(dataHome: string) {
   const run = await cli(dataHome, ['doctor', '--json'])
   if (run.stdout === '') throw new Error(`allowance doctor printed nothing (exit ${run.code}): ${run.stderr}`)
@@ -42,7 +51,7 @@ describe('allowance doctor', () => {
     const { dataHome, hostsHome } = await fixture({ wallet: true })
     const server = await paidServer()
     write(join(hostsHome, '.cursor', 'mcp.json'), { mcpServers: { docs: { url: 'https://docs.example.com/mcp' } } })
-    await ok(dataHome, ['install', 'cursor', 'paid', server.url])
+    await ok(dataHome, ['install', 'cursor', 'paid', server.url, '--create'])
     const daemon = await startDaemon(dataHome)
 
     const { code, report } = await doctor(dataHome)
@@ -70,22 +79,25 @@ describe('allowance doctor', () => {
 
     const text = await cli(dataHome, ['doctor'])
     expect(text.code).toBe(0)
-    expect(text.stdout).toMatch(new RegExp(`^    paid  through Allowance to ${server.url.replace(/[.]/g, '\\.')}: answered by .+ in \\d+ ms$`, 'm'))
-    expect(text.stdout).toMatch(/^    docs  direct \(allowance install --wrap routes it through Allowance\): https:\/\/docs\.example\.com\/mcp$/m)
+    expect(text.stdout).toMatch(new RegExp(`^    ✓ paid  through Allowance to ${server.url.replace(/[.]/g, '\\.')}: answered by .+ in \\d+ ms$`, 'm'))
+    expect(text.stdout).toMatch(/^    ✓ docs  direct \(allowance install --wrap routes it through Allowance\): https:\/\/docs\.example\.com\/mcp$/m)
+    expect(text.stdout).toMatch(/^✓ Companion: running/m)
+    expect(text.stdout).toMatch(/^✓ Wallet: 0x[0-9a-fA-F]{40} \(key in the OS keychain\)$/m)
+    expect(text.stdout).not.toContain('✗')
     expect(text.stdout).toContain('No problems found.')
   })
 
   it('reports a missing command, a moved Allowance, an unset header variable, an unreachable upstream, a corrupt file, a stopped companion and no wallet, each with its fix', async () => {
     const { dataHome, hostsHome } = await fixture()
     const url = 'https://tools.example.com/mcp'
-    await ok(dataHome, ['install', 'claude-desktop', 'moved', url])
+    await ok(dataHome, ['install', 'claude-desktop', 'moved', url, '--create'])
     const desktop = join(hostsHome, '.config', 'Claude', 'claude_desktop_config.json')
     const config = JSON.parse(readFileSync(desktop, 'utf8'))
     config.mcpServers.moved.args[0] = join(hostsHome, 'old-checkout', 'dist', 'allowance.js')
     write(desktop, config)
     const closed = `http://127.0.0.1:${await freePort()}/mcp`
-    await ok(dataHome, ['install', 'windsurf', 'offline', closed])
-    await ok(dataHome, ['install', 'vscode', 'keyed', url, '--header', 'X-Api-Key: ${DOCTOR_UNSET_KEY}'])
+    await ok(dataHome, ['install', 'windsurf', 'offline', closed, '--create'])
+    await ok(dataHome, ['install', 'vscode', 'keyed', url, '--header', 'X-Api-Key: ${DOCTOR_UNSET_KEY}', '--create'])
     write(join(hostsHome, '.cursor', 'mcp.json'), {
       mcpServers: { broken: { command: join(hostsHome, 'no-such-node'), args: ['allowance.js', 'bridge', 'https://a.example/mcp'], env: { ALLOWANCE_MANAGED: '1' } } },
     })
@@ -132,13 +144,32 @@ describe('allowance doctor', () => {
 
     const text = await cli(dataHome, ['doctor'])
     expect(text.code).toBe(1)
-    expect(text.stdout).toMatch(/^7 problems:$/m)
-    expect(text.stdout).toMatch(/^ {2}\d\. Cursor "broken": The entry goes through Allowance but does not work: .+\n {5}Fix: Write it again for this Allowance with allowance install cursor broken/m)
+    expect(text.stdout).toMatch(/^7 problems\.$/m)
+    // Each problem on the line of what it is about, said once, with its fix below it.
+    expect(text.stdout).toMatch(/^ {4}✗ Cursor "broken": The entry goes through Allowance but does not work: .+\n {6}Fix: Write it again for this Allowance with allowance install cursor broken/m)
+    expect(text.stdout).toMatch(/^✗ Companion: The companion is not running .+\n {2}Fix: Start it with allowance start/m)
+    for (const found of report.problems) expect(text.stdout.split(found.problem)).toHaveLength(2)
+    expect(text.stdout.match(/✗/g)).toHaveLength(7)
+    expect(text.stdout).not.toContain('\x1b[') // not a terminal: no colour
+  })
+
+  it('colours its marks on a terminal, unless NO_COLOR is set', async () => {
+    const { dataHome, hostsHome } = await fixture()
+    write(join(hostsHome, '.cursor', 'mcp.json'), { mcpServers: { docs: { url: 'https://docs.example.com/mcp' } } })
+    write(join(hostsHome, '.config', 'zed', 'settings.json'), '{ "context_servers": ')
+    const onTerminal = (env: NodeJS.ProcessEnv) => terminal(`${process.execPath} ${bridgeBin} doctor`, { ...process.env, ALLOWANCE_HOME: dataHome, ...env })
+
+    const coloured = await onTerminal({})
+    expect(coloured).toMatch(/^ {2}\x1b\[32m✓\x1b\[39m Cursor: /m)
+    expect(coloured).toMatch(/^ {2}\x1b\[31m✗\x1b\[39m Zed: .+ is not a JSONC object/m)
+    const plain = await onTerminal({ NO_COLOR: '1' })
+    expect(plain).not.toContain('\x1b[')
+    expect(plain).toMatch(/^ {2}✗ Zed: .+ is not a JSONC object/m)
   })
 
   it('reports a wallet whose key is missing from the keychain', async () => {
     const { dataHome } = await fixture()
-    await ok(dataHome, ['install', 'cursor', 'paid', (await paidServer()).url])
+    await ok(dataHome, ['install', 'cursor', 'paid', (await paidServer()).url, '--create'])
     await startDaemon(dataHome)
     const address = '0x00000000000000000000000000000000000000a1'
     write(Wallet.infoPath(dataHome), { address, store: 'keychain' })

@@ -138,6 +138,24 @@ const fixtures: Fixture[] = [
 }
 `,
   },
+  // No servers map yet, Windows line endings, a trailing comma and a comment on the last line.
+  {
+    host: 'zed',
+    file: '.config/zed/settings.json',
+    key: 'context_servers',
+    jsonc: true,
+    text: '// Zed settings\r\n{\r\n  "theme": "One Dark",\r\n  "vim_mode": true, // for now\r\n}\r\n',
+  },
+  // One line with blanks inside, and odd indentation.
+  { host: 'cursor', file: '.cursor/mcp.json', key: 'mcpServers', jsonc: false, text: '{ "mcpServers": { "docs": { "url": "https://docs.example.com/mcp" } } }\n' },
+  {
+    host: 'windsurf',
+    file: '.codeium/windsurf/mcp_config.json',
+    key: 'mcpServers',
+    jsonc: false,
+    text: '{\n      "mcpServers": {\n   "git": {"command": "uvx", "args": ["mcp-server-git"]}\n      }\n}',
+  },
+  { host: 'claude-desktop', file: '.config/Claude/claude_desktop_config.json', key: 'mcpServers', jsonc: false, text: '{\n    "globalShortcut": "Alt+Space"\n}\n' },
 ]
 
 /** A fixture home with the host's file written; the CLI is pointed at it. */
@@ -161,6 +179,21 @@ function parse(text: string, jsonc: boolean): any {
 /** The fixture's comments (not the `//` of its URLs). */
 const comments = (fixture: Fixture) => (fixture.jsonc ? (fixture.text.match(/(?<!:)\/\/[^\r\n]*|\/\*.*?\*\//g) ?? []) : [])
 
+/**
+ * What was added to `before` to make `after`, when adding was all that happened: one stretch of
+ * text, or a comma after the previous value and then one stretch (what lies between unchanged).
+ */
+function added(before: string, after: string): string | undefined {
+  let start = 0
+  while (start < before.length && before[start] === after[start]) start++
+  let tail = 0
+  while (tail < before.length - start && before.at(-1 - tail) === after.at(-1 - tail)) tail++
+  const removed = before.slice(start, before.length - tail)
+  const inserted = after.slice(start, after.length - tail)
+  if (removed === '') return inserted
+  return inserted.startsWith(`,${removed}`) ? `,${inserted.slice(removed.length + 1)}` : undefined
+}
+
 const backups = (path: string) => readdirSync(dirname(path)).filter((name) => name.startsWith(`${basename(path)}.allowance-backup-`))
 
 /** Flags are given relative to the fixture home, as a user in that directory would. */
@@ -169,22 +202,24 @@ const flagsIn = (hostsHome: string, flags: string[] = []) => flags.map((flag) =>
 describe.each(fixtures)('allowance install $host → $file', (fixture) => {
   const url = 'https://search.example.com/mcp'
 
-  it('adds the bridge entry, keeps everything else, backs up, changes nothing twice, and uninstalls back to the original', async () => {
+  it('adds only the bridge entry, backs up, changes nothing twice, and uninstalls back to the original byte for byte', async () => {
     const { dataHome, hostsHome, path } = await fixtureHome(fixture)
     const before = parse(fixture.text, fixture.jsonc)
-    const install = ['install', fixture.host, 'search', url, '--header', 'X-Api-Key: ${SEARCH_KEY}', ...flagsIn(hostsHome, fixture.flags)]
+    const scope = flagsIn(hostsHome, fixture.flags)
+    const install = ['install', fixture.host, 'paid', url, '--header', 'X-Api-Key: ${SEARCH_KEY}', ...scope]
 
-    expect(await ok(dataHome, install)).toContain(`Installed "search"`)
+    expect(await ok(dataHome, install)).toContain(`Installed "paid"`)
     const installed = readFileSync(path, 'utf8')
     const after = parse(installed, fixture.jsonc)
-    const entry = after[fixture.key].search
+    const entry = after[fixture.key].paid
     expect(entry).toMatchObject({ command: process.execPath, args: [expect.any(String), 'bridge', url, '--header', 'X-Api-Key: ${SEARCH_KEY}'], env: { ALLOWANCE_MANAGED: '1' } })
     expect(isAbsolute(entry.args[0]) && entry.args[0].endsWith(join('dist', 'allowance.js'))).toBe(true)
     if (fixture.key === 'servers') expect(entry.type).toBe('stdio')
-    const { search: _replaced, ...others } = before[fixture.key]
-    expect({ ...after, [fixture.key]: undefined }).toEqual({ ...before, [fixture.key]: undefined })
-    expect(after[fixture.key]).toMatchObject(others)
-    for (const comment of comments(fixture)) expect(installed).toContain(comment)
+    // The file differs from the original only by the entry (and the comma before it), in the file's own line endings.
+    const addition = added(fixture.text, installed)
+    expect(addition).toBeDefined()
+    const property = parse(`{${addition!.replace(/^[\s,]+|[\s,]+$/g, '')}}`, false)
+    expect(property).toEqual(before[fixture.key] ? { paid: entry } : { [fixture.key]: { paid: entry } })
     if (fixture.text.includes('\r\n')) expect(installed.replace(/\r\n/g, '')).not.toContain('\n')
     expect(backups(path).map((name) => readFileSync(join(dirname(path), name), 'utf8'))).toEqual([fixture.text])
 
@@ -192,21 +227,46 @@ describe.each(fixtures)('allowance install $host → $file', (fixture) => {
     expect(readFileSync(path, 'utf8')).toBe(installed)
     expect(backups(path)).toHaveLength(1)
 
-    expect(await ok(dataHome, ['uninstall', fixture.host, 'search', ...flagsIn(hostsHome, fixture.flags)])).toContain(`Removed "search"`)
-    const restored = parse(readFileSync(path, 'utf8'), fixture.jsonc)
-    expect(restored).toEqual(before[fixture.key] ? before : { ...before, [fixture.key]: {} })
-    for (const comment of comments(fixture)) expect(readFileSync(path, 'utf8')).toContain(comment)
+    expect(await ok(dataHome, ['uninstall', fixture.host, 'paid', ...scope])).toContain(`Removed "paid"`)
+    expect(readFileSync(path, 'utf8')).toBe(fixture.text)
     expect(backups(path)).toHaveLength(2)
-    const uninstalled = readFileSync(path, 'utf8')
-    expect(await ok(dataHome, ['uninstall', fixture.host, 'search', ...flagsIn(hostsHome, fixture.flags)])).not.toContain('Removed')
-    expect(readFileSync(path, 'utf8')).toBe(uninstalled)
+    expect(await ok(dataHome, ['uninstall', fixture.host, 'paid', ...scope])).not.toContain('Removed')
+    expect(readFileSync(path, 'utf8')).toBe(fixture.text)
+  })
+
+  it('replaces an entry of the same name, and uninstall puts it back byte for byte', async () => {
+    const { dataHome, hostsHome, path } = await fixtureHome(fixture)
+    const name = Object.keys(parse(fixture.text, fixture.jsonc)[fixture.key] ?? {}).at(-1) ?? 'search'
+    expect(await ok(dataHome, ['install', fixture.host, name, url, ...flagsIn(hostsHome, fixture.flags)])).toContain(`Installed "${name}"`)
+    expect(parse(readFileSync(path, 'utf8'), fixture.jsonc)[fixture.key][name].args.slice(1)).toEqual(['bridge', url])
+    await ok(dataHome, ['uninstall', fixture.host, name, ...flagsIn(hostsHome, fixture.flags)])
+    expect(readFileSync(path, 'utf8')).toBe(fixture.text)
   })
 })
 
 describe('allowance install', () => {
-  it('creates a missing file, and uninstall leaves an entry it did not write', async () => {
+  it('creates no file for a host that is not installed, unless --create', async () => {
+    const dataHome = await home()
+    const hostsHome = join(dataHome, 'user')
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', hostsHome)
+    const path = join(hostsHome, '.config', 'zed', 'settings.json')
+    const install = ['install', 'zed', 'search', 'https://search.example.com/mcp']
+    const refused = await cli(dataHome, install)
+    expect(refused).toMatchObject({ code: 1, stdout: '' })
+    expect(refused.stderr).toBe(`allowance: Zed does not look installed on this machine, so nothing was written; open it once, or add --create to write ${path} anyway.\n`)
+    expect(existsSync(join(hostsHome, '.config'))).toBe(false)
+    // Claude Code keeps its file in the home folder: only that file or ~/.claude tells it ran.
+    expect((await cli(dataHome, ['install', 'claude-code', 'search', 'https://search.example.com/mcp'])).stderr).toContain('Claude Code does not look installed')
+    expect(existsSync(join(hostsHome, '.claude.json'))).toBe(false)
+
+    expect(await ok(dataHome, [...install, '--create'])).toContain(`Installed "search" in Zed: ${path}`)
+    expect(parse(readFileSync(path, 'utf8'), true).context_servers.search.args.slice(1)).toEqual(['bridge', 'https://search.example.com/mcp'])
+  })
+
+  it('creates a missing file where the host is installed, and uninstall leaves an entry it did not write', async () => {
     const dataHome = await home()
     vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
+    mkdirSync(join(dataHome, 'user', '.cursor'), { recursive: true }) // Cursor made its folder when it first ran
     await ok(dataHome, ['install', 'cursor', 'local', '--stdio', '--', 'node', 'server.js', '--port', '3000'])
     const path = join(dataHome, 'user', '.cursor', 'mcp.json')
     const entry = JSON.parse(readFileSync(path, 'utf8')).mcpServers.local
@@ -218,15 +278,26 @@ describe('allowance install', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).mcpServers.local.args).toEqual(['mine.js'])
   })
 
+  it('keeps the newest 3 backups of a file', async () => {
+    const { dataHome, path } = await fixtureHome(fixtures[1]!)
+    const versions = [fixtures[1]!.text]
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      await ok(dataHome, ['install', 'cursor', name, `https://${name}.example.com/mcp`])
+      versions.push(readFileSync(path, 'utf8'))
+    }
+    const kept = backups(path).sort()
+    expect(kept.map((name) => readFileSync(join(dirname(path), name), 'utf8'))).toEqual(versions.slice(2, 5))
+  })
+
   it('refuses a literal secret, a broken file and a scope flag of another host, writing nothing', async () => {
     const dataHome = await home()
     const path = join(dataHome, 'user', '.cursor', 'mcp.json')
     vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
+    mkdirSync(dirname(path), { recursive: true })
     const secret = await cli(dataHome, ['install', 'cursor', 's', 'https://a.example/mcp', '--header', 'Authorization: Bearer sk-live-123'])
     expect(secret).toMatchObject({ code: 2, stderr: expect.stringContaining('looks like a secret') })
     expect(existsSync(path)).toBe(false)
 
-    mkdirSync(dirname(path), { recursive: true })
     writeFileSync(path, '{ "mcpServers": { // not JSON\n } }')
     expect(await cli(dataHome, ['install', 'cursor', 's', 'https://a.example/mcp'])).toMatchObject({ code: 1, stderr: expect.stringContaining('fix it by hand') })
     expect(backups(path)).toEqual([])
@@ -306,7 +377,7 @@ describe('allowance install', () => {
     const server = await relayServer()
     const dataHome = await home()
     vi.stubEnv('ALLOWANCE_HOSTS_HOME', join(dataHome, 'user'))
-    await ok(dataHome, ['install', 'claude-desktop', 'relay', server.url])
+    await ok(dataHome, ['install', 'claude-desktop', 'relay', server.url, '--create'])
     const entry = JSON.parse(readFileSync(join(dataHome, 'user', '.config', 'Claude', 'claude_desktop_config.json'), 'utf8')).mcpServers.relay
     // As Claude Desktop does: its own working directory and a bare PATH, plus the entry's env.
     const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', ...entry.env }, cwd: '/', stderr: 'pipe' })
@@ -351,12 +422,42 @@ describe('allowance install --wrap', () => {
     expect(await ok(dataHome, ['install', '--wrap', fixture.host, name])).toContain('already goes through Allowance')
     expect(backups(path)).toHaveLength(1)
     await ok(dataHome, ['uninstall', fixture.host, name])
+    expect(readFileSync(path, 'utf8')).toBe(fixture.text)
     expect(parse(readFileSync(path, 'utf8'), fixture.jsonc)).toEqual(before)
   })
 
-  it('refuses an entry that is not a remote server', async () => {
-    const { dataHome } = await fixtureHome(fixtures[5]!)
-    const run = await cli(dataHome, ['install', '--wrap', 'claude-code', 'db', '--project', join(dataHome, 'user', 'repo')])
-    expect(run).toMatchObject({ code: 1, stderr: expect.stringContaining('has no remote server "db"') })
+  it('routes a local server through allowance bridge --stdio with its env and cwd, a host launches it, and uninstall puts it back', async () => {
+    const dataHome = await home()
+    const hostsHome = join(dataHome, 'user')
+    vi.stubEnv('ALLOWANCE_HOSTS_HOME', hostsHome)
+    // The relay server the tests run as a local process, started from its own folder with a variable it needs.
+    const path = join(hostsHome, 'repo', '.mcp.json')
+    const text = `{"mcpServers":{"local":{"command":"${process.execPath}","args":["relayServer.js","stdio"],"cwd":"${join(process.cwd(), 'dist', 'fixtures', 'servers')}","env":{"RELAY_SERVER_NAME":"wrapped"}}}}\n`
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, text)
+    const scope = ['--project', join(hostsHome, 'repo')]
+    const missing = await cli(dataHome, ['install', '--wrap', 'claude-code', 'nope', ...scope])
+    expect(missing).toMatchObject({ code: 1, stderr: `allowance: Claude Code has no server "nope" (an entry with a url, a serverUrl or a command) in ${path}.\n` })
+    expect(readFileSync(path, 'utf8')).toBe(text)
+    expect(await ok(dataHome, ['install', '--wrap', 'claude-code', 'local', ...scope])).toContain('Routed "local"')
+    const entry = JSON.parse(readFileSync(path, 'utf8')).mcpServers.local
+    expect(entry).toMatchObject({
+      type: 'stdio',
+      command: process.execPath,
+      args: [expect.stringMatching(/allowance\.js$/), 'bridge', '--stdio', '--', process.execPath, 'relayServer.js', 'stdio'],
+      cwd: join(process.cwd(), 'dist', 'fixtures', 'servers'),
+      env: { RELAY_SERVER_NAME: 'wrapped', ALLOWANCE_MANAGED: '1' },
+    })
+
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/usr/bin:/bin', ...entry.env }, cwd: entry.cwd, stderr: 'pipe' })
+    const client = new Client({ name: 'claude-code', version: '1.0.0' })
+    try {
+      await client.connect(transport)
+      expect(client.getServerVersion()?.name).toBe('wrapped')
+    } finally {
+      await client.close()
+    }
+    await ok(dataHome, ['uninstall', 'claude-code', 'local', ...scope])
+    expect(readFileSync(path, 'utf8')).toBe(text)
   })
 })
