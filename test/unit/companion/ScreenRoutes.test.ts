@@ -136,7 +136,8 @@ describe('history', () => {
       usd: '$0.25',
       chain: 'Base Sepolia',
       challengeId: expect.stringMatching(/^challenge-/),
-      decision: 'You, in the approval card',
+      decision: 'You approved it on the card',
+      paysWith: 'USDC on Base Sepolia',
       explorerUrl: `https://sepolia.basescan.org/tx/${details.reference}`,
     })
     expect(await call('GET', '/api/history/99')).toEqual({ status: 404, body: { error: 'There is no payment 99.' } })
