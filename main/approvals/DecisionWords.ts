@@ -54,19 +54,21 @@ export function sentence(db: Database, registry: TokenRegistry.Registry, payment
   const id = Number(idText)
   const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
   if (kind === 'human') return payment.decision === 'declined' ? 'You declined' : 'You approved it on the card'
+  // A rule or budget removed (or changed, which replaces it) since still says what it was.
+  const since = (current: unknown) => (current ? '' : ', removed since')
   if (kind === 'rule') {
-    const rule = Rules.get(db, id)
-    if (!rule) return 'Your rule (removed since)'
+    const rule = Rules.ever(db, id)
+    if (!rule) return 'Your rule'
     const what = rule.kind === 'auto_approve' ? `pay up to ${money(rule.amount, rule.unit)} a call` : `decline above ${money(rule.amount, rule.unit)} a call`
-    return `Your rule: ${what} ${where(rule)}`
+    return `Your rule${since(Rules.get(db, id))}: ${what} ${where(rule)}`
   }
   if (kind === 'lease') {
     const lease = Leases.get(db, id)
-    return lease ? `Your lease: pay up to ${money(lease.amount, lease.unit)} in all ${where(lease)}` : 'Your lease (removed since)'
+    return lease ? `Your lease: pay up to ${money(lease.amount, lease.unit)} in all ${where(lease)}` : 'Your lease'
   }
   if (kind === 'budget') {
-    const budget = Budgets.get(db, id)
-    return budget ? `Your budget: ${money(budget.amount, budget.unit)} a ${budget.period} ${where(budget)}` : 'Your budget (removed since)'
+    const budget = Budgets.ever(db, id)
+    return budget ? `Your budget${since(Budgets.get(db, id))}: ${money(budget.amount, budget.unit)} a ${budget.period} ${where(budget)}` : 'Your budget'
   }
   return `Allowance: ${reason({ declineReason: payment.declineReason, error: null }) ?? 'it could not be paid'}`
 }

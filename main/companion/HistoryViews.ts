@@ -8,6 +8,7 @@ import * as Chains from '../payments/Chains.js'
 import * as PaysWith from '../payments/PaysWith.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
+import * as ErrorWords from '../shared/ErrorWords.js'
 
 /**
  * The History screen as plain JSON: the payment rows a filter selects, what they spent per budget
@@ -141,7 +142,7 @@ export function row(payment: Payments.Row): HistoryRow {
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
     reference: payment.transactionReference ?? payment.receiptReference,
-    warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ?? 'Money may have moved.') : null,
+    warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ? ErrorWords.plain(payment.error) : 'Money may have moved.') : null,
     decidedBy: payment.decidedBy && DecisionWords.who(payment.decidedBy),
     reason: DecisionWords.reason(payment),
   }
@@ -198,7 +199,7 @@ export function details(db: Database, registry: TokenRegistry.Registry, id: numb
     confirmedAt: payment.confirmedAt,
     receiptReference: payment.receiptReference,
     round: payment.round,
-    error: payment.error,
+    error: payment.error && ErrorWords.plain(payment.error),
   }
 }
 

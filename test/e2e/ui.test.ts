@@ -66,7 +66,7 @@ describe('a paid call a human must approve', () => {
     const shown = card()
     expect(await text(shown.getByRole('heading'))).toBe('test-host asks to pay')
     expect(await text(shown.getByLabel('Amount'))).toBe('0.25 USDC ≈ $0.25')
-    const facts = await text(shown.locator('dl'))
+    const facts = await text(shown.locator('dl.facts'))
     expect(facts).toContain('tool premium_report')
     expect(facts).toContain(`127.0.0.1:${rig.server.port} · realm paid.test.local`)
     const recipient = accounts.recipient.address
