@@ -22,14 +22,30 @@ export function canonical(value: unknown): string {
 
 const secretKey = /pass|secret|token|key|auth|credential|cookie|session|private|signature|spt/i
 
-/** `{"query":"weather in Par…","apiKey":"[redacted]"}`, at most 160 characters. */
+/**
+ * `{"query":"weather in Par…","apiKey":"[redacted]"}`, at most 160 characters. An object too long
+ * keeps its first members whole and counts the rest under `"…"`, so the preview stays JSON the UI
+ * can list; anything else too long is cut.
+ */
 export function preview(value: unknown): string | null {
   if (value === undefined || value === null) return null
-  const text = JSON.stringify(value, (key, member: unknown) => {
-    if (key && secretKey.test(key)) return '[redacted]'
-    if (typeof member === 'string' && member.length > 24) return `${member.slice(0, 24)}…`
-    if (typeof member === 'bigint') return member.toString()
-    return member
-  })
-  return text.length > 160 ? `${text.slice(0, 159)}…` : text
+  const text = (shown: unknown) =>
+    JSON.stringify(shown, (key, member: unknown) => {
+      if (key && secretKey.test(key)) return '[redacted]'
+      if (typeof member === 'string' && member.length > 24) return `${member.slice(0, 24)}…`
+      if (typeof member === 'bigint') return member.toString()
+      return member
+    })
+  const whole = text(value)
+  if (whole.length <= previewLength) return whole
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value)
+    for (let kept = entries.length - 1; kept > 0; kept--) {
+      const shortened = text({ ...Object.fromEntries(entries.slice(0, kept)), '…': `${entries.length - kept} more` })
+      if (shortened.length <= previewLength) return shortened
+    }
+  }
+  return `${whole.slice(0, previewLength - 1)}…`
 }
+
+const previewLength = 160

@@ -1,3 +1,4 @@
+import * as DecisionWords from '../approvals/DecisionWords.js'
 import * as Payments from '../ledger/Payments.js'
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Scope from '../ledger/Scope.js'
@@ -74,8 +75,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       row.upstream,
       Scope.call(row.operation, row.target),
       row.details ? Amount.formatWithSymbol(row.details.amountAtomic, row.details) : '',
-      row.decidedBy ?? '',
-      row.declineReason ?? row.error ?? '',
+      row.decidedBy ? DecisionWords.who(row.decidedBy) : '',
+      DecisionWords.reason(row) ?? '',
     ])
     console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'decided by', 'reason'], cells))
     // What the payments the filter selects spent or committed, per budget unit: money that moved or may have moved.

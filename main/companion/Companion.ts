@@ -78,6 +78,11 @@ export class Companion implements Handler {
   /** What can pay, read again only when the CLI changes the card. */
   private readonly cardInfo: () => Card.Info | undefined
 
+  /** The card a `stripe` charge is paid with, if one is set up: what is safe to show of it. */
+  cardShown(): Card.Info | undefined {
+    return this.cardInfo()
+  }
+
   /** The user's settings.json as of now: edits (by hand, or by `allowance demo`) apply to the next payment. */
   get config(): Config.Config {
     return this.settings().config

@@ -1,16 +1,15 @@
-import type { DeclineReason } from '../approvals/Decision.js'
-import * as Budgets from '../ledger/Budgets.js'
+import * as DecisionWords from '../approvals/DecisionWords.js'
 import type { Database } from '../ledger/Database.js'
-import * as Leases from '../ledger/Leases.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
-import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Spend from '../ledger/Spend.js'
 import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
+import * as PaysWith from '../payments/PaysWith.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
+import * as ErrorWords from '../shared/ErrorWords.js'
 
 /**
  * The History screen as plain JSON: the payment rows a filter selects, what they spent per budget
@@ -34,13 +33,15 @@ export type HistoryRow = {
   /** What actually moved, when a check found less than the amount approved (a seller captured less). */
   settledAmount: string | null
   method: string | null
+  /** What paid: "USDC on Base Sepolia", "Card". */
+  paysWith: string | null
   chainId: number | null
   recipient: string | null
   /** The transaction (or card charge) the settlement check found, else the server's receipt reference. */
   reference: string | null
   /** A warning for a payment in question: unconfirmed, or confirmed against what the server said. */
   warning: string | null
-  /** "you", "rule 3", "lease 2", "budget 4", "Allowance". */
+  /** "you", "your rule", "your lease", "your budget", "Allowance". */
   decidedBy: string | null
   /** Why it was declined or failed, in words. */
   reason: string | null
@@ -194,33 +195,14 @@ export function row(payment: Payments.Row): HistoryRow {
         ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
         : null,
     method: payment.details?.method ?? null,
+    paysWith: payment.details && PaysWith.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
     reference: payment.transactionReference ?? payment.receiptReference,
-    warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ?? 'Money may have moved.') : null,
-    decidedBy: payment.decidedBy && decider(payment.decidedBy),
-    reason: payment.declineReason ? (reasons[payment.declineReason as DeclineReason] ?? payment.declineReason) : payment.error,
+    warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ? ErrorWords.plain(payment.error) : 'Money may have moved.') : null,
+    decidedBy: payment.decidedBy && DecisionWords.who(payment.decidedBy),
+    reason: DecisionWords.reason(payment),
   }
-}
-
-const reasons: Record<DeclineReason, string> = {
-  declined_by_user: 'you declined it',
-  timeout: 'nobody approved it in time',
-  budget_exceeded: 'over budget',
-  over_limit: 'above your per-call limit',
-  paused: 'payments were paused',
-  invalid_challenge: "the server's payment request was unusable",
-  unsupported_method: 'no way to pay what the server asked',
-  expired: 'the payment request had expired',
-  cancelled: 'cancelled before anyone approved it',
-  rechallenge: 'the server asked again after it was sent a payment; not paid twice',
-}
-
-/** `rule:3` → "rule 3"; `human` → "you"; `policy` → "Allowance". */
-function decider(decidedBy: string): string {
-  if (decidedBy === 'human') return 'you'
-  if (decidedBy === 'policy') return 'Allowance'
-  return decidedBy.replace(':', ' ')
 }
 
 export type PaymentDetails = HistoryRow & {
@@ -238,7 +220,7 @@ export type PaymentDetails = HistoryRow & {
   /** The server's own words about the payment: untrusted, shown as plain text. */
   description: string | null
   flags: readonly string[]
-  /** Who decided, with what that rule, lease or budget says when it is still in force. */
+  /** Who decided, as a sentence: "You declined", "Your rule: pay up to $0.05 a call on tools.example.com". */
   decision: string | null
   decidedAt: number | null
   /** When the server accepted the credential, and when the chain (or Stripe) confirmed the payment. */
@@ -268,42 +250,14 @@ export function details(db: Database, registry: TokenRegistry.Registry, id: numb
     argumentsPreview: payment.argumentsPreview,
     description: details?.description ?? null,
     flags: details?.flags ?? [],
-    decision: payment.decidedBy && decision(db, registry, payment.decidedBy),
+    decision: DecisionWords.sentence(db, registry, payment),
     decidedAt: payment.decidedAt,
     acceptedAt: payment.acceptedAt,
     confirmedAt: payment.confirmedAt,
     receiptReference: payment.receiptReference,
     round: payment.round,
-    error: payment.error,
+    error: payment.error && ErrorWords.plain(payment.error),
   }
-}
-
-/** "Rule 3: pay without asking up to $0.50 per call for `search` on tools.example.com". */
-function decision(db: Database, registry: TokenRegistry.Registry, decidedBy: string): string {
-  const [kind, idText] = decidedBy.split(':')
-  const id = Number(idText)
-  const money = (amount: bigint, unit: string) => Units.format(amount, unit, registry)
-  if (kind === 'human') return 'You, in the approval card'
-  if (kind === 'rule') {
-    const rule = Rules.get(db, id)
-    if (!rule) return `Rule ${id} (${removedSince(Rules.replacement(db, id), 'rule')})`
-    const what = rule.kind === 'auto_approve' ? `pay without asking up to ${money(rule.amount, rule.unit)}` : `decline above ${money(rule.amount, rule.unit)}`
-    return `Rule ${id}: ${what} per call for ${Scope.describe(rule)}`
-  }
-  if (kind === 'lease') {
-    const lease = Leases.get(db, id)
-    return lease ? `Lease ${id}: ${Scope.describe(lease)} up to ${money(lease.amount, lease.unit)} in total` : `Lease ${id}`
-  }
-  if (kind === 'budget') {
-    const budget = Budgets.get(db, id)
-    return budget ? `Budget ${id}: ${money(budget.amount, budget.unit)} per ${budget.period} for ${Scope.describe(budget)}` : `Budget ${id} (${removedSince(Budgets.replacement(db, id), 'budget')})`
-  }
-  return 'Allowance itself (payments paused, a timeout or an unusable request)'
-}
-
-/** "removed since", or "replaced by rule 5 since" when an edit replaced it. */
-function removedSince(replacement: number | undefined, kind: 'rule' | 'budget'): string {
-  return replacement === undefined ? 'removed since' : `replaced by ${kind} ${replacement} since`
 }
 
 /** What a history can be filtered by: the hosts, servers and calls the ledger has seen. */

@@ -2,6 +2,7 @@ import * as Outcome from '../approvals/Outcome.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Amount from '../payments/Amount.js'
+import * as Chains from '../payments/Chains.js'
 import type * as Challenge from '../payments/Challenge.js'
 import * as EvmSettlement from '../payments/methods/evm/Settlement.js'
 import * as StripeSettlement from '../payments/methods/stripe/Settlement.js'
@@ -193,7 +194,7 @@ async function look(row: Payments.Row, context: Context): Promise<Verdict> {
   const details = row.details!
   if (details.method === 'stripe') return lookAtStripe(row, context)
   const rpcUrl = details.chainId === null ? undefined : Signer.rpcUrlFor(details.chainId, context.config.rpc)
-  if (!rpcUrl) return { status: 'mismatch', problem: `No RPC endpoint is configured for chain ${details.chainId}, so the payment cannot be checked.` }
+  if (!rpcUrl) return { status: 'mismatch', problem: `No RPC endpoint is configured for ${details.chainId === null ? 'its chain' : Chains.withId(details.chainId)}, so the payment cannot be checked.` }
   const evidence = row.evidence ?? {}
   // The ledger names a token `<chainId>:<address>`.
   const currency = (details.currency.split(':')[1] ?? '') as Address

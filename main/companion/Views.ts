@@ -5,7 +5,9 @@ import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
+import * as Chains from '../payments/Chains.js'
 import type * as Challenge from '../payments/Challenge.js'
+import * as PaysWith from '../payments/PaysWith.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
@@ -27,8 +29,12 @@ export type Option = {
   amount: string
   /** "$0.25" when the currency is pegged to the US dollar. */
   usd: string | null
+  /** What pays: "USDC on Base Sepolia", "Card ending 4242". */
+  paysWith: string
   recipient: string | null
   chainId: number | null
+  /** "Base Sepolia", "Local test chain"; null for a card. */
+  chain: string | null
   testnet: boolean
   /** The server's own words. Untrusted: shown as plain text, never used for money. */
   description: string | null
@@ -73,7 +79,8 @@ export type Approval = {
   rechallenges: number
 }
 
-export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date): Approval | undefined {
+/** `card` is the card a `stripe` charge would be paid with, when one is set up. */
+export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date, card?: PaysWith.describe.Card): Approval | undefined {
   const row = Payments.get(db, entry.paymentId)
   if (!row) return undefined
   const context: Scope.Context = { host: row.host, upstream: row.upstream, operation: row.operation, target: row.target }
@@ -92,7 +99,7 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     expiresAt: entry.expiresAt,
     viewedAt: now.getTime(),
     reasons: entry.options.reasons,
-    options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null)),
+    options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null, card)),
     previousPrice: previousPrice(db, context, entry.payment),
     alreadySent: alreadySent(entry.options.prior?.details),
     rechallenges: Payments.rechallenges(db, row.upstream, now.getTime()),
@@ -104,7 +111,15 @@ function alreadySent(details: Payments.Details | undefined): string | null {
   return `${Amount.formatWithSymbol(details.amountAtomic, details)}${details.recipient ? ` to ${details.recipient}` : ''}`
 }
 
-function option(db: Database, registry: TokenRegistry.Registry, context: Scope.Context, payment: Challenge.Payment, now: Date, fee: Payments.Fee | null): Option {
+function option(
+  db: Database,
+  registry: TokenRegistry.Registry,
+  context: Scope.Context,
+  payment: Challenge.Payment,
+  now: Date,
+  fee: Payments.Fee | null,
+  card: PaysWith.describe.Card | undefined,
+): Option {
   const { currency, budgetUnit } = payment
   const money = (atomic: bigint) => Units.format(atomic, budgetUnit, registry)
   const feeBudget = fee && budgetUnit === 'usd' ? Amount.toMicroUsd(fee.amountAtomic, fee.decimals) : 0n
@@ -119,8 +134,10 @@ function option(db: Database, registry: TokenRegistry.Registry, context: Scope.C
     method: payment.method,
     amount: Amount.formatWithSymbol(payment.amount, currency),
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
+    paysWith: PaysWith.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId }, card),
     recipient: payment.recipient ?? null,
     chainId: payment.chainId ?? null,
+    chain: payment.chainId === undefined ? null : Chains.name(payment.chainId),
     testnet: currency.kind === 'token' && currency.testnet,
     description: payment.description ?? null,
     flags: payment.flags,

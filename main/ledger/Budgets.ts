@@ -243,3 +243,9 @@ function fromSql(row: Sql): Budget {
     label: row.label as string | null,
   }
 }
+
+/** A budget by its id, removed or not: what declined a payment in the past. */
+export function ever(db: Database, id: number): Budget | undefined {
+  const row = statement(db, 'SELECT * FROM budgets WHERE id = ?').get(id) as Sql | undefined
+  return row && fromSql(row)
+}

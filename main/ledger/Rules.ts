@@ -163,3 +163,9 @@ function fromSql(row: Sql): Rule {
     recipient: row.recipient as string | null,
   }
 }
+
+/** A rule by its id, removed or not: what decided a payment in the past. */
+export function ever(db: Database, id: number): Rule | undefined {
+  const row = statement(db, 'SELECT * FROM rules WHERE id = ?').get(id) as Sql | undefined
+  return row && fromSql(row)
+}

@@ -18,6 +18,12 @@ export function name(chainId: number): string {
   return known.get(chainId)?.name ?? `Chain ${chainId}`
 }
 
+/** "Base (chain 8453)", for sentences that must give the id settings.json uses too; "chain 123" for a chain this list does not know. */
+export function withId(chainId: number): string {
+  const chain = known.get(chainId)
+  return chain ? `${chain.name} (chain ${chainId})` : `chain ${chainId}`
+}
+
 /** The explorer's page of a transaction, when the chain has a known explorer and the reference is a transaction hash. */
 export function transactionUrl(chainId: number, reference: string): string | null {
   const explorer = known.get(chainId)?.explorer

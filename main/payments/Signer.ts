@@ -3,6 +3,7 @@ import { evm, stripe, tempo } from 'mppx/client'
 import type Stripe from 'stripe'
 import { createClient, http, type Chain, type LocalAccount } from 'viem'
 import { tempo as tempoMainnet, tempoLocalnet, tempoModerato } from 'viem/chains'
+import * as Chains from './Chains.js'
 import type * as Challenge from './Challenge.js'
 import * as SharedPaymentToken from './SharedPaymentToken.js'
 import * as TypedData from './TypedData.js'
@@ -104,7 +105,7 @@ function clientMethod(parameters: sign.Parameters) {
   }
   if (payment.method === 'tempo') {
     const rpcUrl = parameters.rpcUrl ?? rpcUrlFor(chainId, {})
-    if (!rpcUrl) throw new Error(`No RPC URL is configured for chain ${chainId}; add one under "rpc" in settings.json.`)
+    if (!rpcUrl) throw new Error(`No RPC URL is configured for ${Chains.withId(chainId)}; add one under "rpc" in settings.json.`)
     const base = knownChains[chainId] ?? tempoLocalnet
     const chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } }
     return tempo.charge({

@@ -87,21 +87,20 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
         <dd>{option.recipient ? <Address value={option.recipient} label="recipient address" /> : 'the server’s card account'}</dd>
         <dt>Network</dt>
         <dd>
-          {option.chainId === null ? 'Card (Stripe)' : `Chain ${option.chainId}`}
+          {option.chain ?? 'Card (Stripe)'}
           {option.testnet && <span className="badge">test network</span>}
         </dd>
-        <dt>Method</dt>
+        <dt>Pay with</dt>
         <dd>
           {approval.options.length === 1 ? (
-            option.method
+            option.paysWith
           ) : (
             <fieldset className="methods" disabled={busy}>
               <legend className="visually-hidden">Payment method</legend>
               {approval.options.map((candidate) => (
                 <label key={candidate.challengeId}>
                   <input type="radio" name={`method-${approval.paymentId}`} checked={candidate.challengeId === option.challengeId} onChange={() => setChallengeId(candidate.challengeId)} />
-                  {candidate.method} · {candidate.amount}
-                  {candidate.chainId !== null && ` · chain ${candidate.chainId}`}
+                  {candidate.paysWith} · {candidate.amount}
                 </label>
               ))}
             </fieldset>

@@ -5,6 +5,7 @@ import { AmountFields } from './AmountFields.js'
 import { ChangeNotice } from './ChangeNotice.js'
 import { EditForm } from './EditForm.js'
 import { Field } from './Field.js'
+import { RelativeTime } from './RelativeTime.js'
 import { RowActions } from './RowActions.js'
 import { ScopeFields } from './ScopeFields.js'
 import { UndoRemove } from './UndoRemove.js'
@@ -42,8 +43,8 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
             <tr>
               <th scope="col">Budget</th>
               <th scope="col">Applies to</th>
-              <th scope="col">Used</th>
-              <th scope="col">Left</th>
+              <th scope="col" className="money">Used</th>
+              <th scope="col" className="money">Left</th>
               <th scope="col">Refills</th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
@@ -63,7 +64,9 @@ export function BudgetsSection(props: { changes: number; units: Api.Unit[] | und
                   </meter>
                 </td>
                 <td className="money">{budget.remaining}</td>
-                <td>{new Date(budget.periodEnd).toLocaleString()}</td>
+                <td>
+                  <RelativeTime at={budget.periodEnd} />
+                </td>
                 <RowActions
                   what="budget"
                   id={budget.id}

@@ -1,4 +1,5 @@
 import type { Approval } from './Api.js'
+import { ArgumentList, hasArguments } from './ArgumentList.js'
 
 const kinds = { 'tools/call': 'tool', 'resources/read': 'resource', 'prompts/get': 'prompt' } as const
 
@@ -8,10 +9,10 @@ export function CallPreview(props: { approval: Approval }) {
   return (
     <>
       <span className="kind">{kinds[operation]}</span> <code className="target">{target}</code>
-      {argumentsPreview && argumentsPreview !== '{}' && (
+      {hasArguments(argumentsPreview) && (
         <details className="arguments">
           <summary>Arguments</summary>
-          <pre>{argumentsPreview}</pre>
+          <ArgumentList preview={argumentsPreview} />
         </details>
       )}
     </>

@@ -4,6 +4,7 @@ import { Address } from './Address.js'
 import { HistoryFilters } from './HistoryFilters.js'
 import { PaymentDetails } from './PaymentDetails.js'
 import { PeriodTotals } from './PeriodTotals.js'
+import { RelativeTime } from './RelativeTime.js'
 import { SpendChart } from './SpendChart.js'
 import { useLoaded } from './useLoaded.js'
 
@@ -62,7 +63,7 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
                 <tr>
                   <th scope="col">Time</th>
                   <th scope="col">State</th>
-                  <th scope="col">Amount</th>
+                  <th scope="col" className="money">Amount</th>
                   <th scope="col">Call</th>
                   <th scope="col">Server</th>
                   <th scope="col">Host</th>
@@ -72,8 +73,10 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
               </thead>
               <tbody>
                 {page.rows.map((row) => (
-                  <tr key={row.id}>
-                    <td>{new Date(row.createdAt).toLocaleString()}</td>
+                  <tr key={row.id} className={`payment ${row.state}`}>
+                    <td>
+                      <RelativeTime at={row.createdAt} />
+                    </td>
                     <td>
                       <span className={`state ${row.state}`}>{row.state}</span>
                       {row.warning && <div role="alert" className="problem">⚠ {row.warning}</div>}

@@ -32,8 +32,8 @@ export function LeasesSection(props: { changes: number }) {
           <thead>
             <tr>
               <th scope="col">Applies to</th>
-              <th scope="col">Spent</th>
-              <th scope="col">Left to spend</th>
+              <th scope="col" className="money">Spent</th>
+              <th scope="col" className="money">Left to spend</th>
               <th scope="col">Time left</th>
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
 import * as Api from './Api.js'
+import { ArgumentList, hasArguments } from './ArgumentList.js'
 import { CopyButton } from './CopyButton.js'
 import { useLoaded } from './useLoaded.js'
 
@@ -43,21 +44,18 @@ export function PaymentDetails(props: { id: number; changes: number; onClose(): 
           <Fact term="Call">
             <code>{payment.target}</code> <span className="muted">({payment.operation})</span>
           </Fact>
-          <Fact term="Arguments">{payment.argumentsPreview && <pre>{payment.argumentsPreview}</pre>}</Fact>
+          <Fact term="Arguments">{hasArguments(payment.argumentsPreview) && <ArgumentList preview={payment.argumentsPreview} />}</Fact>
           <Fact term="Server">
             {payment.upstream}
             {payment.realm && <span className="muted"> · realm {payment.realm}</span>}
           </Fact>
           <Fact term="Agent host">{payment.host}</Fact>
           <Fact term="Asked at">{time(payment.createdAt)}</Fact>
-          <Fact term="Decided by">
+          <Fact term="Decision">
             {payment.decision}
             {payment.decidedAt !== null && <span className="muted"> at {time(payment.decidedAt)}</span>}
           </Fact>
-          <Fact term="Method">
-            {payment.method && `${payment.method}${payment.intent ? ` ${payment.intent}` : ''}`}
-            {payment.chain && ` on ${payment.chain}`}
-          </Fact>
+          <Fact term="Method">{payment.paysWith}</Fact>
           <Fact term="Recipient">{payment.recipient && <Copyable value={payment.recipient} label="recipient" />}</Fact>
           <Fact term="Receipt">
             {payment.receiptReference && <Copyable value={payment.receiptReference} label="receipt reference" />}

@@ -43,7 +43,7 @@ export function RulesSection(props: { changes: number; units: Api.Unit[] | undef
           <thead>
             <tr>
               <th scope="col">Rule</th>
-              <th scope="col">Per call</th>
+              <th scope="col" className="money">Per call</th>
               <th scope="col">Applies to</th>
               <th scope="col">Recipient</th>
               <th scope="col">Label</th>

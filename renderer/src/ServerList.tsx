@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import type * as Api from './Api.js'
+import { RelativeTime } from './RelativeTime.js'
 
 /** Each server agents pay or can reach: what it was paid, its last payments, the host entries that reach it. */
 export function ServerList(props: { servers: Api.ServersView['servers'] }) {
@@ -33,14 +34,16 @@ export function ServerList(props: { servers: Api.ServersView['servers'] }) {
                   <th scope="col">Time</th>
                   <th scope="col">Call</th>
                   <th scope="col">Host</th>
-                  <th scope="col">Amount</th>
+                  <th scope="col" className="money">Amount</th>
                   <th scope="col">State</th>
                 </tr>
               </thead>
               <tbody>
                 {server.recent.map((row) => (
-                  <tr key={row.id}>
-                    <td>{new Date(row.createdAt).toLocaleString()}</td>
+                  <tr key={row.id} className={`payment ${row.state}`}>
+                    <td>
+                      <RelativeTime at={row.createdAt} />
+                    </td>
                     <td>
                       <code>{row.target}</code>
                     </td>

@@ -13,9 +13,16 @@ const innerHeight = height - margin.top - margin.bottom
 const palette = 8
 
 /** "Mar 4" for `2026-03-04`, read as a calendar day (no time zone can shift it). */
-function dayLabel(day: string): string {
+function date(day: string): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number]
   return new Date(year, month - 1, date).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+}
+
+/** `2026-03-04` for today, on this computer's calendar. */
+function todayKey(): string {
+  const now = new Date()
+  const two = (value: number) => String(value).padStart(2, '0')
+  return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`
 }
 
 /**
@@ -25,6 +32,9 @@ function dayLabel(day: string): string {
  */
 export function SpendChart(props: { chart: Api.SpendChart }) {
   const { chart } = props
+  const today = todayKey()
+  /** "Today", else "Mar 4". */
+  const dayLabel = (day: string) => (day === today ? 'Today' : date(day))
   const money = (atomic: bigint) => Amount.formatWithSymbol(atomic, chart.unit)
   const keys = chart.servers.map((_, index) => String(index))
   const data = chart.days.map((day) => ({ day: day.day, ...Object.fromEntries(day.amounts.map((amount, index) => [String(index), Number(amount)])) }))
@@ -36,10 +46,13 @@ export function SpendChart(props: { chart: Api.SpendChart }) {
   const y = scaleLinear({ domain: [0, Math.max(Number(highest), 1)], range: [innerHeight, 0], nice: true })
   const ticks = y.ticks(4).filter(Number.isInteger)
   const every = Math.ceil(chart.days.length / 8)
+  // Today is always labelled; a label too close to it gives way.
+  const todayIndex = chart.days.findIndex((day) => day.day === today)
+  const labelled = (index: number) => index === todayIndex || (index % every === 0 && (todayIndex < 0 || Math.abs(todayIndex - index) >= every))
   const first = chart.days[0]?.day
   const last = chart.days.at(-1)?.day
   const unitName = chart.unit.key === 'usd' ? 'US dollars' : chart.unit.symbol
-  const summary = `Spend per day and server, ${first && dayLabel(first)} to ${last && dayLabel(last)}, in ${unitName}`
+  const summary = `Spend per day and server, ${first && date(first)} to ${last && (last === today ? 'today' : date(last))}, in ${unitName}`
 
   return (
     <figure className="chart">
@@ -72,8 +85,8 @@ export function SpendChart(props: { chart: Api.SpendChart }) {
             }
           </BarStack>
           {chart.days.map((day, index) =>
-            index % every === 0 ? (
-              <text key={day.day} className="day" x={(x(day.day) ?? 0) + x.bandwidth() / 2} y={innerHeight + 16} textAnchor="middle">
+            labelled(index) ? (
+              <text key={day.day} className={index === todayIndex ? 'day today' : 'day'} x={(x(day.day) ?? 0) + x.bandwidth() / 2} y={innerHeight + 16} textAnchor="middle">
                 {dayLabel(day.day)}
               </text>
             ) : null,
@@ -96,9 +109,9 @@ export function SpendChart(props: { chart: Api.SpendChart }) {
           <thead>
             <tr>
               <th scope="col">Day</th>
-              <th scope="col">Total</th>
+              <th scope="col" className="money">Total</th>
               {chart.servers.map((server) => (
-                <th scope="col" key={server.label}>
+                <th scope="col" className="money" key={server.label}>
                   {server.label}
                 </th>
               ))}

@@ -130,7 +130,7 @@ function Balances() {
           <tr>
             <th scope="col">Chain</th>
             <th scope="col">Token</th>
-            <th scope="col">Balance</th>
+            <th scope="col" className="money">Balance</th>
           </tr>
         </thead>
         <tbody>

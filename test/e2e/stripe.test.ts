@@ -120,7 +120,7 @@ describe('choosing the card from the account', () => {
   it('without a card, a card-only server is declined with the reason', async () => {
     const result = await rig.client.callTool({ name: 'search', arguments: { query: 'no card' } })
     expect(result.isError).toBe(true)
-    expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^Payment to .* for `search` was declined: Allowance has no wallet or card set up to pay in USD with stripe\.$/) }])
+    expect(result.content).toEqual([{ type: 'text', text: expect.stringMatching(/^Payment to .* for `search` was declined: Allowance has no wallet or card set up to pay in USD by card\.$/) }])
     expect(rig.stripe.tokens).toHaveLength(0)
   })
 })

@@ -7,11 +7,14 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Outcome from '../../main/approvals/Outcome.js'
 import * as Budgets from '../../main/ledger/Budgets.js'
+import * as Payments from '../../main/ledger/Payments.js'
+import * as Rules from '../../main/ledger/Rules.js'
 import { openPage, screenshot, type Browser } from '../helpers/browser.js'
 import { startDaemon } from '../helpers/companion.js'
 import { temporaryHome } from '../helpers/processes.js'
-import { startRig, type Rig } from './rig.js'
+import { autoApprove, startRig, type Rig } from './rig.js'
 
 let rig: Rig
 let browser: Browser
@@ -114,7 +117,7 @@ describe('a waiting payment', () => {
     expect(await tabs().getByLabel('1 waiting').isVisible()).toBe(true)
     // Names, not ids: the host, the tool and the server as the user knows them.
     expect(await card().getByRole('heading').innerText()).toBe('test-host asks to pay')
-    expect(await card().locator('dl').innerText()).toContain(`${server()} · realm`)
+    expect(await card().locator('dl.facts').innerText()).toContain(`${server()} · realm`)
 
     await card().getByRole('button', { name: 'Pay once' }).click()
     expect((await call).isError).toBeFalsy()
@@ -182,6 +185,110 @@ describe('a waiting payment', () => {
     await page.bringToFront()
     await card().getByRole('button', { name: 'Decline' }).click()
     expect((await call).isError).toBe(true)
+  })
+})
+
+describe('words people use', () => {
+  const history = () => page.getByRole('table', { name: 'Payment history' })
+  const rowOf = (id: number) => history().locator('tbody tr').filter({ has: page.getByRole('button', { name: `Details of payment ${id}`, exact: true }) })
+  /** Opens a payment's Details and returns its text. */
+  async function details(id: number): Promise<string> {
+    await rowOf(id).getByRole('button', { name: 'Details' }).click()
+    const dialog = page.getByRole('dialog', { name: `Payment ${id}` })
+    await dialog.getByText('Decision', { exact: true }).waitFor()
+    const text = await dialog.innerText()
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    return text
+  }
+  /** A computed style of the first element `selector` finds in the row of payment `id`. */
+  const style = (id: number, selector: string, property: string) => rowOf(id).locator(selector).first().evaluate((element, property) => getComputedStyle(element).getPropertyValue(property), property)
+
+  let rules: Rules.Rule[]
+  let byRule: number
+  let failed: number
+  let unconfirmed: number
+
+  beforeAll(async () => {
+    // A payment a rule made, then one that failed on a bad server name and one no check could confirm.
+    rules = autoApprove(rig, 250_000n, { upstream: rig.server.url, operation: 'tools/call', target: 'premium_report' })
+    const paid = await report('by rule')
+    expect(paid.isError).toBeFalsy()
+    byRule = (paid._meta?.['allowance/payment'] as { paymentId: number }).paymentId
+    await rig.outcome(byRule)
+    const paidRow = rig.rows().find((row) => row.id === byRule)!
+    ;[failed, unconfirmed] = rig.ledger((db) =>
+      ['failed', 'unconfirmed'].map((topic) => {
+        const now = Date.now()
+        const details = { ...paidRow.details!, challengeId: `words-${topic}`, budgetAmount: 0n }
+        return Payments.insert(db, { now, state: 'approved', context: paidRow, argumentsHash: topic, argumentsPreview: JSON.stringify({ topic }), details, decision: 'approved', decidedBy: 'human' })
+      }),
+    ) as [number, number]
+    rig.ledger((db) => {
+      Outcome.fail(db, failed, { error: 'getaddrinfo ENOTFOUND tools.example.invalid', now: Date.now() })
+      Outcome.unconfirmed(db, unconfirmed, { error: 'no transaction was found', now: Date.now() })
+    })
+    await nav('History').click()
+    await rowOf(unconfirmed).waitFor()
+  })
+
+  afterAll(async () => {
+    rig.ledger((db) => rules.forEach((rule) => Rules.remove(db, rule.id, Date.now())))
+    await nav('Approvals').click()
+  })
+
+  it('says who decided as a sentence, what paid by token and chain name, and the arguments as a list', async () => {
+    const declined = rig.rows().find((row) => row.decidedBy === 'human' && row.declineReason === 'declined_by_user')!
+    expect(await rowOf(declined.id).locator('td').nth(1).innerText()).toBe('declined\nyou declined')
+    const declinedText = await details(declined.id)
+    expect(declinedText).toMatch(/\nDecision\nYou declined at .+\n/)
+    expect(declinedText).toContain('\nMethod\nUSDC on Local test chain\n')
+    expect(declinedText).toMatch(/\nArguments\ntopic\s+(declined|notified|counted|keyboard first)\n/)
+
+    const ruleText = await details(byRule)
+    expect(ruleText).toMatch(new RegExp(`\\nDecision\\nYour rule: pay up to \\$0\\.25 a call for \`premium_report\` on 127\\.0\\.0\\.1:${rig.server.port} at .+\\n`))
+    expect(ruleText).not.toMatch(/Chain \d+|rule:\d/)
+  })
+
+  it('shows times relative, the exact time on hover', async () => {
+    const time = rowOf(byRule).locator('time')
+    expect(await time.innerText()).toMatch(/^(now|\d+ seconds? ago|\d+ minutes? ago)$/)
+    const createdAt = rig.rows().find((row) => row.id === byRule)!.createdAt
+    expect(await time.getAttribute('title')).toBe(await page.evaluate((at) => new Date(at).toLocaleString(), createdAt))
+    await nav('Servers').click()
+    const recent = page.getByRole('table', { name: `Last payments to ${server()}` }).locator('tbody time').first()
+    expect(await recent.innerText()).toMatch(/ago$|^now$/)
+    expect(await recent.getAttribute('title')).toMatch(/\d/)
+    await nav('History').click()
+    await rowOf(byRule).waitFor()
+  })
+
+  it('right-aligns amounts in tabular figures', async () => {
+    for (const cell of [rowOf(byRule).locator('td.money'), history().getByRole('columnheader', { name: 'Amount' })]) {
+      expect(await cell.evaluate((element) => getComputedStyle(element).textAlign)).toBe('right')
+      expect(await cell.evaluate((element) => getComputedStyle(element).fontVariantNumeric)).toBe('tabular-nums')
+    }
+  })
+
+  it('sets failed and unconfirmed rows apart, and puts error codes in words', async () => {
+    const paidColor = await style(byRule, 'td', 'color')
+    expect(await style(failed, 'td', 'color')).not.toBe(paidColor)
+    expect(await style(failed, 'td.money', 'text-decoration-line')).toBe('line-through')
+    expect(await style(byRule, 'td.money', 'text-decoration-line')).toBe('none')
+    expect(await style(unconfirmed, 'td', 'background-color')).not.toBe(await style(byRule, 'td', 'background-color'))
+    expect(await rowOf(failed).locator('td').nth(1).innerText()).toBe("failed\nthe server's name could not be found (tools.example.invalid)")
+    expect(await rowOf(unconfirmed).getByRole('alert').innerText()).toBe('⚠ no transaction was found')
+    expect(await details(failed)).toContain("\nError\nthe server's name could not be found (tools.example.invalid)\n")
+    expect(await page.locator('body').innerText()).not.toContain('ENOTFOUND')
+  })
+
+  it('labels today on the chart', async () => {
+    const chart = page.getByRole('figure', { name: /^Daily spend per server/ })
+    expect(await chart.locator('svg text.day').last().textContent()).toBe('Today')
+    expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(/ to today, in US dollars$/)
+    await chart.getByText('Daily spend as a table').click()
+    expect(await chart.getByRole('table').getByRole('rowheader').last().innerText()).toBe('Today')
+    await chart.getByText('Daily spend as a table').click()
   })
 })
 

@@ -66,23 +66,25 @@ describe('a paid call a human must approve', () => {
     const shown = card()
     expect(await text(shown.getByRole('heading'))).toBe('test-host asks to pay')
     expect(await text(shown.getByLabel('Amount'))).toBe('0.25 USDC ≈ $0.25')
-    const facts = await text(shown.locator('dl'))
+    const facts = await text(shown.locator('dl.facts'))
     expect(facts).toContain('tool premium_report')
     expect(facts).toContain(`127.0.0.1:${rig.server.port} · realm paid.test.local`)
     const recipient = accounts.recipient.address
     expect(facts).toContain(`${recipient.slice(0, 6)}…${recipient.slice(-4)}`)
     expect(await shown.getByTitle(recipient).count()).toBe(1)
-    expect(facts).toContain(`Chain ${rig.chain.chainId}`)
+    expect(facts).toContain('Network\nLocal test chain')
+    expect(facts).toContain('Pay with\nUSDC on Local test chain')
     expect(facts).toContain('$4.75 of $5.00 left today after this payment')
     expect(facts).toContain('“premium_report”') // the server's description, as its words
     expect(await text(shown.getByRole('list', { name: 'Risk flags' }))).toMatch(
       /First payment to this server\n.*First payment to this recipient\n.*realm paid.test.local is not the server's address\n.*Test network/s,
     )
     expect(await text(shown.getByRole('timer'))).toMatch(/^Declines in [01]:\d\d$/)
-    // The arguments are collapsed until asked for.
-    expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(false)
+    // The arguments are collapsed until asked for, then listed by name.
+    const listed = shown.locator('.argument-list')
+    expect(await listed.isVisible()).toBe(false)
     await shown.getByText('Arguments').click()
-    expect(await shown.getByText('{"topic":"tides"}').isVisible()).toBe(true)
+    expect(await text(listed)).toMatch(/^topic\s+tides$/)
 
     const before = await payer()
     await shown.getByRole('button', { name: 'Pay once' }).click()

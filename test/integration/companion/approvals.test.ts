@@ -163,7 +163,7 @@ describe('crash', () => {
     expect(Object.keys(states(directory))).toHaveLength(3) // no row lost
     // Signed and handed over: money may have moved, so it is checked, and cannot be confirmed here either.
     await expect.poll(() => Object.values(states(directory))).toEqual(['unconfirmed', 'unconfirmed', 'declined'])
-    expect(withLedger(directory, (db) => Payments.get(db, approved.paymentId))).toMatchObject({ state: 'unconfirmed', error: 'No RPC endpoint is configured for chain 8453, so the payment cannot be checked.' })
+    expect(withLedger(directory, (db) => Payments.get(db, approved.paymentId))).toMatchObject({ state: 'unconfirmed', error: 'No RPC endpoint is configured for Base (chain 8453), so the payment cannot be checked.' })
     const reasons = withLedger(directory, (db) => Object.fromEntries(Payments.list(db).map((row) => [row.id, row.declineReason])))
     expect(Object.values(reasons)).toEqual([null, null, 'companion_restarted'])
     expect((await client.request<Status>({ type: 'status' })).pid).toBe(second.process.pid)

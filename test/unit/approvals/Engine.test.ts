@@ -410,7 +410,7 @@ describe('alternatives', () => {
     expect(Engine.decide(t.db, request, { now: t.clock.now, registry, payable: () => false })).toMatchObject({
       kind: 'declined',
       reason: 'unsupported_method',
-      message: expect.stringMatching(/^Payment to tools\.example\.com for `search` was declined: Allowance has no wallet or card set up to pay in pathUSD on chain 42431 with tempo\.$/),
+      message: expect.stringMatching(/^Payment to tools\.example\.com for `search` was declined: Allowance has no wallet or card set up to pay in pathUSD on Tempo Testnet \(Moderato\)\.$/),
     })
   })
 })

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest'
+import * as Arguments from '../../../main/approvals/Arguments.js'
 import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as Leases from '../../../main/ledger/Leases.js'
 import * as Payments from '../../../main/ledger/Payments.js'
@@ -59,4 +60,15 @@ test('the arguments are stored only as a hash and a short redacted preview', () 
   expect(row.argumentsPreview).not.toContain('sk_live')
   expect(row.argumentsPreview).toContain('[redacted]')
   expect(row.argumentsPreview!.length).toBeLessThanOrEqual(160)
+})
+
+test('a long preview stays a JSON object the UI can list: its first members whole, the rest counted', () => {
+  const many = Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`field${index}`, `value number ${index}`]))
+  const preview = JSON.parse(Arguments.preview(many)!)
+  const names = Object.keys(preview)
+  expect(names.at(-1)).toBe('…')
+  expect(preview['…']).toBe(`${20 - (names.length - 1)} more`)
+  expect(preview.field0).toBe('value number 0')
+  expect(Arguments.preview(many)!.length).toBeLessThanOrEqual(160)
+  expect(Arguments.preview(['x'.repeat(20), 'y'.repeat(20), 'z'.repeat(20), 'w'.repeat(20), 'v'.repeat(20), 'u'.repeat(20), 't'.repeat(20)])).toMatch(/^\["x{20}",.*…$/)
 })

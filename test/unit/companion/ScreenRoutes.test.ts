@@ -139,7 +139,8 @@ describe('history', () => {
       usd: '$0.25',
       chain: 'Base Sepolia',
       challengeId: expect.stringMatching(/^challenge-/),
-      decision: 'You, in the approval card',
+      decision: 'You approved it on the card',
+      paysWith: 'USDC on Base Sepolia',
       explorerUrl: `https://sepolia.basescan.org/tx/${details.reference}`,
     })
     expect(await call('GET', '/api/history/99')).toEqual({ status: 404, body: { error: 'There is no payment 99.' } })
@@ -318,7 +319,7 @@ describe('editing and undoing', () => {
       decidedBy: `rule:${added.id}`,
       declineReason: 'over_limit',
     })
-    expect((await call('GET', `/api/history/${decided}`)).body.decision).toBe(`Rule ${added.id} (replaced by rule ${added.id + 1} since)`)
+    expect((await call('GET', `/api/history/${decided}`)).body.decision).toMatch(new RegExp(`^Your rule, replaced by rule ${added.id + 1} since: `))
     expect(await call('POST', `/api/rules/${added.id}/restore`)).toEqual({ status: 409, body: { error: `Rule ${added.id} was edited into rule ${added.id + 1}; change that one instead.` } })
   })
 
