@@ -44,16 +44,29 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function run(args: string[]): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(here, 'fixtures/decideWorker.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(`worker exited ${code}: ${stderr}`))))
-  })
+/** Starts the workers; once every one has loaded and said "ready", tells them all to go; resolves with each one's tally. */
+function runTogether(argsOf: (worker: number) => string[]): Promise<string[]> {
+  let ready = 0
+  const children = Array.from({ length: workers }, (_, worker) => spawn(process.execPath, [join(here, 'fixtures/decideWorker.mjs'), ...argsOf(worker)], { stdio: ['pipe', 'pipe', 'pipe'] }))
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<string>((resolvePromise, reject) => {
+          let stdout = ''
+          let stderr = ''
+          let loaded = false
+          child.stdout.on('data', (chunk) => {
+            stdout += chunk
+            if (loaded || !stdout.startsWith('ready\n')) return
+            loaded = true
+            if (++ready === workers) for (const each of children) each.stdin.end('go\n')
+          })
+          child.stderr.on('data', (chunk) => (stderr += chunk))
+          child.on('error', reject)
+          child.on('exit', (code) => (code === 0 ? resolvePromise(stdout.slice('ready\n'.length)) : reject(new Error(`worker exited ${code}: ${stderr}`))))
+        }),
+    ),
+  )
 }
 
 test('8 processes deciding 50 requests each against a budget for exactly 100: 100 approved, 300 budget_exceeded, no overspend', async () => {
@@ -64,10 +77,7 @@ test('8 processes deciding 50 requests each against a budget for exactly 100: 10
   Rules.add(db, { kind: 'auto_approve', scope: { upstream: 'https://tools.example.com/mcp' }, recipient: challenges.recipient, unit: 'usd', amount: Amount.fromDecimal('0.05', 6), now: 0 })
   const budget = Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: Amount.fromDecimal('1.00', 6), now: 0 })
 
-  const startAt = Date.now() + 1_500 // after every worker has loaded; they then start together
-  const outputs = await Promise.all(
-    Array.from({ length: workers }, (_, worker) => run([bundle, path, String(worker), String(perWorker), String(startAt), String(now.getTime())])),
-  )
+  const outputs = await runTogether((worker) => [bundle, path, String(worker), String(perWorker), String(now.getTime())])
   const tallies = outputs.map((output) => JSON.parse(output) as { approved: number; ask: number; declined: Record<string, number>; first: number; last: number })
 
   const approved = tallies.reduce((sum, tally) => sum + tally.approved, 0)
