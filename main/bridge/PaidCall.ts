@@ -42,8 +42,11 @@ export class PaidCall {
       this.context.log.error(`paid call ${JSON.stringify(this.request.id)} failed: ${(error as Error).message}`)
       return this.notPaid('bridge_error', `The payment for ${this.what()} could not be completed: ${(error as Error).message}`)
     })
-    if (!this.cancelled) this.context.toHost(answer)
-    this.sendReports()
+    try {
+      if (!this.cancelled) this.context.toHost(answer)
+    } finally {
+      this.sendReports()
+    }
     await Promise.all(this.reports)
   }
 
