@@ -21,6 +21,8 @@ export class PaidCall {
   private cancelled = false
   private pendingDecision: { id: number } | undefined
   private readonly reports: Promise<void>[] = []
+  /** Outcomes not sent yet: they leave after the host's answer, which nothing must delay. */
+  private unsent: Extract<ClientRequest, { type: 'payment.outcome' }>[] = []
   /** The credentials' secret parts (signatures, tokens), kept out of anything the bridge records. */
   private readonly secrets: string[] = []
   /** The id of the retry in flight, so that a host cancellation can follow it upstream. */
@@ -40,7 +42,11 @@ export class PaidCall {
       this.context.log.error(`paid call ${JSON.stringify(this.request.id)} failed: ${(error as Error).message}`)
       return this.notPaid('bridge_error', `The payment for ${this.what()} could not be completed: ${(error as Error).message}`)
     })
-    if (!this.cancelled) this.context.toHost(answer)
+    try {
+      if (!this.cancelled) this.context.toHost(answer)
+    } finally {
+      this.sendReports()
+    }
     await Promise.all(this.reports)
   }
 
@@ -86,6 +92,7 @@ export class PaidCall {
         if (round === 2) break
         this.context.log.info(`the server answered the credential for payment ${paymentId} with a new challenge`)
         offered = again
+        this.sendReports() // the companion reads the first payment's outcome before the second request
         continue
       }
       if ('error' in response) {
@@ -154,8 +161,9 @@ export class PaidCall {
   }
 
   /**
-   * Reports an outcome without holding up the host's answer: the companion handles a connection's
-   * messages in order, so the outcome is recorded before any later decision on this connection.
+   * Notes an outcome for the companion, sent without holding up the host's answer: right after it
+   * (or before a second round's request). The companion handles a connection's messages in order,
+   * so the outcome is recorded before any later decision on this connection.
    */
   private report(paymentId: number, outcome: Extract<ClientRequest, { type: 'payment.outcome' }>['outcome']): void {
     // What the server said goes to the ledger: a server echoing the credential must not put it there.
@@ -163,17 +171,25 @@ export class PaidCall {
       outcome.status === 'failed'
         ? { ...outcome, error: Payment.redact(outcome.error, this.secrets) }
         : { ...outcome, receipt: { ...outcome.receipt, reference: outcome.receipt.reference && Payment.redact(outcome.receipt.reference, this.secrets) } }
-    const sent = this.companion()?.request({ type: 'payment.outcome', paymentId, outcome: redacted })
-    if (!sent) return
-    this.reports.push(
-      sent.then(
-        () => {},
-        (error: unknown) => {
-          // The companion checks a payment whose outcome never came on chain; nothing is lost.
-          this.context.log.warn(`could not report the outcome of payment ${paymentId}: ${(error as Error).message}`)
-        },
-      ),
-    )
+    this.unsent.push({ type: 'payment.outcome', paymentId, outcome: redacted })
+  }
+
+  private sendReports(): void {
+    const unsent = this.unsent
+    this.unsent = []
+    for (const message of unsent) {
+      const sent = this.companion()?.request(message)
+      if (!sent) continue
+      this.reports.push(
+        sent.then(
+          () => {},
+          (error: unknown) => {
+            // The companion checks a payment whose outcome never came on chain; nothing is lost.
+            this.context.log.warn(`could not report the outcome of payment ${message.paymentId}: ${(error as Error).message}`)
+          },
+        ),
+      )
+    }
   }
 
   private companion(): CompanionClient | undefined {

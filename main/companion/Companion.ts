@@ -310,6 +310,7 @@ export class Companion implements Handler {
     } catch (error) {
       const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
+      this.settlements.forget(paymentId) // no credential leaves
       // A tempo push broadcasts while signing: past that point, money may have moved.
       if (payment.method === 'tempo' && tempoMode === 'push') Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })
       else Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })

@@ -30,7 +30,9 @@ import * as FeeBounds from './FeeBounds.js'
 export type Settlements = {
   /**
    * Notes what a new credential commits to, paid from the wallet at `payer` or with `card`;
-   * returns its public evidence for the ledger row.
+   * returns its public evidence for the ledger row. Until the payment is watched or forgotten its
+   * credential is out with a bridge whose host still waits, and no check starts (for
+   * `maxHoldMs` at most).
    */
   track(paymentId: number, payment: Challenge.Payment, credential: Signer.Credential, from: { payer?: string | undefined; card?: Signer.Card | undefined }): Record<string, unknown> | undefined
   /** Starts checking a payment that is `accepted` or `sent`. */
@@ -47,6 +49,11 @@ export type Settlements = {
 
 /** At most this many checks talk to nodes or Stripe at once. */
 const maxConcurrentChecks = 2
+/**
+ * The longest a due check waits for the payments in progress to leave the hosts' path: under a
+ * steady stream of paid calls checks still run, only later. Settlement timeouts are minutes.
+ */
+const maxHoldMs = 2_000
 /** The pause before a second look; each later one waits twice as long, up to `settlement.maxIntervalSeconds`. */
 const firstPauseMs = 250
 
@@ -90,22 +97,40 @@ export function create(parameters: create.Parameters): Settlements {
   }
 
   // Checks that are due wait their turn: a burst of payments must not flood the node, and none
-  // starts while the companion decides or signs a payment, so a check never holds up a call.
-  const due: (() => Promise<void>)[] = []
+  // starts while a host waits on a payment (the companion decides or signs it, or the server has
+  // its credential and has not answered yet), so that a check never holds up a call. On a machine
+  // with few cores, a check's node requests and their parsing would take the CPU from the call.
+  const due: { run: () => Promise<void>; at: number }[] = []
   let running = 0
   let deciding = 0
+  /** Payments whose credential a bridge holds, until it reports the server's answer: when each left. */
+  const out = new Map<number, number>()
+  let wake: NodeJS.Timeout | undefined
+  const onPath = (now: number) => {
+    for (const [paymentId, since] of out) if (now - since >= maxHoldMs) out.delete(paymentId)
+    return deciding > 0 || out.size > 0
+  }
   const pump = () => {
-    while (running < maxConcurrentChecks && due.length > 0 && deciding === 0) {
+    const now = Date.now()
+    while (running < maxConcurrentChecks && due.length > 0 && (!onPath(now) || now - due[0]!.at >= maxHoldMs)) {
       running++
-      void due.shift()!().finally(() => {
+      void due.shift()!.run().finally(() => {
         running--
         pump()
       })
     }
+    // Held checks run when the path is clear (`before`, `watch`, `forget` pump again), or once held too long.
+    if (due.length > 0 && running < maxConcurrentChecks && !wake && !closed) {
+      wake = setTimeout(() => {
+        wake = undefined
+        pump()
+      }, Math.max(0, due[0]!.at + maxHoldMs - now))
+      wake.unref()
+    }
   }
   const schedule = (paymentId: number, attempt: number, since: number, pause: number) => {
     const run = () => check(paymentId, attempt, since).catch((error) => log.error(`payment ${paymentId}: ${ErrorWords.describe(error)}`))
-    timers.set(paymentId, setTimeout(() => void (due.push(run), pump()), pause))
+    timers.set(paymentId, setTimeout(() => void (due.push({ run, at: Date.now() }), pump()), pause))
   }
 
   const check = async (paymentId: number, attempt: number, since: number): Promise<void> => {
@@ -127,12 +152,14 @@ export function create(parameters: create.Parameters): Settlements {
   }
 
   const watch = (paymentId: number) => {
+    if (out.delete(paymentId)) setImmediate(pump)
     if (closed || timers.has(paymentId)) return
     schedule(paymentId, 0, Date.now(), 0)
   }
 
   return {
     track(paymentId, payment, credential, { payer, card }) {
+      out.set(paymentId, Date.now())
       if (payment.method === 'stripe') {
         const token = (credential.payload as { spt?: unknown }).spt
         if (card && typeof token === 'string') cards.set(paymentId, { card, token })
@@ -144,14 +171,18 @@ export function create(parameters: create.Parameters): Settlements {
       return evidence && jsonSafe({ payer, ...evidence, ...splits })
     },
     watch,
-    forget: (paymentId) => void cards.delete(paymentId),
+    forget(paymentId) {
+      cards.delete(paymentId)
+      if (out.delete(paymentId)) setImmediate(pump)
+    },
     async before(work) {
       deciding++
       try {
         return await work()
       } finally {
         deciding--
-        pump()
+        // After the answer has left: a check started here would run before it is written.
+        setImmediate(pump)
       }
     },
     resume() {
@@ -159,6 +190,7 @@ export function create(parameters: create.Parameters): Settlements {
     },
     close() {
       closed = true
+      clearTimeout(wake)
       for (const timer of timers.values()) clearTimeout(timer)
       timers.clear()
       cards.clear()
