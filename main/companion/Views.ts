@@ -6,6 +6,7 @@ import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
 import type * as Challenge from '../payments/Challenge.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
@@ -23,6 +24,10 @@ export type BudgetEffect = { id: number; text: string; scope: string }
 export type Option = {
   challengeId: string
   method: Challenge.Payment['method']
+  /** What pays: the wallet (which may be locked) or the card. */
+  paysWith: 'wallet' | 'card'
+  /** How the method reads: "USDC authorization (EIP-3009)", "Card (Stripe)". */
+  methodLabel: string
   /** "0.25 USDC" */
   amount: string
   /** "$0.25" when the currency is pegged to the US dollar. */
@@ -117,6 +122,8 @@ function option(db: Database, registry: TokenRegistry.Registry, context: Scope.C
   return {
     challengeId: payment.challengeId,
     method: payment.method,
+    paysWith: Methods.get(payment.method).paysWith,
+    methodLabel: Methods.get(payment.method).describe(payment).label,
     amount: Amount.formatWithSymbol(payment.amount, currency),
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
     recipient: payment.recipient ?? null,
