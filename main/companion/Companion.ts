@@ -9,7 +9,7 @@ import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
 import type * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
-import * as StripeSettlement from '../payments/methods/stripe/Settlement.js'
+import * as Methods from '../payments/methods/Methods.js'
 import * as StripeApi from '../payments/StripeApi.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Cached from '../shared/Cached.js'
@@ -299,7 +299,7 @@ export class Companion implements Handler {
     const { paymentId, payment, challenge } = decision
     const tempoMode = this.config.tempoMode
     try {
-      const byCard = payment.method === 'stripe'
+      const byCard = Methods.get(payment.method).paysWith === 'card'
       const account = byCard ? undefined : await this.walletKey.account()
       const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
@@ -312,7 +312,7 @@ export class Companion implements Handler {
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)
       this.settlements.forget(paymentId) // no credential leaves
       // A tempo push broadcasts while signing: past that point, money may have moved.
-      if (payment.method === 'tempo' && tempoMode === 'push') Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })
+      if (Signer.broadcasts(payment, { tempoMode })) Outcome.unconfirmed(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now() })
       else Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })
       // Issuing the card's token moves no money: Stripe's answer is the whole story.
       if (error instanceof SecretStore.LockedError) return { kind: 'declined', paymentId, reason: 'wallet_locked', message: `Allowance approved the payment, but could not pay: ${error.message}` }
@@ -354,7 +354,7 @@ export class Companion implements Handler {
    * problem, which the agent and the human should read as such.
    */
   private secondPaymentRefused(message: string, prior: Payments.Row | undefined): string {
-    const card = prior?.details?.method === 'stripe' ? StripeSettlement.cardFailure(prior.error ?? undefined) : undefined
+    const card = prior?.details ? Methods.find(prior.details.method)?.explainRefusal?.(prior.error ?? undefined) : undefined
     return card && prior?.details ? `${Message.subject(prior, Message.priceOf(prior.details))} was not made: ${card}.` : message
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as z from 'zod'
+import * as Methods from '../payments/methods/Methods.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
@@ -19,7 +20,7 @@ const Token = z.strictObject({
   eip712: z.strictObject({ name: z.string(), version: z.string() }).optional(),
 })
 
-const Method = z.enum(['evm', 'tempo', 'stripe'])
+const Method = z.enum(Methods.names)
 
 const File = z.strictObject({
   tokens: z.array(Token).default([]),
@@ -28,7 +29,7 @@ const File = z.strictObject({
   /** Tempo submission: `pull` lets the server broadcast (default); `push` broadcasts from here. */
   tempoMode: z.enum(['pull', 'push']).default('pull'),
   /** Which payment method wins when a server offers several. */
-  methodPreference: z.array(Method).default(['evm', 'tempo', 'stripe']),
+  methodPreference: z.array(Method).default([...Methods.names]),
   /** Per upstream (its URL or stdio command line, as the bridge was given it): a preference of its own. */
   servers: z.record(z.string(), z.strictObject({ methodPreference: z.array(Method).optional() })).default({}),
   /** Where the card's Stripe API is (tests point it at a local stand-in). */

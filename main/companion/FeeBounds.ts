@@ -1,19 +1,17 @@
-import type { Address } from 'viem'
 import type * as Engine from '../approvals/Engine.js'
 import type * as Payments from '../ledger/Payments.js'
 import * as Amount from '../payments/Amount.js'
 import * as Challenge from '../payments/Challenge.js'
-import * as TempoSettlement from '../payments/methods/tempo/Settlement.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as Settlement from '../payments/Settlement.js'
-import * as Signer from '../payments/Signer.js'
 import * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
  * Upper bounds of the network fees a payment may cost the wallet, for the approval card and the
- * budgets. Only `tempo` payments cost the wallet a fee (paid in a stablecoin); `evm` authorizations
- * are submitted, and their gas paid, by the server; card payments have none. A bound needs the
- * chain, so it is fetched before the decision (which runs inside a SQLite transaction) and kept a
- * minute per chain and token.
+ * budgets. Each payment method says whether it costs the wallet a fee (`estimateFee`): only
+ * `tempo` does (paid in a stablecoin); `evm` authorizations are submitted, and their gas paid, by
+ * the server; card payments have none. A bound needs the chain, so it is fetched before the
+ * decision (which runs inside a SQLite transaction) and kept a minute per chain and token.
  */
 export type FeeBounds = {
   /** Fetches the bounds the decision on these challenges may need. Never throws. */
@@ -30,33 +28,32 @@ export function create(parameters: create.Parameters): FeeBounds {
   const keyOf = (payment: Challenge.Payment) => `${payment.chainId}:${payment.currency.key}`
   return {
     async prepare(challenges) {
-      // Only tempo payments have a fee: the other challenges need no second validation.
-      if (!challenges.some((challenge) => (challenge as { method?: unknown } | null)?.method === 'tempo')) return
+      // Only some methods (tempo) cost a fee: the other challenges need no second validation.
+      if (!challenges.some((challenge) => estimatorOf((challenge as { method?: unknown } | null)?.method))) return
       const now = Date.now()
       const { accepted } = Challenge.select(challenges, { now: new Date(now), registry: registry() })
-      const tempo = accepted.map(({ payment }) => payment).filter((payment) => payment.method === 'tempo' && payment.chainId !== undefined)
+      const withFee = accepted.map(({ payment }) => payment).filter((payment) => estimatorOf(payment.method) && payment.chainId !== undefined)
       await Promise.all(
-        tempo.map(async (payment) => {
+        withFee.map(async (payment) => {
           const key = keyOf(payment)
           const cached = known.get(key)
           if (cached && now - cached.at < lifetimeMs) return
-          const rpcUrl = Signer.rpcUrlFor(payment.chainId!, rpc())
-          const wallet = payer()
-          const { currency, recipient, amount } = payment
-          const fee =
-            rpcUrl && wallet && currency.kind === 'token' && recipient
-              ? await TempoSettlement.estimateFee({ rpcUrl, chainId: payment.chainId!, currency: currency.address as Address, payer: wallet as Address, recipient: recipient as Address, amount }).catch(() => undefined)
-              : undefined
+          const fee = await estimatorOf(payment.method)!({ payment, rpc: rpc(), payer: payer() })
           known.set(key, { at: now, fee })
         }),
       )
     },
     of(payment) {
-      if (payment.method !== 'tempo') return undefined
+      if (!estimatorOf(payment.method)) return undefined
       const fee = known.get(keyOf(payment))?.fee
       return fee && inBudget(registry(), payment, fee, true)
     },
   }
+}
+
+/** The method's fee estimate, when paying with it costs the wallet a fee. */
+function estimatorOf(method: unknown) {
+  return typeof method === 'string' ? Methods.find(method)?.estimateFee : undefined
 }
 
 export declare namespace create {

@@ -2,15 +2,11 @@ import * as Outcome from '../approvals/Outcome.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Amount from '../payments/Amount.js'
-import * as Chains from '../payments/Chains.js'
 import type * as Challenge from '../payments/Challenge.js'
-import * as EvmSettlement from '../payments/methods/evm/Settlement.js'
-import * as StripeSettlement from '../payments/methods/stripe/Settlement.js'
-import * as TempoSettlement from '../payments/methods/tempo/Settlement.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as Settlement from '../payments/Settlement.js'
-import * as Signer from '../payments/Signer.js'
+import type * as Signer from '../payments/Signer.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
-import type { Address, Hex } from 'viem'
 import * as ErrorWords from '../shared/ErrorWords.js'
 import type { Logger } from '../shared/Log.js'
 import type * as Config from './Config.js'
@@ -59,7 +55,8 @@ const firstPauseMs = 250
 
 export function create(parameters: create.Parameters): Settlements {
   const { db, config, registry, log, onChange } = parameters
-  const cards = new Map<number, { card: Signer.Card; token: string }>()
+  /** What each method keeps in memory only until its payment is resolved (a card's token). */
+  const cards = new Map<number, unknown>()
   const timers = new Map<number, NodeJS.Timeout>()
   let closed = false
 
@@ -160,15 +157,9 @@ export function create(parameters: create.Parameters): Settlements {
   return {
     track(paymentId, payment, credential, { payer, card }) {
       out.set(paymentId, Date.now())
-      if (payment.method === 'stripe') {
-        const token = (credential.payload as { spt?: unknown }).spt
-        if (card && typeof token === 'string') cards.set(paymentId, { card, token })
-        return { mode: card?.mode }
-      }
-      const evidence = payment.method === 'evm' ? EvmSettlement.evidence(credential) : TempoSettlement.evidence(credential)
-      // The row records the primary recipient only; a check needs every transfer the payment makes.
-      const splits = payment.splits.length ? { splits: payment.splits } : {}
-      return evidence && jsonSafe({ payer, ...evidence, ...splits })
+      const { evidence, kept } = Methods.get(payment.method).track({ payment, credential, payer, card })
+      if (kept !== undefined) cards.set(paymentId, kept)
+      return evidence
     },
     watch,
     forget(paymentId) {
@@ -209,75 +200,23 @@ export declare namespace create {
   }
 }
 
-/**
- * What a check found: `confirmed` (what moved, and the fee), `nothing_moved` (the credential can no
- * longer be used and was not), `mismatch` (the chain contradicts the approval), or `pending`
- * (look again; `until`: the credential stays usable until then, so it is not given up on before).
- */
-type Verdict =
-  | { status: 'confirmed'; transaction: string; amount: bigint; fee?: Settlement.Fee | undefined }
-  | { status: 'nothing_moved'; problem: string }
-  | { status: 'mismatch'; problem: string }
-  | { status: 'pending'; problem: string; until?: number | undefined }
+/** What a check found (see `Settlement.Finding`). */
+type Verdict = Settlement.Finding
 
-type Context = { cards: Map<number, { card: Signer.Card; token: string }>; config: Config.Config; registry: TokenRegistry.Registry }
+type Context = { cards: Map<number, unknown>; config: Config.Config; registry: TokenRegistry.Registry }
 
+/** The payment's method checks it, with what it kept. */
 async function look(row: Payments.Row, context: Context): Promise<Verdict> {
   const details = row.details!
-  if (details.method === 'stripe') return lookAtStripe(row, context)
-  const rpcUrl = details.chainId === null ? undefined : Signer.rpcUrlFor(details.chainId, context.config.rpc)
-  if (!rpcUrl) return { status: 'mismatch', problem: `No RPC endpoint is configured for ${details.chainId === null ? 'its chain' : Chains.withId(details.chainId)}, so the payment cannot be checked.` }
-  const evidence = row.evidence ?? {}
-  // The ledger names a token `<chainId>:<address>`.
-  const currency = (details.currency.split(':')[1] ?? '') as Address
-  const recipient = details.recipient as Address
-  const reference = row.receiptReference ?? undefined
-  const payer = (evidence.payer ?? evidence.from) as Address | undefined
-  if (!payer) return { status: 'mismatch', problem: 'Allowance kept nothing to find this payment by on chain.' }
-  if (details.method === 'evm') {
-    const nonce = evidence.nonce as Hex | undefined
-    const validBefore = typeof evidence.validBefore === 'string' ? BigInt(evidence.validBefore) : undefined
-    if (!nonce) return { status: 'mismatch', problem: 'Allowance kept nothing to find this payment by on chain.' }
-    const verdict = await EvmSettlement.confirm({ rpcUrl, token: currency, payer, recipient, amount: details.amountAtomic, nonce, validBefore, reference })
-    return fromChain(verdict, details.amountAtomic, row.state === 'sent' && validBefore !== undefined ? Number(validBefore) * 1000 : undefined)
-  }
-  const transaction = evidence.transaction as Hex | undefined
-  const memo = evidence.memo as Hex | undefined
-  const splits = ((evidence.splits ?? []) as { recipient: Address; amount: string }[]).map((split) => ({ recipient: split.recipient, amount: BigInt(split.amount) }))
-  const primary = details.amountAtomic - splits.reduce((sum, split) => sum + split.amount, 0n)
-  const payments = [{ recipient, amount: primary }, ...splits]
-  const verdict = await TempoSettlement.confirm({ rpcUrl, chainId: details.chainId!, currency, payer, payments, transaction, memo, reference })
-  return fromChain(verdict, details.amountAtomic, undefined)
-}
-
-/**
- * A chain check's verdict. An authorization the chain shows unused is no proof while it can still
- * be submitted: a refused one fails only after it expires (`usableUntil`).
- */
-function fromChain(verdict: Settlement.Verdict, amount: bigint, usableUntil: number | undefined): Verdict {
-  if (verdict.status === 'confirmed') return { status: 'confirmed', transaction: verdict.transaction, amount, fee: verdict.fee }
-  if (verdict.status === 'mismatch') return verdict
-  if (usableUntil !== undefined && verdict.unused) {
-    // A minute beyond its end, for a submission already in a block being built.
-    return Date.now() > usableUntil + 60_000
-      ? { status: 'nothing_moved', problem: 'the authorization expired unused, so nothing can move any more' }
-      : { status: 'pending', problem: verdict.problem, until: usableUntil + 60_000 }
-  }
-  return { status: 'pending', problem: verdict.problem }
-}
-
-/** Revokes the card token, then reads what the seller captured with it: final once revoked. */
-async function lookAtStripe(row: Payments.Row, context: Context): Promise<Verdict> {
-  const kept = context.cards.get(row.id)
-  if (!kept) return { status: 'mismatch', problem: 'The companion restarted before it could check this card payment with Stripe; the card token expires with the challenge.' }
-  const details = row.details!
-  const verdict = await StripeSettlement.settle(kept.card.client, { mode: kept.card.mode, token: kept.token, currency: details.currency.replace(/^iso:/, '') })
-  if (verdict.status === 'captured') return { status: 'confirmed', transaction: row.receiptReference ?? 'stripe', amount: verdict.amount }
-  if (verdict.status === 'nothing_captured') return { status: 'nothing_moved', problem: 'nothing was captured with the card token, which is now revoked' }
-  return { status: 'pending', problem: verdict.problem }
-}
-
-/** Evidence as JSON can hold it (bigints as decimal strings). */
-function jsonSafe(evidence: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(evidence, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Record<string, unknown>
+  const method = Methods.find(details.method)
+  if (!method) return { status: 'mismatch', problem: `Allowance cannot check ${details.method} payments.` }
+  const { amountAtomic: amount, currency, recipient, chainId } = details
+  return method.confirm({
+    payment: { amount, currency, recipient, chainId },
+    evidence: row.evidence ?? {},
+    kept: context.cards.get(row.id),
+    reference: row.receiptReference ?? undefined,
+    refused: row.state === 'sent',
+    rpc: context.config.rpc,
+  })
 }

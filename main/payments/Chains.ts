@@ -1,3 +1,4 @@
+import type { Chain } from 'viem'
 import { arbitrum, base, baseSepolia, foundry, mainnet, optimism, polygon, sepolia, tempo, tempoLocalnet, tempoModerato } from 'viem/chains'
 
 /**
@@ -29,3 +30,11 @@ export function transactionUrl(chainId: number, reference: string): string | nul
   const explorer = known.get(chainId)?.explorer
   return explorer && /^0x[0-9a-fA-F]{64}$/.test(reference) ? `${explorer}/tx/${reference}` : null
 }
+
+/** The JSON-RPC endpoint for a chain: the user's (settings.json `rpc`), else a public one Allowance knows (Tempo's). */
+export function rpcUrlFor(chainId: number, rpc: Readonly<Record<string, string>>): string | undefined {
+  return rpc[String(chainId)] ?? withRpc[chainId]?.rpcUrls.default.http[0]
+}
+
+/** Chains whose public RPC endpoint Allowance may use without the user naming one. */
+export const withRpc: Readonly<Record<number, Chain>> = { [tempo.id]: tempo, [tempoModerato.id]: tempoModerato, [tempoLocalnet.id]: tempoLocalnet }

@@ -25,6 +25,18 @@ export type Verdict =
   /** A transaction exists but does not pay what was approved (token, amount, recipient, payer, or it reverted). */
   | { status: 'mismatch'; problem: string }
 
+/**
+ * What a settlement check found, for the ledger: `confirmed` (what moved, and the fee),
+ * `nothing_moved` (the credential can no longer be used and was not), `mismatch` (the chain or the
+ * processor contradicts the approval), or `pending` (look again; `until`: the credential stays
+ * usable until then, so it is not given up on before).
+ */
+export type Finding =
+  | { status: 'confirmed'; transaction: string; amount: bigint; fee?: Fee | undefined }
+  | { status: 'nothing_moved'; problem: string }
+  | { status: 'mismatch'; problem: string }
+  | { status: 'pending'; problem: string; until?: number | undefined }
+
 export const defaultTimeoutMs = 10_000
 
 export function pending(problem: string, options: { unused?: true } = {}): Verdict {
@@ -86,6 +98,27 @@ export function isBytes32(value: unknown): value is Hex {
 /** A transaction hash as a sentence shows it: 0x12ab…cdef. */
 export function short(hash: string): string {
   return `${hash.slice(0, 6)}…${hash.slice(-4)}`
+}
+
+/**
+ * A chain check's verdict as a finding. An authorization the chain shows unused is no proof while it
+ * can still be submitted: a refused one fails only after it expires (`usableUntil`).
+ */
+export function finding(verdict: Verdict, amount: bigint, usableUntil: number | undefined): Finding {
+  if (verdict.status === 'confirmed') return { status: 'confirmed', transaction: verdict.transaction, amount, fee: verdict.fee }
+  if (verdict.status === 'mismatch') return verdict
+  if (usableUntil !== undefined && verdict.unused) {
+    // A minute beyond its end, for a submission already in a block being built.
+    return Date.now() > usableUntil + 60_000
+      ? { status: 'nothing_moved', problem: 'the authorization expired unused, so nothing can move any more' }
+      : { status: 'pending', problem: verdict.problem, until: usableUntil + 60_000 }
+  }
+  return { status: 'pending', problem: verdict.problem }
+}
+
+/** Evidence as JSON can hold it (bigints as decimal strings). */
+export function jsonSafe(evidence: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(evidence, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))) as Record<string, unknown>
 }
 
 class Deadline extends Error {}

@@ -1,4 +1,5 @@
 import { getAddress, isAddress } from 'viem/utils'
+import type * as Methods from './methods/Methods.js'
 
 /**
  * The companion's own list of currencies it can price. Symbols and decimals shown to the user and
@@ -10,7 +11,7 @@ export type Token = {
   kind: 'token'
   /** `"<chainId>:<lowercase address>"`: how the ledger, rules and budgets name this currency. */
   key: string
-  method: 'evm' | 'tempo'
+  method: Extract<Method, 'evm' | 'tempo'>
   chainId: number
   /** EIP-55 checksummed. Compare with {@link sameAddress}, never as strings. */
   address: string
@@ -27,7 +28,7 @@ export type Iso = {
   kind: 'iso'
   /** `"iso:<lowercase code>"`. */
   key: string
-  method: 'stripe'
+  method: Extract<Method, 'stripe'>
   code: string
   symbol: string
   decimals: number
@@ -36,7 +37,8 @@ export type Iso = {
 
 export type Entry = Token | Iso
 
-export type Method = Entry['method']
+/** A payment method's name: methods/Methods.ts lists them. */
+export type Method = Methods.Name
 
 export type Registry = {
   readonly entries: readonly Entry[]

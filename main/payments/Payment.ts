@@ -1,0 +1,37 @@
+import type * as TokenRegistry from './TokenRegistry.js'
+
+/**
+ * A payment as the companion validated it from a challenge (see Challenge.ts): what it shows,
+ * budgets and signs. Amount, symbol and decimals come from the companion's token registry.
+ */
+
+/**
+ * - `no_expiry`: the challenge has no `expires`, so nothing bounds how long it stays payable.
+ * - `declared_decimals_mismatch`: the server declared decimals that differ from the registry's.
+ * - `testnet`: the currency is a testnet token.
+ */
+export type Flag = 'no_expiry' | 'declared_decimals_mismatch' | 'testnet'
+
+export type Split = { amount: bigint; recipient: string }
+
+export type Payment = {
+  challengeId: string
+  realm: string
+  method: TokenRegistry.Method
+  intent: 'charge'
+  /** Atomic units of `currency`. */
+  amount: bigint
+  currency: TokenRegistry.Entry
+  /** Who is paid: an address, or for `stripe` the seller's Stripe profile (`networkId`). */
+  recipient?: string | undefined
+  chainId?: number | undefined
+  /** Tempo splits; the primary recipient gets `amount − Σ splits`. */
+  splits: readonly Split[]
+  expires?: Date | undefined
+  /** Server-supplied display text. Untrusted: show it as the server's words, never rely on it. */
+  description?: string | undefined
+  flags: readonly Flag[]
+  /** `usd` (micro-USD) for USD-pegged currencies, else the currency key (atomic units). */
+  budgetUnit: string
+  budgetAmount: bigint
+}

@@ -1,0 +1,26 @@
+import * as Evm from './evm/Evm.js'
+import type * as Method from './Method.js'
+import * as Stripe from './stripe/Stripe.js'
+import * as Tempo from './tempo/Tempo.js'
+
+/**
+ * Every payment method Allowance pays with, in the default order of preference. Adding one is a
+ * folder beside these implementing Method.ts, and one entry here.
+ */
+export const all = [Evm.method, Tempo.method, Stripe.method] as const
+
+/** A method's name, as challenges, the ledger, rules and settings spell it. */
+export type Name = (typeof all)[number]['name']
+
+/** The names of {@link all}, in its order. */
+export const names = all.map((method) => method.name) as unknown as readonly [Name, ...Name[]]
+
+/** The method a challenge or a ledger row names, if Allowance pays with it. */
+export function find(name: string): Method.Method<Name> | undefined {
+  return all.find((method) => method.name === name)
+}
+
+/** The method of a validated payment. */
+export function get(name: Name): Method.Method<Name> {
+  return find(name)!
+}

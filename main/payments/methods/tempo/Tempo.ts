@@ -1,0 +1,44 @@
+import type { Address, Hex } from 'viem'
+import * as Chains from '../../Chains.js'
+import * as Settlement from '../../Settlement.js'
+import type * as Method from '../Method.js'
+import * as OnChain from '../OnChain.js'
+import * as Challenge from './Challenge.js'
+import * as Sign from './Sign.js'
+import * as TempoSettlement from './Settlement.js'
+
+/**
+ * `tempo`: a TIP-20 transfer (with splits) the wallet signs on a Tempo chain; the server broadcasts
+ * it (pull) or the wallet does while signing (push). The wallet pays the network fee, in a
+ * stablecoin, unless the server sponsors it.
+ */
+export const method: Method.Method<'tempo'> = {
+  name: 'tempo',
+  intents: ['charge'],
+  paysWith: 'wallet',
+  check: Challenge.check,
+  describe: (payment) => ({ label: `${payment.currency.symbol} transfer on Tempo` }),
+  canSign: Sign.canSign,
+  client: Sign.client,
+  broadcasts: (parameters) => Sign.mode(parameters) === 'push',
+  track: (parameters) => OnChain.evidence(parameters, TempoSettlement.evidence(parameters.credential)),
+  async confirm(parameters) {
+    const target = OnChain.target(parameters)
+    if ('finding' in target) return target.finding
+    const { evidence, payment, reference } = parameters
+    const transaction = evidence.transaction as Hex | undefined
+    const memo = evidence.memo as Hex | undefined
+    const splits = ((evidence.splits ?? []) as { recipient: Address; amount: string }[]).map((split) => ({ recipient: split.recipient, amount: BigInt(split.amount) }))
+    const primary = payment.amount - splits.reduce((sum, split) => sum + split.amount, 0n)
+    const { rpcUrl, chainId, currency, payer, recipient } = target
+    const payments = [{ recipient, amount: primary }, ...splits]
+    const verdict = await TempoSettlement.confirm({ rpcUrl, chainId, currency, payer, payments, transaction, memo, reference })
+    return Settlement.finding(verdict, payment.amount, undefined)
+  },
+  async estimateFee({ payment, rpc, payer }) {
+    const { chainId, currency, recipient, amount } = payment
+    const rpcUrl = chainId === undefined ? undefined : Chains.rpcUrlFor(chainId, rpc)
+    if (!rpcUrl || !payer || chainId === undefined || currency.kind !== 'token' || !recipient) return undefined
+    return TempoSettlement.estimateFee({ rpcUrl, chainId, currency: currency.address as Address, payer: payer as Address, recipient: recipient as Address, amount }).catch(() => undefined)
+  },
+}

@@ -1,0 +1,77 @@
+// The payment methods as one list: each implements the whole Method interface, the bridge
+// advertises exactly them, and a method not in the list is refused as unsupported.
+import { describe, expect, test } from 'vitest'
+import * as Capability from '../../../main/bridge/Capability.js'
+import * as Config from '../../../main/companion/Config.js'
+import * as Challenge from '../../../main/payments/Challenge.js'
+import type * as Method from '../../../main/payments/methods/Method.js'
+import * as Methods from '../../../main/payments/methods/Methods.js'
+import * as TokenRegistry from '../../../main/payments/TokenRegistry.js'
+import * as challenges from './challenges.js'
+
+const now = new Date('2026-03-01T12:00:00Z')
+const registry = TokenRegistry.create()
+const options = { now, registry }
+
+/** Every member of Method.Method: what each is, and whether a method may leave it out. */
+const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'function'; optional?: true }> = {
+  name: { kind: 'string' },
+  intents: { kind: 'array' },
+  paysWith: { kind: 'string' },
+  check: { kind: 'function' },
+  describe: { kind: 'function' },
+  canSign: { kind: 'function' },
+  client: { kind: 'function' },
+  broadcasts: { kind: 'function' },
+  track: { kind: 'function' },
+  confirm: { kind: 'function' },
+  estimateFee: { kind: 'function', optional: true },
+  explainRefusal: { kind: 'function', optional: true },
+}
+
+describe('Methods', () => {
+  test.each(Methods.all.map((method) => [method.name, method] as const))('%s implements every member of Method', (name, method) => {
+    for (const [member, { kind, optional }] of Object.entries(members)) {
+      const value = (method as Record<string, unknown>)[member]
+      if (value === undefined && optional) continue
+      if (kind === 'array') expect(Array.isArray(value), member).toBe(true)
+      else expect(typeof value, member).toBe(kind)
+    }
+    expect(Object.keys(method).filter((key) => !(key in members))).toEqual([])
+    expect(name).toMatch(/^[a-z][a-z0-9:_-]*$/)
+    expect(method.intents.length).toBeGreaterThan(0)
+    expect(['wallet', 'card']).toContain(method.paysWith)
+    expect(Methods.find(name)).toBe(method)
+  })
+
+  test('names are unique and listed in the default order of preference', () => {
+    expect(Methods.names).toEqual(['evm', 'tempo', 'stripe'])
+    expect(new Set(Methods.names).size).toBe(Methods.all.length)
+    expect(Config.read('/nonexistent/settings.json').methodPreference).toEqual([...Methods.names])
+  })
+
+  test('every currency of the registry belongs to a listed method', () => {
+    for (const entry of registry.entries) expect(Methods.names).toContain(entry.method)
+  })
+
+  test('the bridge advertises exactly the listed methods and their intents', () => {
+    const listed = Object.fromEntries(Methods.all.map((method) => [method.name, { intents: [...method.intents] }]))
+    expect(JSON.parse(JSON.stringify(Capability.advertised.methods))).toEqual(listed)
+  })
+
+  test('a valid challenge for a method not in the list is refused as unsupported', () => {
+    expect(Methods.find('x402')).toBeUndefined()
+    const result = Challenge.validate({ ...challenges.tempo(now), method: 'x402' }, options)
+    expect(result).toEqual({ ok: false, reason: 'unsupported_method', message: 'Allowance cannot pay with the "x402" payment method.' })
+  })
+
+  test('each listed method validates its own challenge and describes it for the card', () => {
+    const offered = { evm: challenges.evm(now), tempo: challenges.tempo(now), stripe: challenges.stripe(now) }
+    for (const method of Methods.all) {
+      const result = Challenge.validate(offered[method.name], options)
+      if (!result.ok) throw new Error(result.message)
+      expect(result.payment.method).toBe(method.name)
+      expect(method.describe(result.payment).label.length).toBeGreaterThan(0)
+    }
+  })
+})
