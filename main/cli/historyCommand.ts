@@ -1,4 +1,5 @@
 import * as DecisionWords from '../approvals/DecisionWords.js'
+import * as HistoryFilter from '../ledger/HistoryFilter.js'
 import * as Payments from '../ledger/Payments.js'
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Scope from '../ledger/Scope.js'
@@ -89,11 +90,11 @@ export async function run(argv: readonly string[]): Promise<number> {
 }
 
 /** The filter, or a usage error naming the option that is wrong. */
-function readFilters(words: Payments.readFilters.Words): Omit<Payments.list.Filters, 'limit'> {
+function readFilters(words: HistoryFilter.read.Words): Omit<Payments.list.Filters, 'limit'> {
   try {
-    return Payments.readFilters(words)
+    return HistoryFilter.read(words)
   } catch (error) {
-    if (!(error instanceof Payments.FilterError)) throw error
+    if (!(error instanceof HistoryFilter.FilterError)) throw error
     const message = error.field === 'range' ? '--since must come before --until.' : error.field === 'status' ? error.message : `--${error.field}: ${error.message}`
     throw new UsageError(message)
   }

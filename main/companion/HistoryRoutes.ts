@@ -1,4 +1,5 @@
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
+import * as HistoryFilter from '../ledger/HistoryFilter.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
 import type { Companion } from './Companion.js'
@@ -60,5 +61,5 @@ function filters(query: URLSearchParams): HistoryViews.Filters {
   const [server, host, operation, target, status, since, until, search] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until', 'search'].map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')
   if (operation !== undefined && !Scope.isOperation(operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
-  return input(() => Payments.readFilters({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until, search }))
+  return input(() => HistoryFilter.read({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until, search }))
 }

@@ -1,5 +1,4 @@
 import { type Database, statement } from './Database.js'
-import * as Period from './Period.js'
 import * as Scope from './Scope.js'
 
 /**
@@ -212,56 +211,6 @@ export function where(filters: Omit<list.Filters, 'limit'>): { sql: string; valu
 /** The columns a history's search looks in. */
 const searched = ['target', 'upstream', 'host', 'recipient', 'receipt_reference', 'transaction_reference', 'challenge_id'] as const
 
-/**
- * The filter a history's words select, as `allowance history` and the History screen take them:
- * `server` (a URL or a local server's command line), `host`, a call (`operation` and `target`),
- * `status` (states, comma-separated), `since` and `until` (YYYY-MM-DD in local time, `until`
- * included, or ISO 8601 times), and `search` (text to look for, see {@link list.Filters}). Throws
- * a `FilterError` naming the word that is wrong.
- */
-export function readFilters(words: readFilters.Words): Omit<list.Filters, 'limit'> {
-  const { server, host, operation, target, status, since, until } = words
-  const search = words.search?.trim() || undefined
-  const read = <T>(field: FilterError['field'], value: () => T): T => {
-    try {
-      return value()
-    } catch (error) {
-      throw new FilterError(field, (error as Error).message)
-    }
-  }
-  const filters: Omit<list.Filters, 'limit'> = {
-    ...(server !== undefined && { upstream: Scope.upstream(server) }),
-    ...(host !== undefined && { host }),
-    ...(operation !== undefined && target !== undefined && { operation, target }),
-    ...(status !== undefined && { states: read('status', () => readStates(status)) }),
-    ...(since !== undefined && { since: read('since', () => Period.readTime(since, 'since')) }),
-    ...(until !== undefined && { until: read('until', () => Period.readTime(until, 'until')) }),
-    ...(search !== undefined && { search: read('search', () => readSearch(search)) }),
-  }
-  if (filters.since !== undefined && filters.until !== undefined && filters.since >= filters.until) throw new FilterError('range', 'The range must start before it ends.')
-  return filters
-}
-
-export declare namespace readFilters {
-  type Words = { server?: string; host?: string; operation?: Scope.Operation; target?: string; status?: string; since?: string; until?: string; search?: string }
-}
-
-function readSearch(text: string): string {
-  if (text.length > maxSearch) throw new Error(`A search is at most ${maxSearch} characters.`)
-  return text
-}
-
-const maxSearch = 200
-
-/** A history filter's word that is not one: `field` says which (`range`: since is not before until). */
-export class FilterError extends Error {
-  constructor(
-    readonly field: 'status' | 'since' | 'until' | 'search' | 'range',
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /** The upstreams that payment rows name, sorted. */
 export function upstreams(db: Database): string[] {
@@ -278,15 +227,6 @@ export function seen(db: Database): seen.ReturnType {
 export declare namespace seen {
   type Call = { upstream: string; operation: Scope.Operation; target: string }
   type ReturnType = { hosts: string[]; upstreams: string[]; calls: Call[] }
-}
-
-/** `"settled"` or `"settled,failed"` as states; throws naming the first word that is not one. */
-export function readStates(text: string): State[] {
-  return text.split(',').map((word) => {
-    const state = word.trim() as State
-    if (!states.includes(state)) throw new Error(`"${word}" is not a payment state (${states.join(', ')}).`)
-    return state
-  })
 }
 
 /**
