@@ -6,7 +6,7 @@ import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
 import * as Challenge from '../payments/Challenge.js'
-import * as PaysWith from '../payments/PaysWith.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Arguments from './Arguments.js'
 import type { AskReason, Decision, DeclineReason } from './Decision.js'
@@ -294,7 +294,8 @@ function acceptable(challenges: unknown, options: decide.Options) {
       const message = `The server misstated the decimals of ${payment.currency.symbol}, which has ${payment.currency.decimals}.`
       rejected.push({ index, reason: 'invalid_challenge', message })
     } else if (options.payable && !options.payable(payment)) {
-      const what = payment.method === 'stripe' ? `${payment.currency.symbol} by card` : PaysWith.describe({ method: payment.method, symbol: payment.currency.symbol, chainId: payment.chainId })
+      const { symbol } = payment.currency
+      const what = Methods.get(payment.method).paysWith === 'card' ? `${symbol} by card` : Methods.describe({ method: payment.method, symbol, chainId: payment.chainId })
       const message = `Allowance has no wallet or card set up to pay in ${what}.`
       rejected.push({ index, reason: 'unsupported_method', message })
     } else candidates.push(candidate)

@@ -6,7 +6,7 @@ import * as Scope from '../ledger/Scope.js'
 import * as Spend from '../ledger/Spend.js'
 import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
-import * as PaysWith from '../payments/PaysWith.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
 import * as ErrorWords from '../shared/ErrorWords.js'
@@ -195,7 +195,7 @@ export function row(payment: Payments.Row): HistoryRow {
         ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
         : null,
     method: payment.details?.method ?? null,
-    paysWith: payment.details && PaysWith.describe(payment.details),
+    paysWith: payment.details && Methods.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
     reference: payment.transactionReference ?? payment.receiptReference,

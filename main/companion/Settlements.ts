@@ -56,7 +56,7 @@ const firstPauseMs = 250
 export function create(parameters: create.Parameters): Settlements {
   const { db, config, registry, log, onChange } = parameters
   /** What each method keeps in memory only until its payment is resolved (a card's token). */
-  const cards = new Map<number, unknown>()
+  const inMemory = new Map<number, unknown>()
   const timers = new Map<number, NodeJS.Timeout>()
   let closed = false
 
@@ -69,7 +69,7 @@ export function create(parameters: create.Parameters): Settlements {
       log.debug(`payment ${paymentId}: ${error.message}`)
       return
     }
-    cards.delete(paymentId)
+    inMemory.delete(paymentId)
     onChange(paymentId, stage)
   }
 
@@ -138,7 +138,7 @@ export function create(parameters: create.Parameters): Settlements {
     const { timeoutSeconds, maxIntervalSeconds } = config().settlement
     let verdict: Verdict
     try {
-      verdict = await look(row, { cards, config: config(), registry: registry() })
+      verdict = await look(row, { inMemory, config: config(), registry: registry() })
     } catch (error) {
       verdict = { status: 'pending', problem: `The check failed: ${ErrorWords.describe(error)}` }
     }
@@ -158,12 +158,12 @@ export function create(parameters: create.Parameters): Settlements {
     track(paymentId, payment, credential, { payer, card }) {
       out.set(paymentId, Date.now())
       const { evidence, kept } = Methods.get(payment.method).track({ payment, credential, payer, card })
-      if (kept !== undefined) cards.set(paymentId, kept)
+      if (kept !== undefined) inMemory.set(paymentId, kept)
       return evidence
     },
     watch,
     forget(paymentId) {
-      cards.delete(paymentId)
+      inMemory.delete(paymentId)
       if (out.delete(paymentId)) setImmediate(pump)
     },
     async before(work) {
@@ -184,7 +184,7 @@ export function create(parameters: create.Parameters): Settlements {
       clearTimeout(wake)
       for (const timer of timers.values()) clearTimeout(timer)
       timers.clear()
-      cards.clear()
+      inMemory.clear()
     },
   }
 }
@@ -203,7 +203,7 @@ export declare namespace create {
 /** What a check found (see `Settlement.Finding`). */
 type Verdict = Settlement.Finding
 
-type Context = { cards: Map<number, unknown>; config: Config.Config; registry: TokenRegistry.Registry }
+type Context = { inMemory: Map<number, unknown>; config: Config.Config; registry: TokenRegistry.Registry }
 
 /** The payment's method checks it, with what it kept. */
 async function look(row: Payments.Row, context: Context): Promise<Verdict> {
@@ -214,7 +214,7 @@ async function look(row: Payments.Row, context: Context): Promise<Verdict> {
   return method.confirm({
     payment: { amount, currency, recipient, chainId },
     evidence: row.evidence ?? {},
-    kept: context.cards.get(row.id),
+    kept: context.inMemory.get(row.id),
     reference: row.receiptReference ?? undefined,
     refused: row.state === 'sent',
     rpc: context.config.rpc,

@@ -7,7 +7,8 @@ import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
 import type * as Challenge from '../payments/Challenge.js'
-import * as PaysWith from '../payments/PaysWith.js'
+import type * as Method from '../payments/methods/Method.js'
+import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 
 /**
@@ -31,6 +32,8 @@ export type Option = {
   usd: string | null
   /** What pays: "USDC on Base Sepolia", "Card ending 4242". */
   paysWith: string
+  /** The wallet's key signs it (so a locked wallet stops it), rather than the card. */
+  byWallet: boolean
   recipient: string | null
   chainId: number | null
   /** "Base Sepolia", "Local test chain"; null for a card. */
@@ -80,7 +83,7 @@ export type Approval = {
 }
 
 /** `card` is the card a `stripe` charge would be paid with, when one is set up. */
-export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date, card?: PaysWith.describe.Card): Approval | undefined {
+export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date, card?: Method.describe.Card): Approval | undefined {
   const row = Payments.get(db, entry.paymentId)
   if (!row) return undefined
   const context: Scope.Context = { host: row.host, upstream: row.upstream, operation: row.operation, target: row.target }
@@ -118,7 +121,7 @@ function option(
   payment: Challenge.Payment,
   now: Date,
   fee: Payments.Fee | null,
-  card: PaysWith.describe.Card | undefined,
+  card: Method.describe.Card | undefined,
 ): Option {
   const { currency, budgetUnit } = payment
   const money = (atomic: bigint) => Units.format(atomic, budgetUnit, registry)
@@ -134,7 +137,8 @@ function option(
     method: payment.method,
     amount: Amount.formatWithSymbol(payment.amount, currency),
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
-    paysWith: PaysWith.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId }, card),
+    paysWith: Methods.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId }, card),
+    byWallet: Methods.get(payment.method).paysWith === 'wallet',
     recipient: payment.recipient ?? null,
     chainId: payment.chainId ?? null,
     chain: payment.chainId === undefined ? null : Chains.name(payment.chainId),

@@ -24,7 +24,7 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
   const card = useRef<HTMLElement>(null)
   // Paying by wallet needs its key: a locked one would turn the human's Pay into a failed payment.
   const wallet = useLoaded(Api.wallet, [])
-  const walletLocked = option.method !== 'stripe' && wallet.value?.locked === true
+  const walletLocked = option.byWallet && wallet.value?.locked === true
 
   const answer = async (choice: Api.ApproveOption | 'decline') => {
     if (busy || (walletLocked && choice !== 'decline')) return

@@ -24,8 +24,11 @@ export type Method<name extends string = string> = {
    * `methodDetails`). Throws a `ChallengeFields.Rejection` for a challenge it cannot pay.
    */
   check(parameters: check.Parameters): check.ReturnType
-  /** How the approval card describes a payment by this method. */
-  describe(payment: Payment.Payment): Description
+  /**
+   * What pays, in the user's words: "USDC on Base Sepolia", "Card ending 4242". The protocol's
+   * name (`evm`, `tempo`, `stripe`) is never shown.
+   */
+  describe(payment: describe.Payment, card?: describe.Card): string
   /** Whether the payment can be signed with what is set up (a wallet, a card, a node for the chain). */
   canSign(payment: Payment.Payment, setup: Setup): boolean
   /** The `mppx` client method that turns the challenge into a credential for this payment. Throws when it cannot. */
@@ -42,10 +45,11 @@ export type Method<name extends string = string> = {
   explainRefusal?: ((detail: string | undefined) => string | undefined) | undefined
 }
 
-/** How a method's payment reads on the approval card. */
-export type Description = {
-  /** "USDC authorization (EIP-3009)", "USDC.e transfer on Tempo", "Card (Stripe)". */
-  label: string
+export declare namespace describe {
+  /** A validated payment or a ledger row: its token's symbol and its chain, if any. */
+  type Payment = { symbol: string; chainId?: number | null | undefined }
+  /** The card that pays, when it is known. */
+  type Card = { last4?: string | undefined }
 }
 
 /** What is set up to pay with. */

@@ -24,3 +24,12 @@ export function find(name: string): Method.Method<Name> | undefined {
 export function get(name: Name): Method.Method<Name> {
   return find(name)!
 }
+
+/** What pays for a payment (or ledger row) by the named method: "USDC on Base Sepolia", "Card ending 4242". */
+export function describe(payment: describe.Payment, card?: Method.describe.Card): string {
+  return find(payment.method)?.describe(payment, card) ?? payment.symbol
+}
+
+export declare namespace describe {
+  type Payment = Method.describe.Payment & { method: string }
+}

@@ -30,3 +30,8 @@ export declare namespace target {
 }
 
 export const nothingKept: Settlement.Finding = { status: 'mismatch', problem: 'Allowance kept nothing to find this payment by on chain.' }
+
+/** "USDC on Base Sepolia": a token paid from the wallet, by its chain's name. */
+export function describe(payment: Method.describe.Payment): string {
+  return payment.chainId === null || payment.chainId === undefined ? payment.symbol : `${payment.symbol} on ${Chains.name(payment.chainId)}`
+}

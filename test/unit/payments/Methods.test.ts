@@ -71,7 +71,7 @@ describe('Methods', () => {
       const result = Challenge.validate(offered[method.name], options)
       if (!result.ok) throw new Error(result.message)
       expect(result.payment.method).toBe(method.name)
-      expect(method.describe(result.payment).label.length).toBeGreaterThan(0)
+      expect(method.describe({ symbol: result.payment.currency.symbol, chainId: result.payment.chainId }).length).toBeGreaterThan(0)
     }
   })
 })

@@ -15,7 +15,7 @@ export const method: Method.Method<'evm'> = {
   intents: ['charge'],
   paysWith: 'wallet',
   check: Challenge.check,
-  describe: (payment) => ({ label: `${payment.currency.symbol} authorization (EIP-3009)` }),
+  describe: OnChain.describe,
   canSign: Sign.canSign,
   client: Sign.client,
   broadcasts: () => false,

@@ -13,7 +13,7 @@ export const method: Method.Method<'stripe'> = {
   intents: ['charge'],
   paysWith: 'card',
   check: Challenge.check,
-  describe: () => ({ label: 'Card (Stripe)' }),
+  describe: (_, card) => (card?.last4 ? `Card ending ${card.last4}` : 'Card'),
   canSign: Sign.canSign,
   client: Sign.client,
   broadcasts: () => false,

@@ -17,7 +17,7 @@ export const method: Method.Method<'tempo'> = {
   intents: ['charge'],
   paysWith: 'wallet',
   check: Challenge.check,
-  describe: (payment) => ({ label: `${payment.currency.symbol} transfer on Tempo` }),
+  describe: OnChain.describe,
   canSign: Sign.canSign,
   client: Sign.client,
   broadcasts: (parameters) => Sign.mode(parameters) === 'push',
