@@ -134,7 +134,9 @@ export function routes(companion: Companion): Route[] {
         if (unchanged(rule, change)) return ok({ id, message: `Rule ${id} already says that: nothing changed.` })
         const changed = input(() => Rules.change(db, id, change, Date.now()))
         if (!changed) throw notFound('rule', id)
-        return ok({ id: changed.id, message: `Rule ${changed.id} replaces rule ${id}: ${ruleText(changed)}${changed.label ? ` (${changed.label})` : ''}.` })
+        const { rule: next, replaced } = changed
+        const also = replaced.length ? ` It also replaces rule ${replaced.join(', ')}, which said the same for this scope.` : ''
+        return ok({ id: next.id, message: `Rule ${next.id} replaces rule ${id}: ${ruleText(next)}${next.label ? ` (${next.label})` : ''}.${also}` })
       },
     },
     ...removing('rule', Rules, (id) => ruleText(Rules.get(db, id)!)),

@@ -113,7 +113,7 @@ export function restore(db: Database, id: number, options: { now: number; within
       const budget = fromSql(row)
       if (row.replaced_by !== null) throw new Error(`Budget ${id} was replaced by budget ${row.replaced_by}; change that one instead.`)
       if (options.now - (row.deleted_at as number) > options.within) throw new Error(`Budget ${id} was removed too long ago to undo; set it again instead.`)
-      const same = list(db).find((other) => other.period === budget.period && other.unit === budget.unit && Scope.same(other, budget))
+      const [same] = alike(db, { ...budget, scope: budget })
       if (same) throw new Error(`Budget ${same.id} now caps the same ${budget.period} and scope; change that one instead.`)
       statement(db, 'UPDATE budgets SET deleted_at = NULL WHERE id = ?').run(id)
       statement(db, 'DELETE FROM budget_usage WHERE budget_id = ?').run(id)

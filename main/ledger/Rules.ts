@@ -55,13 +55,14 @@ export declare namespace alike {
   type Parameters = Pick<add.Parameters, 'kind' | 'scope' | 'unit' | 'recipient'>
 }
 
-/** Adds a rule, removing those it is {@link alike}, in one transaction. */
+/** Adds a rule; the rules it is {@link alike} are replaced by it, in one transaction. */
 export function set(db: Database, parameters: add.Parameters): set.ReturnType {
   return db
     .transaction(() => {
-      const replaced = alike(db, parameters)
-      for (const other of replaced) remove(db, other.id, parameters.now)
-      return { rule: add(db, parameters), replaced: replaced.map((other) => other.id) }
+      const twins = alike(db, parameters)
+      const rule = add(db, parameters)
+      for (const other of twins) replace(db, other.id, rule.id, parameters.now)
+      return { rule, replaced: twins.map((other) => other.id) }
     })
     .immediate()
 }
@@ -87,26 +88,27 @@ export function remove(db: Database, id: number, now: number): boolean {
 export type Edit = { amount?: bigint | undefined; scope?: Scope.Scope | undefined; label?: string | null | undefined }
 
 /**
- * Edits a rule: a new rule with the edit applied (kind, unit and recipient kept) replaces it, in
- * one transaction, so the history keeps naming the rule that decided each payment as it was.
- * Undefined when there is no such rule in force.
+ * Edits a rule: a new rule with the edit applied (kind, unit and recipient kept) replaces it, and
+ * any twin of the edited rule, in one transaction, so the history keeps naming the rule that
+ * decided each payment as it was. Undefined when there is no such rule in force.
  */
-export function change(db: Database, id: number, edit: Edit, now: number): Rule | undefined {
+export function change(db: Database, id: number, edit: Edit, now: number): set.ReturnType | undefined {
   return db
     .transaction(() => {
       const rule = get(db, id)
-      if (!rule) return undefined
-      const next = add(db, { ...rule, scope: edit.scope ?? rule, amount: edit.amount ?? rule.amount, label: edit.label === undefined ? rule.label : edit.label, now })
-      statement(db, 'UPDATE rules SET deleted_at = ?, replaced_by = ? WHERE id = ?').run(now, next.id, id)
-      return next
+      if (!rule || !remove(db, id, now)) return undefined
+      const label = edit.label === undefined ? rule.label : edit.label
+      const result = set(db, { ...rule, scope: edit.scope ?? rule, amount: edit.amount ?? rule.amount, label, now })
+      replace(db, id, result.rule.id, now)
+      return result
     })
     .immediate()
 }
 
 /**
  * Puts a removed rule back in force, the same row with the same id (what the history names), as
- * the Undo after a removal does. Throws a sentence when it cannot: the rule was replaced by an
- * edit, or was removed longer than `within` ms before `now`. Undefined when no such rule was removed.
+ * the Undo after a removal does. Throws a sentence when it cannot: the rule was replaced (by an
+ * edit or a twin), a twin is in force, or it was removed longer than `within` ms before `now`. Undefined when no such rule was removed.
  */
 export function restore(db: Database, id: number, options: { now: number; within: number }): Rule | undefined {
   return db
@@ -115,15 +117,21 @@ export function restore(db: Database, id: number, options: { now: number; within
       if (!row) return undefined
       if (row.replaced_by !== null) throw new Error(`Rule ${id} was edited into rule ${row.replaced_by}; change that one instead.`)
       if (options.now - (row.deleted_at as number) > options.within) throw new Error(`Rule ${id} was removed too long ago to undo; add it again instead.`)
+      const [twin] = alike(db, { ...fromSql(row), scope: fromSql(row) })
+      if (twin) throw new Error(`Rule ${twin.id} now says the same for this scope; change that one instead.`)
       statement(db, 'UPDATE rules SET deleted_at = NULL WHERE id = ?').run(id)
       return fromSql(row)
     })
     .immediate()
 }
 
-/** The rule an edit replaced this one with, if it was edited. */
+/** The rule that replaced this one (an edit, or a twin set in its place), if any. */
 export function replacement(db: Database, id: number): number | undefined {
   return (statement(db, 'SELECT replaced_by FROM rules WHERE id = ?').pluck().get(id) as number | null | undefined) ?? undefined
+}
+
+function replace(db: Database, id: number, by: number, now: number): void {
+  statement(db, 'UPDATE rules SET deleted_at = coalesce(deleted_at, ?), replaced_by = ? WHERE id = ?').run(now, by, id)
 }
 
 /** The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first. */
