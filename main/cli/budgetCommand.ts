@@ -103,17 +103,18 @@ export async function run(argv: readonly string[]): Promise<number> {
       const unit = Ledger.unit(values.unit)
       const amount = Options.check(() => Units.amount(amountText, unit))
       const parameters = { period, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }
-      const { budget, replaced, used } = Ledger.use((db) =>
-        db
+      const { budget, replaced, used } = Ledger.use((db) => {
+        // Before the write lock: it reads the hosts' files, and the companion's decisions wait on that lock.
+        KnownServers.check(db, scope.upstream, { force: values.force, what: 'budget' })
+        return db
           .transaction(() => {
-            KnownServers.check(db, scope.upstream, { force: values.force, what: 'budget' })
             const [twin] = Budgets.alike(db, parameters)
             if (twin && !values.replace) throw new UsageError(`budget ${twin.id} already caps ${terms(twin)}; give --replace to replace it.`)
             const set = Budgets.set(db, parameters)
             return { ...set, used: Budgets.usage(db, set.budget, new Date(parameters.now)).used }
           })
-          .immediate(),
-      )
+          .immediate()
+      })
       const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
       console.log(`Budget ${budget.id}: ${terms(budget)}${instead}; ${Ledger.money(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
       return 0

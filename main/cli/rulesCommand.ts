@@ -95,16 +95,17 @@ export async function run(argv: readonly string[]): Promise<number> {
       const unit = Ledger.unit(values.unit)
       const amount = Options.check(() => Units.amount(amountText, unit))
       const parameters = { kind, scope, unit: unit.unit, amount, recipient: values.recipient ?? null, label: values.label ?? null, now: Date.now() }
-      const { rule, replaced } = Ledger.use((db) =>
-        db
+      const { rule, replaced } = Ledger.use((db) => {
+        // Before the write lock: it reads the hosts' files, and the companion's decisions wait on that lock.
+        KnownServers.check(db, scope.upstream, { force: values.force, what: 'rule' })
+        return db
           .transaction(() => {
-            KnownServers.check(db, scope.upstream, { force: values.force, what: 'rule' })
             const [twin] = Rules.alike(db, parameters)
             if (twin && !values.replace) throw new UsageError(`rule ${twin.id} already says: ${terms(twin)}; give --replace to replace it.`)
             return Options.check(() => Rules.set(db, parameters))
           })
-          .immediate(),
-      )
+          .immediate()
+      })
       console.log(`Rule ${rule.id}: ${terms(rule)}${replaced.length ? `, replacing rule ${replaced.join(', ')}` : ''}.`)
       if (kind === 'auto_approve' && rule.upstream === null) console.log('The first payment to a server never paid before still asks you.')
       if (kind === 'auto_approve' && rule.recipient === null) console.log('The first payment to a recipient you never approved for a server still asks you.')
