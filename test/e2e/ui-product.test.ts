@@ -11,7 +11,7 @@ import * as Outcome from '../../main/approvals/Outcome.js'
 import * as Budgets from '../../main/ledger/Budgets.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
-import { openPage, screenshot, type Browser } from '../helpers/browser.js'
+import { openPage, policyRefusals, screenshot, type Browser } from '../helpers/browser.js'
 import { startDaemon } from '../helpers/companion.js'
 import { temporaryHome } from '../helpers/processes.js'
 import { autoApprove, startRig, type Rig } from './rig.js'
@@ -20,7 +20,7 @@ let rig: Rig
 let browser: Browser
 let page: Page
 /** What the browser refused under the page's Content Security Policy. */
-const refused: string[] = []
+let refused: string[] = []
 
 const desktop = { width: 1280, height: 800 }
 const popup = { width: 420, height: 700 }
@@ -58,9 +58,7 @@ beforeAll(async () => {
   rig.ledger((db) => Budgets.add(db, { period: 'day', scope: {}, unit: 'usd', amount: 5_000_000n, now: Date.now() }))
   browser = await openPage(rig.daemon.ui, desktop)
   page = browser.page
-  page.on('console', (message) => {
-    if (/^Refused to /.test(message.text())) refused.push(message.text())
-  })
+  refused = policyRefusals(page)
   await page.getByText('No payments are waiting for you.').waitFor()
 }, 120_000)
 

@@ -13,7 +13,7 @@ import * as PaymentRecord from '../../main/ledger/PaymentRecord.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Amount from '../../main/payments/Amount.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
-import { openPage, screenshot, type Browser } from '../helpers/browser.js'
+import { openPage, policyRefusals, screenshot, type Browser } from '../helpers/browser.js'
 import { accounts } from '../helpers/chain.js'
 import { ok } from '../helpers/cli.js'
 import { startDaemon } from '../helpers/companion.js'
@@ -24,7 +24,7 @@ let rig: Rig
 let browser: Browser
 let page: Page
 /** What the browser refused under the page's Content Security Policy (an inline style, say). */
-const refused: string[] = []
+let refused: string[] = []
 
 const card = () => page.getByRole('region', { name: /asks to pay/ })
 const report = (topic: string) => rig.client.callTool({ name: 'premium_report', arguments: { topic } }) as Promise<CallToolResult>
@@ -48,9 +48,7 @@ beforeAll(async () => {
   rig = await startRig()
   browser = await openPage(rig.daemon.ui, { width: 1200, height: 900 })
   page = browser.page
-  page.on('console', (message) => {
-    if (/Content Security Policy/.test(message.text())) refused.push(message.text())
-  })
+  refused = policyRefusals(page)
   await page.getByText('No payments are waiting for you.').waitFor()
 }, 120_000)
 

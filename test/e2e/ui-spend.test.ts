@@ -9,14 +9,14 @@ import * as Payments from '../../main/ledger/Payments.js'
 import * as Period from '../../main/ledger/Period.js'
 import * as Scope from '../../main/ledger/Scope.js'
 import * as Amount from '../../main/payments/Amount.js'
-import { openPage, type Browser } from '../helpers/browser.js'
+import { openPage, policyRefusals, type Browser } from '../helpers/browser.js'
 import { accounts } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
 
 let rig: Rig
 let browser: Browser
 let page: Page
-const refused: string[] = []
+let refused: string[] = []
 
 const card = () => page.getByRole('region', { name: /asks to pay/ })
 const report = (topic: string) => rig.client.callTool({ name: 'premium_report', arguments: { topic } }) as Promise<CallToolResult>
@@ -64,9 +64,7 @@ beforeAll(async () => {
   rig = await startRig()
   browser = await openPage(rig.daemon.ui, { width: 1280, height: 800 })
   page = browser.page
-  page.on('console', (message) => {
-    if (/Content Security Policy|^Refused to /.test(message.text())) refused.push(message.text())
-  })
+  refused = policyRefusals(page)
   await page.getByText('No payments are waiting for you.').waitFor()
   const now = new Date()
   seed({ upstream: 'https://search.example.com/mcp', host: 'Cursor', target: 'lookup', amount: 400_000n, at: Date.now() - 60_000 })
@@ -249,7 +247,7 @@ describe('History: spend per period and the search', () => {
     await search.fill('nothing like it')
     await page.getByText('No payments match.').waitFor()
     await page.getByRole('button', { name: 'Clear filters' }).click()
-    expect(await search.inputValue()).toBe('')
+    await expect.poll(() => search.inputValue()).toBe('') // the box follows the cleared filter on the next render
     await expect.poll(() => totals.innerText()).toBe(spentText(rows))
   })
 })

@@ -47,6 +47,19 @@ export async function openPage(url: string | URL, options: { width?: number; hei
 }
 
 /**
+ * What the browser refuses on `page` under its Content Security Policy (an inline style, say),
+ * gathered as it happens. Chromium says each refusal "Refused to …"; its notes on the policy
+ * itself are not refusals.
+ */
+export function policyRefusals(page: Page): string[] {
+  const refused: string[] = []
+  page.on('console', (message) => {
+    if (/^Refused to /.test(message.text())) refused.push(message.text())
+  })
+  return refused
+}
+
+/**
  * Saves a screenshot to `docs/<name>.png` when `ALLOWANCE_SCREENSHOTS=1`, so that ordinary test runs
  * leave the committed images alone.
  */
