@@ -75,13 +75,8 @@ export class Companion implements Handler {
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
   }
 
-  /** What can pay, read again only when the CLI changes the card. */
-  private readonly cardInfo: () => Card.Info | undefined
-
-  /** The card a `stripe` charge is paid with, if one is set up: what is safe to show of it. */
-  cardShown(): Card.Info | undefined {
-    return this.cardInfo()
-  }
+  /** The card a `stripe` charge is paid with, if one is set up: what is safe to show of it, read again only when the CLI changes the card. */
+  readonly cardInfo: () => Card.Info | undefined
 
   /** The user's settings.json as of now: edits (by hand, or by `allowance demo`) apply to the next payment. */
   get config(): Config.Config {

@@ -25,7 +25,7 @@ export function create(companion: Companion, log: Logger): UiApi {
     const event = { name, data: toJson(data) }
     for (const listener of listeners) listener(event)
   }
-  const view = (entry: Entry) => Views.approval(companion.db, companion.registry, entry, new Date(), companion.cardShown())
+  const view = (entry: Entry) => Views.approval(companion.db, companion.registry, entry, new Date(), companion.cardInfo())
 
   const onAdded = (entry: Entry) => {
     // The queue emits inside its own bookkeeping: a failing view must not break the approval.
