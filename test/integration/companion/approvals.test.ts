@@ -155,8 +155,9 @@ describe('crash', () => {
     const approved = (await paymentRequest(client, { target: 'cheap' }).result) as { paymentId: number }
     void paymentRequest(client, { target: 'expensive' }).result.catch(() => {})
     await waitingApprovals(first, 1)
-    // The receipt's chain has no RPC endpoint here: the check cannot confirm it.
-    await expect.poll(() => Object.values(states(directory))).toEqual(['unconfirmed', 'signed', 'requested'])
+    // The receipt's chain has no RPC endpoint here: the check cannot confirm it. The check waits
+    // while a bridge holds a credential it has not reported on (the signed one), two seconds at most.
+    await expect.poll(() => Object.values(states(directory)), { timeout: 5_000 }).toEqual(['unconfirmed', 'signed', 'requested'])
 
     await stop(first.process, 'SIGKILL')
     const second = await startDaemon(directory)
