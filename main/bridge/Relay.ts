@@ -5,6 +5,7 @@ import {
   errorResponse,
   isNotification,
   isRequest,
+  isResponse,
   type JSONRPCMessage,
   type JSONRPCRequest,
   type JSONRPCResponse,
@@ -15,13 +16,21 @@ import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
 import { UpstreamSession } from './UpstreamSession.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'
+import * as Era from './era/Era.js'
+import type { EraMemory } from './era/EraMemory.js'
+import * as InputRequired from './era/InputRequired.js'
+import { Listen } from './era/Listen.js'
 
 /**
  * The bridge's core: relays JSON-RPC between the host and one upstream, keeping the host's ids,
  * and keeps an upstream session alive underneath the host's single MCP session:
- * - the host's `initialize` opens a session (with the payment capability added);
+ * - the host's `initialize` opens a session (with the payment capability added), in the
+ *   upstream's era;
  * - a session the server expired is re-initialized and the request replayed, once;
  * - a lost upstream is reconnected with backoff, and requests meanwhile get a clear error.
+ * The host speaks the 2025 era. For a modern upstream the bridge answers what the modern era
+ * removed (`ping`, `logging/setLevel`, resource subscriptions), listens for notifications on the
+ * host's behalf, and turns the server's requests for input into the host's own requests.
  */
 export class Relay {
   private session: UpstreamSession | undefined
@@ -38,15 +47,25 @@ export class Relay {
   private logLevel: unknown
   /** Host requests being paid for, by the host's id. */
   private readonly paidCalls = new Map<string | number, PaidCall>()
+  /** Host requests whose server asked for input, by the host's id: the round in flight. */
+  private readonly inputCalls = new Map<string | number, { cancelled: boolean; roundId?: string }>()
+  /** The bridge's own requests to the host (input for a modern server), by id. */
+  private readonly hostRequests = new Map<string | number, (response: JSONRPCResponse) => void>()
+  /** The era of the last session opened: what the host's requests are answered in meanwhile. */
+  private era: Era.Era = 'legacy'
+  private readonly listen: Listen
+  private readonly toHost: (message: JSONRPCMessage) => void
   readonly upstreamName: string
 
   constructor(
     private readonly target: UpstreamTarget,
-    private readonly toHost: (message: JSONRPCMessage) => void,
+    toHost: (message: JSONRPCMessage) => void,
     private readonly log: Logger,
     private readonly options: Relay.Options = {},
   ) {
     this.upstreamName = describe(target)
+    this.toHost = (message) => toHost(this.era === 'modern' ? Era.forLegacyHost(message) : message)
+    this.listen = new Listen({ nextId: () => this.internalId('listen'), log })
   }
 
   fromHost(message: JSONRPCMessage): void {
@@ -56,14 +75,27 @@ export class Relay {
       else void this.forward(message)
       return
     }
+    if (isResponse(message) && message.id !== undefined) {
+      const asked = this.hostRequests.get(message.id)
+      if (asked) {
+        this.hostRequests.delete(message.id)
+        return asked(message)
+      }
+    }
     if (isNotification(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: string | number } | undefined)?.requestId
       const paid = id === undefined ? undefined : this.paidCalls.get(id)
+      const input = id === undefined ? undefined : this.inputCalls.get(id)
       if (paid) {
         // The upstream knows the paid retry by the bridge's id, if it has it at all.
         paid.cancel()
         if (!paid.retryId) return
         message = { ...message, params: { ...message.params, requestId: paid.retryId } }
+      } else if (input) {
+        input.cancelled = true
+        if (!input.roundId) return
+        this.session?.forget(input.roundId)
+        message = { ...message, params: { ...message.params, requestId: input.roundId } }
       } else if (id !== undefined) this.session?.forget(id)
     }
     // Notifications and answers to server requests go to the current session as they are.
@@ -79,6 +111,7 @@ export class Relay {
   async stop(): Promise<void> {
     this.stopped = true
     clearTimeout(this.reconnectTimer)
+    this.listen.stop()
     await this.session?.close({ terminate: true })
   }
 
@@ -97,8 +130,7 @@ export class Relay {
     const opening = (async () => {
       await previous?.close({ terminate: true })
       const { session, response } = await this.openSession(initialize)
-      this.session = session
-      this.reconnectAttempt = 0
+      this.adopt(session)
       this.toHost(response)
     })()
     this.opening = opening
@@ -114,15 +146,77 @@ export class Relay {
 
   private async forward(request: JSONRPCRequest): Promise<void> {
     try {
+      if (this.opening) await this.opening.catch(() => {})
+      const local = this.era === 'modern' ? this.answerForModern(request) : undefined
+      if (local) return this.toHost(local)
       await this.dispatch(request, (response) => this.answer(request, response))
     } catch (error) {
       this.toHost(this.failure(request, error))
     }
   }
 
-  /** Sends a request of the bridge's own (a paid retry) and resolves with its answer. */
-  exchange(request: JSONRPCRequest): Promise<JSONRPCResponse> {
-    return new Promise((resolve, reject) => this.dispatch(request, resolve).catch(reject))
+  /**
+   * What the modern era removed, answered by the bridge: `ping`; the log level, now sent with
+   * every request; resource subscriptions, now part of the notification stream.
+   */
+  private answerForModern(request: JSONRPCRequest): JSONRPCResponse | undefined {
+    const params = (request.params ?? {}) as { uri?: unknown; level?: unknown }
+    switch (request.method) {
+      case 'ping':
+        break
+      case 'logging/setLevel':
+        this.remember(request)
+        this.session?.setLogLevel(typeof params.level === 'string' ? params.level : undefined)
+        break
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+        if (typeof params.uri !== 'string') return errorResponse(request.id, -32602, 'Invalid params: uri must be a string.')
+        this.remember(request)
+        if (request.method === 'resources/subscribe') this.listen.subscribe(params.uri, this.session)
+        else this.listen.unsubscribe(params.uri, this.session)
+        break
+      default:
+        return undefined
+    }
+    return { jsonrpc: '2.0', id: request.id, result: {} }
+  }
+
+  /** Sends a request of the bridge's own (a paid retry) and resolves with its final answer. */
+  async exchange(request: JSONRPCRequest): Promise<JSONRPCResponse> {
+    const response = await new Promise<JSONRPCResponse>((resolve, reject) => this.dispatch(request, resolve).catch(reject))
+    if (!this.needsInput(request, response)) return response
+    return (await this.completeInput(request, response)).response
+  }
+
+  private needsInput(request: JSONRPCRequest, response: JSONRPCResponse): boolean {
+    return this.era === 'modern' && Era.isInputRequired(response) && InputRequired.interactiveMethods.includes(request.method)
+  }
+
+  /** Plays a modern server's rounds of input with the host, under the host request's id. */
+  private async completeInput(request: JSONRPCRequest, response: JSONRPCResponse): Promise<{ request: JSONRPCRequest; response: JSONRPCResponse }> {
+    const state: { cancelled: boolean; roundId?: string } = { cancelled: false }
+    this.inputCalls.set(request.id, state)
+    try {
+      return await InputRequired.complete(request, response, {
+        hostCapabilities: () => ((this.initialize?.params ?? {}) as { capabilities?: Record<string, unknown> }).capabilities ?? {},
+        askHost: (method, params) => this.askHost(method, params),
+        exchange: (round) => new Promise((resolve, reject) => this.dispatch(round, resolve).catch(reject)),
+        nextId: () => this.internalId('input'),
+        cancelled: () => state.cancelled,
+        onRound: (id) => (state.roundId = id),
+      })
+    } finally {
+      this.inputCalls.delete(request.id)
+    }
+  }
+
+  /** Sends the host a request of the bridge's own and resolves with its answer. */
+  private askHost(method: string, params: Record<string, unknown> | undefined): Promise<JSONRPCResponse> {
+    const id = this.internalId('ask')
+    return new Promise((resolve) => {
+      this.hostRequests.set(id, resolve)
+      this.toHost(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params })
+    })
   }
 
   /**
@@ -151,8 +245,21 @@ export class Relay {
     }
   }
 
-  /** Relays an answer to the host, unless it is a payment challenge: then the bridge pays first. */
+  /**
+   * Relays an answer to the host, unless the server needs something first: input (a modern
+   * server's rounds, played with the host), or a payment (the bridge pays, then retries).
+   */
   private answer(request: JSONRPCRequest, response: JSONRPCResponse): void {
+    if (this.needsInput(request, response)) {
+      void this.completeInput(request, response).then(
+        (final) => {
+          const state = this.inputCalls.get(request.id)
+          if (!state?.cancelled) this.answer(final.request, final.response)
+        },
+        (error: unknown) => this.toHost(this.failure(request, error)),
+      )
+      return
+    }
     const challenges = this.options.companion && Payment.operationOf(request) ? Payment.challengesIn(response) : undefined
     if (!challenges) return this.toHost(response)
     const call = new PaidCall(request, {
@@ -196,8 +303,7 @@ export class Relay {
       }
       await session.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
       await this.restoreSessionState(session)
-      this.session = session
-      this.reconnectAttempt = 0
+      this.adopt(session)
       this.announceListChanges(response)
       return session
     })()
@@ -209,13 +315,26 @@ export class Relay {
     return renewing
   }
 
+  /** Makes `session` the current one; on the modern era, listens for notifications through it. */
+  private adopt(session: UpstreamSession): void {
+    this.session = session
+    this.era = session.era
+    this.reconnectAttempt = 0
+    if (session.era === 'modern') this.listen.open(session)
+  }
+
   private openSession(initialize: JSONRPCRequest): Promise<UpstreamSession.Opened> {
     return UpstreamSession.open({
       target: this.target,
       initialize,
       log: this.log,
+      memory: this.options.memory,
       handlers: {
-        onMessage: (message) => this.toHost(message),
+        onMessage: (message) => {
+          // The stream's opening acknowledgement is the modern wire's business, not the host's.
+          if ('method' in message && message.method === 'notifications/subscriptions/acknowledged') return
+          this.toHost(message)
+        },
         onLost: (session) => {
           this.dropSession(session)
           this.scheduleReconnect()
@@ -257,6 +376,11 @@ export class Relay {
   }
 
   private async restoreSessionState(session: UpstreamSession): Promise<void> {
+    if (session.era === 'modern') {
+      // The log level rides on each request; subscriptions are reopened with the stream.
+      session.setLogLevel(typeof this.logLevel === 'string' ? this.logLevel : undefined)
+      return
+    }
     const restores: Promise<JSONRPCResponse>[] = []
     for (const uri of this.subscriptions) {
       restores.push(session.call({ jsonrpc: '2.0', id: this.internalId('subscribe'), method: 'resources/subscribe', params: { uri } }))
@@ -293,6 +417,8 @@ export declare namespace Relay {
     companion?: (() => CompanionClient | undefined) | undefined
     /** How often a host waiting on an approval hears progress. */
     progressIntervalMs?: number | undefined
+    /** Each upstream's era from earlier runs. */
+    memory?: EraMemory | undefined
   }
 }
 

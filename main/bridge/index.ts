@@ -2,6 +2,7 @@ import * as ErrorWords from '../shared/ErrorWords.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
 import { CompanionClient, startDetachedCompanion } from '../wire/Client.js'
+import { EraMemory } from './era/EraMemory.js'
 import { HostChannel } from './HostChannel.js'
 import { Relay } from './Relay.js'
 import { describe, type UpstreamTarget } from './UpstreamTarget.js'
@@ -36,6 +37,7 @@ export function run(target: UpstreamTarget): void {
   relay = new Relay(target, (message) => host.send(message), log, {
     companion: companionLink,
     progressIntervalMs: Number(process.env.ALLOWANCE_PROGRESS_INTERVAL_MS) || undefined,
+    memory: new EraMemory(paths.eras),
   })
 
   let stopping = false

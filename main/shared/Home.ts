@@ -23,6 +23,8 @@ export function paths(home: string) {
     logs: join(home, 'logs'),
     database: join(home, 'ledger.sqlite'),
     settings: join(home, 'settings.json'),
+    /** Which era each upstream server spoke last time (bridge/era/EraMemory.ts). */
+    eras: join(home, 'eras.json'),
     socket: process.platform === 'win32' ? `\\\\.\\pipe\\allowance-${Buffer.from(home).toString('hex').slice(-32)}` : join(home, 'companion.sock'),
   }
 }

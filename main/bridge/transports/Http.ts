@@ -22,10 +22,12 @@ export class HttpClient {
   }
 
   /** Sends a request and resolves with the response head; the body is the caller's to read. */
-  request(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<http.IncomingMessage> {
+  request(url: URL, method: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const send = url.protocol === 'https:' ? https.request : http.request
-      const request = send(url, { method, agent: this.agent, headers: { ...this.headers, ...headers } }, (response) => {
+      const options: http.RequestOptions = { method, agent: this.agent, headers: { ...this.headers, ...headers } }
+      if (signal) options.signal = signal
+      const request = send(url, options, (response) => {
         response.once('close', () => this.inFlight.delete(request))
         resolve(response)
       })

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { EventSourceMessage } from 'eventsource-parser'
-import { isRequest, type JSONRPCMessage } from '../JsonRpc.js'
+import { check, isRequest, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '../JsonRpc.js'
+import { modernVersion } from '../era/Era.js'
 import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
@@ -8,8 +9,10 @@ import * as ErrorWords from '../../shared/ErrorWords.js'
 
 /**
  * The MCP Streamable HTTP transport, client side: each message is a POST whose answer comes back
- * as JSON or as an event stream; after `notifications/initialized`, a GET stream carries what
- * the server sends on its own. The session id and protocol version ride in headers.
+ * as JSON or as an event stream. On the legacy era, after `notifications/initialized`, a GET
+ * stream carries what the server sends on its own, and the session id and protocol version ride
+ * in headers. On the modern era there is no session: each request names its protocol version,
+ * method and target in headers, and closing a request's stream cancels it.
  */
 export class StreamableHttp implements Transport {
   private readonly http: HttpClient
@@ -17,6 +20,9 @@ export class StreamableHttp implements Transport {
   private protocolVersion: string | undefined
   private listening = false
   private closed = false
+  private modern = false
+  /** Modern era: each open request's stream, to close when the request is cancelled. */
+  private readonly streams = new Map<RequestId, AbortController>()
   onmessage?: (message: JSONRPCMessage) => void
   onlost?: (reason: string) => void
   oninvalid?: (reason: string) => void
@@ -35,10 +41,31 @@ export class StreamableHttp implements Transport {
     this.protocolVersion = version
   }
 
+  useModernEra(): void {
+    this.modern = true
+  }
+
   async send(message: JSONRPCMessage): Promise<void> {
-    const headers = { ...this.sessionHeaders(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
-    const response = await this.http.request(this.url, 'POST', headers, JSON.stringify(message))
-    return this.receive(message, response)
+    if (!this.modern) {
+      const headers = { ...this.sessionHeaders(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      return this.receive(message, await this.http.request(this.url, 'POST', headers, JSON.stringify(message)))
+    }
+    // The modern HTTP wire carries no client notifications: a cancellation closes the request's stream.
+    if (!isRequest(message)) {
+      if ('method' in message && message.method === 'notifications/cancelled') {
+        const id = (message.params as { requestId?: RequestId } | undefined)?.requestId
+        if (id !== undefined) this.streams.get(id)?.abort()
+      }
+      return
+    }
+    const stream = new AbortController()
+    this.streams.set(message.id, stream)
+    try {
+      const headers = { ...modernHeaders(message), 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      return await this.receive(message, await this.http.request(this.url, 'POST', headers, JSON.stringify(message), stream.signal))
+    } finally {
+      this.streams.delete(message.id)
+    }
   }
 
   private async receive(message: JSONRPCMessage, response: IncomingMessage): Promise<void> {
@@ -47,11 +74,14 @@ export class StreamableHttp implements Transport {
     const status = response.statusCode ?? 0
     if (status < 200 || status >= 300) {
       const text = await readText(response, 4096).catch(() => '')
+      // A modern server answers a request it refuses (unknown version, method or header) with a JSON-RPC error.
+      const refusal = this.modern && isRequest(message) && status >= 400 && status < 500 && status !== 401 && status !== 403 ? errorAnswer(text, message.id) : undefined
+      if (refusal) return this.onmessage?.(refusal)
       const expired = status === 404 || (status === 400 && /session/i.test(text))
       if (expired && this.sessionId && !(isRequest(message) && message.method === 'initialize')) {
         throw new UpstreamError('session_expired', this.upstream, summarize(status, text), status)
       }
-      throw new UpstreamError('rejected', this.upstream, summarize(status, text), status)
+      throw new UpstreamError('rejected', this.upstream, summarize(status, text), status, text)
     }
     if (!isRequest(message)) {
       response.resume()
@@ -82,7 +112,7 @@ export class StreamableHttp implements Transport {
   }
 
   async terminate(): Promise<void> {
-    if (!this.sessionId || this.closed) return
+    if (!this.sessionId || this.closed || this.modern) return
     const response = await this.http.request(this.url, 'DELETE', this.sessionHeaders())
     response.resume()
     this.sessionId = undefined
@@ -137,4 +167,32 @@ export class StreamableHttp implements Transport {
     if (!event.data) return // priming events and keep-alives
     deliver(event.data, dispatch, (reason) => this.oninvalid?.(reason))
   }
+}
+
+/** The headers a modern request mirrors from its body, for gateways that route without parsing it. */
+function modernHeaders(request: JSONRPCRequest): Record<string, string> {
+  const headers: Record<string, string> = { 'mcp-protocol-version': modernVersion, 'mcp-method': request.method }
+  const params = (request.params ?? {}) as { name?: unknown; uri?: unknown }
+  const name = request.method === 'resources/read' ? params.uri : request.method === 'tools/call' || request.method === 'prompts/get' ? params.name : undefined
+  if (typeof name === 'string') headers['mcp-name'] = headerValue(name)
+  return headers
+}
+
+/** A header value as the revision encodes it: plain when it is safe ASCII, else the base64 sentinel. */
+function headerValue(value: string): string {
+  const plain = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='))
+  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`
+}
+
+/** An HTTP error body that is a JSON-RPC error, as the answer to request `id`. */
+function errorAnswer(text: string, id: RequestId): JSONRPCMessage | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  const checked = check(value)
+  if (!checked.ok || !('error' in checked.message)) return undefined
+  return { ...checked.message, id }
 }

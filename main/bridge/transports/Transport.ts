@@ -19,6 +19,8 @@ export interface Transport {
   close(): Promise<void>
   /** Tells HTTP servers which protocol version the session negotiated. */
   setProtocolVersion?(version: string): void
+  /** Switches HTTP to the modern era's wire: no session, per-request headers, cancelling by closing. */
+  useModernEra?(): void
   readonly pid?: number | undefined
   onmessage?: (message: JSONRPCMessage) => void
   /** The connection is gone for good (event stream lost, process exited). */

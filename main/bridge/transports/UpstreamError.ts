@@ -6,6 +6,8 @@ export class UpstreamError extends Error {
     detail: string,
     /** The HTTP status, when the upstream answered with one. */
     readonly status?: number,
+    /** The start of the body of an HTTP error, which tells a modern server from a legacy one. */
+    readonly body?: string,
   ) {
     super(`Upstream ${upstream} ${UpstreamError.phrase[kind]}: ${detail}`)
   }
