@@ -20,6 +20,7 @@ import * as Era from './era/Era.js'
 import type { EraMemory } from './era/EraMemory.js'
 import * as InputRequired from './era/InputRequired.js'
 import { Listen } from './era/Listen.js'
+import { ParamHeaders } from './era/ParamHeaders.js'
 
 /**
  * The bridge's core: relays JSON-RPC between the host and one upstream, keeping the host's ids,
@@ -54,6 +55,7 @@ export class Relay {
   /** The era of the last session opened: what the host's requests are answered in meanwhile. */
   private era: Era.Era = 'legacy'
   private readonly listen: Listen
+  private readonly paramHeaders = new ParamHeaders()
   private readonly toHost: (message: JSONRPCMessage) => void
   readonly upstreamName: string
 
@@ -260,6 +262,11 @@ export class Relay {
       )
       return
     }
+    if (request.method === 'tools/list' && this.era === 'modern' && this.target.kind === 'http' && 'result' in response) {
+      const { result, rejected } = this.paramHeaders.learn(response.result)
+      for (const { tool, reason } of rejected) this.log.warn(`left out tool ${JSON.stringify(tool)} from ${this.upstreamName}: ${reason}`)
+      response = { ...response, result } as JSONRPCResponse
+    }
     const challenges = this.options.companion && Payment.operationOf(request) ? Payment.challengesIn(response) : undefined
     if (!challenges) return this.toHost(response)
     const call = new PaidCall(request, {
@@ -329,6 +336,7 @@ export class Relay {
       initialize,
       log: this.log,
       memory: this.options.memory,
+      paramHeaders: this.target.kind === 'http' ? this.paramHeaders : undefined,
       handlers: {
         onMessage: (message) => {
           // The stream's opening acknowledgement is the modern wire's business, not the host's.

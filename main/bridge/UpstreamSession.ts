@@ -17,6 +17,7 @@ import { UpstreamError } from './transports/UpstreamError.js'
 import { describe, transportOrder, type HttpTransportKind, type UpstreamTarget } from './UpstreamTarget.js'
 import * as Era from './era/Era.js'
 import type { EraMemory } from './era/EraMemory.js'
+import type { ParamHeaders } from './era/ParamHeaders.js'
 
 /**
  * One MCP session with the upstream over one transport, in one era. It matches responses to the
@@ -77,7 +78,7 @@ export class UpstreamSession {
     const name = describe(target)
     const session = new UpstreamSession(createTransport(target, target.kind === 'stdio' ? 'stdio' : 'streamable-http', name), name, handlers, log)
     session.envelope = envelopeOf(initialize)
-    session.transport.useModernEra?.()
+    session.transport.useModernEra?.(parameters.paramHeaders)
     let response: JSONRPCResponse
     try {
       await Deadline.within(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
@@ -263,6 +264,8 @@ export declare namespace UpstreamSession {
     log: Logger
     /** Each upstream's era from earlier runs. */
     memory?: EraMemory | undefined
+    /** Modern HTTP: the tool parameters mirrored into headers. */
+    paramHeaders?: ParamHeaders | undefined
     timeoutMs?: number
   }
   type Opened = { session: UpstreamSession; response: JSONRPCResponse }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import type { EventSourceMessage } from 'eventsource-parser'
 import { check, isRequest, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '../JsonRpc.js'
 import { modernVersion } from '../era/Era.js'
+import { headerValue, type ParamHeaders } from '../era/ParamHeaders.js'
 import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
@@ -21,6 +22,7 @@ export class StreamableHttp implements Transport {
   private listening = false
   private closed = false
   private modern = false
+  private paramHeaders: ParamHeaders | undefined
   /** Modern era: each open request's stream, to close when the request is cancelled. */
   private readonly streams = new Map<RequestId, AbortController>()
   onmessage?: (message: JSONRPCMessage) => void
@@ -41,8 +43,9 @@ export class StreamableHttp implements Transport {
     this.protocolVersion = version
   }
 
-  useModernEra(): void {
+  useModernEra(paramHeaders?: ParamHeaders): void {
     this.modern = true
+    this.paramHeaders = paramHeaders
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -61,7 +64,7 @@ export class StreamableHttp implements Transport {
     const stream = new AbortController()
     this.streams.set(message.id, stream)
     try {
-      const headers = { ...modernHeaders(message), 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
+      const headers = { ...modernHeaders(message), ...this.paramHeaders?.headersFor(message), 'content-type': 'application/json', accept: 'application/json, text/event-stream' }
       return await this.receive(message, await this.http.request(this.url, 'POST', headers, JSON.stringify(message), stream.signal))
     } finally {
       this.streams.delete(message.id)
@@ -176,12 +179,6 @@ function modernHeaders(request: JSONRPCRequest): Record<string, string> {
   const name = request.method === 'resources/read' ? params.uri : request.method === 'tools/call' || request.method === 'prompts/get' ? params.name : undefined
   if (typeof name === 'string') headers['mcp-name'] = headerValue(name)
   return headers
-}
-
-/** A header value as the revision encodes it: plain when it is safe ASCII, else the base64 sentinel. */
-function headerValue(value: string): string {
-  const plain = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='))
-  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`
 }
 
 /** An HTTP error body that is a JSON-RPC error, as the answer to request `id`. */

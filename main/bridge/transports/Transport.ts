@@ -1,3 +1,4 @@
+import type { ParamHeaders } from '../era/ParamHeaders.js'
 import type { JSONRPCMessage } from '../JsonRpc.js'
 
 /**
@@ -20,7 +21,7 @@ export interface Transport {
   /** Tells HTTP servers which protocol version the session negotiated. */
   setProtocolVersion?(version: string): void
   /** Switches HTTP to the modern era's wire: no session, per-request headers, cancelling by closing. */
-  useModernEra?(): void
+  useModernEra?(paramHeaders?: ParamHeaders): void
   readonly pid?: number | undefined
   onmessage?: (message: JSONRPCMessage) => void
   /** The connection is gone for good (event stream lost, process exited). */
