@@ -1,10 +1,13 @@
-// Relay benchmark (issue 2): the bridge against a direct SDK client and against mcp-remote, from
-// one run, on loopback. Prints median and p99 latency of 2,000 sequential tools/call, cold start
-// to the initialize answer, and peak RSS, with the ratios against the targets in design.md.
+// Relay benchmark (issues 2 and 15): the bridge against a direct client and against mcp-remote,
+// from one run, on loopback, for an upstream of each MCP era: the repository's 2025-era relay
+// server (direct: the SDK v1 client) and the SDK v2 test server in modern-only mode (direct: the
+// SDK v2 client on 2026-07-28; mcp-remote with `--protocol auto`). Prints median and p99 latency of
+// 2,000 sequential tools/call, cold start to the host's initialize answer (the era remembered from
+// the run before), and peak RSS, with the ratios against the targets in design.md.
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHttpTransport } from '@modelcontextprotocol/client'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
@@ -16,28 +19,19 @@ const warmup = 200
 const coldRuns = 15
 
 const home = temporaryHome()
-const port = await freePort()
-const upstream = `http://127.0.0.1:${port}/mcp`
-start(process.execPath, ['dist/fixtures/servers/relayServer.js', 'http', String(port)])
-await waitForHttp(`http://127.0.0.1:${port}/admin/stats`)
-
-const commands = {
-  bridge: [process.execPath, 'dist/allowance.js', 'bridge', upstream],
-  mcpRemote: [process.execPath, 'node_modules/mcp-remote/dist/proxy.js', upstream, '--transport', 'http-only', '--silent'],
-}
 const env = { ...(process.env as Record<string, string>), ALLOWANCE_HOME: home.home, MCP_REMOTE_CONFIG_DIR: home.home }
 
 type Run = { latencies: number[]; peakRssMb?: number }
+/** What every path does the same way: one tools/call, and closing. */
+type Connected = { call(): Promise<unknown>; close(): Promise<void> }
 
-async function measure(name: string, transport: Transport, pid?: () => number | null | undefined): Promise<Run> {
-  const client = new Client({ name: 'bench-host', version: '1.0.0' })
-  await client.connect(transport)
-  const call = () => client.callTool({ name: 'echo', arguments: { text: 'benchmark payload' } })
-  for (let i = 0; i < warmup; i++) await call()
+async function measure(name: string, connect: () => Promise<Connected>, pid?: () => number | null | undefined): Promise<Run> {
+  const client = await connect()
+  for (let i = 0; i < warmup; i++) await client.call()
   const latencies: number[] = []
   for (let i = 0; i < calls; i++) {
     const started = performance.now()
-    await call()
+    await client.call()
     latencies.push(performance.now() - started)
   }
   const processId = pid?.()
@@ -45,6 +39,15 @@ async function measure(name: string, transport: Transport, pid?: () => number | 
   await client.close()
   process.stderr.write(`  ${name}: done\n`)
   return { latencies, peakRssMb }
+}
+
+/** A 2025-era host (the SDK v1 client) on `transport`, calling `echo` with `args`. */
+function legacyHost(transport: StdioClientTransport | StreamableHTTPClientTransport, args: Record<string, unknown>): () => Promise<Connected> {
+  return async () => {
+    const client = new Client({ name: 'bench-host', version: '1.0.0' })
+    await client.connect(transport)
+    return { call: () => client.callTool({ name: 'echo', arguments: args }), close: () => client.close() }
+  }
 }
 
 /** VmHWM: the process's peak resident set size, in MB. */
@@ -70,63 +73,105 @@ async function coldStart(command: string[]): Promise<number> {
   return elapsed
 }
 
-process.stderr.write(`relay bench: ${calls} calls each, upstream ${upstream}\n`)
-const direct = await measure('direct', new StreamableHTTPClientTransport(new URL(upstream)))
-const bridgeTransport = stdioTransport(commands.bridge)
-const bridge = await measure('bridge', bridgeTransport, () => bridgeTransport.pid)
-const remoteTransport = stdioTransport(commands.mcpRemote)
-const remote = await measure('mcp-remote', remoteTransport, () => remoteTransport.pid)
-
-// Cold starts alternate between the two so that machine noise hits both alike.
-const cold = { bridge: [] as number[], mcpRemote: [] as number[] }
-for (let i = 0; i < coldRuns; i++) {
-  cold.bridge.push(await coldStart(commands.bridge))
-  cold.mcpRemote.push(await coldStart(commands.mcpRemote))
-}
-await stopAll()
-home.remove()
-
-const directMedian = median(direct.latencies)
-const overhead = (run: Run) => median(run.latencies) - directMedian
 const fixed = (value: number, digits = 3) => value.toFixed(digits)
 
-console.log(`\nRelay latency: ${calls} sequential tools/call on loopback (after ${warmup} warm-up calls)`)
-console.log(
-  table(
-    ['path', 'median ms', 'p99 ms', 'overhead vs direct (median)'],
-    [
-      ['direct SDK client (anchor)', fixed(directMedian), fixed(percentile(direct.latencies, 99)), '—'],
-      ['allowance bridge', fixed(median(bridge.latencies)), fixed(percentile(bridge.latencies, 99)), `${fixed(overhead(bridge))} ms`],
-      ['mcp-remote (anchor)', fixed(median(remote.latencies)), fixed(percentile(remote.latencies, 99)), `${fixed(overhead(remote))} ms`],
-    ],
-  ),
-)
-console.log(
-  `bridge overhead ${fixed(overhead(bridge))} ms (target ≤ 0.300 ms); ratio to mcp-remote's overhead ${fixed(overhead(bridge) / overhead(remote), 2)} (target ≤ 0.50)`,
-)
+/** One era's section: the three paths' latency, then cold starts alternating, then the tables. */
+async function section(parameters: { title: string; upstream: string; direct: { label: string; connect: () => Promise<Connected> }; args: Record<string, unknown>; remoteFlags: string[] }) {
+  const { title, upstream, direct: anchor, args } = parameters
+  const commands = {
+    bridge: [process.execPath, 'dist/allowance.js', 'bridge', upstream],
+    mcpRemote: [process.execPath, 'node_modules/mcp-remote/dist/proxy.js', upstream, '--transport', 'http-only', ...parameters.remoteFlags, '--silent'],
+  }
+  process.stderr.write(`relay bench, ${title}: ${calls} calls each, upstream ${upstream}\n`)
+  const direct = await measure('direct', anchor.connect)
+  const bridgeTransport = stdioTransport(commands.bridge)
+  const bridge = await measure('bridge', legacyHost(bridgeTransport, args), () => bridgeTransport.pid)
+  const remoteTransport = stdioTransport(commands.mcpRemote)
+  const remote = await measure('mcp-remote', legacyHost(remoteTransport, args), () => remoteTransport.pid)
 
-console.log(`\nCold start to the initialize answer (median of ${coldRuns})`)
-const coldBridge = median(cold.bridge)
-const coldRemote = median(cold.mcpRemote)
-console.log(
-  table(
-    ['path', 'median ms', 'min ms', 'max ms'],
-    [
-      ['allowance bridge', fixed(coldBridge, 1), fixed(Math.min(...cold.bridge), 1), fixed(Math.max(...cold.bridge), 1)],
-      ['mcp-remote (anchor)', fixed(coldRemote, 1), fixed(Math.min(...cold.mcpRemote), 1), fixed(Math.max(...cold.mcpRemote), 1)],
-    ],
-  ),
-)
-console.log(`bridge ${fixed(coldBridge, 1)} ms (target ≤ 150 ms); mcp-remote / bridge = ${fixed(coldRemote / coldBridge, 2)}× (target ≥ 3×)`)
+  // Cold starts alternate between the two so that machine noise hits both alike; the bridge's
+  // measured run above left the upstream's era in its memory, as any earlier run would.
+  const cold = { bridge: [] as number[], mcpRemote: [] as number[] }
+  for (let i = 0; i < coldRuns; i++) {
+    cold.bridge.push(await coldStart(commands.bridge))
+    cold.mcpRemote.push(await coldStart(commands.mcpRemote))
+  }
 
-console.log(`\nPeak RSS over the ${calls + warmup}-call run`)
-console.log(
-  table(
-    ['path', 'peak RSS MB'],
-    [
-      ['allowance bridge', fixed(bridge.peakRssMb ?? NaN, 1)],
-      ['mcp-remote (anchor)', fixed(remote.peakRssMb ?? NaN, 1)],
-    ],
-  ),
-)
-console.log(`bridge ${fixed(bridge.peakRssMb ?? NaN, 1)} MB (target ≤ 60 MB); ratio to mcp-remote ${fixed((bridge.peakRssMb ?? NaN) / (remote.peakRssMb ?? NaN), 2)}`)
+  const directMedian = median(direct.latencies)
+  const overhead = (run: Run) => median(run.latencies) - directMedian
+  console.log(`\n## ${title}`)
+  console.log(`\nRelay latency: ${calls} sequential tools/call on loopback (after ${warmup} warm-up calls)`)
+  console.log(
+    table(
+      ['path', 'median ms', 'p99 ms', 'overhead vs direct (median)'],
+      [
+        [`${anchor.label} (anchor)`, fixed(directMedian), fixed(percentile(direct.latencies, 99)), '—'],
+        ['allowance bridge', fixed(median(bridge.latencies)), fixed(percentile(bridge.latencies, 99)), `${fixed(overhead(bridge))} ms`],
+        [`mcp-remote ${parameters.remoteFlags.join(' ')} (anchor)`.replace('  ', ' '), fixed(median(remote.latencies)), fixed(percentile(remote.latencies, 99)), `${fixed(overhead(remote))} ms`],
+      ],
+    ),
+  )
+  console.log(
+    `bridge overhead ${fixed(overhead(bridge))} ms (target ≤ 0.300 ms); ratio to mcp-remote's overhead ${fixed(overhead(bridge) / overhead(remote), 2)} (target ≤ 0.50)`,
+  )
+
+  console.log(`\nCold start to the initialize answer, era remembered (median of ${coldRuns})`)
+  const coldBridge = median(cold.bridge)
+  const coldRemote = median(cold.mcpRemote)
+  console.log(
+    table(
+      ['path', 'median ms', 'min ms', 'max ms'],
+      [
+        ['allowance bridge', fixed(coldBridge, 1), fixed(Math.min(...cold.bridge), 1), fixed(Math.max(...cold.bridge), 1)],
+        ['mcp-remote (anchor)', fixed(coldRemote, 1), fixed(Math.min(...cold.mcpRemote), 1), fixed(Math.max(...cold.mcpRemote), 1)],
+      ],
+    ),
+  )
+  console.log(`bridge ${fixed(coldBridge, 1)} ms (target ≤ 150 ms); mcp-remote / bridge = ${fixed(coldRemote / coldBridge, 2)}× (target ≥ 3×)`)
+
+  console.log(`\nPeak RSS over the ${calls + warmup}-call run`)
+  console.log(
+    table(
+      ['path', 'peak RSS MB'],
+      [
+        ['allowance bridge', fixed(bridge.peakRssMb ?? NaN, 1)],
+        ['mcp-remote (anchor)', fixed(remote.peakRssMb ?? NaN, 1)],
+      ],
+    ),
+  )
+  console.log(`bridge ${fixed(bridge.peakRssMb ?? NaN, 1)} MB (target ≤ 60 MB, aim 50); ratio to mcp-remote ${fixed((bridge.peakRssMb ?? NaN) / (remote.peakRssMb ?? NaN), 2)}`)
+}
+
+const legacyPort = await freePort()
+start(process.execPath, ['dist/fixtures/servers/relayServer.js', 'http', String(legacyPort)])
+await waitForHttp(`http://127.0.0.1:${legacyPort}/admin/stats`)
+const legacyUpstream = `http://127.0.0.1:${legacyPort}/mcp`
+await section({
+  title: '2025-era upstream (relay test server)',
+  upstream: legacyUpstream,
+  args: { text: 'benchmark payload' },
+  direct: { label: 'direct SDK v1 client', connect: legacyHost(new StreamableHTTPClientTransport(new URL(legacyUpstream)), { text: 'benchmark payload' }) },
+  remoteFlags: [],
+})
+
+const modernPort = await freePort()
+start(process.execPath, ['dist/fixtures/servers/modernServer.js', 'modern', String(modernPort)])
+await waitForHttp(`http://127.0.0.1:${modernPort}/admin/stats`)
+const modernUpstream = `http://127.0.0.1:${modernPort}/mcp`
+await section({
+  title: 'modern-only upstream (SDK v2 server, MCP 2026-07-28)',
+  upstream: modernUpstream,
+  args: { message: 'benchmark payload' },
+  direct: {
+    label: 'direct SDK v2 client',
+    async connect() {
+      const client = new ModernClient({ name: 'bench-host', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } })
+      await client.connect(new ModernHttpTransport(new URL(modernUpstream)))
+      return { call: () => client.callTool({ name: 'echo', arguments: { message: 'benchmark payload' } }), close: () => client.close() }
+    },
+  },
+  remoteFlags: ['--protocol', 'auto'],
+})
+
+await stopAll()
+home.remove()
