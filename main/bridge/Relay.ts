@@ -195,11 +195,11 @@ export class Relay {
   }
 
   /** Plays a modern server's rounds of input with the host, under the host request's id. */
-  private async completeInput(request: JSONRPCRequest, response: JSONRPCResponse): Promise<{ request: JSONRPCRequest; response: JSONRPCResponse }> {
+  private async completeInput(request: JSONRPCRequest, response: JSONRPCResponse): Promise<{ request: JSONRPCRequest; response: JSONRPCResponse; cancelled: boolean }> {
     const state: { cancelled: boolean; roundId?: string } = { cancelled: false }
     this.inputCalls.set(request.id, state)
     try {
-      return await InputRequired.complete(request, response, {
+      const final = await InputRequired.complete(request, response, {
         hostCapabilities: () => ((this.initialize?.params ?? {}) as { capabilities?: Record<string, unknown> }).capabilities ?? {},
         askHost: (method, params) => this.askHost(method, params),
         exchange: (round) => new Promise((resolve, reject) => this.dispatch(round, resolve).catch(reject)),
@@ -207,8 +207,29 @@ export class Relay {
         cancelled: () => state.cancelled,
         onRound: (id) => (state.roundId = id),
       })
+      return { ...final, cancelled: state.cancelled }
     } finally {
       this.inputCalls.delete(request.id)
+    }
+  }
+
+  /** A modern server refusing a tool call because its `Mcp-Param` headers do not match the body. */
+  private isHeaderMismatch(request: JSONRPCRequest, response: JSONRPCResponse): boolean {
+    return this.era === 'modern' && this.target.kind === 'http' && request.method === 'tools/call' && 'error' in response && response.error.code === -32020
+  }
+
+  /** Reads every page of the server's tools, for their parameter headers only. */
+  private async relearnTools(): Promise<void> {
+    let cursor: unknown
+    for (let page = 0; page < 100; page++) {
+      const params = typeof cursor === 'string' ? { cursor } : {}
+      const response = await new Promise<JSONRPCResponse>((resolve, reject) =>
+        this.dispatch({ jsonrpc: '2.0', id: this.internalId('tools'), method: 'tools/list', params }, resolve).catch(reject),
+      ).catch(() => undefined)
+      if (!response || !('result' in response)) return
+      this.paramHeaders.learn(response.result)
+      cursor = response.result.nextCursor
+      if (typeof cursor !== 'string') return
     }
   }
 
@@ -251,15 +272,19 @@ export class Relay {
    * Relays an answer to the host, unless the server needs something first: input (a modern
    * server's rounds, played with the host), or a payment (the bridge pays, then retries).
    */
-  private answer(request: JSONRPCRequest, response: JSONRPCResponse): void {
+  private answer(request: JSONRPCRequest, response: JSONRPCResponse, relisted = false): void {
     if (this.needsInput(request, response)) {
       void this.completeInput(request, response).then(
         (final) => {
-          const state = this.inputCalls.get(request.id)
-          if (!state?.cancelled) this.answer(final.request, final.response)
+          if (!final.cancelled) this.answer(final.request, final.response)
         },
         (error: unknown) => this.toHost(this.failure(request, error)),
       )
+      return
+    }
+    if (!relisted && this.isHeaderMismatch(request, response)) {
+      // The tool's header marks changed since the host listed it: learn them and try once more.
+      void this.relearnTools().then(() => this.dispatch(request, (again) => this.answer(request, again, true)).catch((error: unknown) => this.toHost(this.failure(request, error))))
       return
     }
     if (request.method === 'tools/list' && this.era === 'modern' && this.target.kind === 'http' && 'result' in response) {

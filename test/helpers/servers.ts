@@ -71,7 +71,7 @@ export type ModernStats = {
   notifications: Record<'modern' | 'legacy', Record<string, number>>
   envelopes: { method: string; protocolVersion: unknown; clientInfo: unknown; clientCapabilities: unknown }[]
   /** The standard headers of each modern POST (HTTP only). */
-  headers: { method: string; protocolVersion: string | null; mcpMethod: string | null; mcpName: string | null }[]
+  headers: { method: string; protocolVersion: string | null; mcpMethod: string | null; mcpName: string | null; region?: string }[]
   initialize: number
   discover: number
   listen: number

@@ -120,6 +120,16 @@ describe.each(cases)('$name', ({ era, upstream: open }) => {
     if (stats.headers.length > 0) expect(stats.headers.at(-1)).toEqual({ method: 'tools/call', protocolVersion: '2026-07-28', mcpMethod: 'tools/call', mcpName: 'echo' })
   })
 
+  it('mirrors a marked parameter into its Mcp-Param header on modern HTTP, whether or not the host listed the tools first', async () => {
+    expect(textOf(await client.callTool({ name: 'regional', arguments: { region: 'eu-west', query: 'weather' } }))).toBe('weather from eu-west')
+    await client.listTools()
+    expect(textOf(await client.callTool({ name: 'regional', arguments: { region: 'Zürich ', query: 'snow' } }))).toBe('snow from Zürich ')
+    const stats = await upstream.stats()
+    if (era !== 'modern' || stats.headers.length === 0) return
+    // Unlisted, the first call went without the header, was refused (HeaderMismatch), and was sent again with it.
+    expect(stats.headers.filter((entry) => entry.mcpName === 'regional').map((entry) => entry.region ?? null)).toEqual([null, 'eu-west', '=?base64?WsO8cmljaCA=?='])
+  })
+
   it("turns the server's requests for input into the host's elicitation and sampling, round after round", async () => {
     expect(textOf(await client.callTool({ name: 'ask_name', arguments: {} }))).toBe('Hello, Ada')
     expect(textOf(await client.callTool({ name: 'summarize', arguments: { text: 'a long story' } }))).toBe('Summary: short and sweet')
