@@ -1,8 +1,8 @@
-import * as z from 'zod'
 import type { Decision } from '../approvals/Decision.js'
 import * as Engine from '../approvals/Engine.js'
 import type { Entry } from '../approvals/Queue.js'
 import type { Logger } from '../shared/Log.js'
+import { ApproveBody, type ApproveOption, type DecisionView, type Event, type Reply, type Request } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as HistoryRoutes from './HistoryRoutes.js'
 import * as PolicyRoutes from './PolicyRoutes.js'
@@ -113,49 +113,17 @@ export type UiApi = {
   close(): void
 }
 
-export type Request = {
-  method: string
-  /** The path with its query, e.g. `/api/history?limit=50`. */
-  path: string
-  /** The parsed JSON body; `undefined` when there was none or it did not parse. */
-  body?: unknown
-}
-
-export type Reply = UiRoute.Reply
-
-export type Event = {
-  /**
-   * `payments.changed`: something in the ledger moved; views of it should fetch again.
-   * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
-   */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed'
-  /** The event's data as JSON text. */
-  data: string
-}
-
 const changeInterval = 250
 
 const { ok, failure, toJson } = UiRoute
 
-const amount = z.string().regex(/^(0|[1-9][0-9]{0,30})$/, 'an amount is an integer string of budget units')
-const ApproveBody = z.strictObject({
-  option: z
-    .union([
-      z.literal('once'),
-      z.strictObject({ lease: z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60), limit: amount, scope: z.enum(['server', 'target']).optional() }) }),
-      z.strictObject({ rule: z.strictObject({ perCallLimit: amount, scope: z.enum(['server', 'target']).optional() }) }),
-    ])
-    .default('once'),
-  challengeId: z.string().max(1024).optional(),
-})
-
-function toOption(option: z.infer<typeof ApproveBody>['option']): Engine.answer.Option {
+function toOption(option: ApproveOption): Engine.answer.Option {
   if (option === 'once') return 'once'
   if ('lease' in option) return { lease: { ...option.lease, limit: BigInt(option.lease.limit) } }
   return { rule: { ...option.rule, perCallLimit: BigInt(option.rule.perCallLimit) } }
 }
 
-function decisionView(decision: Decision) {
+function decisionView(decision: Decision): DecisionView {
   if (decision.kind === 'declined') return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
   return { kind: decision.kind, paymentId: decision.paymentId }
 }
