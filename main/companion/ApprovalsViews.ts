@@ -1,3 +1,4 @@
+import type { Decision } from '../approvals/Decision.js'
 import type { Entry } from '../approvals/Queue.js'
 import * as Units from '../payments/Units.js'
 import * as Budgets from '../ledger/Budgets.js'
@@ -10,14 +11,22 @@ import type * as Challenge from '../payments/Challenge.js'
 import type * as Method from '../payments/methods/Method.js'
 import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
-import type { Approval, Option } from '../uiapi/Contract.js'
+import type { Approval, DecisionView, Option } from '../uiapi/Contract.js'
 
 /**
- * The approval card's view of a waiting payment, as plain JSON (each screen's own view is in its
- * *Views module). Every amount is formatted here from BigInt atomic units and the
+ * The approval card's view of a waiting payment, and of what became of it, as plain JSON (their
+ * shapes are in uiapi/Contract.ts). Every amount is formatted here from BigInt atomic units and the
  * companion's token registry (never from a server's text), so the renderer does no money math
  * except turning the limits a user types into budget units.
  */
+
+/** A waiting payment as the companion shows it now, with the card a `stripe` charge would be paid with. */
+export function waiting(
+  companion: { db: Database; registry: TokenRegistry.Registry; cardInfo(): Method.describe.Card | undefined },
+  entry: Entry,
+): Approval | undefined {
+  return approval(companion.db, companion.registry, entry, new Date(), companion.cardInfo())
+}
 
 /** `card` is the card a `stripe` charge would be paid with, when one is set up. */
 export function approval(db: Database, registry: TokenRegistry.Registry, entry: Entry, now: Date, card?: Method.describe.Card): Approval | undefined {
@@ -108,4 +117,10 @@ function previousPrice(db: Database, context: Scope.Context, payment: Challenge.
   const details = last?.details
   if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
   return Amount.formatWithSymbol(details.amountAtomic, details)
+}
+
+/** A decision as the UI reads it: what became of the payment, and for a decline why, in a sentence. */
+export function decision(decision: Decision): DecisionView {
+  if (decision.kind === 'declined') return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
+  return { kind: decision.kind, paymentId: decision.paymentId }
 }
