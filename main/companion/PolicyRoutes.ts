@@ -70,7 +70,7 @@ export function routes(companion: Companion): Route[] {
    * instead need a timer that a restart of the companion could lose, and would keep deciding with
    * a rule the user had just removed.
    */
-  function removing(kind: 'rule' | 'budget', ledger: Removable, describe: (id: number) => string): Route[] {
+  function removing(kind: 'rule' | 'budget', table: Removable, describe: (id: number) => string): Route[] {
     const name = `${kind[0]!.toUpperCase()}${kind.slice(1)}`
     return [
       {
@@ -78,7 +78,7 @@ export function routes(companion: Companion): Route[] {
         path: new RegExp(`^/api/${kind}s/(\\d+)/remove$`),
         answer({ params }) {
           const id = Number(params[0])
-          if (!ledger.remove(db, id, Date.now())) throw notFound(kind, id)
+          if (!table.remove(db, id, Date.now())) throw notFound(kind, id)
           return ok({ id, message: `${name} ${id} removed.` } satisfies Done)
         },
       },
@@ -89,12 +89,12 @@ export function routes(companion: Companion): Route[] {
           const id = Number(params[0])
           const restored = (() => {
             try {
-              return ledger.restore(db, id, { now: Date.now(), within: undoWindowMs })
+              return table.restore(db, id, { now: Date.now(), within: undoWindowMs })
             } catch (error) {
               throw new RouteError(409, (error as Error).message)
             }
           })()
-          if (!restored) throw ledger.get(db, id) ? new RouteError(409, `${name} ${id} is in force: there is no removal to undo.`) : notFound(kind, id)
+          if (!restored) throw table.get(db, id) ? new RouteError(409, `${name} ${id} is in force: there is no removal to undo.`) : notFound(kind, id)
           return ok({ id, message: `${name} ${id} is back: ${describe(id)}.` } satisfies Done)
         },
       },

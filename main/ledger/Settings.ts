@@ -2,7 +2,8 @@ import { type Database, statement } from './Database.js'
 
 /**
  * Companion settings kept in the ledger (key → JSON value), read with defaults. Only the user
- * changes them (UI or CLI); nothing reachable over MCP does.
+ * changes them (UI or CLI); nothing reachable over MCP does. Not to be confused with the user's
+ * settings.json file, which is the companion's configuration (companion/Config.ts).
  */
 export type Settings = {
   /** The kill switch: while true, every payment is declined with `paused`. */
