@@ -2,6 +2,7 @@ import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as HistoryFilter from '../ledger/HistoryFilter.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
+import type * as Spend from '../ledger/Spend.js'
 import { historyFilterWords, type HistoryCsv } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as HistoryViews from './HistoryViews.js'
@@ -57,7 +58,7 @@ export function routes(companion: Companion): Route[] {
   ]
 }
 
-function filters(query: URLSearchParams): HistoryViews.Filters {
+function filters(query: URLSearchParams): Spend.Filters {
   const text = (name: string) => query.get(name)?.trim() || undefined
   const [server, host, operation, target, status, since, until, search] = historyFilterWords.map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')

@@ -19,15 +19,13 @@ import type { Choices, History, HistoryRow, PaymentDetails, PeriodGroup, PeriodS
  * and the companion's registry.
  */
 
-export type Filters = Spend.Filters
-
-export function history(db: Database, registry: TokenRegistry.Registry, filters: Filters, limit: number, now: Date): History {
+export function history(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, limit: number, now: Date): History {
   const rows = Payments.list(db, { ...filters, limit }).map(row)
   const totals = [...Spend.totals(db, filters)].map(([unit, total]) => Units.format(total, unit, registry))
   return { rows, count: Payments.count(db, filters), totals, charts: charts(db, registry, filters, now), periods: periods(db, registry, filters, now) }
 }
 
-function periods(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): PeriodSpend {
+function periods(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, now: Date): PeriodSpend {
   const week = Period.bounds('week', now)
   const month = Period.bounds('month', now)
   const ranges = [
@@ -63,7 +61,7 @@ function periods(db: Database, registry: TokenRegistry.Registry, filters: Filter
 const defaultDays = 14
 const maxDays = 92
 
-function charts(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): SpendChart[] {
+function charts(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, now: Date): SpendChart[] {
   const last = filters.until === undefined ? now : new Date(filters.until - 1)
   const earliest = midnight(last, 1 - maxDays)
   const first = filters.since === undefined ? midnight(last, 1 - defaultDays) : Math.max(midnight(new Date(filters.since)), earliest)
