@@ -15,13 +15,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
-import * as Ledger from '../main/ledger/Database.js'
+import * as Database from '../main/ledger/Database.js'
 import * as Payments from '../main/ledger/Payments.js'
 import * as Rules from '../main/ledger/Rules.js'
 import * as Home from '../main/shared/Home.js'
 import * as Wallet from '../main/wallet/Wallet.js'
 import { hostWithBridge } from '../test/helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer, writeSettings } from '../test/helpers/chain.js'
+import { accounts, keys, startChain, startPaidServer, writeConfig } from '../test/helpers/chain.js'
 import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
@@ -92,7 +92,7 @@ McpClient.wrap(anchorClient, {
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
 const home = temporaryHome()
 process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeSettings(home.home, chain)
+writeConfig(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
 withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
@@ -100,7 +100,7 @@ withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { ups
 const profile = process.env.BENCH_PROFILE
 await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
 const { client } = await hostWithBridge([server.url], home.home)
-const ledger = Ledger.open(Home.paths(home.home).database)
+const ledger = Database.open(Home.paths(home.home).database)
 let oursPaidSoFar = 0
 const confirmedCount = () => Payments.count(ledger, { states: ['confirmed'] })
 

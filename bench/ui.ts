@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process'
 import * as Wallet from '../main/wallet/Wallet.js'
 import { hostWithBridge } from '../test/helpers/bridge.js'
 import { openPage } from '../test/helpers/browser.js'
-import { keys, startChain, startPaidServer, writeSettings } from '../test/helpers/chain.js'
+import { keys, startChain, startPaidServer, writeConfig } from '../test/helpers/chain.js'
 import { startDaemon } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
@@ -27,7 +27,7 @@ const chain = await startChain()
 const server = await startPaidServer(chain, { methods: ['evm'] })
 const home = temporaryHome()
 process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeSettings(home.home, chain)
+writeConfig(home.home, chain)
 await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
 const daemon = await startDaemon(home.home)
 const { client } = await hostWithBridge([server.url], home.home)

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import type * as UiApi from '../main/companion/UiApi.js'
 import * as UiChannels from '../main/app/UiChannels.js'
+import type * as UiApi from '../main/uiapi/Contract.js'
 
 // The renderer's whole view of the main process: the companion's UI API and its live events,
 // typed, minimal, and free of secrets. The main process checks every request it receives.

@@ -2,6 +2,7 @@ import { BrowserWindow, ipcMain } from 'electron'
 import * as z from 'zod'
 import type * as UiApi from '../companion/UiApi.js'
 import * as UiRoute from '../companion/UiRoute.js'
+import type { Reply } from '../uiapi/Contract.js'
 import * as RendererProtocol from './RendererProtocol.js'
 import * as UiChannels from './UiChannels.js'
 
@@ -30,7 +31,7 @@ const Request = z.strictObject({
 })
 
 /** Answers one request from the frame at `senderUrl`; a foreign frame or a malformed request gets a refusal and changes nothing. */
-export async function answer(ui: UiApi.UiApi, senderUrl: string | undefined, request: unknown): Promise<UiApi.Reply> {
+export async function answer(ui: UiApi.UiApi, senderUrl: string | undefined, request: unknown): Promise<Reply> {
   if (!RendererProtocol.isPage(senderUrl)) return UiRoute.failure(403, "Only Allowance's own windows may use its UI API.")
   const parsed = Request.safeParse(request)
   if (!parsed.success) {

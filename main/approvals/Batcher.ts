@@ -12,6 +12,19 @@ import * as Outcome from './Outcome.js'
  * batch cannot overspend; one that throws rolls back alone. The policy (settings, rules, budgets)
  * is read once per batch, under its write lock. Results are handed out only after the commit: no
  * bridge ever acts on a decision, or gets a credential, that the ledger does not hold.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as TokenRegistry from '../payments/TokenRegistry.js'
+ * import * as Batcher from './Batcher.js'
+ * import type * as Engine from './Engine.js'
+ *
+ * const db = Database.open(':memory:')
+ * declare const requests: Engine.decide.Request[] // the payment requests bridges sent in this turn
+ * const options = { now: new Date(), registry: TokenRegistry.create() }
+ * const decisions = await Promise.all(requests.map((request) => Batcher.decide(db, request, options))) // one transaction, one commit
+ * ```
  */
 export function decide(db: Database, request: Engine.decide.Request, options: Engine.decide.Options): Promise<Decision> {
   return enqueue(db, (batch) => Engine.decide(db, request, { ...options, policy: batch.policy() }))

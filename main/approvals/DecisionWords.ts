@@ -28,13 +28,33 @@ const reasons: Record<DeclineReason, string> = {
   rechallenge: 'the server asked again after it was sent a payment; not paid twice',
 }
 
-/** Why a payment was declined ("you declined"), or why it failed, in words. */
+/**
+ * Why a payment was declined ("you declined"), or why it failed, in words.
+ *
+ * @example
+ * ```ts
+ * import * as DecisionWords from './DecisionWords.js'
+ *
+ * DecisionWords.reason({ declineReason: 'timeout', error: null }) // 'nobody approved it in time'
+ * DecisionWords.reason({ declineReason: null, error: null }) // null: it was not declined and did not fail
+ * ```
+ */
 export function reason(payment: { declineReason: string | null; error: string | null }): string | null {
   if (payment.declineReason) return Object.hasOwn(reasons, payment.declineReason) ? reasons[payment.declineReason as DeclineReason] : payment.declineReason.replaceAll('_', ' ')
   return payment.error && ErrorWords.plain(payment.error)
 }
 
-/** `rule:3` → "your rule"; `human` → "you"; `policy` → "Allowance". */
+/**
+ * `rule:3` → "your rule"; `human` → "you"; `policy` → "Allowance".
+ *
+ * @example
+ * ```ts
+ * import * as DecisionWords from './DecisionWords.js'
+ *
+ * DecisionWords.who('lease:4') // 'your lease'
+ * DecisionWords.who('policy') // 'Allowance'
+ * ```
+ */
 export function who(decidedBy: string): string {
   const [kind] = decidedBy.split(':')
   if (kind === 'human') return 'you'
@@ -46,6 +66,19 @@ export function who(decidedBy: string): string {
  * The decision as a sentence: "You approved it on the card", "You declined", "Your rule: pay up
  * to $0.05 a call for `search` on tools.example.com", "Your budget: $5.00 a day on every server",
  * "Allowance: payments were paused".
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Rules from '../ledger/Rules.js'
+ * import * as TokenRegistry from '../payments/TokenRegistry.js'
+ * import * as DecisionWords from './DecisionWords.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { rule } = Rules.set(db, { kind: 'auto_approve', scope: { upstream: 'https://tools.example.com/mcp' }, unit: 'usd', amount: 50_000n, now: Date.now() })
+ * DecisionWords.sentence(db, TokenRegistry.create(), { decidedBy: `rule:${rule.id}`, decision: 'approved', declineReason: null })
+ * // 'Your rule: pay up to $0.05 a call on tools.example.com'
+ * ```
  */
 export function sentence(db: Database, registry: TokenRegistry.Registry, payment: sentence.Payment): string | null {
   const { decidedBy } = payment

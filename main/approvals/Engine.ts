@@ -22,6 +22,37 @@ import * as Message from './Message.js'
  * budget → declined `budget_exceeded`; a loop or a never-paid server/recipient → ask; an active
  * lease with room → approved; the narrowest auto-approve rule at or above the amount → approved;
  * otherwise ask.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as TokenRegistry from '../payments/TokenRegistry.js'
+ * import * as Engine from './Engine.js'
+ *
+ * const db = Database.open(':memory:')
+ * const decision = Engine.decide(
+ *   db,
+ *   {
+ *     host: 'Claude Code',
+ *     upstream: 'https://tools.example.com/mcp',
+ *     operation: 'tools/call',
+ *     target: 'search',
+ *     arguments: { query: 'weather in Paris' },
+ *     // data.challenges of the server's payment-required error, as received
+ *     challenges: [
+ *       {
+ *         id: 'ch_1',
+ *         realm: 'tools.example.com',
+ *         method: 'evm',
+ *         intent: 'charge',
+ *         request: { amount: '10000', currency: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', methodDetails: { chainId: 8453 } },
+ *       },
+ *     ],
+ *   },
+ *   { now: new Date(), registry: TokenRegistry.create() },
+ * )
+ * decision.kind // 'ask': a server never paid before waits for the human, whatever the rules say
+ * ```
  */
 export function decide(db: Database, request: decide.Request, options: decide.Options): Decision {
   const context = checkRequest(request)
@@ -149,6 +180,26 @@ export class NotPendingError extends Error {
  * switch, limits and budgets, and reserves, in one IMMEDIATE transaction; a lease or rule the
  * answer creates is written in that same transaction. Throws {@link NotPendingError} if the
  * payment is not waiting for an answer.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as TokenRegistry from '../payments/TokenRegistry.js'
+ * import type { Ask } from './Decision.js'
+ * import * as Engine from './Engine.js'
+ *
+ * const db = Database.open(':memory:')
+ * declare const ask: Ask // what Engine.decide answered for a call that waits for the human
+ * const decision = Engine.answer(
+ *   db,
+ *   ask.paymentId,
+ *   { approve: true, option: { lease: { minutes: 30, limit: 2_000_000n } } },
+ *   { now: new Date(), registry: TokenRegistry.create(), alternatives: ask.options.alternatives },
+ * )
+ * // 'approved', and the server is paid without asking for 30 minutes, up to $2.00 in all;
+ * // 'declined' if meanwhile the payments were paused or a budget ran out
+ * decision.kind
+ * ```
  */
 export function answer(db: Database, paymentId: number, response: answer.Response, options: answer.Options): Decision {
   return db

@@ -16,7 +16,20 @@ export function priceOf(details: { amountAtomic: bigint; decimals: number; symbo
   return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit }
 }
 
-/** "Payment of 0.05 USDC to tools.example.com for `search`" */
+/**
+ * "Payment of 0.05 USDC to tools.example.com for `search`"
+ *
+ * @example
+ * ```ts
+ * import * as Message from './Message.js'
+ *
+ * const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' } as const
+ * const price = Message.priceOf({ amountAtomic: 50_000n, decimals: 6, symbol: 'USDC', budgetUnit: 'usd' })
+ * Message.subject(context, price) // 'Payment of 0.05 USDC to tools.example.com for `search`'
+ * Message.declined(context, price, Message.clause('paused'))
+ * // 'Payment of 0.05 USDC to tools.example.com for `search` was declined: payments are paused in Allowance.'
+ * ```
+ */
 export function subject(context: Scope.Context, price?: Price | undefined): string {
   const what = price ? `Payment of ${Amount.formatWithSymbol(price.amount, price)}` : 'Payment'
   return `${what} to ${Scope.upstreamLabel(context.upstream)} for ${target(context)}`

@@ -18,13 +18,34 @@ export class OutcomeError extends Error {
 /**
  * The credential was created and is about to be handed to the bridge: from now on money may move.
  * `evidence` is what the credential commits to that a check can find on chain (public parts only).
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Outcome from './Outcome.js'
+ *
+ * const db = Database.open(':memory:')
+ * Outcome.signed(db, 12, { now: Date.now(), evidence: { from: '0xf39F…', nonce: '0x5c1a…' } })
+ * // throws an OutcomeError ("Payment 12 is declined; it cannot become signed.") unless payment 12 was approved
+ * ```
  */
 export function signed(db: Database, paymentId: number, options: { now: number; evidence?: Record<string, unknown> | undefined }): void {
   const fields = options.evidence ? { evidence: JSON.stringify(options.evidence) } : {}
   move(db, paymentId, { from: ['approved'], to: 'signed', now: options.now, fields })
 }
 
-/** The server answered with a receipt for the credential: accepted, to be confirmed on chain. Only its reference is kept. */
+/**
+ * The server answered with a receipt for the credential: accepted, to be confirmed on chain. Only its reference is kept.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Outcome from './Outcome.js'
+ *
+ * const db = Database.open(':memory:')
+ * Outcome.accepted(db, 12, { reference: '0x9b1e…', now: Date.now() }) // the server's receipt; a check confirms it on chain
+ * ```
+ */
 export function accepted(db: Database, paymentId: number, parameters: { reference?: unknown; now: number }): void {
   const { now } = parameters
   const reference = typeof parameters.reference === 'string' ? parameters.reference.slice(0, 200) : null
@@ -39,6 +60,15 @@ export function sent(db: Database, paymentId: number, parameters: { error: strin
 /**
  * Nothing moved, and nothing can any more: the credential never left the companion or its bridge,
  * or a check found it unused and no longer usable. Releases what the payment held.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Outcome from './Outcome.js'
+ *
+ * const db = Database.open(':memory:')
+ * Outcome.fail(db, 12, { error: 'The bridge could not reach the server.', now: Date.now() }) // budgets and the lease get it back
+ * ```
  */
 export function fail(db: Database, paymentId: number, parameters: { error: string; now: number; from?: readonly Payments.State[] }): void {
   const { error, now, from = ['approved', 'signed', 'sent', 'accepted'] } = parameters
@@ -55,6 +85,20 @@ export function unconfirmed(db: Database, paymentId: number, parameters: { error
  * The chain (or Stripe) shows the payment: `transaction` moved `amount` (what was approved, or
  * what the seller actually captured) and the wallet paid `fee` on top. The row then holds exactly
  * that against its budgets and lease. A confirmed row is final.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Outcome from './Outcome.js'
+ *
+ * const db = Database.open(':memory:')
+ * Outcome.confirm(db, 12, {
+ *   transaction: '0x9b1e…', // where the settlement check found the transfer
+ *   amount: 250_000n, // 0.25 USDC moved
+ *   toBudget: (atomic) => atomic, // USDC's atomic unit is already a micro-dollar
+ *   now: Date.now(),
+ * })
+ * ```
  */
 export function confirm(db: Database, paymentId: number, parameters: confirm.Parameters): void {
   immediate(db, confirmAndHold)(db, paymentId, parameters)

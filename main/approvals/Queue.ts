@@ -36,6 +36,28 @@ export type Queue = {
   off<event extends keyof Events>(event: event, listener: (...args: Events[event]) => void): void
 }
 
+/**
+ * The approval queue on `db`: payments wait here for the human until approved, declined,
+ * cancelled or timed out (`approvalTimeoutMs`, or `timeoutMs`).
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as TokenRegistry from '../payments/TokenRegistry.js'
+ * import type { Ask } from './Decision.js'
+ * import * as Queue from './Queue.js'
+ *
+ * const db = Database.open(':memory:')
+ * const registry = TokenRegistry.create()
+ * const queue = Queue.create({ db, registry: () => registry })
+ * queue.on('added', (entry) => console.log(`payment ${entry.paymentId} waits until ${new Date(entry.expiresAt).toLocaleTimeString()}`))
+ *
+ * declare const ask: Ask // what Engine.decide answered for a call that waits for the human
+ * const final = queue.add(ask) // settles with the human's answer, a timeout or a cancellation
+ * queue.approve(ask.paymentId) // what the card's "Pay once" does
+ * const { kind } = await final // 'approved'
+ * ```
+ */
 export function create(parameters: create.Parameters): Queue {
   const { db, registry, feeOf, now = () => new Date() } = parameters
   const events = new EventEmitter<Events>()

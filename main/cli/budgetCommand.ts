@@ -1,7 +1,8 @@
 import * as Budgets from '../ledger/Budgets.js'
 import * as Period from '../ledger/Period.js'
 import * as KnownServers from './KnownServers.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
@@ -37,7 +38,7 @@ export const usage = Usage.format({
   ],
   options: [
     ['--period PERIOD', 'day (the default, from local midnight), week (from Monday) or month'],
-    Ledger.unitHelp,
+    Money.unitHelp,
     ...Scopes.help,
     ['--label TEXT', 'a note of yours, shown in the list'],
     ['--replace', 'set: replace the budget with the same period, unit and scope (what it used still counts)'],
@@ -49,7 +50,7 @@ export const usage = Usage.format({
 
 /** "$2.00 per day for every server". */
 function terms(budget: Budgets.Budget): string {
-  return `${Ledger.money(budget.amount, budget.unit)} per ${budget.period} for ${Scopes.describe(budget)}`
+  return `${Money.format(budget.amount, budget.unit)} per ${budget.period} for ${Scopes.describe(budget)}`
 }
 
 /** `allowance budget …`: spending caps per day, week or month. */
@@ -62,7 +63,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     case 'list': {
       Options.noMore(rest, 0)
       const now = new Date()
-      const budgets = Ledger.use((db) => Budgets.list(db).map((budget) => ({ budget, usage: Budgets.usage(db, budget, now) })))
+      const budgets = LedgerAccess.use((db) => Budgets.list(db).map((budget) => ({ budget, usage: Budgets.usage(db, budget, now) })))
       if (values.json) {
         const json = budgets.map(({ budget, usage }) => ({
           id: budget.id,
@@ -72,7 +73,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           amount: budget.amount,
           used: usage.used,
           remaining: usage.remaining,
-          formatted: { amount: Ledger.money(budget.amount, budget.unit), used: Ledger.money(usage.used, budget.unit), remaining: Ledger.money(usage.remaining, budget.unit) },
+          formatted: { amount: Money.format(budget.amount, budget.unit), used: Money.format(usage.used, budget.unit), remaining: Money.format(usage.remaining, budget.unit) },
           periodStart: new Date(usage.start).toISOString(),
           periodEnd: new Date(usage.end).toISOString(),
           label: budget.label,
@@ -82,9 +83,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       else {
         const rows = budgets.map(({ budget, usage }) => [
           String(budget.id),
-          `${Ledger.money(budget.amount, budget.unit)} per ${budget.period}`,
-          Ledger.money(usage.used, budget.unit),
-          Ledger.money(usage.remaining, budget.unit),
+          `${Money.format(budget.amount, budget.unit)} per ${budget.period}`,
+          Money.format(usage.used, budget.unit),
+          Money.format(usage.remaining, budget.unit),
           `in ${Output.duration(usage.end - now.getTime())}`,
           ...Scopes.cells(budget),
           budget.label ?? '',
@@ -100,10 +101,10 @@ export async function run(argv: readonly string[]): Promise<number> {
       const period = values.period as Period.Period
       if (!Period.periods.includes(period)) throw new UsageError(`--period must be day, week or month, not "${values.period}".`)
       const scope = Scopes.read(values)
-      const unit = Ledger.unit(values.unit)
+      const unit = Money.unit(values.unit)
       const amount = Options.check(() => Units.amount(amountText, unit))
       const parameters = { period, scope, unit: unit.unit, amount, label: values.label ?? null, now: Date.now() }
-      const { budget, replaced, used } = Ledger.use((db) => {
+      const { budget, replaced, used } = LedgerAccess.use((db) => {
         // Before the write lock: it reads the hosts' files, and the companion's decisions wait on that lock.
         KnownServers.check(db, scope.upstream, { force: values.force, what: 'budget' })
         return db
@@ -116,11 +117,11 @@ export async function run(argv: readonly string[]): Promise<number> {
           .immediate()
       })
       const instead = replaced.length ? ` (replaces budget ${replaced.join(', ')})` : ''
-      console.log(`Budget ${budget.id}: ${terms(budget)}${instead}; ${Ledger.money(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
+      console.log(`Budget ${budget.id}: ${terms(budget)}${instead}; ${Money.format(used, budget.unit)} already used ${period === 'day' ? 'today' : `this ${period}`}.`)
       return 0
     }
     case 'remove':
-      return Ledger.end({ args: rest, what: 'budget', done: 'removed', end: Budgets.remove })
+      return LedgerAccess.end({ args: rest, what: 'budget', done: 'removed', end: Budgets.remove })
     default:
       throw new UsageError(action ? `unknown budget action "${action}".` : 'budget needs an action: list, set or remove.')
   }

@@ -49,7 +49,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (!values.file && process.stdin.isTTY) throw new UsageError('give the Stripe key on stdin (e.g. `allowance card add < stripe-key.txt`), or use --file.')
       const key = (values.file ? readFileSync(values.file, 'utf8') : await text(process.stdin)).trim()
       const mode = Options.check(() => StripeApi.mode(key))
-      const client = StripeApi.client(key, { apiBase: Config.read(Home.paths(home).settings).stripe.apiBase })
+      const client = StripeApi.client(key, { apiBase: Config.read(Home.paths(home).config).stripe.apiBase })
       const paymentMethod = values['payment-method'] ?? (await choose(client, mode))
       const card = await Card.add(home, { key, paymentMethod, client, options })
       console.log(`Added card ${Card.label(card)}; its Stripe key is in the ${card.store === 'keychain' ? 'OS keychain' : 'encrypted keystore file'}.${mode === 'live' ? ' Live mode: payments charge the real card.' : ''}`)

@@ -5,7 +5,8 @@ import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Spend from '../ledger/Spend.js'
 import * as Amount from '../payments/Amount.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Usage from './Usage.js'
@@ -60,7 +61,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   })
   const limit = values.limit === undefined ? undefined : Options.count(values.limit, 'limit', 1_000_000)
 
-  const { rows, count, totals } = Ledger.use((db) => {
+  const { rows, count, totals } = LedgerAccess.use((db) => {
     const rows = Payments.list(db, { ...selected, ...(limit !== undefined && { limit }) })
     return { rows, count: limit === undefined ? rows.length : Payments.count(db, selected), totals: Spend.totals(db, selected) }
   })
@@ -81,7 +82,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     ])
     console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'decided by', 'reason'], cells))
     // What the payments the filter selects spent or committed, per budget unit: money that moved or may have moved.
-    const spent = [...totals].map(([unit, total]) => Ledger.money(total, unit)).join(', ') || 'nothing'
+    const spent = [...totals].map(([unit, total]) => Money.format(total, unit)).join(', ') || 'nothing'
     const payments = `${count} payment${count === 1 ? '' : 's'}`
     const listed = count > rows.length ? `${rows.length} of ${payments} shown (the newest); all ${count}` : `${payments};`
     console.log(`\n${listed} spent or held, fees included (all but declined and failed): ${spent}`)

@@ -1,6 +1,7 @@
 import * as Leases from '../ledger/Leases.js'
 import * as KnownServers from './KnownServers.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
@@ -38,7 +39,7 @@ export const usage = Usage.format({
   options: [
     ['--minutes N', `how long the lease lasts, up to ${maxMinutes.toLocaleString('en')} (a week)`],
     ...Scopes.help,
-    Ledger.unitHelp,
+    Money.unitHelp,
     KnownServers.help,
     ['--all', 'list: expired and revoked leases too'],
     ['--json', 'list: the leases as JSON'],
@@ -56,7 +57,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     case 'list': {
       Options.noMore(rest, 0)
       const now = Date.now()
-      const leases = Ledger.use((db) => Leases.list(db, values.all ? {} : { activeAt: now }))
+      const leases = LedgerAccess.use((db) => Leases.list(db, values.all ? {} : { activeAt: now }))
       const state = (lease: Leases.Lease) => (lease.revokedAt !== null ? 'revoked' : lease.expiresAt <= now ? 'expired' : 'active')
       const left = (lease: Leases.Lease) => (lease.spent >= lease.amount ? 0n : lease.amount - lease.spent)
       if (values.json) {
@@ -68,7 +69,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           amount: lease.amount,
           spent: lease.spent,
           remaining: left(lease),
-          formatted: { amount: Ledger.money(lease.amount, lease.unit), spent: Ledger.money(lease.spent, lease.unit), remaining: Ledger.money(left(lease), lease.unit) },
+          formatted: { amount: Money.format(lease.amount, lease.unit), spent: Money.format(lease.spent, lease.unit), remaining: Money.format(left(lease), lease.unit) },
           createdAt: new Date(lease.createdAt).toISOString(),
           expiresAt: new Date(lease.expiresAt).toISOString(),
           secondsLeft: state(lease) === 'active' ? Math.floor((lease.expiresAt - now) / 1000) : 0,
@@ -79,7 +80,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         const rows = leases.map((lease) => [
           String(lease.id),
           state(lease) === 'active' ? `${Output.duration(lease.expiresAt - now)} left` : state(lease),
-          `${Ledger.money(left(lease), lease.unit)} of ${Ledger.money(lease.amount, lease.unit)}`,
+          `${Money.format(left(lease), lease.unit)} of ${Money.format(lease.amount, lease.unit)}`,
           ...Scopes.cells(lease),
         ])
         console.log(Output.table(['id', 'time', 'left to spend', 'server', 'call', 'host'], rows))
@@ -94,18 +95,18 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (values.server === undefined) throw new UsageError('a lease names the server it allows: give --server.')
       const minutes = Options.count(values.minutes, 'minutes', maxMinutes)
       const scope = Scopes.read(values)
-      const unit = Ledger.unit(values.unit)
+      const unit = Money.unit(values.unit)
       const amount = Options.check(() => Units.amount(amountText, unit))
       const now = Date.now()
-      const lease = Ledger.use((db) => {
+      const lease = LedgerAccess.use((db) => {
         KnownServers.check(db, scope.upstream, { force: values.force, what: 'lease' })
         return Leases.add(db, { scope, unit: unit.unit, amount, expiresAt: now + minutes * 60_000, now })
       })
-      console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Ledger.money(amount, unit.unit)} in total, for ${Output.duration(minutes * 60_000)}.`)
+      console.log(`Lease ${lease.id}: ${Scopes.describe(lease)} may be paid without asking up to ${Money.format(amount, unit.unit)} in total, for ${Output.duration(minutes * 60_000)}.`)
       return 0
     }
     case 'revoke':
-      return Ledger.end({ args: rest, what: 'lease', done: 'revoked', end: Leases.revoke })
+      return LedgerAccess.end({ args: rest, what: 'lease', done: 'revoked', end: Leases.revoke })
     default:
       throw new UsageError(action ? `unknown leases action "${action}".` : 'leases needs an action: list, add or revoke.')
   }

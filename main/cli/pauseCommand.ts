@@ -1,5 +1,5 @@
 import * as Settings from '../ledger/Settings.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
 import * as Options from './Options.js'
 import * as Usage from './Usage.js'
 
@@ -15,7 +15,7 @@ export async function run(argv: readonly string[], paused: boolean): Promise<num
   const parsed = Options.parse(argv, {}, usage)
   if (!parsed) return 0
   Options.noMore(parsed.positionals, 0)
-  const before = Ledger.use((db) =>
+  const before = LedgerAccess.use((db) =>
     db
       .transaction(() => {
         const was = Settings.get(db).paused

@@ -1,5 +1,5 @@
 import * as Settings from '../ledger/Settings.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
 import * as Options from './Options.js'
 import * as Usage from './Usage.js'
 import { UsageError } from './UsageError.js'
@@ -28,7 +28,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const [choice] = parsed.positionals
   Options.noMore(parsed.positionals, 1)
   if (choice !== undefined && choice !== 'decline' && choice !== 'ask') throw new UsageError(`give decline or ask, not "${choice}".`)
-  const now = Ledger.use((db) => (choice ? Settings.set(db, { rechallenge: choice }) : Settings.get(db)).rechallenge)
+  const now = LedgerAccess.use((db) => (choice ? Settings.set(db, { rechallenge: choice }) : Settings.get(db)).rechallenge)
   console.log(sentences[now])
   return 0
 }

@@ -1,6 +1,7 @@
 import * as Rules from '../ledger/Rules.js'
 import * as KnownServers from './KnownServers.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Scopes from './Scopes.js'
@@ -34,7 +35,7 @@ whatever rule covers it, unless the rule names that recipient.`,
     ['<id>', "a rule's id, as rules list shows it"],
   ],
   options: [
-    Ledger.unitHelp,
+    Money.unitHelp,
     ...Scopes.help,
     ['--recipient ADDRESS', 'auto-approve: trust this recipient (an address, or a Stripe profile) without asking first'],
     ['--label TEXT', 'a note of yours, shown in the list'],
@@ -50,7 +51,7 @@ const kindName = (kind: Rules.Kind) => (kind === 'auto_approve' ? 'auto-approve'
 
 /** "pay without asking up to $0.05 per call (every server)". */
 function terms(rule: Rules.Rule): string {
-  const formatted = Ledger.money(rule.amount, rule.unit)
+  const formatted = Money.format(rule.amount, rule.unit)
   const what = rule.kind === 'auto_approve' ? `pay without asking up to ${formatted} per call` : `decline anything above ${formatted} per call`
   return `${what} (${Scopes.describe(rule)}${rule.recipient ? `, to ${rule.recipient}` : ''})`
 }
@@ -64,7 +65,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   switch (action) {
     case 'list': {
       Options.noMore(rest, 0)
-      const rules = Ledger.use((db) => Rules.list(db))
+      const rules = LedgerAccess.use((db) => Rules.list(db))
       if (values.json) {
         const json = rules.map((rule) => ({
           id: rule.id,
@@ -72,7 +73,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           ...Scopes.toJson(rule),
           unit: rule.unit,
           amount: rule.amount,
-          formatted: Ledger.money(rule.amount, rule.unit),
+          formatted: Money.format(rule.amount, rule.unit),
           recipient: rule.recipient,
           label: rule.label,
           createdAt: new Date(rule.createdAt).toISOString(),
@@ -80,7 +81,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         console.log(Output.json(json))
       } else if (rules.length === 0) console.log('No rules: every payment asks you. Add one with `allowance rules add`.')
       else {
-        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Ledger.money(rule.amount, rule.unit)} per call`, ...Scopes.cells(rule), rule.recipient ?? '', rule.label ?? ''])
+        const rows = rules.map((rule) => [String(rule.id), kindName(rule.kind), `${Money.format(rule.amount, rule.unit)} per call`, ...Scopes.cells(rule), rule.recipient ?? '', rule.label ?? ''])
         console.log(Output.table(['id', 'kind', 'amount', 'server', 'call', 'host', 'recipient', 'label'], rows))
       }
       return 0
@@ -92,10 +93,10 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (!kind) throw new UsageError(`the rule kind must be auto-approve or limit${kindText ? `, not "${kindText}"` : ''}.`)
       if (amountText === undefined) throw new UsageError(`give the ${kindText} amount per call, like 0.05.`)
       const scope = Scopes.read(values)
-      const unit = Ledger.unit(values.unit)
+      const unit = Money.unit(values.unit)
       const amount = Options.check(() => Units.amount(amountText, unit))
       const parameters = { kind, scope, unit: unit.unit, amount, recipient: values.recipient ?? null, label: values.label ?? null, now: Date.now() }
-      const { rule, replaced } = Ledger.use((db) => {
+      const { rule, replaced } = LedgerAccess.use((db) => {
         // Before the write lock: it reads the hosts' files, and the companion's decisions wait on that lock.
         KnownServers.check(db, scope.upstream, { force: values.force, what: 'rule' })
         return db
@@ -112,7 +113,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       return 0
     }
     case 'remove':
-      return Ledger.end({ args: rest, what: 'rule', done: 'removed', end: Rules.remove })
+      return LedgerAccess.end({ args: rest, what: 'rule', done: 'removed', end: Rules.remove })
     default:
       throw new UsageError(action ? `unknown rules action "${action}".` : 'rules needs an action: list, add or remove.')
   }

@@ -4,7 +4,8 @@ import * as Period from '../ledger/Period.js'
 import * as Settings from '../ledger/Settings.js'
 import type { Status } from '../wire/Messages.js'
 import * as Home from '../shared/Home.js'
-import * as Ledger from './Ledger.js'
+import * as LedgerAccess from './LedgerAccess.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Usage from './Usage.js'
@@ -32,8 +33,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const companion = await ask(Home.paths(Home.resolve()).socket)
   const now = new Date()
   const today = Period.bounds('day', now)
-  const { paused, spent } = Ledger.use((db) => ({ paused: Settings.get(db).paused, spent: Payments.reservedByUnit(db, today) }))
-  const spentToday = [...spent].map(([unit, amount]) => ({ unit, amount, formatted: Ledger.money(amount, unit) }))
+  const { paused, spent } = LedgerAccess.use((db) => ({ paused: Settings.get(db).paused, spent: Payments.reservedByUnit(db, today) }))
+  const spentToday = [...spent].map(([unit, amount]) => ({ unit, amount, formatted: Money.format(amount, unit) }))
 
   if (values.json) {
     const running = companion.running

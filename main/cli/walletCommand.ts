@@ -3,7 +3,7 @@ import * as Config from '../companion/Config.js'
 import * as Home from '../shared/Home.js'
 import * as Balances from '../wallet/Balances.js'
 import * as Wallet from '../wallet/Wallet.js'
-import * as Ledger from './Ledger.js'
+import * as Money from './Money.js'
 import * as Options from './Options.js'
 import * as Output from './Output.js'
 import * as Passphrase from './Passphrase.js'
@@ -94,8 +94,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     case 'balance': {
       const info = Wallet.info(home)
       if (!info) throw new Wallet.NoWalletError()
-      const config = Config.read(Home.paths(home).settings)
-      const balances = await Balances.read(info.address, Ledger.registry(), config.rpc)
+      const config = Config.read(Home.paths(home).config)
+      const balances = await Balances.read(info.address, Money.registry(), config.rpc)
       if (values.json) console.log(Output.json({ address: info.address, balances }))
       else if (balances.length === 0) console.log(`${info.address}: no chain has an RPC URL in settings.json ("rpc": {"<chainId>": "<url>"}).`)
       else {

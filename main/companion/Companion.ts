@@ -3,7 +3,7 @@ import * as Batcher from '../approvals/Batcher.js'
 import * as Outcome from '../approvals/Outcome.js'
 import * as Queue from '../approvals/Queue.js'
 import * as Message from '../approvals/Message.js'
-import * as Ledger from '../ledger/Database.js'
+import * as Database from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
@@ -63,9 +63,9 @@ export class Companion implements Handler {
 
   private constructor(
     readonly home: string,
-    readonly db: Ledger.Database,
+    readonly db: Database.Database,
     readonly queue: Queue.Queue,
-    private readonly settings: () => Settings,
+    private readonly configured: () => Configured,
     private readonly log: Logger,
     readonly settlements: Settlements.Settlements,
     /** Bounds of the network fees that paying may cost the wallet, fetched ahead of a decision. */
@@ -80,35 +80,35 @@ export class Companion implements Handler {
 
   /** The user's settings.json as of now: edits (by hand, or by `allowance demo`) apply to the next payment. */
   get config(): Config.Config {
-    return this.settings().config
+    return this.configured().config
   }
 
   /** The token registry: the built-in tokens and those of settings.json. */
   get registry(): TokenRegistry.Registry {
-    return this.settings().registry
+    return this.configured().registry
   }
 
-  /** Opens the ledger, resolves what a crash left in flight, and reads the user's settings. */
+  /** Opens the ledger, resolves what a crash left in flight, and reads the user's settings.json. */
   static open(home: string, log: Logger): Companion {
     const paths = Home.paths(home)
-    const settings = watchSettings(paths.settings, log)
-    settings()
-    const db = Ledger.open(paths.database)
+    const configured = watchConfig(paths.config, log)
+    configured()
+    const db = Database.open(paths.database)
     const recovered = recover(db, Date.now())
     if (recovered.declined.length || recovered.sent.length) {
       log.warn(`recovered after a restart: ${recovered.declined.length} payment(s) declined, ${recovered.sent.length} to be checked on chain (money may have moved)`)
     }
     let companion: Companion | undefined
-    const fees = FeeBounds.create({ registry: () => settings().registry, rpc: () => settings().config.rpc, payer: () => companion?.wallet()?.address })
-    const queue = Queue.create({ db, registry: () => settings().registry, feeOf: fees.of })
+    const fees = FeeBounds.create({ registry: () => configured().registry, rpc: () => configured().config.rpc, payer: () => companion?.wallet()?.address })
+    const queue = Queue.create({ db, registry: () => configured().registry, feeOf: fees.of })
     const settlements = Settlements.create({
       db,
-      config: () => settings().config,
-      registry: () => settings().registry,
+      config: () => configured().config,
+      registry: () => configured().registry,
       log,
       onChange: (paymentId, stage) => companion?.emit({ paymentId, stage }),
     })
-    companion = new Companion(home, db, queue, settings, log, settlements, fees)
+    companion = new Companion(home, db, queue, configured, log, settlements, fees)
     settlements.resume()
     return companion
   }
@@ -354,7 +354,8 @@ export class Companion implements Handler {
   }
 }
 
-type Settings = { config: Config.Config; registry: TokenRegistry.Registry }
+/** settings.json as read, and the token registry built from it. */
+type Configured = { config: Config.Config; registry: TokenRegistry.Registry }
 
 /** Host requests remembered per connection; a bridge has far fewer paid calls in flight. */
 const maxCallsPerConnection = 4096
@@ -364,8 +365,8 @@ const maxCallsPerConnection = 4096
  * a broken edit later keeps the settings that were in force, so a typo cannot drop a token or an
  * RPC endpoint the user relies on. Either way the problem is logged once per change.
  */
-function watchSettings(path: string, log: Logger): () => Settings {
-  let current: Settings | undefined
+function watchConfig(path: string, log: Logger): () => Configured {
+  let current: Configured | undefined
   return Cached.fromFile(path, () => {
     const config = Config.read(path)
     if (config.problem) log.error(`${config.problem}; ${current ? 'keeping the settings read before' : 'using the built-in defaults'}.`)

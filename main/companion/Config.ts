@@ -7,7 +7,8 @@ import * as TokenRegistry from '../payments/TokenRegistry.js'
  * The user's configuration file, `settings.json` in ALLOWANCE_HOME: extra tokens for the
  * registry (a local test token, a chain the seed lacks) and RPC endpoints per chain. A missing
  * file is an empty configuration; a broken one is reported and ignored, never half-applied:
- * `problem` says what is wrong, and each caller says what it does instead.
+ * `problem` says what is wrong, and each caller says what it does instead. (The settings the UI
+ * and CLI change, such as the pause, are the ledger's: ledger/Settings.ts.)
  */
 const Token = z.strictObject({
   method: z.enum(['evm', 'tempo']),

@@ -2,6 +2,8 @@ import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as HistoryFilter from '../ledger/HistoryFilter.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Scope from '../ledger/Scope.js'
+import type * as Spend from '../ledger/Spend.js'
+import { historyFilterWords, type HistoryCsv } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as HistoryViews from './HistoryViews.js'
 import { input, notFound, ok, RouteError, type Route } from './UiRoute.js'
@@ -35,7 +37,7 @@ export function routes(companion: Companion): Route[] {
       path: /^\/api\/history\/csv$/,
       answer({ query }) {
         const rows = Payments.list(companion.db, filters(query))
-        return ok({ filename: `allowance-history-${new Date().toISOString().slice(0, 10)}.csv`, count: rows.length, csv: PaymentRecord.csv(rows) })
+        return ok({ filename: `allowance-history-${new Date().toISOString().slice(0, 10)}.csv`, count: rows.length, csv: PaymentRecord.csv(rows) } satisfies HistoryCsv)
       },
     },
     {
@@ -56,9 +58,9 @@ export function routes(companion: Companion): Route[] {
   ]
 }
 
-function filters(query: URLSearchParams): HistoryViews.Filters {
+function filters(query: URLSearchParams): Spend.Filters {
   const text = (name: string) => query.get(name)?.trim() || undefined
-  const [server, host, operation, target, status, since, until, search] = ['server', 'host', 'operation', 'target', 'status', 'since', 'until', 'search'].map(text)
+  const [server, host, operation, target, status, since, until, search] = historyFilterWords.map(text)
   if ((operation === undefined) !== (target === undefined)) throw new RouteError(400, 'Filter a call by its operation and target together.')
   if (operation !== undefined && !Scope.isOperation(operation)) throw new RouteError(400, `Unknown operation "${operation}".`)
   return input(() => HistoryFilter.read({ server, host, operation: operation as Scope.Operation | undefined, target, status, since, until, search }))

@@ -10,97 +10,22 @@ import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
 import * as ErrorWords from '../shared/ErrorWords.js'
+import type { Choices, History, HistoryRow, PaymentDetails, PeriodGroup, PeriodSpend, SpendChart } from '../uiapi/Contract.js'
 
 /**
  * The History screen as plain JSON: the payment rows a filter selects, what they spent per budget
- * unit, a daily spend chart per server, and one payment's details. Amounts are formatted here
- * from the ledger's BigInt atomic amounts and the companion's registry.
+ * unit, a daily spend chart per server, and one payment's details (their shapes are the UI API's
+ * contract, uiapi/Contract.ts). Amounts are formatted here from the ledger's BigInt atomic amounts
+ * and the companion's registry.
  */
 
-export type Filters = Spend.Filters
-
-export type HistoryRow = {
-  id: number
-  createdAt: number
-  state: Payments.State
-  host: string
-  server: string
-  operation: Scope.Operation
-  target: string
-  amount: string | null
-  /** The network fee the wallet paid (`≤ …` while only its bound is known), in the fee's token. */
-  fee: string | null
-  /** What actually moved, when a check found less than the amount approved (a seller captured less). */
-  settledAmount: string | null
-  method: string | null
-  /** What paid: "USDC on Base Sepolia", "Card". */
-  paysWith: string | null
-  chainId: number | null
-  recipient: string | null
-  /** The transaction (or card charge) the settlement check found, else the server's receipt reference. */
-  reference: string | null
-  /** A warning for a payment in question: unconfirmed, or confirmed against what the server said. */
-  warning: string | null
-  /** "you", "your rule", "your lease", "your budget", "Allowance". */
-  decidedBy: string | null
-  /** Why it was declined or failed, in words. */
-  reason: string | null
-}
-
-export type History = {
-  /** Newest first, at most the limit asked for. */
-  rows: HistoryRow[]
-  /** How many payments the filter selects in all. */
-  count: number
-  /** What they spent or hold (everything but declined and failed, fees included), one amount per budget unit: `["$1.25"]`. */
-  totals: string[]
-  charts: SpendChart[]
-  periods: PeriodSpend
-}
-
-/**
- * What the selection spent this week, last week, this month and last month (weeks from Monday,
- * in the companion's time zone, as budgets count them), per server and per agent host. An amount
- * is one text per budget unit joined by " + " (`$1.25`; USD-pegged tokens count in US dollars), or
- * "—" where nothing was spent.
- */
-export type PeriodSpend = {
-  periods: { name: string; start: number; end: number }[]
-  byServer: PeriodGroup[]
-  byHost: PeriodGroup[]
-  /** The whole selection, per period. */
-  total: string[]
-}
-
-export type PeriodGroup = {
-  label: string
-  /** The full server (its URL or command line), or the host. */
-  name: string
-  /** Per period, in the order of `periods`. */
-  amounts: string[]
-}
-
-/** Spend per local day and server over the filter's range (the last 14 days by default, at most 92), in one budget unit. */
-export type SpendChart = {
-  unit: Units.Described
-  /** Largest total first; `days[].amounts` follow this order. */
-  servers: { label: string; total: string }[]
-  days: {
-    /** `2026-03-04`, in the companion's time zone. */
-    day: string
-    total: string
-    /** Each server's spend that day in atomic units of `unit`, as integer strings. */
-    amounts: string[]
-  }[]
-}
-
-export function history(db: Database, registry: TokenRegistry.Registry, filters: Filters, limit: number, now: Date): History {
+export function history(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, limit: number, now: Date): History {
   const rows = Payments.list(db, { ...filters, limit }).map(row)
   const totals = [...Spend.totals(db, filters)].map(([unit, total]) => Units.format(total, unit, registry))
   return { rows, count: Payments.count(db, filters), totals, charts: charts(db, registry, filters, now), periods: periods(db, registry, filters, now) }
 }
 
-function periods(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): PeriodSpend {
+function periods(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, now: Date): PeriodSpend {
   const week = Period.bounds('week', now)
   const month = Period.bounds('month', now)
   const ranges = [
@@ -136,7 +61,7 @@ function periods(db: Database, registry: TokenRegistry.Registry, filters: Filter
 const defaultDays = 14
 const maxDays = 92
 
-function charts(db: Database, registry: TokenRegistry.Registry, filters: Filters, now: Date): SpendChart[] {
+function charts(db: Database, registry: TokenRegistry.Registry, filters: Spend.Filters, now: Date): SpendChart[] {
   const last = filters.until === undefined ? now : new Date(filters.until - 1)
   const earliest = midnight(last, 1 - maxDays)
   const first = filters.since === undefined ? midnight(last, 1 - defaultDays) : Math.max(midnight(new Date(filters.since)), earliest)
@@ -205,34 +130,6 @@ export function row(payment: Payments.Row): HistoryRow {
   }
 }
 
-export type PaymentDetails = HistoryRow & {
-  upstream: string
-  realm: string | null
-  challengeId: string | null
-  intent: string | null
-  /** The amount's value in US dollars when its currency is pegged: "$0.25". */
-  usd: string | null
-  /** "Base Sepolia", "Chain 31337". */
-  chain: string | null
-  /** The transaction on the chain's block explorer, when the chain has a known one. */
-  explorerUrl: string | null
-  argumentsPreview: string | null
-  /** The server's own words about the payment: untrusted, shown as plain text. */
-  description: string | null
-  flags: readonly string[]
-  /** Who decided, as a sentence: "You declined", "Your rule: pay up to $0.05 a call on tools.example.com". */
-  decision: string | null
-  decidedAt: number | null
-  /** When the server accepted the credential, and when the chain (or Stripe) confirmed the payment. */
-  acceptedAt: number | null
-  confirmedAt: number | null
-  /** The server's receipt reference, which a settlement check may have contradicted. */
-  receiptReference: string | null
-  /** 1 for the host request's first payment; 2 for one the server asked for after a credential. */
-  round: number
-  error: string | null
-}
-
 export function details(db: Database, registry: TokenRegistry.Registry, id: number): PaymentDetails | undefined {
   const payment = Payments.get(db, id)
   if (!payment) return undefined
@@ -258,13 +155,6 @@ export function details(db: Database, registry: TokenRegistry.Registry, id: numb
     round: payment.round,
     error: payment.error && ErrorWords.plain(payment.error),
   }
-}
-
-/** What a history can be filtered by: the hosts, servers and calls the ledger has seen. */
-export type Choices = {
-  hosts: string[]
-  servers: { upstream: string; label: string }[]
-  calls: { operation: Scope.Operation; target: string; label: string }[]
 }
 
 export function choices(db: Database): Choices {

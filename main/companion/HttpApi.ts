@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Logger } from '../shared/Log.js'
+import type { Reply } from '../uiapi/Contract.js'
 import * as RendererFiles from './RendererFiles.js'
 import type * as UiApi from './UiApi.js'
 import * as UiRoute from './UiRoute.js'
@@ -121,7 +122,7 @@ function text(response: ServerResponse, status: number, body: string): void {
   response.end(body)
 }
 
-function send(response: ServerResponse, reply: UiApi.Reply): void {
+function send(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
   response.end(reply.json)
 }

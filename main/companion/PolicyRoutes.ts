@@ -1,11 +1,10 @@
-import * as z from 'zod'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
-import * as Period from '../ledger/Period.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
 import * as Units from '../payments/Units.js'
+import { BudgetBody, EditBody, PauseBody, RuleBody, type Done, type Paused, type Scope as ScopeRequest } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as PolicyViews from './PolicyViews.js'
 import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
@@ -71,7 +70,7 @@ export function routes(companion: Companion): Route[] {
    * instead need a timer that a restart of the companion could lose, and would keep deciding with
    * a rule the user had just removed.
    */
-  function removing(kind: 'rule' | 'budget', ledger: Removable, describe: (id: number) => string): Route[] {
+  function removing(kind: 'rule' | 'budget', table: Removable, describe: (id: number) => string): Route[] {
     const name = `${kind[0]!.toUpperCase()}${kind.slice(1)}`
     return [
       {
@@ -79,8 +78,8 @@ export function routes(companion: Companion): Route[] {
         path: new RegExp(`^/api/${kind}s/(\\d+)/remove$`),
         answer({ params }) {
           const id = Number(params[0])
-          if (!ledger.remove(db, id, Date.now())) throw notFound(kind, id)
-          return ok({ id, message: `${name} ${id} removed.` })
+          if (!table.remove(db, id, Date.now())) throw notFound(kind, id)
+          return ok({ id, message: `${name} ${id} removed.` } satisfies Done)
         },
       },
       {
@@ -90,13 +89,13 @@ export function routes(companion: Companion): Route[] {
           const id = Number(params[0])
           const restored = (() => {
             try {
-              return ledger.restore(db, id, { now: Date.now(), within: undoWindowMs })
+              return table.restore(db, id, { now: Date.now(), within: undoWindowMs })
             } catch (error) {
               throw new RouteError(409, (error as Error).message)
             }
           })()
-          if (!restored) throw ledger.get(db, id) ? new RouteError(409, `${name} ${id} is in force: there is no removal to undo.`) : notFound(kind, id)
-          return ok({ id, message: `${name} ${id} is back: ${describe(id)}.` })
+          if (!restored) throw table.get(db, id) ? new RouteError(409, `${name} ${id} is in force: there is no removal to undo.`) : notFound(kind, id)
+          return ok({ id, message: `${name} ${id} is back: ${describe(id)}.` } satisfies Done)
         },
       },
     ]
@@ -120,7 +119,7 @@ export function routes(companion: Companion): Route[] {
         const to = rule.recipient ? `, to ${rule.recipient}` : ''
         const firstPayment = kind === 'auto_approve' && rule.upstream === null ? ' The first payment to a server never paid before still asks you.' : ''
         const firstRecipient = kind === 'auto_approve' && rule.recipient === null ? ' The first payment to a recipient you never approved for a server still asks you.' : ''
-        return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}${to}.${firstPayment}${firstRecipient}` })
+        return ok({ id: rule.id, message: `Rule ${rule.id}: ${what} for ${Scope.describe(rule)}${to}.${firstPayment}${firstRecipient}` } satisfies Done)
       },
     },
     {
@@ -131,12 +130,12 @@ export function routes(companion: Companion): Route[] {
         const rule = Rules.get(db, id)
         if (!rule) throw notFound('rule', id)
         const change = edit(value, rule.unit)
-        if (unchanged(rule, change)) return ok({ id, message: `Rule ${id} already says that: nothing changed.` })
+        if (unchanged(rule, change)) return ok({ id, message: `Rule ${id} already says that: nothing changed.` } satisfies Done)
         const changed = input(() => Rules.change(db, id, change, Date.now()))
         if (!changed) throw notFound('rule', id)
         const { rule: next, replaced } = changed
         const also = replaced.length ? ` It also replaces rule ${replaced.join(', ')}, which said the same for this scope.` : ''
-        return ok({ id: next.id, message: `Rule ${next.id} replaces rule ${id}: ${ruleText(next)}${next.label ? ` (${next.label})` : ''}.${also}` })
+        return ok({ id: next.id, message: `Rule ${next.id} replaces rule ${id}: ${ruleText(next)}${next.label ? ` (${next.label})` : ''}.${also}` } satisfies Done)
       },
     },
     ...removing('rule', Rules, (id) => ruleText(Rules.get(db, id)!)),
@@ -150,7 +149,7 @@ export function routes(companion: Companion): Route[] {
         const { unit, amount } = typed(given.amount, given.unit)
         const { budget, replaced } = Budgets.set(db, { period: given.period, scope, unit, amount, label: given.label || null, now: Date.now() })
         const instead = replaced.length ? ` It replaces budget ${replaced.join(', ')}.` : ''
-        return ok({ id: budget.id, message: `Budget ${budget.id}: ${money(amount, unit)} per ${budget.period} for ${Scope.describe(budget)}.${instead}` })
+        return ok({ id: budget.id, message: `Budget ${budget.id}: ${money(amount, unit)} per ${budget.period} for ${Scope.describe(budget)}.${instead}` } satisfies Done)
       },
     },
     {
@@ -161,12 +160,12 @@ export function routes(companion: Companion): Route[] {
         const budget = Budgets.get(db, id)
         if (!budget) throw notFound('budget', id)
         const change = edit(value, budget.unit)
-        if (unchanged(budget, change)) return ok({ id, message: `Budget ${id} already says that: nothing changed.` })
+        if (unchanged(budget, change)) return ok({ id, message: `Budget ${id} already says that: nothing changed.` } satisfies Done)
         const changed = input(() => Budgets.change(db, id, change, Date.now()))
         if (!changed) throw notFound('budget', id)
         const { budget: next, replaced } = changed
         const also = replaced.length ? ` It also replaces budget ${replaced.join(', ')}, which had the same period and scope.` : ''
-        return ok({ id: next.id, message: `Budget ${next.id} replaces budget ${id}: ${budgetText(next)}${next.label ? ` (${next.label})` : ''}.${also}` })
+        return ok({ id: next.id, message: `Budget ${next.id} replaces budget ${id}: ${budgetText(next)}${next.label ? ` (${next.label})` : ''}.${also}` } satisfies Done)
       },
     },
     ...removing('budget', Budgets, (id) => budgetText(Budgets.get(db, id)!)),
@@ -177,7 +176,7 @@ export function routes(companion: Companion): Route[] {
       answer({ params }) {
         const id = Number(params[0])
         if (!Leases.revoke(db, id, Date.now())) throw new RouteError(404, `Lease ${id} is not in force (it was revoked, or there is none).`)
-        return ok({ id, message: `Lease ${id} revoked: its calls ask you again.` })
+        return ok({ id, message: `Lease ${id} revoked: its calls ask you again.` } satisfies Done)
       },
     },
     {
@@ -187,7 +186,7 @@ export function routes(companion: Companion): Route[] {
       answer(request) {
         const { paused } = body(PauseBody, request.body, 'pause')
         Settings.set(db, { paused })
-        return ok({ paused, message: paused ? 'Payments paused: every payment is declined until you resume.' : 'Payments resumed.' })
+        return ok({ paused, message: paused ? 'Payments paused: every payment is declined until you resume.' : 'Payments resumed.' } satisfies Paused)
       },
     },
     { method: 'GET', path: /^\/api\/units$/, answer: () => ok(PolicyViews.units(companion.registry)) },
@@ -204,27 +203,6 @@ type Removable = {
 /** How long after a removal its Undo still works: the screen offers it for a few seconds; this leaves room for a slow click. */
 const undoWindowMs = 60_000
 
-function scopeOf(scope: z.infer<typeof ScopeBody>): Scope.Normalized {
+function scopeOf(scope: ScopeRequest): Scope.Normalized {
   return input(() => Scope.fromUser({ upstream: scope.server, operation: scope.operation, target: scope.target, host: scope.host }))
 }
-
-const amount = z.string().trim().min(1, 'give an amount, like 0.50').max(80, 'the amount is too long')
-const unit = z.string().max(100).default('usd')
-const label = z.string().trim().max(200, 'a label has at most 200 characters').optional()
-const ScopeBody = z
-  .strictObject({
-    server: z.string().max(4096).optional(),
-    operation: z.enum(Scope.operations).optional(),
-    target: z.string().max(1024).optional(),
-    host: z.string().max(200).optional(),
-  })
-  .default({})
-const recipient = z
-  .string()
-  .trim()
-  .regex(Rules.recipientPattern, 'a recipient is an address (0x…) or a Stripe profile id')
-  .optional()
-const RuleBody = z.strictObject({ kind: z.enum(['auto-approve', 'limit'], 'the kind is auto-approve or limit'), amount, unit, scope: ScopeBody, recipient, label })
-const BudgetBody = z.strictObject({ amount, period: z.enum(Period.periods as [Period.Period, ...Period.Period[]], 'the period is day, week or month'), unit, scope: ScopeBody, label })
-const EditBody = z.strictObject({ amount: amount.optional(), scope: ScopeBody.unwrap().optional(), label: z.string().trim().max(200, 'a label has at most 200 characters').optional() })
-const PauseBody = z.strictObject({ paused: z.boolean('paused is true or false') })

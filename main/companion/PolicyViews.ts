@@ -6,31 +6,14 @@ import * as Scope from '../ledger/Scope.js'
 import * as Chains from '../payments/Chains.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
+import type { Applies, Budget, Lease, Rule, ScopeFields, Unit } from '../uiapi/Contract.js'
 
 /**
  * The Rules & budgets screen as plain JSON: the user's rules, budgets with what they used, active
- * leases, and the units amounts can be typed in. Amounts are formatted here from BigInt atomic
- * units; `amountText` is the same amount as a plain decimal, for an edit field.
+ * leases, and the units amounts can be typed in (their shapes are in uiapi/Contract.ts). Amounts
+ * are formatted here from BigInt atomic units; `amountText` is the same amount as a plain decimal,
+ * for an edit field.
  */
-
-/** What a rule, budget or lease applies to: "everything", "`search` on tools.example.com for Cursor", with the full server. */
-export type Applies = { scope: string; upstream: string | null }
-
-/** A rule's or budget's scope as its edit form shows it: blank for any. */
-export type ScopeFields = { server: string; operation?: Scope.Operation; target: string; host: string }
-
-export type Rule = Applies & {
-  id: number
-  kind: 'auto-approve' | 'limit'
-  /** Per call: "$0.05". */
-  amount: string
-  amountText: string
-  unit: string
-  fields: ScopeFields
-  /** The recipient an auto-approve rule trusts without asking first. */
-  recipient: string | null
-  label: string | null
-}
 
 export function rules(db: Database, registry: TokenRegistry.Registry): Rule[] {
   return Rules.list(db).map((rule) => ({
@@ -44,22 +27,6 @@ export function rules(db: Database, registry: TokenRegistry.Registry): Rule[] {
     recipient: rule.recipient,
     label: rule.label,
   }))
-}
-
-export type Budget = Applies & {
-  id: number
-  period: Budgets.Budget['period']
-  label: string | null
-  amount: string
-  amountText: string
-  unit: string
-  fields: ScopeFields
-  used: string
-  remaining: string
-  /** What is used, as a share of the amount from 0 to 1 (for a bar; more than 1 never shows). */
-  share: number
-  /** When the period ends and the budget refills, in epoch milliseconds. */
-  periodEnd: number
 }
 
 export function budgets(db: Database, registry: TokenRegistry.Registry, now: Date): Budget[] {
@@ -83,16 +50,6 @@ export function budgets(db: Database, registry: TokenRegistry.Registry, now: Dat
   })
 }
 
-export type Lease = Applies & {
-  id: number
-  /** The most it may pay in total: "$2.00". */
-  amount: string
-  spent: string
-  remaining: string
-  share: number
-  expiresAt: number
-}
-
 /** The leases in force at `now`, newest first. */
 export function leases(db: Database, registry: TokenRegistry.Registry, now: number): Lease[] {
   return Leases.list(db, { activeAt: now }).map((lease) => {
@@ -108,9 +65,6 @@ export function leases(db: Database, registry: TokenRegistry.Registry, now: numb
     }
   })
 }
-
-/** A unit amounts can be typed in: `name` is what the companion reads back ("usd", "iso:eur", "<chainId>:<address>"). */
-export type Unit = { name: string; label: string }
 
 /** US dollars first (every USD-pegged token counts in it), then the other currencies of the registry. */
 export function units(registry: TokenRegistry.Registry): Unit[] {

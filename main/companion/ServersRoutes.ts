@@ -1,10 +1,10 @@
-import * as z from 'zod'
 import * as Doctor from '../doctor/Doctor.js'
 import * as Entry from '../hosts/Entry.js'
 import * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'
 import * as Registration from '../hosts/Registration.js'
 import * as Upstream from '../hosts/Upstream.js'
+import { AddServerBody, RouteBody, type HostChange } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as ServersViews from './ServersViews.js'
 import { body, input, ok, RouteError, type Route } from './UiRoute.js'
@@ -47,7 +47,7 @@ export function routes(companion: Companion): Route[] {
       method: 'POST',
       path: /^\/api\/hosts\/add$/,
       answer(request) {
-        const given = body(AddBody, request.body, 'server')
+        const given = body(AddServerBody, request.body, 'server')
         const host = Hosts.find(given.host)!
         if (!Host.installed(host, where())) throw new RouteError(400, `${host.title} does not look installed on this machine: open it once, then add the server.`)
         const stdio = input(() => Entry.bridge(Upstream.bridgeArguments({ url: given.url, headers: given.headers })))
@@ -57,20 +57,10 @@ export function routes(companion: Companion): Route[] {
   ]
 }
 
-function changed(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): ServersViews.HostChange {
+function changed(host: Host.Host, name: string, changes: readonly Registration.Change[], verb: string): HostChange {
   return {
     message: Registration.describe(host, name, changes, verb),
     changed: changes.some((change) => change.changed),
     restart: Registration.restartNeeded(host, changes) ? host.restart : null,
   }
 }
-
-const hostId = z.enum(Hosts.all.map((host) => host.id) as [string, ...string[]], `the host is one of ${Hosts.all.map((host) => host.id).join(', ')}`)
-const name = z.string().regex(Entry.namePattern, 'a server name has letters, digits, ".", "_" and "-" (at most 64)')
-const RouteBody = z.strictObject({ host: hostId, name, file: z.string().min(1).max(4096) })
-const AddBody = z.strictObject({
-  host: hostId,
-  name,
-  url: z.string().trim().min(1, 'give the server URL').max(4096),
-  headers: z.array(z.string().max(8192)).max(32).default([]),
-})

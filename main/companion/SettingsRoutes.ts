@@ -1,5 +1,5 @@
-import * as z from 'zod'
 import * as Settings from '../ledger/Settings.js'
+import { SettingsBody, type SettingsView, type WithMessage } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as SettingsViews from './SettingsViews.js'
 import { body, input, ok, type Route } from './UiRoute.js'
@@ -7,7 +7,7 @@ import { body, input, ok, type Route } from './UiRoute.js'
 /**
  * The companion's settings the UI changes (the pause has its own route beside the rules):
  *
- * - `GET /api/settings`: {@link SettingsViews.SettingsView}
+ * - `GET /api/settings`: a {@link SettingsView}
  * - `POST /api/settings` `{ approvalTimeoutMs }`: how long the next payments wait for a human
  *   (1,000 to 3,600,000, whole seconds); payments already waiting keep their deadline.
  */
@@ -23,17 +23,8 @@ export function routes(companion: Companion): Route[] {
         const { approvalTimeoutMs } = body(SettingsBody, request.body, 'setting')
         const stored = input(() => Settings.set(db, { approvalTimeoutMs }))
         const view = SettingsViews.settings(stored)
-        return ok({ ...view, message: `Payments now wait ${view.approvalTimeout.text} for you; then they are declined.` })
+        return ok({ ...view, message: `Payments now wait ${view.approvalTimeout.text} for you; then they are declined.` } satisfies WithMessage<SettingsView>)
       },
     },
   ]
 }
-
-const SettingsBody = z.strictObject({
-  approvalTimeoutMs: z
-    .number('the wait is a number of milliseconds')
-    .int('the wait is whole seconds')
-    .min(1_000, 'a payment waits at least 1 second')
-    .max(3_600_000, 'a payment waits at most 1 hour')
-    .refine((ms) => ms % 1000 === 0, 'the wait is whole seconds'),
-})

@@ -1,20 +1,11 @@
 import * as Settings from '../ledger/Settings.js'
+import type { SettingsView } from '../uiapi/Contract.js'
 
 /**
- * The companion's settings the UI shows and changes, as plain JSON with their words: for now how
- * long a payment waits for a human before it is declined (`approvalTimeoutMs` in the ledger).
+ * The companion's settings the UI shows and changes, as plain JSON with their words (the shape is
+ * in uiapi/Contract.ts): for now how long a payment waits for a human before it is declined
+ * (`approvalTimeoutMs` in the ledger).
  */
-export type SettingsView = {
-  approvalTimeout: ApprovalTimeout
-}
-
-export type ApprovalTimeout = {
-  ms: number
-  /** "1 minute", "90 seconds". */
-  text: string
-  /** The waits offered, shortest first; the one in force is always among them. */
-  choices: { ms: number; text: string }[]
-}
 
 /** The waits the UI offers; the ledger accepts any whole second count from 1 s to an hour (the CLI can set those). */
 export const offeredWaitsMs = [30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000] as const

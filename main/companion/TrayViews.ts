@@ -5,7 +5,7 @@ import * as Period from '../ledger/Period.js'
 import * as Settings from '../ledger/Settings.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
-import * as Views from './Views.js'
+import * as ApprovalsViews from './ApprovalsViews.js'
 
 /**
  * What the tray shows at a glance, read from the queue and the ledger: what waits for the human,
@@ -31,7 +31,7 @@ export function glance(companion: { db: Database; queue: Queue.Queue; registry: 
   const { db, queue, registry } = companion
   const entries = queue.list()
   const waiting = entries.slice(0, maxListed).flatMap((entry) => {
-    const approval = Views.approval(db, registry, entry, now)
+    const approval = ApprovalsViews.approval(db, registry, entry, now)
     return approval ? [{ paymentId: approval.paymentId, amount: approval.options[0]!.amount, target: approval.target, host: approval.host }] : []
   })
   const today = Period.bounds('day', now)

@@ -1,4 +1,5 @@
 import type * as z from 'zod'
+import type { Refusal, Reply } from '../uiapi/Contract.js'
 
 /**
  * One endpoint of the UI API (UiApi.ts dispatches to it), and how it answers: a status with a JSON
@@ -16,9 +17,6 @@ export type Route = {
 
 export type Matched = { params: string[]; query: URLSearchParams; body: unknown }
 
-/** `json` is the body as JSON text. */
-export type Reply = { status: number; json: string }
-
 export class RouteError extends Error {
   override name = 'RouteError'
   constructor(
@@ -30,7 +28,7 @@ export class RouteError extends Error {
 }
 
 export const ok = (body: unknown): Reply => ({ status: 200, json: toJson(body) })
-export const failure = (status: number, error: string): Reply => ({ status, json: toJson({ error }) })
+export const failure = (status: number, error: string): Reply => ({ status, json: toJson({ error } satisfies Refusal) })
 
 /** BigInt amounts travel as decimal strings. */
 export function toJson(value: unknown): string {

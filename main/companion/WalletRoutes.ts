@@ -1,4 +1,4 @@
-import * as z from 'zod'
+import { CreateWalletBody, UnlockBody, type Refusal, type WalletView, type WithMessage } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
@@ -37,14 +37,14 @@ export function routes(companion: Companion): Route[] {
       method: 'POST',
       path: /^\/api\/wallet\/create$/,
       async answer(request) {
-        const { passphrase } = body(CreateBody, request.body ?? {}, 'wallet')
+        const { passphrase } = body(CreateWalletBody, request.body ?? {}, 'wallet')
         const existing = Wallet.info(companion.home)
         if (existing) throw new RouteError(409, `There is already a wallet (${existing.address}).`)
         try {
           const created = await companion.createWallet(passphrase)
-          return ok({ ...view(), message: `Created wallet ${created.address}; its key is in ${Wallet.where(created)}. Fund it to pay for tools.` })
+          return ok({ ...view(), message: `Created wallet ${created.address}; its key is in ${Wallet.where(created)}. Fund it to pay for tools.` } satisfies WithMessage<WalletView>)
         } catch (error) {
-          if (error instanceof SecretStore.PassphraseNeededError) return { status: 409, json: JSON.stringify({ error: error.message, needsPassphrase: true }) }
+          if (error instanceof SecretStore.PassphraseNeededError) return { status: 409, json: JSON.stringify({ error: error.message, needsPassphrase: true } satisfies Refusal) }
           if (error instanceof SecretStore.WeakPassphraseError) throw new RouteError(400, error.message)
           // The keychain failed in another way: the sentence says what to do.
           throw new RouteError(503, (error as Error).message)
@@ -63,7 +63,7 @@ export function routes(companion: Companion): Route[] {
           if (error instanceof SecretStore.WrongPassphraseError) throw new RouteError(403, error.message)
           throw error
         }
-        return ok({ ...view(), message: 'The wallet is unlocked until you lock it or quit Allowance.' })
+        return ok({ ...view(), message: 'The wallet is unlocked until you lock it or quit Allowance.' } satisfies WithMessage<WalletView>)
       },
     },
     {
@@ -71,12 +71,8 @@ export function routes(companion: Companion): Route[] {
       path: /^\/api\/wallet\/lock$/,
       async answer() {
         await companion.lockWallet()
-        return ok({ ...view(), message: 'The wallet is locked: Allowance refuses payments by wallet until you unlock it again.' })
+        return ok({ ...view(), message: 'The wallet is locked: Allowance refuses payments by wallet until you unlock it again.' } satisfies WithMessage<WalletView>)
       },
     },
   ]
 }
-
-const passphrase = z.string().min(1, 'type the passphrase').max(1000)
-const CreateBody = z.strictObject({ passphrase: passphrase.optional() })
-const UnlockBody = z.strictObject({ passphrase })

@@ -1,25 +1,15 @@
 import * as Chains from '../payments/Chains.js'
+import type { Balance, WalletView } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
 import type * as WalletKey from './WalletKey.js'
 
 /**
- * The Wallet screen as plain JSON: the wallet's address (never its key), where the key is kept,
- * the card's public description, and balances per token and chain.
+ * The Wallet screen as plain JSON (its shapes are in uiapi/Contract.ts): the wallet's address
+ * (never its key), where the key is kept, the card's public description, and balances per token
+ * and chain.
  */
-export type WalletView = {
-  address: string | null
-  /** "the OS keychain" or "an encrypted keystore file". */
-  keyStore: string | null
-  /** Where the key is: a file can be locked and unlocked with its passphrase; the keychain cannot. */
-  store: 'keychain' | 'file' | null
-  /** The key is in a file that no passphrase opens in this run: payments by wallet cannot be signed. */
-  locked: boolean
-  /** "visa •••• 4242 (pm_…, test mode)". */
-  card: { label: string; mode: 'test' | 'live' } | null
-}
-
 export function wallet(home: string, key: WalletKey.State | undefined): WalletView {
   const card = Card.info(home)
   return {
@@ -29,18 +19,6 @@ export function wallet(home: string, key: WalletKey.State | undefined): WalletVi
     locked: key?.locked ?? false,
     card: card ? { label: Card.label(card), mode: card.mode } : null,
   }
-}
-
-export type Balance = {
-  chainId: number
-  /** "Base Sepolia", "Chain 31337". */
-  chain: string
-  symbol: string
-  testnet: boolean
-  /** "12.5 USDC"; null when the chain did not answer. */
-  amount: string | null
-  /** Why the chain did not answer (unreachable RPC, say). */
-  error: string | null
 }
 
 export function balances(read: readonly Balances.Balance[]): Balance[] {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { privateKeyToAccount } from 'viem/accounts'
 import * as Config from '../companion/Config.js'
 import { answers } from '../companion/SocketServer.js'
-import * as Ledger from '../ledger/Database.js'
+import * as Database from '../ledger/Database.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Home from '../shared/Home.js'
 import { freePort } from '../shared/Net.js'
@@ -26,7 +26,7 @@ const demoRuleLimit = 50_000n // auto-approve up to $0.05 a call on the demo ser
 export async function run(wallet: WalletAccess): Promise<number> {
   const home = Home.resolve()
   const paths = Home.paths(home)
-  const config = Config.read(paths.settings)
+  const config = Config.read(paths.config)
   if (config.problem) {
     console.error(`allowance: ${config.problem}. Fix it before running the demo, which adds to it.`)
     return 1
@@ -53,7 +53,7 @@ export async function run(wallet: WalletAccess): Promise<number> {
     const server = await startDemoServer(chain)
     started.push(server.process)
     // The companion picks the demo token up from settings.json.
-    rememberDemoToken(paths.settings, chain)
+    rememberDemoToken(paths.config, chain)
     const ruleAdded = addDemoRule(paths.database, server.url, demoRecipient)
 
     const entry = { mcpServers: { 'allowance-demo': { command: process.execPath, args: [cliPath(), 'bridge', server.url] } } }
@@ -132,7 +132,7 @@ function rememberDemoToken(settingsPath: string, chain: LocalChain.LocalChain): 
 const demoRecipient = privateKeyToAccount(LocalChain.devKeys.recipient).address
 
 function addDemoRule(databasePath: string, upstream: string, recipient: string): boolean {
-  const db = Ledger.open(databasePath)
+  const db = Database.open(databasePath)
   try {
     const exists = Rules.list(db).some((rule) => rule.kind === 'auto_approve' && rule.upstream === upstream)
     // The demo's own server pays the demo's own recipient: the rule names it, so the first call needs no card.

@@ -51,6 +51,18 @@ export function remove(db: Database, id: number, now: number): boolean {
 /**
  * The budget for a period, unit and scope: adds it, replacing (removing) any with the same period,
  * unit and scope. What the old one used carries over, as usage is counted from the payment rows.
+ *
+ * @example
+ * ```ts
+ * import * as Budgets from './Budgets.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(':memory:')
+ * const upstream = 'https://tools.example.com/mcp'
+ * Budgets.set(db, { period: 'day', scope: { upstream }, unit: 'usd', amount: 5_000_000n, now: Date.now() })
+ * const { budget, replaced } = Budgets.set(db, { period: 'day', scope: { upstream }, unit: 'usd', amount: 10_000_000n, label: 'search', now: Date.now() })
+ * replaced // [1]: the $5.00 a day budget gave way to $10.00
+ * ```
  */
 export function set(db: Database, parameters: add.Parameters): set.ReturnType {
   return db
@@ -82,6 +94,17 @@ export type Edit = { amount?: bigint | undefined; scope?: Scope.Scope | undefine
  * carries over: a budget's use is counted from the payment rows its scope covers, so the new one
  * seeds its running total from them (those of its new scope, when the scope changed). Undefined
  * when there is no such budget in force.
+ *
+ * @example
+ * ```ts
+ * import * as Budgets from './Budgets.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { budget } = Budgets.set(db, { period: 'week', scope: {}, unit: 'usd', amount: 20_000_000n, now: Date.now() })
+ * const changed = Budgets.change(db, budget.id, { amount: 25_000_000n }, Date.now())
+ * changed?.budget.id // 2: the edit is a new budget, which budget 1 names as its replacement
+ * ```
  */
 export function change(db: Database, id: number, edit: Edit, now: number): set.ReturnType | undefined {
   return db
@@ -141,7 +164,20 @@ export function covering(budgets: readonly Budget[], context: Scope.Context, uni
   return budgets.filter((budget) => budget.unit === unit && Scope.includes(budget, context))
 }
 
-/** What a budget has reserved in the period containing `now`, and what is left. */
+/**
+ * What a budget has reserved in the period containing `now`, and what is left.
+ *
+ * @example
+ * ```ts
+ * import * as Budgets from './Budgets.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { budget } = Budgets.set(db, { period: 'month', scope: {}, unit: 'usd', amount: 50_000_000n, now: Date.now() })
+ * const { used, remaining, end } = Budgets.usage(db, budget, new Date())
+ * // used 0n, remaining 50000000n ($50.00) until `end`, the first of next month at local midnight
+ * ```
+ */
 export function usage(db: Database, budget: Budget, now: Date): usage.ReturnType {
   const { start, end } = Period.bounds(budget.period, now)
   const used = bucket(db, budget.id, start) ?? sum(db, budget, start, end)
@@ -179,6 +215,24 @@ export function exceeded(usages: readonly Usage[], amount: bigint): Usage | unde
  * the deciding transaction, after {@link exceeded} and before the payment row becomes reserving
  * (a bucket seeded from the rows must not count it twice). `usages`, read earlier in the same
  * transaction, spares reading them again.
+ *
+ * @example
+ * ```ts
+ * import * as Budgets from './Budgets.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(':memory:')
+ * Budgets.set(db, { period: 'day', scope: {}, unit: 'usd', amount: 1_000_000n, now: Date.now() })
+ * const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' } as const
+ * const now = new Date()
+ * const decide = (amount: bigint) => {
+ *   const usages = Budgets.usages(db, { context, unit: 'usd', now })
+ *   if (Budgets.exceeded(usages, amount)) return false
+ *   Budgets.reserve(db, { context, unit: 'usd', amount, now, usages })
+ *   return true
+ * }
+ * Database.immediate(db, decide)(250_000n) // true: $0.25 of today's $1.00 is held
+ * ```
  */
 export function reserve(db: Database, parameters: reserve.Parameters): void {
   const { amount } = parameters

@@ -14,6 +14,15 @@ export class NewerSchemaError extends Error {
  * another process's write lock, enforces foreign keys, and brings the schema up to date.
  * Registers `bigsum(text)`, an exact sum of integer strings (SQLite's own SUM would overflow or
  * round amounts beyond 64 bits).
+ *
+ * @example
+ * ```ts
+ * import * as Home from '../shared/Home.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(Home.paths(Home.resolve()).database)
+ * const memory = Database.open(':memory:') // a throw-away ledger, for a test
+ * ```
  */
 export function open(path: string, options: open.Options = {}): Database {
   const { busyTimeout = 5_000 } = options
@@ -79,6 +88,20 @@ const transactions = new WeakMap<Database, Map<Function, Function>>()
 /**
  * `fn` as a `BEGIN IMMEDIATE` transaction on `db` (a savepoint when nested), wrapped once per
  * connection: wrapping costs more than a small transaction's work. `fn` must be a fixed function.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Payments from './Payments.js'
+ * import * as Settings from './Settings.js'
+ *
+ * const db = Database.open(':memory:')
+ * // Reads and writes under one write lock: no other process decides in between.
+ * const pauseWhenFlooded = (limit: number) => {
+ *   if (Payments.count(db, { states: ['requested'] }) > limit) Settings.set(db, { paused: true })
+ * }
+ * Database.immediate(db, pauseWhenFlooded)(100)
+ * ```
  */
 export function immediate<Args extends unknown[], Result>(db: Database, fn: (...args: Args) => Result): (...args: Args) => Result {
   let cache = transactions.get(db)

@@ -8,6 +8,18 @@ import * as Scope from './Scope.js'
  * `status` (states, comma-separated), `since` and `until` (YYYY-MM-DD in local time, `until`
  * included, or ISO 8601 times), and `search` (text to look for, see
  * {@link Payments.list.Filters}). Throws a `FilterError` naming the word that is wrong.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as HistoryFilter from './HistoryFilter.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const filters = HistoryFilter.read({ server: 'https://tools.example.com/mcp', status: 'confirmed,unconfirmed', since: '2026-03-01' })
+ * const rows = Payments.list(db, { ...filters, limit: 100 })
+ * HistoryFilter.read({ status: 'paid' }) // throws a FilterError whose field is 'status'
+ * ```
  */
 export function read(words: read.Words): Omit<Payments.list.Filters, 'limit'> {
   const { server, host, operation, target, status, since, until } = words

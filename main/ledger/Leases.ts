@@ -21,6 +21,21 @@ export type Lease = Scope.Normalized & {
   spent: bigint
 }
 
+/**
+ * Grants a lease: a server (or one of its tools) paid without asking until `expiresAt`, up to
+ * `amount` in all.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Leases from './Leases.js'
+ *
+ * const db = Database.open(':memory:')
+ * const now = Date.now()
+ * // "Allow tools.example.com for 30 minutes, up to $2.00"
+ * const lease = Leases.add(db, { scope: { upstream: 'https://tools.example.com/mcp' }, unit: 'usd', amount: 2_000_000n, expiresAt: now + 30 * 60_000, now })
+ * ```
+ */
 export function add(db: Database, parameters: add.Parameters): Lease {
   const { unit, amount, spent = 0n, now, expiresAt } = parameters
   const scope = Scope.normalize(parameters.scope)
@@ -52,7 +67,18 @@ export function get(db: Database, id: number): Lease | undefined {
   return row && fromSql(row)
 }
 
-/** Leases newest first; with `activeAt`, only those unexpired and unrevoked at that time. */
+/**
+ * Leases newest first; with `activeAt`, only those unexpired and unrevoked at that time.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Leases from './Leases.js'
+ *
+ * const db = Database.open(':memory:')
+ * const active = Leases.list(db, { activeAt: Date.now() }) // what the Rules & budgets screen lists
+ * ```
+ */
 export function list(db: Database, options: { activeAt?: number } = {}): Lease[] {
   const rows =
     options.activeAt === undefined
@@ -61,6 +87,18 @@ export function list(db: Database, options: { activeAt?: number } = {}): Lease[]
   return (rows as Sql[]).map(fromSql)
 }
 
+/**
+ * Ends a lease at `now`: its calls ask again. False when there is no such lease in force.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Leases from './Leases.js'
+ *
+ * const db = Database.open(':memory:')
+ * Leases.revoke(db, 7, Date.now()) // false: there is no lease 7 in force
+ * ```
+ */
 export function revoke(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE leases SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1
 }
@@ -68,6 +106,18 @@ export function revoke(db: Database, id: number, now: number): boolean {
 /**
  * Charges `amount` to the narrowest active lease covering this call that has room for it, and
  * returns that lease; undefined when none does. Call inside the deciding transaction.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Leases from './Leases.js'
+ *
+ * const db = Database.open(':memory:')
+ * const now = Date.now()
+ * Leases.add(db, { scope: { upstream: 'https://tools.example.com/mcp' }, unit: 'usd', amount: 2_000_000n, expiresAt: now + 30 * 60_000, now })
+ * const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' } as const
+ * Leases.consume(db, { context, unit: 'usd', amount: 10_000n, now })?.spent // 10000n
+ * ```
  */
 export function consume(db: Database, parameters: consume.Parameters): Lease | undefined {
   const { context, unit, amount, now } = parameters

@@ -43,6 +43,19 @@ export const columns = [
 
 export type PaymentRecord = { [column in (typeof columns)[number]]: string | number | null }
 
+/**
+ * A payment row as `allowance history --json` prints it: every column, times as ISO 8601, amounts as exact decimals.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as PaymentRecord from './PaymentRecord.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const json = JSON.stringify(Payments.list(db, { limit: 20 }).map(PaymentRecord.from)) // what `allowance history --json` prints
+ * ```
+ */
 export function from(row: Payments.Row): PaymentRecord {
   const iso = (time: number | null) => (time === null ? null : new Date(time).toISOString())
   const details = row.details
@@ -82,7 +95,19 @@ export function from(row: Payments.Row): PaymentRecord {
   }
 }
 
-/** The rows as CSV with every column, header first. */
+/**
+ * The rows as CSV with every column, header first.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as PaymentRecord from './PaymentRecord.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const text = PaymentRecord.csv(Payments.list(db, { states: ['confirmed'] })) // 'id,created_at,…' then a line a payment
+ * ```
+ */
 export function csv(rows: readonly Payments.Row[]): string {
   return Csv.write(rows.map(from), columns)
 }

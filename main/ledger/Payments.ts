@@ -90,6 +90,25 @@ export type Row = Scope.Context & {
   confirmedAt: number | null
 }
 
+/**
+ * Writes a payment row as the decision leaves it (`requested`, `approved` or `declined`) and
+ * returns its id. Call inside the deciding transaction.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const id = Payments.insert(db, {
+ *   now: Date.now(),
+ *   state: 'requested',
+ *   context: { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' },
+ *   argumentsHash: '9f2c…', // Arguments.hash of the call's arguments
+ *   argumentsPreview: '{"query":"weather in Paris"}',
+ * })
+ * ```
+ */
 export function insert(db: Database, values: insert.Values): number {
   const { context, details, now, decision = null } = values
   // Positional parameters: binding 28 of them by name costs a fifth of the insert.
@@ -156,12 +175,37 @@ export declare namespace insert {
   }
 }
 
+/**
+ * One payment row, with its challenge's details, decision, outcome and settlement.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const row = Payments.get(db, 12)
+ * if (row?.details) row.details.amountAtomic // what the validated challenge asked, in atomic units
+ * ```
+ */
 export function get(db: Database, id: number): Row | undefined {
   const row = statement(db, 'SELECT * FROM payments WHERE id = ?').get(id) as Sql | undefined
   return row && fromSql(row)
 }
 
-/** Newest first. */
+/**
+ * Newest first.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const recent = Payments.list(db, { upstream: 'https://tools.example.com/mcp', states: ['confirmed', 'unconfirmed'], limit: 5 })
+ * const found = Payments.list(db, { search: '#12' }) // payment 12, or rows whose call, server or references contain "#12"
+ * ```
+ */
 export function list(db: Database, filters: list.Filters = {}): Row[] {
   const { sql, values } = where(filters)
   const rows = statement(db, `SELECT * FROM payments ${sql} ORDER BY id DESC LIMIT @limit`).all({ ...values, limit: filters.limit ?? -1 }) as Sql[]
@@ -232,6 +276,22 @@ export declare namespace seen {
 /**
  * Moves a row from one of `from` to `to`, setting the given columns. Returns false (and changes
  * nothing) when the row is not in one of `from`, so two racing answers cannot both win.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Payments from './Payments.js'
+ *
+ * const db = Database.open(':memory:')
+ * const now = Date.now()
+ * const declined = Payments.transition(db, 12, {
+ *   from: ['requested'],
+ *   to: 'declined',
+ *   now,
+ *   fields: { decision: 'declined', decidedBy: 'human', decidedAt: now, declineReason: 'declined_by_user' },
+ * })
+ * // false when payment 12 was no longer requested: a timeout or another window answered first
+ * ```
  */
 export function transition(db: Database, id: number, change: transition.Change): boolean {
   const { from, to, now, fields = {} } = change

@@ -7,7 +7,18 @@ export type Period = 'day' | 'week' | 'month'
 
 export const periods: readonly Period[] = ['day', 'week', 'month']
 
-/** The period containing `now`, as `[start, end)` in epoch milliseconds. */
+/**
+ * The period containing `now`, as `[start, end)` in epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * import * as Period from './Period.js'
+ *
+ * const { start, end } = Period.bounds('week', new Date(2026, 2, 4, 15, 30)) // a Wednesday afternoon
+ * new Date(start) // Monday 2 March 2026, 00:00 local time
+ * new Date(end) // Monday 9 March 2026, 00:00 local time
+ * ```
+ */
 export function bounds(period: Period, now: Date): { start: number; end: number } {
   const y = now.getFullYear()
   const m = now.getMonth()
@@ -29,6 +40,15 @@ export function possessive(period: Period): string {
  * A date the user typed as the start (`since`) or end (`until`) of a time range: `YYYY-MM-DD` is
  * local midnight, and for `until` the next midnight (the day is included); or an ISO 8601 time.
  * Returns epoch milliseconds; throws a sentence naming the text when it is neither.
+ *
+ * @example
+ * ```ts
+ * import * as Period from './Period.js'
+ *
+ * Period.readTime('2026-03-04', 'since') // 4 March 2026, 00:00 local time
+ * Period.readTime('2026-03-04', 'until') // 5 March 2026, 00:00 local time: the 4th is included
+ * Period.readTime('2026-03-04T12:00:00Z', 'until') // that instant
+ * ```
  */
 export function readTime(text: string, edge: 'since' | 'until'): number {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)

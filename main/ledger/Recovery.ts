@@ -9,6 +9,16 @@ import * as Reservation from './Reservation.js'
  * - signed (a credential may have been used) → sent, reservation kept: the settlement checks
  *   find out from the chain (or Stripe) whether money moved.
  * Nothing is deleted.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import { recover } from './Recovery.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { declined, sent } = recover(db, Date.now())
+ * // declined: ids nobody answered or never signed; sent: ids whose credential may have been used, for the settlement checks
+ * ```
  */
 export function recover(db: Database, now: number): recover.ReturnType {
   return db

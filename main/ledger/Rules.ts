@@ -55,7 +55,24 @@ export declare namespace alike {
   type Parameters = Pick<add.Parameters, 'kind' | 'scope' | 'unit' | 'recipient'>
 }
 
-/** Adds a rule; the rules it is {@link alike} are replaced by it, in one transaction. */
+/**
+ * Adds a rule; the rules it is {@link alike} are replaced by it, in one transaction.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Rules from './Rules.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { rule, replaced } = Rules.set(db, {
+ *   kind: 'auto_approve',
+ *   scope: { upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' },
+ *   unit: 'usd',
+ *   amount: 50_000n, // pay up to $0.05 a call without asking
+ *   now: Date.now(),
+ * })
+ * ```
+ */
 export function set(db: Database, parameters: add.Parameters): set.ReturnType {
   return db
     .transaction(() => {
@@ -91,6 +108,16 @@ export type Edit = { amount?: bigint | undefined; scope?: Scope.Scope | undefine
  * Edits a rule: a new rule with the edit applied (kind, unit and recipient kept) replaces it, and
  * any twin of the edited rule, in one transaction, so the history keeps naming the rule that
  * decided each payment as it was. Undefined when there is no such rule in force.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Rules from './Rules.js'
+ *
+ * const db = Database.open(':memory:')
+ * const { rule } = Rules.set(db, { kind: 'limit', scope: {}, unit: 'usd', amount: 1_000_000n, now: Date.now() })
+ * Rules.change(db, rule.id, { amount: 500_000n, label: 'never above $0.50' }, Date.now())?.rule.amount // 500000n
+ * ```
  */
 export function change(db: Database, id: number, edit: Edit, now: number): set.ReturnType | undefined {
   return db
@@ -134,7 +161,21 @@ function replace(db: Database, id: number, by: number, now: number): void {
   statement(db, 'UPDATE rules SET deleted_at = coalesce(deleted_at, ?), replaced_by = ? WHERE id = ?').run(now, by, id)
 }
 
-/** The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first. */
+/**
+ * The rules among `rules` (as {@link list} read them) that cover this call in this unit, narrowest first.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Rules from './Rules.js'
+ *
+ * const db = Database.open(':memory:')
+ * Rules.set(db, { kind: 'auto_approve', scope: {}, unit: 'usd', amount: 10_000n, now: Date.now() })
+ * Rules.set(db, { kind: 'auto_approve', scope: { upstream: 'https://tools.example.com/mcp' }, unit: 'usd', amount: 50_000n, now: Date.now() })
+ * const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' } as const
+ * Rules.matching(Rules.list(db), context, 'usd').map((rule) => rule.amount) // [50000n, 10000n]: the server's rule decides
+ * ```
+ */
 export function matching(rules: readonly Rule[], context: Scope.Context, unit: string): Rule[] {
   return rules
     .filter((rule) => rule.unit === unit && Scope.includes(rule, context))

@@ -25,7 +25,18 @@ export const covers = `(upstream IS NULL OR upstream = @upstream)
   AND (target IS NULL OR (operation = @operation AND target = @target))
   AND (host IS NULL OR host = @host)`
 
-/** {@link covers} in JavaScript, for rules and budgets a decision has already read. */
+/**
+ * {@link covers} in JavaScript, for rules and budgets a decision has already read.
+ *
+ * @example
+ * ```ts
+ * import * as Scope from './Scope.js'
+ *
+ * const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search' } as const
+ * Scope.includes(Scope.normalize({ upstream: 'https://tools.example.com/mcp' }), context) // true
+ * Scope.includes(Scope.normalize({ host: 'Cursor' }), context) // false
+ * ```
+ */
 export function includes(scope: Normalized, context: Context): boolean {
   return (
     (scope.upstream === null || scope.upstream === context.upstream) &&
@@ -49,6 +60,15 @@ export function normalize(scope: Scope): Normalized {
 /**
  * A scope as a user types it (CLI flags, the UI's fields): blanks mean any, the rest is trimmed,
  * the server is named as a bridge names it ({@link upstream}), then {@link normalize} checks it.
+ *
+ * @example
+ * ```ts
+ * import * as Scope from './Scope.js'
+ *
+ * Scope.fromUser({ upstream: ' HTTPS://Tools.example.com/mcp ', operation: 'tools/call', target: 'search', host: '' })
+ * // { upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', host: null }
+ * Scope.fromUser({ operation: 'tools/call', target: 'search' }) // throws: a tool must name its server
+ * ```
  */
 export function fromUser(scope: Scope): Normalized {
   const text = (value: string | null | undefined) => value?.trim() || undefined
@@ -79,7 +99,18 @@ export function specificity(scope: Scope): number {
   return (scope.target ? 4 : scope.upstream ? 2 : 0) + (scope.host ? 1 : 0)
 }
 
-/** "everything", "tools.example.com", "`search` on tools.example.com", "… for Claude Code". */
+/**
+ * "everything", "tools.example.com", "`search` on tools.example.com", "… for Claude Code".
+ *
+ * @example
+ * ```ts
+ * import * as Scope from './Scope.js'
+ *
+ * Scope.describe({}) // 'everything'
+ * Scope.describe({ upstream: 'https://tools.example.com/mcp', operation: 'tools/call', target: 'search', host: 'Cursor' })
+ * // '`search` on tools.example.com for Cursor'
+ * ```
+ */
 export function describe(scope: Scope): string {
   const where = scope.target ? `\`${scope.target}\` on ${upstreamLabel(scope.upstream!)}` : scope.upstream ? upstreamLabel(scope.upstream) : 'everything'
   return scope.host ? `${where} for ${scope.host}` : where
@@ -90,7 +121,17 @@ export function call(operation: Operation, target: string): string {
   return `${operation === 'resources/read' ? 'resource' : operation === 'prompts/get' ? 'prompt' : 'tool'} ${target}`
 }
 
-/** A short name for an upstream: the host of a URL, or the command of a stdio server. */
+/**
+ * A short name for an upstream: the host of a URL, or the command of a stdio server.
+ *
+ * @example
+ * ```ts
+ * import * as Scope from './Scope.js'
+ *
+ * Scope.upstreamLabel('https://tools.example.com:8443/mcp') // 'tools.example.com:8443'
+ * Scope.upstreamLabel('npx -y @acme/paid-server --port 3000') // 'npx'
+ * ```
+ */
 export function upstreamLabel(upstream: string): string {
   // Every decline names its upstream, mostly the same one: parsing the URL cost more than the sentence.
   if (lastLabel?.upstream !== upstream) lastLabel = { upstream, label: label(upstream) }

@@ -2,7 +2,8 @@ import { type Database, statement } from './Database.js'
 
 /**
  * Companion settings kept in the ledger (key → JSON value), read with defaults. Only the user
- * changes them (UI or CLI); nothing reachable over MCP does.
+ * changes them (UI or CLI); nothing reachable over MCP does. Not to be confused with the user's
+ * settings.json file, which is the companion's configuration (companion/Config.ts).
  */
 export type Settings = {
   /** The kill switch: while true, every payment is declined with `paused`. */
@@ -25,6 +26,18 @@ export const defaults: Settings = {
   rechallenge: 'decline',
 }
 
+/**
+ * The settings in force: what the ledger stores, each missing or unreadable one at its default.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Settings from './Settings.js'
+ *
+ * const db = Database.open(':memory:')
+ * Settings.get(db) // { paused: false, approvalTimeoutMs: 60000, loopBreaker: { count: 5, seconds: 60 }, rechallenge: 'decline' }
+ * ```
+ */
 export function get(db: Database): Settings {
   const rows = statement(db, 'SELECT key, value FROM settings').all() as { key: string; value: string }[]
   const stored: Record<string, unknown> = {}
@@ -41,7 +54,19 @@ export function get(db: Database): Settings {
   }
 }
 
-/** Validates and stores some settings; throws a clear error and stores nothing when one is invalid. */
+/**
+ * Validates and stores some settings; throws a clear error and stores nothing when one is invalid.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Settings from './Settings.js'
+ *
+ * const db = Database.open(':memory:')
+ * Settings.set(db, { paused: true }).paused // true: every payment is declined until it is false again
+ * Settings.set(db, { approvalTimeoutMs: 500 }) // throws: approvalTimeoutMs must be an integer from 1,000 to 3,600,000.
+ * ```
+ */
 export function set(db: Database, patch: Partial<Settings>): Settings {
   if (patch.paused !== undefined && typeof patch.paused !== 'boolean') throw new Error('paused must be true or false.')
   if (patch.approvalTimeoutMs !== undefined && !isTimeout(patch.approvalTimeoutMs)) {

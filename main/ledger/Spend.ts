@@ -7,7 +7,18 @@ import * as Payments from './Payments.js'
  * fees included, per budget unit, over the rows a history filter selects.
  */
 
-/** The spend of the rows `filters` selects, per budget unit (sorted). */
+/**
+ * The spend of the rows `filters` selects, per budget unit (sorted).
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Spend from './Spend.js'
+ *
+ * const db = Database.open(':memory:')
+ * const spent = Spend.totals(db, { upstream: 'https://tools.example.com/mcp' }) // Map { 'usd' => 1250000n }, say: $1.25
+ * ```
+ */
 export function totals(db: Database, filters: Filters): Map<string, bigint> {
   const selected = spending(filters)
   if (!selected) return new Map()
@@ -24,7 +35,18 @@ export type Day = {
   total: bigint
 }
 
-/** The spend of the rows `filters` selects, per local day of their creation, upstream and budget unit; oldest first. */
+/**
+ * The spend of the rows `filters` selects, per local day of their creation, upstream and budget unit; oldest first.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Spend from './Spend.js'
+ *
+ * const db = Database.open(':memory:')
+ * const days = Spend.daily(db, { since: Date.now() - 14 * 86_400_000 }) // [{ day: '2026-03-04', upstream, unit: 'usd', total: 50000n }, …]
+ * ```
+ */
 export function daily(db: Database, filters: Filters): Day[] {
   const selected = spending(filters)
   if (!selected) return []
@@ -48,6 +70,18 @@ export type Grouped = {
 /**
  * The spend of the rows `filters` selects that were created in each of `ranges`, per upstream or
  * agent host (`by`) and budget unit, summed in SQLite in one pass; sorted by key and unit.
+ *
+ * @example
+ * ```ts
+ * import * as Database from './Database.js'
+ * import * as Period from './Period.js'
+ * import * as Spend from './Spend.js'
+ *
+ * const db = Database.open(':memory:')
+ * const now = new Date()
+ * const byHost = Spend.grouped(db, {}, [Period.bounds('week', now), Period.bounds('month', now)], 'host')
+ * // [{ key: 'Claude Code', unit: 'usd', totals: [this week's, this month's] }, …]
+ * ```
  */
 export function grouped(db: Database, filters: Filters, ranges: readonly Range[], by: 'upstream' | 'host'): Grouped[] {
   if (ranges.length === 0) return []

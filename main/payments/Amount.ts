@@ -16,7 +16,17 @@ export class InvalidAmountError extends Error {
   override name = 'InvalidAmountError'
 }
 
-/** Parses a base-10 integer string of atomic units: no sign, point, exponent, spaces or leading zeros. */
+/**
+ * Parses a base-10 integer string of atomic units: no sign, point, exponent, spaces or leading zeros.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.parse('10000') // 10000n
+ * Amount.parse('1e4') // throws InvalidAmountError
+ * ```
+ */
 export function parse(value: unknown): bigint {
   if (typeof value !== 'string') throw new InvalidAmountError(`The amount must be a string of digits, not ${describe(value)}.`)
   // 78 digits is already above 2^256; the length check keeps BigInt() away from megabyte strings.
@@ -28,7 +38,17 @@ export function parse(value: unknown): bigint {
   return atomic
 }
 
-/** `format(50000n, 6)` → `"0.05"`; trailing zeros are dropped unless `minFraction` asks for them. */
+/**
+ * `format(50000n, 6)` → `"0.05"`; trailing zeros are dropped unless `minFraction` asks for them.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.format(123_456_789n, 8) // '1.23456789'
+ * Amount.format(1_000_000n, 6, { minFraction: 2 }) // '1.00'
+ * ```
+ */
 export function format(atomic: bigint, decimals: number, options: format.Options = {}): string {
   const { minFraction = 0 } = options
   const sign = atomic < 0n ? '-' : ''
@@ -43,7 +63,17 @@ export declare namespace format {
   type Options = { minFraction?: number }
 }
 
-/** `"0.05 USDC"`, or `"$0.05"` for amounts in the shared USD budget unit. */
+/**
+ * `"0.05 USDC"`, or `"$0.05"` for amounts in the shared USD budget unit.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.formatWithSymbol(250000n, { symbol: 'USDC', decimals: 6 }) // '0.25 USDC'
+ * Amount.formatWithSymbol(50000n, { symbol: '$', decimals: Amount.usdDecimals }) // '$0.05'
+ * ```
+ */
 export function formatWithSymbol(atomic: bigint, currency: formatWithSymbol.Currency): string {
   if (currency.symbol === '$') return `$${format(atomic, currency.decimals, { minFraction: 2 })}`
   return `${format(atomic, currency.decimals)} ${currency.symbol}`
@@ -53,7 +83,16 @@ export declare namespace formatWithSymbol {
   type Currency = { symbol: string; decimals: number }
 }
 
-/** Micro-USD amounts, as budgets and rules in the `usd` unit hold them: `formatUsd(20000n)` → `"$0.02"`. */
+/**
+ * Micro-USD amounts, as budgets and rules in the `usd` unit hold them: `formatUsd(20000n)` → `"$0.02"`.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.formatUsd(1_250_000n) // '$1.25'
+ * ```
+ */
 export function formatUsd(microUsd: bigint): string {
   return formatWithSymbol(microUsd, { symbol: '$', decimals: usdDecimals })
 }
@@ -61,6 +100,15 @@ export function formatUsd(microUsd: bigint): string {
 /**
  * Converts an atomic amount of a USD-pegged currency to micro-USD. Scaling up is exact; scaling
  * down rounds up, so a budget is charged at least what is paid and never under-counts.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.toMicroUsd(250000n, 6) // 250000n: USDC's atomic unit is already a micro-dollar
+ * Amount.toMicroUsd(25n, 2) // 250000n: 25 cents
+ * Amount.toMicroUsd(1n, 18) // 1n: a fraction of a micro-dollar still counts as one
+ * ```
  */
 export function toMicroUsd(atomic: bigint, decimals: number): bigint {
   if (decimals <= usdDecimals) return atomic * 10n ** BigInt(usdDecimals - decimals)

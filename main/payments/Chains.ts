@@ -14,7 +14,17 @@ const known = new Map<number, { name: string; explorer?: string | undefined }>([
   [tempoLocalnet.id, { name: 'Local Tempo test chain' }],
 ])
 
-/** "Base Sepolia", "Local test chain" (anvil), or "Chain 123" for a chain this list does not know. */
+/**
+ * "Base Sepolia", "Local test chain" (anvil), or "Chain 123" for a chain this list does not know.
+ *
+ * @example
+ * ```ts
+ * import * as Chains from './Chains.js'
+ *
+ * Chains.name(84532) // 'Base Sepolia'
+ * Chains.name(123) // 'Chain 123'
+ * ```
+ */
 export function name(chainId: number): string {
   return known.get(chainId)?.name ?? `Chain ${chainId}`
 }
@@ -25,13 +35,33 @@ export function withId(chainId: number): string {
   return chain ? `${chain.name} (chain ${chainId})` : `chain ${chainId}`
 }
 
-/** The explorer's page of a transaction, when the chain has a known explorer and the reference is a transaction hash. */
+/**
+ * The explorer's page of a transaction, when the chain has a known explorer and the reference is a transaction hash.
+ *
+ * @example
+ * ```ts
+ * import * as Chains from './Chains.js'
+ *
+ * Chains.transactionUrl(8453, `0x${'ab'.repeat(32)}`) // 'https://basescan.org/tx/0xabab…'
+ * Chains.transactionUrl(31337, `0x${'ab'.repeat(32)}`) // null: a local chain has no explorer
+ * ```
+ */
 export function transactionUrl(chainId: number, reference: string): string | null {
   const explorer = known.get(chainId)?.explorer
   return explorer && /^0x[0-9a-fA-F]{64}$/.test(reference) ? `${explorer}/tx/${reference}` : null
 }
 
-/** The JSON-RPC endpoint for a chain: the user's (settings.json `rpc`), else a public one Allowance knows (Tempo's). */
+/**
+ * The JSON-RPC endpoint for a chain: the user's (settings.json `rpc`), else a public one Allowance knows (Tempo's).
+ *
+ * @example
+ * ```ts
+ * import * as Chains from './Chains.js'
+ *
+ * Chains.rpcUrlFor(84532, { 84532: 'http://127.0.0.1:8545' }) // 'http://127.0.0.1:8545'
+ * Chains.rpcUrlFor(84532, {}) // undefined: Allowance knows no public endpoint for it
+ * ```
+ */
 export function rpcUrlFor(chainId: number, rpc: Readonly<Record<string, string>>): string | undefined {
   return rpc[String(chainId)] ?? withRpc[chainId]?.rpcUrls.default.http[0]
 }

@@ -18,7 +18,31 @@ export type Result = { ok: true; payment: Payment } | { ok: false; reason: Reaso
 
 const maxChallengeBytes = 16 * 1024
 
-/** Validates one challenge. Never throws: bad input is a `{ ok: false }` result with one clear sentence. */
+/**
+ * Validates one challenge. Never throws: bad input is a `{ ok: false }` result with one clear sentence.
+ *
+ * @example
+ * ```ts
+ * import * as Challenge from './Challenge.js'
+ * import * as TokenRegistry from './TokenRegistry.js'
+ *
+ * const challenge = {
+ *   id: 'ch_1',
+ *   realm: 'tools.example.com',
+ *   method: 'evm',
+ *   intent: 'charge',
+ *   request: {
+ *     amount: '10000',
+ *     currency: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', // USDC on Base
+ *     recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+ *     methodDetails: { chainId: 8453 },
+ *   },
+ * }
+ * const result = Challenge.validate(challenge, { now: new Date(), registry: TokenRegistry.create() })
+ * if (result.ok) result.payment.budgetAmount // 10000n micro-USD: $0.01
+ * else result.message // one sentence, e.g. 'The challenge amount is zero.'
+ * ```
+ */
 export function validate(challenge: unknown, options: validate.Options): Result {
   try {
     return { ok: true, payment: check(challenge, options) }
@@ -39,6 +63,28 @@ export type Rejected = { index: number; reason: Reason; message: string }
 /**
  * Validates every alternative a server offered (at most 16 are considered). The accepted ones keep
  * the server's order and the raw challenge object, which is what a credential must echo.
+ *
+ * @example
+ * ```ts
+ * import * as Challenge from './Challenge.js'
+ * import * as TokenRegistry from './TokenRegistry.js'
+ *
+ * const challenge = {
+ *   id: 'ch_1',
+ *   realm: 'tools.example.com',
+ *   method: 'evm',
+ *   intent: 'charge',
+ *   request: {
+ *     amount: '10000',
+ *     currency: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', // USDC on Base
+ *     recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+ *     methodDetails: { chainId: 8453 },
+ *   },
+ * }
+ * const { accepted, rejected } = Challenge.select([challenge, { ...challenge, id: 'ch_2', intent: 'session' }], { now: new Date(), registry: TokenRegistry.create() })
+ * accepted.map((candidate) => candidate.payment.challengeId) // ['ch_1']
+ * rejected[0]?.reason // 'unsupported_method'
+ * ```
  */
 export function select(challenges: unknown, options: validate.Options): select.ReturnType {
   if (!Array.isArray(challenges) || challenges.length === 0) {
@@ -60,7 +106,19 @@ export declare namespace select {
   type ReturnType = { accepted: Candidate[]; rejected: Rejected[] }
 }
 
-/** Which rejection explains a set of rejected alternatives best: expired, then invalid, then unsupported. */
+/**
+ * Which rejection explains a set of rejected alternatives best: expired, then invalid, then unsupported.
+ *
+ * @example
+ * ```ts
+ * import * as Challenge from './Challenge.js'
+ *
+ * Challenge.mostRelevant([
+ *   { index: 0, reason: 'unsupported_method', message: 'Allowance cannot pay with the "lightning" payment method.' },
+ *   { index: 1, reason: 'expired', message: 'The payment challenge expired at 2026-03-04T10:00:00.000Z.' },
+ * ])?.reason // 'expired'
+ * ```
+ */
 export function mostRelevant(rejected: readonly Rejected[]): Rejected | undefined {
   const rank: Record<Reason, number> = { expired: 0, invalid_challenge: 1, unsupported_method: 2 }
   return [...rejected].sort((a, b) => rank[a.reason] - rank[b.reason] || a.index - b.index)[0]

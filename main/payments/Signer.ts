@@ -13,6 +13,36 @@ import * as Methods from './methods/Methods.js'
  */
 export type Credential = { challenge: unknown; payload: unknown; source?: string | undefined }
 
+/**
+ * Signs an approved payment: the credential its bridge retries the call with, and whether signing
+ * already sent the money.
+ *
+ * @example
+ * ```ts
+ * import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+ * import * as Challenge from './Challenge.js'
+ * import * as Signer from './Signer.js'
+ * import * as TokenRegistry from './TokenRegistry.js'
+ *
+ * const challenge = {
+ *   id: 'ch_1',
+ *   realm: 'tools.example.com',
+ *   method: 'evm',
+ *   intent: 'charge',
+ *   request: {
+ *     amount: '10000',
+ *     currency: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913', // USDC on Base
+ *     recipient: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+ *     methodDetails: { chainId: 8453 },
+ *   },
+ * }
+ * const result = Challenge.validate(challenge, { now: new Date(), registry: TokenRegistry.create() })
+ * if (result.ok) {
+ *   const { credential, broadcast } = await Signer.sign({ challenge, payment: result.payment, account: privateKeyToAccount(generatePrivateKey()) })
+ *   // credential goes to the bridge once, in memory; broadcast is false: the server submits an evm authorization
+ * }
+ * ```
+ */
 export async function sign(parameters: sign.Parameters): Promise<sign.ReturnType> {
   const { challenge, payment } = parameters
   const method = Methods.find(payment.method)
@@ -40,7 +70,19 @@ export declare namespace sign {
 /** The card as signing needs it: the SDK for the user's Stripe key, its mode and the payment method. */
 export type Card = Method.Card
 
-/** Whether the payment's method can sign it with what is set up (a wallet, a card, a node for the chain). */
+/**
+ * Whether the payment's method can sign it with what is set up (a wallet, a card, a node for the chain).
+ *
+ * @example
+ * ```ts
+ * import type * as Challenge from './Challenge.js'
+ * import * as Signer from './Signer.js'
+ *
+ * declare const payment: Challenge.Payment // an evm payment, as Challenge.validate read it
+ * Signer.canSign(payment, { wallet: true, card: false, rpc: {} }) // true
+ * Signer.canSign(payment, { wallet: false, card: true, rpc: {} }) // false: only the wallet's key signs evm
+ * ```
+ */
 export function canSign(payment: Payment.Payment, setup: Method.Setup): boolean {
   return Methods.find(payment.method)?.canSign(payment, setup) ?? false
 }

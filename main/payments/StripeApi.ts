@@ -11,14 +11,34 @@ export const previewVersion = '2026-07-29.preview'
 
 export type Mode = 'test' | 'live'
 
-/** `sk_test_…`/`rk_test_…` are test mode, `sk_live_…`/`rk_live_…` live; anything else is not a usable key. */
+/**
+ * `sk_test_…`/`rk_test_…` are test mode, `sk_live_…`/`rk_live_…` live; anything else is not a usable key.
+ *
+ * @example
+ * ```ts
+ * import * as StripeApi from './StripeApi.js'
+ *
+ * StripeApi.mode('rk_test_51Hx0000000000000') // 'test'
+ * StripeApi.mode('pk_live_51Hx0000000000000') // throws: a publishable key cannot charge
+ * ```
+ */
 export function mode(key: string): Mode {
   const match = /^(sk|rk)_(test|live)_[0-9A-Za-z]{8,255}$/.exec(key)
   if (!match) throw new Error('That is not a Stripe secret or restricted key (sk_test_…, sk_live_…, rk_test_… or rk_live_…).')
   return match[2] as Mode
 }
 
-/** The SDK for a key. `apiBase` (settings.json `stripe.apiBase`) replaces https://api.stripe.com, e.g. for tests. */
+/**
+ * The SDK for a key. `apiBase` (settings.json `stripe.apiBase`) replaces https://api.stripe.com, e.g. for tests.
+ *
+ * @example
+ * ```ts
+ * import * as StripeApi from './StripeApi.js'
+ *
+ * const stripe = StripeApi.client('sk_test_51Hx0000000000000', { apiBase: 'http://127.0.0.1:12111' })
+ * const method = await stripe.paymentMethods.retrieve('pm_card_visa')
+ * ```
+ */
 export function client(key: string, options: { apiBase?: string | undefined } = {}): Stripe {
   const base = options.apiBase ? new URL(options.apiBase) : undefined
   return new Stripe(key, {
@@ -41,7 +61,21 @@ export class CardError extends Error {
   }
 }
 
-/** Turns what the SDK threw into a {@link CardError}; anything else is returned as it is. */
+/**
+ * Turns what the SDK threw into a {@link CardError}; anything else is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import * as StripeApi from './StripeApi.js'
+ *
+ * try {
+ *   await StripeApi.client('sk_test_51Hx0000000000000').paymentMethods.retrieve('pm_card_visa')
+ * } catch (error) {
+ *   const explained = StripeApi.explain(error)
+ *   if (explained instanceof StripeApi.CardError) explained.clause // 'the card was declined', say
+ * }
+ * ```
+ */
 export function explain(error: unknown): unknown {
   if (!(error instanceof Stripe.errors.StripeError)) return error
   const code = [error.code, error.decline_code].filter(Boolean).join('/') || kinds[error.type] || error.type

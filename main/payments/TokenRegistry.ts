@@ -110,7 +110,20 @@ export const seedIso: Readonly<Record<string, number>> = {
   czk: 2, sgd: 2, hkd: 2, mxn: 2, brl: 2, inr: 2, jpy: 0, krw: 0,
 }
 
-/** A registry of the seed currencies plus the user's own `tokens` (which win on a clash). */
+/**
+ * A registry of the seed currencies plus the user's own `tokens` (which win on a clash).
+ *
+ * @example
+ * ```ts
+ * import * as TokenRegistry from './TokenRegistry.js'
+ *
+ * const registry = TokenRegistry.create({
+ *   tokens: [{ method: 'evm', chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true }],
+ * })
+ * registry.lookup({ method: 'evm', chainId: 31337, currency: '0x5fbdb2315678afecb367f032d93f642f64180aa3' })?.key // '31337:0x5fbdb2315678afecb367f032d93f642f64180aa3'
+ * registry.lookup({ method: 'stripe', currency: 'eur' })?.decimals // 2
+ * ```
+ */
 export function create(parameters: create.Parameters = {}): Registry {
   const tokens = new Map<string, Token>()
   for (const input of [...seedTokens, ...(parameters.tokens ?? [])]) {
@@ -164,7 +177,19 @@ export function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
-/** What budgets and rules count this currency in: `usd` for USD-pegged ones, else its own key. */
+/**
+ * What budgets and rules count this currency in: `usd` for USD-pegged ones, else its own key.
+ *
+ * @example
+ * ```ts
+ * import * as TokenRegistry from './TokenRegistry.js'
+ *
+ * const registry = TokenRegistry.create()
+ * const usdc = registry.lookup({ method: 'evm', chainId: 8453, currency: '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913' })!
+ * TokenRegistry.budgetUnit(usdc) // 'usd'
+ * TokenRegistry.budgetUnit(registry.lookup({ method: 'stripe', currency: 'eur' })!) // 'iso:eur'
+ * ```
+ */
 export function budgetUnit(entry: Entry): string {
   return entry.usdPegged ? 'usd' : entry.key
 }

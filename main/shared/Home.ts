@@ -2,7 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 
 /**
- * The data directory: socket, database, logs and settings all live here.
+ * The data directory: socket, database (the ledger), logs and configuration (settings.json) all live here.
  * `ALLOWANCE_HOME` wins; otherwise the platform's per-user application-data directory.
  */
 export function resolve(
@@ -22,7 +22,8 @@ export function paths(home: string) {
     home,
     logs: join(home, 'logs'),
     database: join(home, 'ledger.sqlite'),
-    settings: join(home, 'settings.json'),
+    /** The user's configuration file (companion/Config.ts reads it). */
+    config: join(home, 'settings.json'),
     /** Which era each upstream server spoke last time (bridge/era/EraMemory.ts). */
     eras: join(home, 'eras.json'),
     socket: process.platform === 'win32' ? `\\\\.\\pipe\\allowance-${Buffer.from(home).toString('hex').slice(-32)}` : join(home, 'companion.sock'),

@@ -22,7 +22,7 @@ export function answeredElsewhere({ approval, decision }: NonNullable<Live['answ
   const what = `${approval.options[0]!.amount} for ${kindOf(approval)} ${approval.target} on ${approval.server}`
   const { paymentId } = approval
   if (decision.kind === 'approved') return { paid: true, paymentId, text: `Approved elsewhere: ${what}.` }
-  if (decision.reason === 'timeout') return { paid: false, paymentId, text: `Nobody answered in time: ${what} was declined.` }
+  if (decision.kind === 'declined' && decision.reason === 'timeout') return { paid: false, paymentId, text: `Nobody answered in time: ${what} was declined.` }
   return { paid: false, paymentId, text: `Declined elsewhere: ${what}.` }
 }
 

@@ -1,14 +1,33 @@
-import type { Choices, History, HistoryRow, PaymentDetails, PeriodGroup, PeriodSpend, SpendChart } from '../../main/companion/HistoryViews.js'
-import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
-import type { HostChange, ServersView } from '../../main/companion/ServersViews.js'
-import type { Approval, Option } from '../../main/companion/Views.js'
-import type { SettingsView } from '../../main/companion/SettingsViews.js'
-import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
-import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
-import type { Operation, Status } from '../../main/wire/Messages.js'
+import type * as Contract from '../../main/uiapi/Contract.js'
 import * as Transport from './Transport.js'
 
-export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, PeriodGroup, PeriodSpend, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
+export type {
+  Approval,
+  ApproveOption,
+  Balance,
+  Budget,
+  Choices,
+  Done,
+  DoctorReport,
+  History,
+  HistoryFilter,
+  HistoryRow,
+  HostChange,
+  Lease,
+  Option,
+  PaymentDetails,
+  PeriodGroup,
+  PeriodSpend,
+  Resolved,
+  Rule,
+  Scope,
+  ServersView,
+  SettingsView,
+  SpendChart,
+  Status,
+  Unit,
+  WalletView,
+} from '../../main/uiapi/Contract.js'
 
 /** The companion refused: `message` is its sentence, `body` what else it answered (`needsPassphrase`, say). */
 export class ApiError extends Error {
@@ -31,75 +50,64 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?:
       return undefined
     }
   })()
-  if (reply.status !== 200) throw new ApiError((json as { error?: string } | undefined)?.error ?? `The companion answered ${reply.status}.`, json)
+  if (reply.status !== 200) throw new ApiError((json as Partial<Contract.Refusal> | undefined)?.error ?? `The companion answered ${reply.status}.`, json)
   return json as T
 }
 
-/** How a human approves: this payment only, a lease, or a standing rule; limits in budget units (integer strings). */
-export type ApproveOption =
-  | 'once'
-  | { lease: { minutes: number; limit: string; scope: 'server' | 'target' } }
-  | { rule: { perCallLimit: string; scope: 'server' | 'target' } }
+export const approvals = () => request<Contract.Approval[]>('GET', '/api/approvals')
+export const status = () => request<Contract.Status>('GET', '/api/status')
+export const approve = (paymentId: number, option: Contract.ApproveOption, challengeId: string) =>
+  request<Contract.DecisionView>('POST', `/api/approvals/${paymentId}/approve`, { option, challengeId } satisfies Contract.ApproveRequest)
+export const decline = (paymentId: number) => request<Contract.DecisionView>('POST', `/api/approvals/${paymentId}/decline`)
+export const declineAll = () => request<Contract.DecisionView[]>('POST', '/api/approvals/decline-all')
 
-export const approvals = () => request<Approval[]>('GET', '/api/approvals')
-export const status = () => request<Status>('GET', '/api/status')
-export const approve = (paymentId: number, option: ApproveOption, challengeId: string) =>
-  request<unknown>('POST', `/api/approvals/${paymentId}/approve`, { option, challengeId })
-export const decline = (paymentId: number) => request<unknown>('POST', `/api/approvals/${paymentId}/decline`)
-export const declineAll = () => request<unknown[]>('POST', '/api/approvals/decline-all')
-
-export const settings = () => request<SettingsView>('GET', '/api/settings')
+export const settings = () => request<Contract.SettingsView>('GET', '/api/settings')
 /** How long the next payments wait for the human before they are declined. */
-export const setApprovalTimeout = (approvalTimeoutMs: number) => request<SettingsView & { message: string }>('POST', '/api/settings', { approvalTimeoutMs })
+export const setApprovalTimeout = (approvalTimeoutMs: number) =>
+  request<Contract.WithMessage<Contract.SettingsView>>('POST', '/api/settings', { approvalTimeoutMs } satisfies Contract.SettingsRequest)
 
-/** A history filter as the companion reads it from the query; blank fields select everything. */
-export type HistoryFilter = { server?: string; host?: string; operation?: string; target?: string; status?: string; since?: string; until?: string; search?: string }
-
-const query = (filter: HistoryFilter, extra: Record<string, string> = {}) => {
+const query = (filter: Contract.HistoryFilter, extra: Record<string, string> = {}) => {
   const entries = Object.entries({ ...filter, ...extra }).filter((entry): entry is [string, string] => Boolean(entry[1]))
   return entries.length ? `?${new URLSearchParams(entries)}` : ''
 }
 
-export const history = (filter: HistoryFilter, limit = 100) => request<History>('GET', `/api/history${query(filter, { limit: String(limit) })}`)
-export const historyChoices = () => request<Choices>('GET', '/api/history/choices')
-export const historyCsv = (filter: HistoryFilter) => request<{ filename: string; count: number; csv: string }>('GET', `/api/history/csv${query(filter)}`)
-export const payment = (id: number) => request<PaymentDetails>('GET', `/api/history/${id}`)
+export const history = (filter: Contract.HistoryFilter, limit = 100) => request<Contract.History>('GET', `/api/history${query(filter, { limit: String(limit) })}`)
+export const historyChoices = () => request<Contract.Choices>('GET', '/api/history/choices')
+export const historyCsv = (filter: Contract.HistoryFilter) => request<Contract.HistoryCsv>('GET', `/api/history/csv${query(filter)}`)
+export const payment = (id: number) => request<Contract.PaymentDetails>('GET', `/api/history/${id}`)
 
-/** What a rule, budget or lease applies to; blank fields mean any. */
-export type Scope = { server?: string; operation?: Operation; target?: string; host?: string }
+export const rules = () => request<Contract.Rule[]>('GET', '/api/rules')
+export const addRule = (rule: Contract.RuleRequest) => request<Contract.Done>('POST', '/api/rules', rule)
+/** What the edit form sends: the amount in the row's own unit, the whole scope, the label (blank clears it). */
+export type Edit = Required<Contract.EditRequest>
 
-/** Every change answers with the companion's sentence saying what it did. */
-export type Done = { id: number; message: string }
+export const changeRule = (id: number, edit: Edit) => request<Contract.Done>('PATCH', `/api/rules/${id}`, edit)
+export const removeRule = (id: number) => request<Contract.Done>('POST', `/api/rules/${id}/remove`)
+export const restoreRule = (id: number) => request<Contract.Done>('POST', `/api/rules/${id}/restore`)
+export const budgets = () => request<Contract.Budget[]>('GET', '/api/budgets')
+export const setBudget = (budget: Contract.BudgetRequest) => request<Contract.Done>('POST', '/api/budgets', budget)
+export const changeBudget = (id: number, edit: Edit) => request<Contract.Done>('PATCH', `/api/budgets/${id}`, edit)
+export const removeBudget = (id: number) => request<Contract.Done>('POST', `/api/budgets/${id}/remove`)
+export const restoreBudget = (id: number) => request<Contract.Done>('POST', `/api/budgets/${id}/restore`)
+export const leases = () => request<Contract.Lease[]>('GET', '/api/leases')
+export const revokeLease = (id: number) => request<Contract.Done>('POST', `/api/leases/${id}/revoke`)
+export const pause = (paused: boolean) => request<Contract.Paused>('POST', '/api/pause', { paused } satisfies Contract.PauseRequest)
+export const units = () => request<Contract.Unit[]>('GET', '/api/units')
 
-export const rules = () => request<Rule[]>('GET', '/api/rules')
-export const addRule = (rule: { kind: Rule['kind']; amount: string; unit: string; scope: Scope; recipient?: string; label?: string }) => request<Done>('POST', '/api/rules', rule)
-/** What an edit of a rule or budget sends: the amount in its own unit, the whole scope, the label (blank clears it). */
-export type Edit = { amount: string; scope: Scope; label: string }
+type Wallet = Contract.WithMessage<Contract.WalletView>
 
-export const changeRule = (id: number, edit: Edit) => request<Done>('PATCH', `/api/rules/${id}`, edit)
-export const removeRule = (id: number) => request<Done>('POST', `/api/rules/${id}/remove`)
-export const restoreRule = (id: number) => request<Done>('POST', `/api/rules/${id}/restore`)
-export const budgets = () => request<Budget[]>('GET', '/api/budgets')
-export const setBudget = (budget: { amount: string; period: Budget['period']; unit: string; scope: Scope; label?: string }) => request<Done>('POST', '/api/budgets', budget)
-export const changeBudget = (id: number, edit: Edit) => request<Done>('PATCH', `/api/budgets/${id}`, edit)
-export const removeBudget = (id: number) => request<Done>('POST', `/api/budgets/${id}/remove`)
-export const restoreBudget = (id: number) => request<Done>('POST', `/api/budgets/${id}/restore`)
-export const leases = () => request<Lease[]>('GET', '/api/leases')
-export const revokeLease = (id: number) => request<Done>('POST', `/api/leases/${id}/revoke`)
-export const pause = (paused: boolean) => request<{ paused: boolean; message: string }>('POST', '/api/pause', { paused })
-export const units = () => request<Unit[]>('GET', '/api/units')
-
-export const wallet = () => request<WalletView>('GET', '/api/wallet')
-export const balances = () => request<Balance[]>('GET', '/api/wallet/balances')
+export const wallet = () => request<Contract.WalletView>('GET', '/api/wallet')
+export const balances = () => request<Contract.Balance[]>('GET', '/api/wallet/balances')
 /** Without a keychain the companion answers 409 with `needsPassphrase`: ask for one and create again. */
-export const createWallet = (passphrase?: string) => request<WalletView & { message: string }>('POST', '/api/wallet/create', passphrase === undefined ? {} : { passphrase })
-export const unlockWallet = (passphrase: string) => request<WalletView & { message: string }>('POST', '/api/wallet/unlock', { passphrase })
-export const lockWallet = () => request<WalletView & { message: string }>('POST', '/api/wallet/lock')
+export const createWallet = (passphrase?: string) =>
+  request<Wallet>('POST', '/api/wallet/create', (passphrase === undefined ? {} : { passphrase }) satisfies Contract.CreateWalletRequest)
+export const unlockWallet = (passphrase: string) => request<Wallet>('POST', '/api/wallet/unlock', { passphrase } satisfies Contract.UnlockRequest)
+export const lockWallet = () => request<Wallet>('POST', '/api/wallet/lock')
 
-export const servers = () => request<ServersView>('GET', '/api/servers')
+export const servers = () => request<Contract.ServersView>('GET', '/api/servers')
 /** The doctor's report: each Allowance entry started once, as its host would. */
-export const checkServers = () => request<DoctorReport>('GET', '/api/servers/check')
+export const checkServers = () => request<Contract.DoctorReport>('GET', '/api/servers/check')
 /** What `allowance install --wrap` does, to the one config file the entry is in. */
-export const routeThroughAllowance = (entry: { host: string; name: string; file: string }) => request<HostChange>('POST', '/api/hosts/route', entry)
+export const routeThroughAllowance = (entry: Contract.RouteRequest) => request<Contract.HostChange>('POST', '/api/hosts/route', entry)
 /** What `allowance install <host> <name> <url>` does. */
-export const addServerToHost = (server: { host: string; name: string; url: string; headers: string[] }) => request<HostChange>('POST', '/api/hosts/add', server)
+export const addServerToHost = (server: Contract.AddServerRequest) => request<Contract.HostChange>('POST', '/api/hosts/add', server)

@@ -1,5 +1,5 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream'
-import type { Event, Reply } from '../../main/companion/UiApi.js'
+import type { Event, Reply } from '../../main/uiapi/Contract.js'
 
 export type { Event, Reply }
 

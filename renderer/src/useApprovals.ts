@@ -13,11 +13,8 @@ export type Live = {
   /** Says this page is answering a payment, before it asks the companion (whose event may come first). */
   answering(paymentId: number): void
   /** The last waiting payment that left the queue without this page answering it: it timed out, or another window answered. */
-  answeredElsewhere: { approval: Api.Approval; decision: Resolved['decision'] } | undefined
+  answeredElsewhere: { approval: Api.Approval; decision: Api.Resolved['decision'] } | undefined
 }
-
-/** The `approval.resolved` event's data. */
-type Resolved = { paymentId: number; decision: { kind: 'approved' | 'declined' | 'ask'; reason?: string; message?: string } }
 
 /**
  * An approval with its times moved to this page's clock: over SSH the browser runs on another
@@ -49,7 +46,7 @@ export function useApprovals(): Live {
       })
     // Answered while the list was being fetched: the list must not bring these back.
     let answered = new Set<number>()
-    const resolved = ({ paymentId, decision }: Resolved) => {
+    const resolved = ({ paymentId, decision }: Api.Resolved) => {
       answered.add(paymentId)
       const approval = listed.current.get(paymentId)
       if (approval && !ours.current.has(paymentId)) setAnsweredElsewhere({ approval, decision })
@@ -71,7 +68,7 @@ export function useApprovals(): Live {
           if (name === 'approval.added') {
             const approval = inPageClock(JSON.parse(data) as Api.Approval)
             update((next) => next.set(approval.paymentId, approval))
-          } else if (name === 'approval.resolved') resolved(JSON.parse(data) as Resolved)
+          } else if (name === 'approval.resolved') resolved(JSON.parse(data) as Api.Resolved)
           else if (name === 'payments.changed' || name === 'settings.changed') setChanges((count) => count + 1)
         },
         closed: () => setConnected(false),

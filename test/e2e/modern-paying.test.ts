@@ -11,7 +11,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import type * as Scope from '../../main/ledger/Scope.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, writeSettings, type LocalChain } from '../helpers/chain.js'
+import { accounts, keys, startChain, writeConfig, type LocalChain } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 import { modernServer, modernStats, type RunningServer } from '../helpers/servers.js'
@@ -34,7 +34,7 @@ beforeAll(async () => {
     MPP_SECRET_KEY: 'modern-paying-test-secret-key-of-at-least-32-bytes',
     REALM: 'modern.test.local',
   })
-  writeSettings(home.home, chain)
+  writeConfig(home.home, chain)
   await Wallet.importKey(home.home, keys.payer)
   daemon = await startDaemon(home.home)
   ;({ client } = await hostWithBridge([server.url], home.home, { capabilities: { elicitation: { form: {} } } }))

@@ -10,7 +10,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import * as Settings from '../../main/ledger/Settings.js'
 import * as Home from '../../main/shared/Home.js'
 import { bridgeBin, hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer, writeSettings, type LocalChain, type PaidServer } from '../helpers/chain.js'
+import { accounts, keys, startChain, startPaidServer, writeConfig, type LocalChain, type PaidServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 
@@ -39,7 +39,7 @@ beforeAll(async () => {
   chain = await startChain()
   server = await startPaidServer(chain, { methods: ['evm'] })
   // The companion's registry learns the test token; its RPC is where balances are read.
-  writeSettings(home.home, chain)
+  writeConfig(home.home, chain)
   const imported = cli(['wallet', 'import'], keys.payer)
   expect(imported.stderr).toBe('')
   expect(imported.stdout).toContain(`Imported wallet ${accounts.payer.address} (key in the OS keychain)`)

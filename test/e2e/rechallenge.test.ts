@@ -22,7 +22,7 @@ let rig: Rig
 
 beforeAll(async () => {
   // Checks of what the chain shows give up after 5 s here (2 minutes by default).
-  rig = await startRig({ settings: { settlement: { timeoutSeconds: 5, maxIntervalSeconds: 0.5 } } })
+  rig = await startRig({ config: { settlement: { timeoutSeconds: 5, maxIntervalSeconds: 0.5 } } })
   rig.ledger((db) => Settings.set(db, { approvalTimeoutMs: 5_000 }))
 }, 120_000)
 

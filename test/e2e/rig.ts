@@ -3,13 +3,13 @@
 // SDK client) that launched the built bridge against the server.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import type * as Ledger from '../../main/ledger/Database.js'
+import type * as Database from '../../main/ledger/Database.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
 import type * as Scope from '../../main/ledger/Scope.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer, writeSettings, type ChainVariant, type LocalChain, type PaidServer } from '../helpers/chain.js'
+import { accounts, keys, startChain, startPaidServer, writeConfig, type ChainVariant, type LocalChain, type PaidServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 
@@ -20,7 +20,7 @@ export type Rig = {
   client: Client
   home: string
   /** Opens the companion's ledger to arrange or inspect it (rules and settings apply at the next decision). */
-  ledger<T>(use: (db: Ledger.Database) => T): T
+  ledger<T>(use: (db: Database.Database) => T): T
   /** Every payment row, oldest first. */
   rows(): Payments.Row[]
   /**
@@ -37,19 +37,19 @@ export type Rig = {
 }
 
 /**
- * Starts the rig. `settings` is merged over the default settings.json, which teaches the registry
+ * Starts the rig. `config` is merged over the default settings.json, which teaches the registry
  * the chain's TestUSDC and points the chain's RPC at anvil.
  */
-export async function startRig(options: { variant?: ChainVariant; server?: startPaidServer.Options; settings?: Record<string, unknown> } = {}): Promise<Rig> {
+export async function startRig(options: { variant?: ChainVariant; server?: startPaidServer.Options; config?: Record<string, unknown> } = {}): Promise<Rig> {
   const home = temporaryHome()
   try {
     const chain = await startChain({ variant: options.variant })
     const server = await startPaidServer(chain, options.server)
-    writeSettings(home.home, chain, options.settings)
+    writeConfig(home.home, chain, options.config)
     await Wallet.importKey(home.home, keys.payer)
     const daemon = await startDaemon(home.home)
     const { client } = await hostWithBridge([server.url], home.home)
-    const ledger = <T>(use: (db: Ledger.Database) => T) => withLedger(home.home, use)
+    const ledger = <T>(use: (db: Database.Database) => T) => withLedger(home.home, use)
     return {
       chain,
       server,

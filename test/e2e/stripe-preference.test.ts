@@ -33,15 +33,15 @@ async function paidBy(query: string): Promise<string> {
 }
 
 /** Changes settings.json and restarts the companion, which reads it at start. */
-async function restartWith(settings: Record<string, unknown>) {
-  const path = Home.paths(rig.home).settings
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...settings }))
+async function restartWith(config: Record<string, unknown>) {
+  const path = Home.paths(rig.home).config
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), ...config }))
   await stop(rig.daemon.process)
   rig.daemon = await startDaemon(rig.home)
 }
 
 beforeAll(async () => {
-  rig = await startStripeRig({ methods: ['evm', 'stripe'], card: StandIn.cards.visa.id, settings: { methodPreference: ['stripe', 'evm'] } })
+  rig = await startStripeRig({ methods: ['evm', 'stripe'], card: StandIn.cards.visa.id, config: { methodPreference: ['stripe', 'evm'] } })
 }, 120_000)
 afterAll(() => rig?.stop())
 

@@ -13,7 +13,7 @@ const thetaUsd: Address = '0x20C0000000000000000000000000000000000003'
 
 /** A rig on Tempo whose companion pays `search` ($0.01) by rule, pushing tempo transactions itself. */
 async function tempoRig(methods: ('evm' | 'tempo')[], methodPreference?: string[]): Promise<Rig> {
-  const rig = await startRig({ variant: 'tempo', server: { methods }, settings: { tempoMode: 'push', ...(methodPreference && { methodPreference }) } })
+  const rig = await startRig({ variant: 'tempo', server: { methods }, config: { tempoMode: 'push', ...(methodPreference && { methodPreference }) } })
   autoApprove(rig, 300_000n)
   return rig
 }

@@ -10,7 +10,7 @@ let rig: Rig
 let browser: Browser
 
 beforeAll(async () => {
-  rig = await startRig({ variant: 'tempo', server: { methods: ['evm', 'tempo'] }, settings: { tempoMode: 'push' } })
+  rig = await startRig({ variant: 'tempo', server: { methods: ['evm', 'tempo'] }, config: { tempoMode: 'push' } })
   browser = await openPage(rig.daemon.ui)
 }, 120_000)
 

@@ -144,7 +144,7 @@ export declare namespace startPaidServer {
 }
 
 /** A `settings.json` for `home` whose registry knows TestUSDC and whose RPC is the chain's. */
-export function writeSettings(home: string, chain: LocalChain, extra: Record<string, unknown> = {}): void {
-  const settings = { tokens: [LocalChainModule.tokenEntry(chain)], rpc: { [chain.chainId]: chain.rpcUrl }, ...extra }
-  writeFileSync(Home.paths(home).settings, JSON.stringify(settings))
+export function writeConfig(home: string, chain: LocalChain, extra: Record<string, unknown> = {}): void {
+  const config = { tokens: [LocalChainModule.tokenEntry(chain)], rpc: { [chain.chainId]: chain.rpcUrl }, ...extra }
+  writeFileSync(Home.paths(home).config, JSON.stringify(config))
 }

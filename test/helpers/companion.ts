@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { CompanionClient } from '../../main/wire/Client.js'
-import * as Ledger from '../../main/ledger/Database.js'
+import * as Database from '../../main/ledger/Database.js'
 import * as Home from '../../main/shared/Home.js'
 import { bridgeBin } from './bridge.js'
 import { start } from './processes.js'
@@ -61,8 +61,8 @@ export function companionClient(home: string, options: Partial<CompanionClient.O
 }
 
 /** Opens the ledger of `home` (as the CLI does) to arrange or inspect state. */
-export function withLedger<T>(home: string, use: (db: Ledger.Database) => T): T {
-  const db = Ledger.open(Home.paths(home).database)
+export function withLedger<T>(home: string, use: (db: Database.Database) => T): T {
+  const db = Database.open(Home.paths(home).database)
   try {
     return use(db)
   } finally {

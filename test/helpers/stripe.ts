@@ -1,5 +1,5 @@
 // The paying rig with a card: the Stripe stand-in (in this process), a paid server offering `stripe`
-// (and whatever else) that confirms PaymentIntents against it, and a companion whose settings point
+// (and whatever else) that confirms PaymentIntents against it, and a companion whose settings.json points
 // its Stripe SDK at it too.
 import { execFile } from 'node:child_process'
 import { autoApprove, startRig, type Rig } from '../e2e/rig.js'
@@ -18,7 +18,7 @@ export async function startStripeRig(options: startStripeRig.Options): Promise<S
   try {
     const rig = await startRig({
       server: { methods: options.methods, stripe: { apiBase: stripe.url, secretKey: StandIn.keys.seller } },
-      settings: { stripe: { apiBase: stripe.url }, ...options.settings },
+      config: { stripe: { apiBase: stripe.url }, ...options.config },
     })
     autoApprove(rig, 300_000n)
     if (options.card) {
@@ -37,7 +37,8 @@ export declare namespace startStripeRig {
     methods: ('evm' | 'stripe')[]
     card?: string | undefined
     key?: string | undefined
-    settings?: Record<string, unknown> | undefined
+    /** Merged into the rig's settings.json. */
+    config?: Record<string, unknown> | undefined
   }
 }
 

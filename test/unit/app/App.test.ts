@@ -4,7 +4,7 @@
 import { afterAll, expect, test, vi } from 'vitest'
 import * as UiChannels from '../../../main/app/UiChannels.js'
 import { status } from '../../../main/wire/Client.js'
-import type * as UiApi from '../../../main/companion/UiApi.js'
+import type * as UiApi from '../../../main/uiapi/Contract.js'
 import type { PaymentDecision } from '../../../main/wire/Messages.js'
 import * as Home from '../../../main/shared/Home.js'
 import { evmCharge } from '../../helpers/challenges.js'

@@ -5,6 +5,7 @@ import * as IpcTransport from '../../../main/app/IpcTransport.js'
 import * as UiChannels from '../../../main/app/UiChannels.js'
 import * as Windows from '../../../main/app/Windows.js'
 import * as UiApi from '../../../main/companion/UiApi.js'
+import type * as Contract from '../../../main/uiapi/Contract.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import * as Log from '../../../main/shared/Log.js'
 import { openCompanion, waiting } from './companion.js'
@@ -23,7 +24,7 @@ function served() {
   const handler = electron.ipcMain.handlers.get(UiChannels.request)!
   /** Sends `request` as the frame at `frameUrl` would (`null`: a frame that is gone). */
   const invoke = async (request: unknown, frameUrl: string | null = page) => {
-    const reply = (await handler({ senderFrame: frameUrl === null ? null : { url: frameUrl } }, request)) as UiApi.Reply
+    const reply = (await handler({ senderFrame: frameUrl === null ? null : { url: frameUrl } }, request)) as Contract.Reply
     return { status: reply.status, body: JSON.parse(reply.json) }
   }
   return { companion, ui, stop, invoke }
@@ -79,12 +80,12 @@ test("live events reach every window showing the app's page, and nothing else", 
   const foreign = Windows.create({ width: 600, height: 700 })
   await foreign.loadURL('https://evil.example/')
   const { paymentId } = waiting(companion)
-  const names = (window: unknown) => (window as electron.BrowserWindow).webContents.sent.map(({ channel, payload }) => `${channel} ${(payload as UiApi.Event).name}`)
+  const names = (window: unknown) => (window as electron.BrowserWindow).webContents.sent.map(({ channel, payload }) => `${channel} ${(payload as Contract.Event).name}`)
   expect(names(main)).toEqual([`${UiChannels.event} approval.added`])
   expect(names(popup)).toEqual([`${UiChannels.event} approval.added`])
   expect(names(foreign)).toEqual([])
   const [added] = (main as unknown as electron.BrowserWindow).webContents.sent
-  expect(JSON.parse((added!.payload as UiApi.Event).data)).toMatchObject({ paymentId })
+  expect(JSON.parse((added!.payload as Contract.Event).data)).toMatchObject({ paymentId })
 
   stop()
   expect(electron.ipcMain.handlers.has(UiChannels.request)).toBe(false)

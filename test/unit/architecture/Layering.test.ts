@@ -1,14 +1,14 @@
 // The house rules as checks: which folder of main/ may import which, no cycle between folders, and
-// a renderer that reaches main/ for types and pure money formatting only.
+// a renderer that reaches main/ for the UI API's contract (types) and pure money formatting only.
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { expect, test } from 'vitest'
 
 /**
  * What each folder of main/ may import, beside itself. The arrows point one way: the faces
- * (cli, app, demo) → the companion → approvals, the bridge, the hosts → payments, ledger, wallet
- * → the wire contract and shared helpers. The Electron shell (app) reads no ledger and holds no
- * keys: it reaches both through the companion.
+ * (cli, app, demo) → the companion → the UI API's contract (uiapi) → approvals, the doctor, the
+ * bridge, the hosts → payments, ledger, wallet → the wire contract and shared helpers. The
+ * Electron shell (app) reads no ledger and holds no keys: it reaches both through the companion.
  */
 const allowed: Record<string, readonly string[]> = {
   shared: [],
@@ -20,8 +20,9 @@ const allowed: Record<string, readonly string[]> = {
   bridge: ['wire', 'shared'],
   hosts: ['bridge', 'shared'],
   doctor: ['hosts', 'bridge', 'wallet', 'wire', 'shared'],
-  companion: ['approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
-  app: ['companion', 'approvals', 'wire', 'shared'],
+  uiapi: ['approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wire', 'shared'],
+  companion: ['uiapi', 'approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
+  app: ['companion', 'uiapi', 'approvals', 'wire', 'shared'],
   demo: ['companion', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
   cli: ['bridge', 'companion', 'demo', 'doctor', 'hosts', 'approvals', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
 }
@@ -75,12 +76,15 @@ test('no cycle between folders', () => {
   expect(cycles).toEqual([])
 })
 
-test('the renderer takes types from main/, and code only from the pure money module; the preload only the channel names', () => {
-  const runtime = (folder: string, except: string) =>
-    sources(folder)
-      .flatMap(importsOf)
-      .filter(({ to, typeOnly }) => to.startsWith('main/') && !typeOnly && to !== except)
-      .map(({ from, to }) => `${from} → ${to}`)
-  expect(runtime('renderer', 'main/payments/Amount.js')).toEqual([])
-  expect(runtime('preload', 'main/app/UiChannels.js')).toEqual([])
+/** What a folder outside main/ imports from it, but for `allowed` (as types only where `typesOnly`). */
+const reachesBeyond = (folder: string, allowed: { module: string; typesOnly: boolean }[]) =>
+  sources(folder)
+    .flatMap(importsOf)
+    .filter(({ to, typeOnly }) => to.startsWith('main/') && !allowed.some(({ module, typesOnly }) => to === module && (typeOnly || !typesOnly)))
+    .map(({ from, to }) => `${from} → ${to}`)
+
+test('the renderer reaches main/ for the UI API contract, as types, and the pure money module, never the companion; the preload for the contract and the channel names', () => {
+  const contract = { module: 'main/uiapi/Contract.js', typesOnly: true }
+  expect(reachesBeyond('renderer', [contract, { module: 'main/payments/Amount.js', typesOnly: false }])).toEqual([])
+  expect(reachesBeyond('preload', [contract, { module: 'main/app/UiChannels.js', typesOnly: false }])).toEqual([])
 })

@@ -68,7 +68,7 @@ function payment(options: { upstream?: string; target?: string; host?: string; s
 beforeAll(async () => {
   await fileWallet(home.home)
   // Base Sepolia's USDC is in the seed registry; its RPC endpoint here answers nothing.
-  writeFileSync(Home.paths(home.home).settings, JSON.stringify({ rpc: { 84532: 'http://127.0.0.1:9/' } }))
+  writeFileSync(Home.paths(home.home).config, JSON.stringify({ rpc: { 84532: 'http://127.0.0.1:9/' } }))
   companion = Companion.open(home.home, log)
   api = UiApi.create(companion, log)
   const today = new Date()

@@ -8,7 +8,7 @@ import * as Home from '../../../main/shared/Home.js'
 import { temporaryHome } from '../../helpers/processes.js'
 
 const home = temporaryHome()
-const settingsPath = Home.paths(home.home).settings
+const configPath = Home.paths(home.home).config
 const errors: string[] = []
 const log = { debug() {}, info() {}, warn() {}, error: (message: string) => errors.push(message), close: async () => {} } as Logger
 const localToken = { method: 'evm', chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', symbol: 'USDC', decimals: 6, usdPegged: true, testnet: true }
@@ -26,18 +26,18 @@ it('applies an edit of settings.json to the running companion; a broken edit kee
   companion = Companion.open(home.home, log)
   expect(knows(companion)).toBe(false)
 
-  writeFileSync(settingsPath, JSON.stringify({ tokens: [localToken], rpc: { 31337: 'http://127.0.0.1:8545' } }))
+  writeFileSync(configPath, JSON.stringify({ tokens: [localToken], rpc: { 31337: 'http://127.0.0.1:8545' } }))
   await nextTurn()
   expect(knows(companion)).toBe(true)
   expect(companion.config.rpc).toEqual({ 31337: 'http://127.0.0.1:8545' })
 
-  writeFileSync(settingsPath, '{ "tokens": [ ')
+  writeFileSync(configPath, '{ "tokens": [ ')
   await nextTurn()
   expect(knows(companion)).toBe(true)
   expect(companion.config.rpc).toEqual({ 31337: 'http://127.0.0.1:8545' })
   expect(errors).toEqual([expect.stringMatching(/is not valid JSON .*; keeping the settings read before\.$/)])
 
-  writeFileSync(settingsPath, JSON.stringify({ tokens: [] }))
+  writeFileSync(configPath, JSON.stringify({ tokens: [] }))
   await nextTurn()
   expect(knows(companion)).toBe(false)
 })

@@ -1,3 +1,4 @@
+import type { Decision } from '../approvals/Decision.js'
 import type { Entry } from '../approvals/Queue.js'
 import * as Units from '../payments/Units.js'
 import * as Budgets from '../ledger/Budgets.js'
@@ -10,76 +11,21 @@ import type * as Challenge from '../payments/Challenge.js'
 import type * as Method from '../payments/methods/Method.js'
 import * as Methods from '../payments/methods/Methods.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import type { Approval, DecisionView, Option } from '../uiapi/Contract.js'
 
 /**
- * The approval card's view of a waiting payment, as plain JSON (each screen's own view is in its
- * *Views module). Every amount is formatted here from BigInt atomic units and the
+ * The approval card's view of a waiting payment, and of what became of it, as plain JSON (their
+ * shapes are in uiapi/Contract.ts). Every amount is formatted here from BigInt atomic units and the
  * companion's token registry (never from a server's text), so the renderer does no money math
  * except turning the limits a user types into budget units.
  */
 
-/** An amount in a budget unit, with what the renderer needs to read a typed limit in it. */
-export type BudgetUnit = Units.Described
-
-export type BudgetEffect = { id: number; text: string; scope: string }
-
-export type Option = {
-  challengeId: string
-  method: Challenge.Payment['method']
-  /** "0.25 USDC" */
-  amount: string
-  /** "$0.25" when the currency is pegged to the US dollar. */
-  usd: string | null
-  /** What pays: "USDC on Base Sepolia", "Card ending 4242". */
-  paysWith: string
-  /** The wallet's key signs it (so a locked wallet stops it), rather than the card. */
-  byWallet: boolean
-  recipient: string | null
-  chainId: number | null
-  /** "Base Sepolia", "Local test chain"; null for a card. */
-  chain: string | null
-  testnet: boolean
-  /** The server's own words. Untrusted: shown as plain text, never used for money. */
-  description: string | null
-  flags: readonly Challenge.Flag[]
-  budgetUnit: BudgetUnit
-  /** This payment in budget units, as an integer string (its price, without the network fee). */
-  budgetAmount: string
-  /** At most what the wallet pays in network fees on top, counted against budgets too: "0.02 ThetaUSD". */
-  fee: string | null
-  /** Each budget covering the call, after this payment: "$4.75 of $5.00 left today". */
-  budgets: BudgetEffect[]
-}
-
-export type Approval = {
-  paymentId: number
-  host: string
-  upstream: string
-  /** The validated payment proposed to the human, and every acceptable alternative (API clients read these). */
-  payment: Challenge.Payment
-  alternatives: Challenge.Payment[]
-  /** The upstream's short name: the host of its URL, or its command. */
-  server: string
-  realm: string
-  /** The challenge's realm is not the upstream's host name. */
-  realmDiffers: boolean
-  operation: Scope.Operation
-  target: string
-  argumentsPreview: string | null
-  queuedAt: number
-  /** When the payment is declined if nobody answers (epoch ms, the companion's clock). */
-  expiresAt: number
-  /** The companion's clock as it made this view: a page on another machine counts down by the difference from its own. */
-  viewedAt: number
-  reasons: readonly string[]
-  /** What the card shows: the proposed payment first, then the other acceptable alternatives. */
-  options: Option[]
-  /** What this tool cost the last time it settled, when this payment asks more. */
-  previousPrice: string | null
-  /** A second payment for one host request: what was already sent in it ("0.01 USDC to 0x…"). */
-  alreadySent: string | null
-  /** How many times this server asked to be paid again after a credential, in the last 7 days. */
-  rechallenges: number
+/** A waiting payment as the companion shows it now, with the card a `stripe` charge would be paid with. */
+export function waiting(
+  companion: { db: Database; registry: TokenRegistry.Registry; cardInfo(): Method.describe.Card | undefined },
+  entry: Entry,
+): Approval | undefined {
+  return approval(companion.db, companion.registry, entry, new Date(), companion.cardInfo())
 }
 
 /** `card` is the card a `stripe` charge would be paid with, when one is set up. */
@@ -171,4 +117,10 @@ function previousPrice(db: Database, context: Scope.Context, payment: Challenge.
   const details = last?.details
   if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
   return Amount.formatWithSymbol(details.amountAtomic, details)
+}
+
+/** A decision as the UI reads it: what became of the payment, and for a decline why, in a sentence. */
+export function decision(decision: Decision): DecisionView {
+  if (decision.kind === 'declined') return { kind: 'declined', paymentId: decision.paymentId, reason: decision.reason, message: decision.message }
+  return { kind: decision.kind, paymentId: decision.paymentId }
 }
