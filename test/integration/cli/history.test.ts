@@ -101,7 +101,7 @@ describe('allowance history', () => {
     expect(await ids('--since', day, '--until', day)).toHaveLength(5)
     expect(await ids('--since', new Date(Date.now() + 60_000).toISOString())).toEqual([])
     expect(await ok(directory, ['history', '--tool', 'nothing-like-it'])).toBe('No payments match.\n')
-  })
+  }, 90_000) // thirteen runs of the CLI, one after the other
 
   it.each([
     [['history', '--json', '--csv'], /give --json or --csv, not both/],
