@@ -5,14 +5,15 @@ import type { Flag, Payment } from './Payment.js'
 import * as TokenRegistry from './TokenRegistry.js'
 
 /**
- * Validation of MPP challenges as received over MCP (`data.challenges[]`, `request` as an object).
+ * Validation of MPP challenges as received over MCP (`data.challenges[]`, `request` as an object),
+ * and of x402 offers, which methods/x402/ first puts in the same envelope (method `x402`).
  * Everything the companion shows, budgets or signs comes from the normalized {@link Payment},
  * whose amount, symbol and decimals come from the companion's token registry; the server's
  * `decimals` and `description` are never used for money.
  */
 
 export type Reason = ChallengeFields.Reason
-export type { Flag, Payment, Split } from './Payment.js'
+export type { Flag, Payment, Scheme, Split } from './Payment.js'
 
 export type Result = { ok: true; payment: Payment } | { ok: false; reason: Reason; message: string }
 
@@ -91,14 +92,17 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const currency = request.currency as string
 
   // The method's own part: currency, recipient, chain, splits.
-  const { currency: entry, recipient, chainId, splits } = method.check({ method: name, request, details, amount, currency, registry })
+  const { currency: entry, recipient, chainId, splits, scheme } = method.check({ method: name, request, details, amount, currency, registry })
 
   const flags: Flag[] = []
   if (details.decimals !== undefined && details.decimals !== entry.decimals) flags.push('declared_decimals_mismatch')
   if (entry.kind === 'token' && entry.testnet) flags.push('testnet')
 
   let expires: Date | undefined
-  if (challenge.expires === undefined) flags.push('no_expiry')
+  // An x402 offer has no expiry of its own: the authorization Allowance signs for it lasts minutes.
+  if (challenge.expires === undefined) {
+    if (method.protocol === 'mpp') flags.push('no_expiry')
+  }
   else {
     expires = timestamp(challenge.expires)
     if (expires.getTime() <= now.getTime()) ChallengeFields.expired(`The payment challenge expired at ${expires.toISOString()}.`)
@@ -109,7 +113,9 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     challengeId: id,
     realm,
     method: method.name,
+    protocol: method.protocol,
     intent: 'charge',
+    ...(scheme && { scheme }),
     amount,
     currency: entry,
     recipient,
