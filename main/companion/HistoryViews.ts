@@ -33,7 +33,9 @@ export type HistoryRow = {
   /** What actually moved, when a check found less than the amount approved (a seller captured less). */
   settledAmount: string | null
   method: string | null
-  /** What paid: "USDC on Base Sepolia", "Card". */
+  /** The payment protocol the server asked in: "MPP" or "x402". */
+  protocol: string
+  /** What paid: "USDC on Base Sepolia", "Card", "x402 upto · USDC on Base". */
   paysWith: string | null
   chainId: number | null
   recipient: string | null
@@ -195,6 +197,7 @@ export function row(payment: Payments.Row): HistoryRow {
         ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
         : null,
     method: payment.details?.method ?? null,
+    protocol: payment.protocol === 'x402' ? 'x402' : 'MPP',
     paysWith: payment.details && Methods.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,

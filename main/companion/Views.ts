@@ -137,7 +137,7 @@ function option(
     method: payment.method,
     amount: Amount.formatWithSymbol(payment.amount, currency),
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
-    paysWith: Methods.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId }, card),
+    paysWith: Methods.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId, scheme: payment.scheme }, card),
     byWallet: Methods.get(payment.method).paysWith === 'wallet',
     recipient: payment.recipient ?? null,
     chainId: payment.chainId ?? null,
