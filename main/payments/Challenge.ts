@@ -1,6 +1,7 @@
 import * as Amount from './Amount.js'
 import * as ChallengeFields from './ChallengeFields.js'
 import * as Methods from './methods/Methods.js'
+import * as X402Offer from './methods/x402/Offer.js'
 import type { Flag, Payment } from './Payment.js'
 import * as TokenRegistry from './TokenRegistry.js'
 
@@ -32,6 +33,14 @@ export function validate(challenge: unknown, options: validate.Options): Result 
 
 export declare namespace validate {
   type Options = { now: Date; registry: TokenRegistry.Registry }
+}
+
+/**
+ * Every alternative a server offered, in one list: its MPP challenges as sent, then each entry of
+ * its x402 `PaymentRequired` in the same envelope (method `x402`, see methods/x402/Offer.ts).
+ */
+export function alternatives(offer: { challenges: readonly unknown[]; x402?: unknown }, context: { upstream: string }): unknown[] {
+  return [...offer.challenges, ...(offer.x402 === undefined ? [] : X402Offer.challenges(offer.x402, context))]
 }
 
 export type Candidate = { index: number; challenge: unknown; payment: Payment }
