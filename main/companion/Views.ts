@@ -28,6 +28,8 @@ export type Option = {
   method: Challenge.Payment['method']
   /** "0.25 USDC" */
   amount: string
+  /** An x402 `upto` payment: `amount` is the most the server may settle (it settles what it used). */
+  upTo: boolean
   /** "$0.25" when the currency is pegged to the US dollar. */
   usd: string | null
   /** What pays: "USDC on Base Sepolia", "Card ending 4242". */
@@ -136,6 +138,7 @@ function option(
     challengeId: payment.challengeId,
     method: payment.method,
     amount: Amount.formatWithSymbol(payment.amount, currency),
+    upTo: payment.scheme === 'upto',
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
     paysWith: Methods.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId, scheme: payment.scheme }, card),
     byWallet: Methods.get(payment.method).paysWith === 'wallet',
