@@ -1,4 +1,3 @@
-import { PERMIT2_ADDRESS } from '@x402/evm'
 import { createPublicClient, isAddressEqual, parseAbiItem, parseEventLogs, type Address, type Hex, type PublicClient, type TransactionReceipt } from 'viem'
 import * as Settlement from '../../Settlement.js'
 
@@ -31,7 +30,7 @@ export function confirmUpto(parameters: confirmUpto.Parameters): Promise<Verdict
   return Settlement.check<Verdict>(parameters, async () => {
     const client = createPublicClient({ transport: Settlement.transport(parameters) })
     const { reference, chainId } = parameters
-    const permit2 = ((await client.getCode({ address: PERMIT2_ADDRESS })) ?? '0x') !== '0x'
+    const permit2 = ((await client.getCode({ address: await permit2Address() })) ?? '0x') !== '0x'
     const named = Settlement.isBytes32(reference) ? await Settlement.receiptOrNone(client.getTransactionReceipt({ hash: reference })) : undefined
     if (named) {
       const transaction = `The transaction ${Settlement.short(named.transactionHash)} named by the server`
@@ -76,6 +75,11 @@ export function movedBy(receipt: Pick<TransactionReceipt, 'logs'>, { token, paye
 
 /** Permit2's unordered nonces: bit `nonce & 255` of word `nonce >> 8` is set once the permit is used. */
 async function spent(client: PublicClient, { payer, nonce }: confirmUpto.Parameters): Promise<boolean> {
-  const word = await client.readContract({ address: PERMIT2_ADDRESS, abi: [nonceBitmap], functionName: 'nonceBitmap', args: [payer, nonce >> 8n] })
+  const word = await client.readContract({ address: await permit2Address(), abi: [nonceBitmap], functionName: 'nonceBitmap', args: [payer, nonce >> 8n] })
   return ((word >> (nonce & 255n)) & 1n) === 1n
+}
+
+/** Permit2's canonical address, as @x402/evm names it (loaded with the first check: the CLI never needs the library). */
+async function permit2Address(): Promise<Address> {
+  return (await import('@x402/evm')).PERMIT2_ADDRESS
 }

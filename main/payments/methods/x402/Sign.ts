@@ -1,8 +1,5 @@
 import type { PaymentRequirements, PaymentRequirementsV1 } from '@x402/core/types'
 import type { ClientEvmSigner } from '@x402/evm'
-import { ExactEvmScheme } from '@x402/evm/exact/client'
-import { UptoEvmScheme } from '@x402/evm/upto/client'
-import { ExactEvmSchemeV1 } from '@x402/evm/v1'
 import { getAddress, isAddressEqual, type Address } from 'viem'
 import type * as Payment from '../../Payment.js'
 import * as TypedData from '../../TypedData.js'
@@ -43,6 +40,8 @@ export async function sign(parameters: Method.sign.Parameters): Promise<Method.s
     maxTimeoutSeconds: Math.min(offer.maxTimeoutSeconds, maxWindowSeconds),
     extra: { ...(offer.accepted.extra as Record<string, unknown> | undefined), ...(currency.eip712 && { name: currency.eip712.name, version: currency.eip712.version }) },
   }
+  // Loaded when the first x402 payment is signed: the CLI, which reads the method list, never needs them.
+  const { ExactEvmScheme, UptoEvmScheme, ExactEvmSchemeV1 } = await schemes()
   if (offer.x402Version === 1) {
     const requirements = { ...signing, maxAmountRequired: payment.amount.toString() } satisfies Partial<PaymentRequirementsV1>
     // The v1 scheme reads v1 requirements, though its declared parameter type is v2's.
@@ -108,4 +107,14 @@ function commits(payload: Record<string, unknown>, payment: Payment.Payment, pay
     isAddressEqual(found.to, recipient as Address) &&
     (found.scheme === 'exact' ? BigInt(found.value) === amount : BigInt(found.ceiling) === amount && isAddressEqual(found.token, token as Address))
   if (!ok) throw new Error('The x402 payload does not commit to the approved payment.')
+}
+
+let loaded: Promise<{ ExactEvmScheme: typeof import('@x402/evm/exact/client').ExactEvmScheme; UptoEvmScheme: typeof import('@x402/evm/upto/client').UptoEvmScheme; ExactEvmSchemeV1: typeof import('@x402/evm/v1').ExactEvmSchemeV1 }> | undefined
+
+function schemes() {
+  return (loaded ??= Promise.all([import('@x402/evm/exact/client'), import('@x402/evm/upto/client'), import('@x402/evm/v1')]).then(([exact, upto, v1]) => ({
+    ExactEvmScheme: exact.ExactEvmScheme,
+    UptoEvmScheme: upto.UptoEvmScheme,
+    ExactEvmSchemeV1: v1.ExactEvmSchemeV1,
+  })))
 }
