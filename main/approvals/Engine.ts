@@ -121,7 +121,8 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (!chosen) {
     const { reason, message } = rejection!
     const challengeId = readableId(challenges)
-    const paymentId = Payments.insert(db, { ...row, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason, challengeId })
+    const protocol = protocolOf(challenges)
+    const paymentId = Payments.insert(db, { ...row, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason, challengeId, protocol })
     return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
   }
 
@@ -346,7 +347,7 @@ function acceptable(challenges: unknown, options: decide.Options) {
       rejected.push({ index, reason: 'invalid_challenge', message })
     } else if (options.payable && !options.payable(payment)) {
       const { symbol } = payment.currency
-      const what = Methods.get(payment.method).paysWith === 'card' ? `${symbol} by card` : Methods.describe({ method: payment.method, symbol, chainId: payment.chainId })
+      const what = Methods.get(payment.method).paysWith === 'card' ? `${symbol} by card` : Methods.describe({ method: payment.method, symbol, chainId: payment.chainId, scheme: payment.scheme })
       const message = `Allowance has no wallet or card set up to pay in ${what}.`
       rejected.push({ index, reason: 'unsupported_method', message })
     } else candidates.push(candidate)
@@ -372,6 +373,13 @@ function checkRequest(request: decide.Request): Scope.Context {
   }
 }
 
+/** The protocol of the first alternative offered (x402 offers come as method `x402`). */
+function protocolOf(challenges: unknown): Payments.Protocol {
+  const first = Array.isArray(challenges) ? (challenges[0] as { method?: unknown } | undefined) : undefined
+  const method = typeof first === 'object' && first !== null && typeof first.method === 'string' ? Methods.find(first.method) : undefined
+  return method?.protocol ?? 'mpp'
+}
+
 function readableId(challenges: unknown): string | null {
   const first = Array.isArray(challenges) ? (challenges[0] as { id?: unknown } | undefined) : undefined
   const id = typeof first === 'object' && first !== null ? first.id : undefined
@@ -390,7 +398,9 @@ function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Pa
     realm: payment.realm,
     challengeId: payment.challengeId,
     method: payment.method,
+    protocol: payment.protocol,
     intent: payment.intent,
+    scheme: payment.scheme ?? null,
     amountAtomic: payment.amount,
     currency: payment.currency.key,
     decimals: payment.currency.decimals,

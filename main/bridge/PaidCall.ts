@@ -6,10 +6,11 @@ import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
 
 /**
- * One host request that the upstream answered with a payment challenge. The host never sees the
- * challenge: the companion decides (and signs), the bridge retries under a new id with the
- * credential, checks the receipt, reports the outcome, and answers the host under its own id —
- * with the result, or with one sentence saying why nothing was paid.
+ * One host request that the upstream answered with a payment challenge (MPP challenges, an x402
+ * `PaymentRequired`, or both). The host never sees the challenge: the companion decides (and
+ * signs), the bridge retries under a new id with the credential (MPP) or payment payload (x402),
+ * checks the receipt (or x402 payment response), reports the outcome, and answers the host under
+ * its own id — with the result, or with one sentence saying why nothing was paid.
  *
  * Money rules kept here: one approval pays at most once (a retry after a session renewal re-sends
  * the same credential); every challenge of this host request goes to the companion under the same
@@ -37,8 +38,8 @@ export class PaidCall {
     this.call = context.nextId('call')
   }
 
-  async run(challenges: unknown[]): Promise<void> {
-    const answer = await this.pay(challenges).catch((error: unknown) => {
+  async run(offer: Payment.Offer): Promise<void> {
+    const answer = await this.pay(offer).catch((error: unknown) => {
       this.context.log.error(`paid call ${JSON.stringify(this.request.id)} failed: ${(error as Error).message}`)
       return this.notPaid('bridge_error', `The payment for ${this.what()} could not be completed: ${(error as Error).message}`)
     })
@@ -57,8 +58,8 @@ export class PaidCall {
     if (pending) void this.companion()?.request({ type: 'payment.cancel', requestId: pending.id }).catch(() => {})
   }
 
-  private async pay(challenges: unknown[]): Promise<JSONRPCResponse> {
-    let offered = challenges
+  private async pay(offer: Payment.Offer): Promise<JSONRPCResponse> {
+    let offered = offer
     // Round two exists only for a server that refused the first credential with a fresh challenge.
     for (let round = 1; round <= 2; round++) {
       const decision = await this.decide(offered)
@@ -66,9 +67,11 @@ export class PaidCall {
       if (decision.kind === 'declined') return this.notPaid(decision.reason, decision.message, decision.paymentId)
 
       const { paymentId, credential } = decision
+      const x402 = decision.protocol === 'x402'
       const paid = credential.challenge as { id: string; method: string }
       this.secrets.push(...Payment.secretsOf(credential))
-      const retry = Payment.withCredential(this.request, this.context.nextId('paid'), credential)
+      const id = this.context.nextId('paid')
+      const retry = x402 ? Payment.withX402Payment(this.request, id, credential.payload) : Payment.withCredential(this.request, id, credential)
       this.retryId = retry.id as string
       let response: JSONRPCResponse
       try {
@@ -85,7 +88,7 @@ export class PaidCall {
       response = { ...response, id: this.request.id }
 
       // The server had the credential: whatever it answers, only the chain (or Stripe) can say nothing moved.
-      const again = Payment.challengesIn(response)
+      const again = Payment.offerIn(response)
       if (again) {
         const error = `the server refused the credential and asked for payment again${refusalDetail(response)}`
         this.report(paymentId, { status: 'failed', error, sent: true })
@@ -104,7 +107,13 @@ export class PaidCall {
         this.report(paymentId, { status: 'failed', error: `the server reported: ${swallowed.text.slice(0, 300)}`, sent: true })
         return response
       }
-      const receipt = Payment.receiptFor(response, paid)
+      // An x402 server that failed after the payment answers with an error result and no payment response.
+      const settled = (response.result._meta as Record<string, unknown> | undefined)?.[Payment.x402ResponseKey]
+      if (x402 && response.result.isError === true && settled === undefined) {
+        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with an error result: ${resultText(response).slice(0, 300)}`, sent: true })
+        return response
+      }
+      const receipt = x402 ? Payment.x402ReceiptFor(response, { challengeId: paid.id, payload: credential.payload }) : Payment.receiptFor(response, paid)
       if (!receipt.ok) {
         // The credential was accepted or at least used: the money may well be gone.
         this.report(paymentId, { status: 'failed', error: `paid, but ${receipt.problem}`, sent: true })
@@ -117,13 +126,14 @@ export class PaidCall {
   }
 
   /** Asks the companion, keeping the host's request alive with progress while a human decides. */
-  private async decide(challenges: unknown[]): Promise<PaymentDecision> {
+  private async decide(offer: Payment.Offer): Promise<PaymentDecision> {
     const companion = this.companion()
     if (!companion) return { kind: 'declined', reason: 'companion_unavailable', message: 'The Allowance companion is not available.' }
     const operation = Payment.operationOf(this.request)!
+    const { challenges, x402 } = offer
     const message: ClientRequest = {
       type: 'payment.request',
-      request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges, call: this.call },
+      request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges, ...(x402 !== undefined && { x402 }), call: this.call },
     }
     const stopProgress = this.keepAlive()
     try {
@@ -240,11 +250,18 @@ export namespace PaidCall {
   export const metaKey = 'allowance/payment'
 }
 
-/** What the server said about a refused credential (mppx: `problem.detail`), e.g. a card decline. */
+/** What the server said about a refused credential (mppx: `problem.detail`, e.g. a card decline; x402: the `PaymentRequired`'s `error`). */
 function refusalDetail(response: JSONRPCResponse): string {
   const data = 'error' in response ? response.error.data : (response.result._meta as Record<string, unknown> | undefined)?.[Payment.paymentRequiredKey]
-  const detail = (data as { problem?: { detail?: unknown } } | undefined)?.problem?.detail
+  const detail = (data as { problem?: { detail?: unknown } } | undefined)?.problem?.detail ?? (Payment.x402In(response) as { error?: unknown } | undefined)?.error
   return typeof detail === 'string' && detail ? `: ${detail.slice(0, 300)}` : ''
+}
+
+/** The first text of a tool result, for a sentence about it. */
+function resultText(response: JSONRPCResponse): string {
+  const content = 'result' in response ? response.result.content : undefined
+  const text = Array.isArray(content) ? (content[0] as { text?: unknown } | undefined)?.text : undefined
+  return typeof text === 'string' ? text : 'no text'
 }
 
 function withMeta(response: JSONRPCResponse, meta: Record<string, unknown>): JSONRPCResponse {

@@ -292,8 +292,8 @@ export class Relay {
       for (const { tool, reason } of rejected) this.log.warn(`left out tool ${JSON.stringify(tool)} from ${this.upstreamName}: ${reason}`)
       response = { ...response, result } as JSONRPCResponse
     }
-    const challenges = this.options.companion && Payment.operationOf(request) ? Payment.challengesIn(response) : undefined
-    if (!challenges) return this.toHost(response)
+    const offer = this.options.companion && Payment.operationOf(request) ? Payment.offerIn(response) : undefined
+    if (!offer) return this.toHost(response)
     const call = new PaidCall(request, {
       companion: this.options.companion!,
       host: () => this.hostInfo(),
@@ -305,7 +305,7 @@ export class Relay {
       log: this.log,
     })
     this.paidCalls.set(request.id, call)
-    void call.run(challenges).finally(() => this.paidCalls.delete(request.id))
+    void call.run(offer).finally(() => this.paidCalls.delete(request.id))
   }
 
   private hostInfo(): { name: string; version?: string } {

@@ -77,10 +77,11 @@ export async function run(argv: readonly string[]): Promise<number> {
       row.upstream,
       Scope.call(row.operation, row.target),
       row.details ? Amount.formatWithSymbol(row.details.amountAtomic, row.details) : '',
+      row.protocol === 'x402' ? ['x402', row.details?.scheme].filter(Boolean).join(' ') : 'MPP',
       row.decidedBy ? DecisionWords.who(row.decidedBy) : '',
       DecisionWords.reason(row) ?? '',
     ])
-    console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'decided by', 'reason'], cells))
+    console.log(Output.table(['id', 'time', 'state', 'host', 'server', 'call', 'amount', 'protocol', 'decided by', 'reason'], cells))
     // What the payments the filter selects spent or committed, per budget unit: money that moved or may have moved.
     const spent = [...totals].map(([unit, total]) => Money.format(total, unit)).join(', ') || 'nothing'
     const payments = `${count} payment${count === 1 ? '' : 's'}`

@@ -7,7 +7,7 @@ import * as Database from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
 import * as Settings from '../ledger/Settings.js'
-import type * as Challenge from '../payments/Challenge.js'
+import * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
 import * as Methods from '../payments/methods/Methods.js'
 import * as StripeApi from '../payments/StripeApi.js'
@@ -249,10 +249,12 @@ export class Companion implements Handler {
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
     const priorId = calls.get(request.call)
     const prior = priorId === undefined ? undefined : Payments.get(this.db, priorId)
-    const challenges = preferred(request.challenges, Config.methodPreference(this.config, request.upstream))
+    // MPP challenges and x402 offers are alternatives alike; the user's preference for this server orders them.
+    const challenges = preferred(Challenge.alternatives(request, { upstream: request.upstream }), Config.methodPreference(this.config, request.upstream))
     await this.fees.prepare(challenges)
+    const { x402: _, ...asked } = request
     let decision: Decision = await this.settlements.before(() =>
-      Batcher.decide(this.db, { ...request, host: request.host.name, challenges, prior }, { now: new Date(), registry: this.registry, payable, feeOf: this.fees.of }),
+      Batcher.decide(this.db, { ...asked, host: request.host.name, challenges, prior }, { now: new Date(), registry: this.registry, payable, feeOf: this.fees.of }),
     )
     if (decision.kind === 'ask') {
       this.asking.set(key, decision.paymentId)
@@ -301,7 +303,7 @@ export class Companion implements Handler {
       const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
       const evidence = this.settlements.track(paymentId, payment, credential, { payer: account?.address, card })
       await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
-      return { kind: 'approved', paymentId, credential, decidedBy: decision.decidedBy }
+      return { kind: 'approved', paymentId, protocol: payment.protocol, credential, decidedBy: decision.decidedBy }
     } catch (error) {
       const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)
       this.log.error(`payment ${paymentId}: signing failed: ${reason}`)

@@ -120,6 +120,7 @@ export function row(payment: Payments.Row): HistoryRow {
         ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
         : null,
     method: payment.details?.method ?? null,
+    protocol: payment.protocol === 'x402' ? 'x402' : 'MPP',
     paysWith: payment.details && Methods.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,

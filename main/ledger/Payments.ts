@@ -33,12 +33,19 @@ export function stateIn(states: readonly State[]): string {
   return `(${states.map((state) => `state = '${assertState(state)}'`).join(' OR ')})`
 }
 
+/** The payment protocol a server asked in. */
+export type Protocol = 'mpp' | 'x402'
+
 /** What the validated challenge says; absent when the challenge could not be validated. */
 export type Details = {
   realm: string
   challengeId: string
   method: string
+  /** The protocol of the alternative decided on (a server may offer both). */
+  protocol: Protocol
   intent: string
+  /** An x402 payment's scheme: `exact`, or `upto` (`amountAtomic` is then the ceiling approved); null for MPP. */
+  scheme: string | null
   amountAtomic: bigint
   currency: string
   decimals: number
@@ -60,6 +67,8 @@ export type Row = Scope.Context & {
   createdAt: number
   updatedAt: number
   state: State
+  /** The protocol the server asked in, even when its challenge could not be validated. */
+  protocol: Protocol
   argumentsHash: string
   argumentsPreview: string | null
   details: Details | null
@@ -115,8 +124,8 @@ export function insert(db: Database, values: insert.Values): number {
   const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash,
         arguments_preview, decision, decided_by, decided_at, decline_reason, lease_id, challenge_id, realm, method, intent,
         amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description, round,
-        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated, protocol, scheme)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     now,
     now,
     values.state,
@@ -152,6 +161,8 @@ export function insert(db: Database, values: insert.Values): number {
     values.fee?.symbol ?? null,
     values.fee?.decimals ?? null,
     values.fee?.estimated ? 1 : 0,
+    details?.protocol ?? values.protocol ?? 'mpp',
+    details?.scheme ?? null,
   )
   return Number(result.lastInsertRowid)
 }
@@ -172,6 +183,8 @@ export declare namespace insert {
     round?: number | undefined
     previousPaymentId?: number | undefined
     fee?: Fee | undefined
+    /** For a row without details: the protocol the server asked in (default `mpp`). */
+    protocol?: Protocol | undefined
   }
 }
 
@@ -402,7 +415,9 @@ const columns = {
   realm: 'realm',
   challengeId: 'challenge_id',
   method: 'method',
+  protocol: 'protocol',
   intent: 'intent',
+  scheme: 'scheme',
   amountAtomic: 'amount_atomic',
   currency: 'currency',
   decimals: 'decimals',
@@ -449,7 +464,9 @@ function fromSql(row: Sql): Row {
           realm: s('realm'),
           challengeId: s('challenge_id'),
           method: s('method'),
+          protocol: s('protocol') as Protocol,
           intent: s('intent'),
+          scheme: s('scheme'),
           amountAtomic: BigInt(s('amount_atomic')),
           currency: s('currency'),
           decimals: n('decimals'),
@@ -466,6 +483,7 @@ function fromSql(row: Sql): Row {
     createdAt: n('created_at'),
     updatedAt: n('updated_at'),
     state: s('state') as State,
+    protocol: s('protocol') as Protocol,
     host: s('host'),
     upstream: s('upstream'),
     operation: s('operation') as Scope.Operation,

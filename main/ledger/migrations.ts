@@ -269,4 +269,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE rules ADD COLUMN replaced_by INTEGER REFERENCES rules (id);
   ALTER TABLE budgets ADD COLUMN replaced_by INTEGER REFERENCES budgets (id);
   `,
+  `
+  -- x402 beside MPP: the protocol each payment was asked in (every earlier row was MPP), and an
+  -- x402 payment's scheme (\`exact\`, or \`upto\`, whose amount is the ceiling that was approved).
+  ALTER TABLE payments ADD COLUMN protocol TEXT NOT NULL DEFAULT 'mpp' CHECK (protocol = 'mpp' OR protocol = 'x402');
+  ALTER TABLE payments ADD COLUMN scheme TEXT;
+  `,
 ]

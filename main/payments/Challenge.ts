@@ -1,18 +1,20 @@
 import * as Amount from './Amount.js'
 import * as ChallengeFields from './ChallengeFields.js'
 import * as Methods from './methods/Methods.js'
+import * as X402Offer from './methods/x402/Offer.js'
 import type { Flag, Payment } from './Payment.js'
 import * as TokenRegistry from './TokenRegistry.js'
 
 /**
- * Validation of MPP challenges as received over MCP (`data.challenges[]`, `request` as an object).
+ * Validation of MPP challenges as received over MCP (`data.challenges[]`, `request` as an object),
+ * and of x402 offers, which methods/x402/ first puts in the same envelope (method `x402`).
  * Everything the companion shows, budgets or signs comes from the normalized {@link Payment},
  * whose amount, symbol and decimals come from the companion's token registry; the server's
  * `decimals` and `description` are never used for money.
  */
 
 export type Reason = ChallengeFields.Reason
-export type { Flag, Payment, Split } from './Payment.js'
+export type { Flag, Payment, Scheme, Split } from './Payment.js'
 
 export type Result = { ok: true; payment: Payment } | { ok: false; reason: Reason; message: string }
 
@@ -55,6 +57,14 @@ export function validate(challenge: unknown, options: validate.Options): Result 
 
 export declare namespace validate {
   type Options = { now: Date; registry: TokenRegistry.Registry }
+}
+
+/**
+ * Every alternative a server offered, in one list: its MPP challenges as sent, then each entry of
+ * its x402 `PaymentRequired` in the same envelope (method `x402`, see methods/x402/Offer.ts).
+ */
+export function alternatives(offer: { challenges: readonly unknown[]; x402?: unknown }, context: { upstream: string }): unknown[] {
+  return [...offer.challenges, ...(offer.x402 === undefined ? [] : X402Offer.challenges(offer.x402, context))]
 }
 
 export type Candidate = { index: number; challenge: unknown; payment: Payment }
@@ -149,14 +159,17 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const currency = request.currency as string
 
   // The method's own part: currency, recipient, chain, splits.
-  const { currency: entry, recipient, chainId, splits } = method.check({ method: name, request, details, amount, currency, registry })
+  const { currency: entry, recipient, chainId, splits, scheme } = method.check({ method: name, request, details, amount, currency, registry })
 
   const flags: Flag[] = []
   if (details.decimals !== undefined && details.decimals !== entry.decimals) flags.push('declared_decimals_mismatch')
   if (entry.kind === 'token' && entry.testnet) flags.push('testnet')
 
   let expires: Date | undefined
-  if (challenge.expires === undefined) flags.push('no_expiry')
+  // An x402 offer has no expiry of its own: the authorization Allowance signs for it lasts minutes.
+  if (challenge.expires === undefined) {
+    if (method.protocol === 'mpp') flags.push('no_expiry')
+  }
   else {
     expires = timestamp(challenge.expires)
     if (expires.getTime() <= now.getTime()) ChallengeFields.expired(`The payment challenge expired at ${expires.toISOString()}.`)
@@ -167,7 +180,9 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     challengeId: id,
     realm,
     method: method.name,
+    protocol: method.protocol,
     intent: 'charge',
+    ...(scheme && { scheme }),
     amount,
     currency: entry,
     recipient,

@@ -1,4 +1,5 @@
 import type * as TokenRegistry from './TokenRegistry.js'
+import type { Protocol } from './methods/Method.js'
 
 /**
  * A payment as the companion validated it from a challenge (see Challenge.ts): what it shows,
@@ -14,12 +15,22 @@ export type Flag = 'no_expiry' | 'declared_decimals_mismatch' | 'testnet'
 
 export type Split = { amount: bigint; recipient: string }
 
+/**
+ * An x402 scheme Allowance pays: `exact` (the amount, by an EIP-3009 authorization) or `upto`
+ * (at most the amount, by a Permit2 permit; the server settles what it used).
+ */
+export type Scheme = 'exact' | 'upto'
+
 export type Payment = {
   challengeId: string
   realm: string
   method: TokenRegistry.Method
+  /** The protocol the server asked in: `mpp` or `x402`. */
+  protocol: Protocol
   intent: 'charge'
-  /** Atomic units of `currency`. */
+  /** x402 only: `exact`, or `upto`, whose amount is a ceiling (the server settles at most that). */
+  scheme?: Scheme | undefined
+  /** Atomic units of `currency` (for `upto`, the most the server may settle). */
   amount: bigint
   currency: TokenRegistry.Entry
   /** Who is paid: an address, or for `stripe` the seller's Stripe profile (`networkId`). */

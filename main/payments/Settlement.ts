@@ -51,9 +51,9 @@ export function mismatch(problem: string): Verdict {
  * Runs a check against the node at `rpcUrl`. Never throws: a failure, or no verdict within
  * `timeoutMs`, is a `pending` verdict saying what went wrong with the node.
  */
-export function check(parameters: check.Parameters, run: () => Promise<Verdict>): Promise<Verdict> {
+export function check<T extends { status: string } = Verdict>(parameters: check.Parameters, run: () => Promise<T>): Promise<T | Verdict> {
   const { rpcUrl, timeoutMs = defaultTimeoutMs } = parameters
-  return bounded(run, { timeoutMs, fallback: (error) => pending(nodeProblem(rpcUrl, error, timeoutMs)) })
+  return bounded<T | Verdict>(run, { timeoutMs, fallback: (error) => pending(nodeProblem(rpcUrl, error, timeoutMs)) })
 }
 
 export declare namespace check {

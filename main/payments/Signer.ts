@@ -1,15 +1,14 @@
-import { Challenge as MppxChallenge, Credential as MppxCredential } from 'mppx'
 import * as Chains from './Chains.js'
 import type * as Payment from './Payment.js'
 import type * as Method from './methods/Method.js'
 import * as Methods from './methods/Methods.js'
 
 /**
- * Turns an approved challenge into a credential with `mppx`'s client methods, used standalone
- * (each payment method gives its own: methods/<name>/). The companion calls it right after
- * approval and right before the bridge retries: tempo transactions are only valid for seconds.
- * The companion's own checks are repeated inside mppx as a second line of defence (chain,
- * currency, recipients, maximum amount).
+ * Turns an approved challenge into a credential, with the payment method's own signing (each
+ * gives its own: methods/<name>/; the MPP methods use `mppx`'s client methods standalone, x402
+ * uses `@x402/evm`). The companion calls it right after approval and right before the bridge
+ * retries: tempo transactions are only valid for seconds. The credential echoes the challenge
+ * exactly as received; for x402 its payload is the `PaymentPayload` the retry carries.
  */
 export type Credential = { challenge: unknown; payload: unknown; source?: string | undefined }
 
@@ -47,11 +46,7 @@ export async function sign(parameters: sign.Parameters): Promise<sign.ReturnType
   const { challenge, payment } = parameters
   const method = Methods.find(payment.method)
   if (!method) throw new Error(`Allowance cannot sign ${payment.method} payments.`)
-  // mppx reads the challenge through its own schema; the credential echoes it exactly as received.
-  const parsed = MppxChallenge.Schema.parse(challenge)
-  const client = method.client(parameters)
-  const header = await client.createCredential({ challenge: parsed as never, context: {} as never })
-  const { payload, source } = MppxCredential.deserialize(header)
+  const { payload, source } = await method.sign(parameters)
   return {
     credential: { challenge, payload, ...(source ? { source } : {}) },
     broadcast: method.broadcasts(parameters),

@@ -66,6 +66,8 @@ export type Option = {
   method: Challenge.Payment['method']
   /** "0.25 USDC" */
   amount: string
+  /** An x402 `upto` payment: `amount` is the most the server may settle (it settles what it used). */
+  upTo: boolean
   /** "$0.25" when the currency is pegged to the US dollar. */
   usd: string | null
   /** What pays: "USDC on Base Sepolia", "Card ending 4242". */
@@ -166,7 +168,9 @@ export type HistoryRow = {
   /** What actually moved, when a check found less than the amount approved (a seller captured less). */
   settledAmount: string | null
   method: string | null
-  /** What paid: "USDC on Base Sepolia", "Card". */
+  /** The payment protocol the server asked in: "MPP" or "x402". */
+  protocol: string
+  /** What paid: "USDC on Base Sepolia", "Card", "x402 upto · USDC on Base". */
   paysWith: string | null
   chainId: number | null
   recipient: string | null

@@ -42,10 +42,18 @@ export type Outcome = Schemas.Outcome
 export type ClientRequest = WithoutEnvelope<Schemas.ClientMessage>
 type WithoutEnvelope<Message> = Message extends unknown ? Omit<Message, 'v' | 'id'> : never
 
+/** The payment protocols a bridge meets: where a credential travels on the retry depends on it. */
+export const protocols = ['mpp', 'x402'] as const
+export type Protocol = (typeof protocols)[number]
+
 /** What a bridge gets back for a payment request. */
 export type PaymentDecision =
-  /** The credential is handed over in memory, used once, and never stored or logged. */
-  | { kind: 'approved'; paymentId: number; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
+  /**
+   * The credential is handed over in memory, used once, and never stored or logged. `mpp`: the
+   * retry carries it in `_meta["org.paymentauth/credential"]`; `x402`: its payload (the x402
+   * `PaymentPayload`) in `_meta["x402/payment"]`.
+   */
+  | { kind: 'approved'; paymentId: number; protocol: Protocol; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
   | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
 
 export type Status = {

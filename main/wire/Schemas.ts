@@ -21,10 +21,19 @@ export const PaymentRequest = z.strictObject({
   /** The tool name, resource URI or prompt name. */
   target: text(2000),
   arguments: z.unknown().optional(),
-  /** The challenges exactly as the server offered them (validated by the companion, not here). */
-  challenges: z.array(z.unknown()).min(1).max(16),
+  /** The MPP challenges exactly as the server offered them (validated by the companion, not here); none when it asked in x402 only. */
+  challenges: z.array(z.unknown()).max(16),
+  /**
+   * The x402 `PaymentRequired` exactly as the server sent it (a v2 tool result's
+   * `structuredContent`, a v1 `402` error's `data`), when it asked in x402: its `accepts` entries
+   * are alternatives beside the MPP challenges (validated by the companion, not here).
+   */
+  x402: z.unknown().optional(),
   /** The bridge's name for the host request: a second challenge within it would pay twice. */
   call: text(200),
+}).refine((request) => request.challenges.length > 0 || request.x402 !== undefined, {
+  message: 'A payment request needs a challenge or an x402 payment request',
+  path: ['challenges'],
 })
 export type PaymentRequest = z.infer<typeof PaymentRequest>
 
@@ -34,6 +43,8 @@ export const Receipt = z.looseObject({
   reference: z.string().max(500).optional(),
   challengeId: z.string().max(500).optional(),
   timestamp: z.string().max(100).optional(),
+  /** x402: the atomic amount the server says it settled (an `upto` payment settles at most what was approved). */
+  amount: z.string().regex(/^\d{1,78}$/).optional(),
 })
 export type Receipt = z.infer<typeof Receipt>
 

@@ -69,6 +69,7 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
       </header>
 
       <p className="amount" aria-label="Amount">
+        {option.upTo && <span className="muted">up to </span>}
         <strong>{option.amount}</strong>
         {option.usd && <span className="usd"> ≈ {option.usd}</span>}
       </p>

@@ -64,6 +64,7 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
                   <th scope="col">Time</th>
                   <th scope="col">State</th>
                   <th scope="col" className="money">Amount</th>
+                  <th scope="col">Protocol</th>
                   <th scope="col">Call</th>
                   <th scope="col">Server</th>
                   <th scope="col">Host</th>
@@ -86,6 +87,7 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
                       {row.settledAmount ? <><s>{row.amount}</s> {row.settledAmount}</> : (row.amount ?? '—')}
                       {row.fee && <div className="muted">+ {row.fee} fee</div>}
                     </td>
+                    <td title={row.paysWith ?? undefined}>{row.protocol}</td>
                     <td>
                       <code>{row.target}</code>
                     </td>

@@ -55,6 +55,7 @@ export function PaymentDetails(props: { id: number; changes: number; onClose(): 
             {payment.decision}
             {payment.decidedAt !== null && <span className="muted"> at {time(payment.decidedAt)}</span>}
           </Fact>
+          <Fact term="Protocol">{payment.protocol}</Fact>
           <Fact term="Method">{payment.paysWith}</Fact>
           <Fact term="Recipient">{payment.recipient && <Copyable value={payment.recipient} label="recipient" />}</Fact>
           <Fact term="Receipt">

@@ -39,6 +39,7 @@ function risks(approval: Approval, option: Option): Flag[] {
   if (approval.realmDiffers) flags.push({ level: 'warning', text: `The payment realm ${approval.realm} is not the server's address` })
   if (approval.previousPrice) flags.push({ level: 'warning', text: `Costs more than last time (${approval.previousPrice})` })
   if (option.fee) flags.push({ level: 'info', text: `Plus a network fee of at most ${option.fee}, paid by your wallet and counted in your budgets` })
+  if (option.upTo) flags.push({ level: 'info', text: 'The server settles what the call used, at most this amount; your budget holds all of it until the chain shows what moved' })
   if (option.testnet) flags.push({ level: 'info', text: 'Test network: this token has no real value' })
   if (option.flags.includes('no_expiry')) flags.push({ level: 'info', text: 'The request has no expiry' })
   if (reasons.has('above_auto_approve')) flags.push({ level: 'info', text: 'Above your auto-approve limit' })

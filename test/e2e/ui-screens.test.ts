@@ -207,7 +207,7 @@ describe('History', () => {
     expect(transfer?.args).toEqual({ from: accounts.payer.address, to: accounts.recipient.address, value: 250_000n })
 
     const row = rowsOf(table('Payment history')).filter({ has: page.getByTitle(hash) })
-    expect(await row.innerText()).toMatch(new RegExp(`\\tconfirmed\\t0\\.25 USDC\\tpremium_report\\t127\\.0\\.0\\.1:${rig.server.port}\\ttest-host\\t0x[0-9a-f]{4}…[0-9a-f]{4}\\s*Copy\\tDetails$`))
+    expect(await row.innerText()).toMatch(new RegExp(`\\tconfirmed\\t0\\.25 USDC\\tMPP\\tpremium_report\\t127\\.0\\.0\\.1:${rig.server.port}\\ttest-host\\t0x[0-9a-f]{4}…[0-9a-f]{4}\\s*Copy\\tDetails$`))
     await row.getByRole('button', { name: 'Details' }).click()
     const details = page.getByRole('dialog', { name: `Payment ${settled.id}` })
     await details.getByText('Receipt', { exact: true }).waitFor()

@@ -98,7 +98,7 @@ describe('a paid call a human must approve', () => {
 
     await page.getByRole('button', { name: 'History' }).click()
     const settled = page.getByRole('row').filter({ has: page.getByTitle(row.receiptReference!) })
-    expect(await text(settled)).toMatch(/confirmed\t0\.25 USDC\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy\tDetails$/)
+    expect(await text(settled)).toMatch(/confirmed\t0\.25 USDC\tMPP\tpremium_report\t127\.0\.0\.1:\d+\ttest-host\t0x[0-9a-f]{4}…[0-9a-f]{4}\s*Copy\tDetails$/)
     expect((await rig.daemon.api('GET', '/api/history?limit=1')).body.rows).toEqual([
       expect.objectContaining({ id: paymentId, state: 'confirmed', amount: '0.25 USDC', target: 'premium_report', host: 'test-host', reference: row.receiptReference }),
     ])

@@ -6,15 +6,21 @@ import type * as SharedPaymentToken from '../SharedPaymentToken.js'
 import type * as TokenRegistry from '../TokenRegistry.js'
 
 /**
- * A payment method Allowance pays with (an MPP `method`: evm, tempo, stripe…): everything that
- * differs between methods, from reading a challenge to confirming that the money moved. One folder
- * per method under payments/methods/ implements it; Methods.ts lists them. What every method shares
- * (the challenge's envelope, expiry, amount, flags and budget unit; the ledger; the budgets) stays
- * out of it.
+ * A payment method Allowance pays with (an MPP `method`: evm, tempo, stripe…, or the x402
+ * protocol): everything that differs between methods, from reading a challenge to confirming that
+ * the money moved. One folder per method under payments/methods/ implements it; Methods.ts lists
+ * them. What every method shares (the challenge's envelope, expiry, amount, flags and budget unit;
+ * the ledger; the budgets) stays out of it.
  */
 export type Method<name extends string = string> = {
   /** The name challenges carry in `method`, and that the ledger, rules and settings use. */
   readonly name: name
+  /**
+   * The payment protocol the method speaks: `mpp` (a challenge in `-32042` or
+   * `org.paymentauth/*`, a credential in `org.paymentauth/credential`) or `x402` (a
+   * `PaymentRequired` tool result, a payload in `x402/payment`).
+   */
+  readonly protocol: Protocol
   /** The intents Allowance pays with this method (what the bridge advertises). */
   readonly intents: readonly string[]
   /** What pays: the wallet's key, or the user's card. */
@@ -25,14 +31,18 @@ export type Method<name extends string = string> = {
    */
   check(parameters: check.Parameters): check.ReturnType
   /**
-   * What pays, in the user's words: "USDC on Base Sepolia", "Card ending 4242". The protocol's
-   * name (`evm`, `tempo`, `stripe`) is never shown.
+   * What pays, in the user's words: "USDC on Base Sepolia", "Card ending 4242". An MPP method's
+   * name (`evm`, `tempo`, `stripe`) is never shown; an x402 payment names its protocol and scheme
+   * ("x402 exact · USDC on Base Sepolia"), which is what its seller calls it.
    */
   describe(payment: describe.Payment, card?: describe.Card): string
   /** Whether the payment can be signed with what is set up (a wallet, a card, a node for the chain). */
   canSign(payment: Payment.Payment, setup: Setup): boolean
-  /** The `mppx` client method that turns the challenge into a credential for this payment. Throws when it cannot. */
-  client(parameters: sign.Parameters): Client
+  /**
+   * The credential's payload for this payment (an MPP method's comes from its `mppx` client method,
+   * see Mpp.ts; x402's from `@x402/evm`). Throws when it cannot.
+   */
+  sign(parameters: sign.Parameters): Promise<sign.ReturnType>
   /** Whether signing itself already sends the money (a tempo push broadcasts): from then on, money may have moved. */
   broadcasts(parameters: Pick<sign.Parameters, 'tempoMode'>): boolean
   /** What a new credential commits to: its public evidence for the ledger row, and what the check needs kept in memory only. */
@@ -45,9 +55,12 @@ export type Method<name extends string = string> = {
   explainRefusal?: ((detail: string | undefined) => string | undefined) | undefined
 }
 
+/** `mpp`: the Machine Payments Protocol; `x402`: the x402 protocol's MCP binding. */
+export type Protocol = 'mpp' | 'x402'
+
 export declare namespace describe {
-  /** A validated payment or a ledger row: its token's symbol and its chain, if any. */
-  type Payment = { symbol: string; chainId?: number | null | undefined }
+  /** A validated payment or a ledger row: its token's symbol, its chain and its x402 scheme, if any. */
+  type Payment = { symbol: string; chainId?: number | null | undefined; scheme?: string | null | undefined }
   /** The card that pays, when it is known. */
   type Card = { last4?: string | undefined }
 }
@@ -89,6 +102,8 @@ export declare namespace check {
     recipient?: string | undefined
     chainId?: number | undefined
     splits: readonly Payment.Split[]
+    /** The x402 scheme (`exact`, `upto`); MPP methods have none. */
+    scheme?: Payment.Scheme | undefined
   }
 }
 
@@ -107,6 +122,8 @@ export declare namespace sign {
     /** Tempo submission: `pull` (the server broadcasts; default) or `push` (we broadcast). */
     tempoMode?: 'push' | 'pull' | undefined
   }
+  /** What the credential carries beside the challenge it answers. */
+  type ReturnType = { payload: unknown; source?: string | undefined }
 }
 
 export declare namespace track {

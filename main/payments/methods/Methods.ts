@@ -2,12 +2,13 @@ import * as Evm from './evm/Evm.js'
 import type * as Method from './Method.js'
 import * as Stripe from './stripe/Stripe.js'
 import * as Tempo from './tempo/Tempo.js'
+import * as X402 from './x402/X402.js'
 
 /**
  * Every payment method Allowance pays with, in the default order of preference. Adding one is a
  * folder beside these implementing Method.ts, and one entry here.
  */
-export const all = [Evm.method, Tempo.method, Stripe.method] as const
+export const all = [Evm.method, Tempo.method, Stripe.method, X402.method] as const
 
 /** A method's name, as challenges, the ledger, rules and settings spell it. */
 export type Name = (typeof all)[number]['name']

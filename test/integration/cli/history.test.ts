@@ -39,13 +39,13 @@ beforeAll(async () => {
 describe('allowance history', () => {
   it('prints a table, newest first, with what was spent per unit', async () => {
     const lines = (await ok(directory, ['history'])).trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^ID +TIME +STATE +HOST +SERVER +CALL +AMOUNT +DECIDED BY +REASON$/)
+    expect(lines[0]).toMatch(/^ID +TIME +STATE +HOST +SERVER +CALL +AMOUNT +PROTOCOL +DECIDED BY +REASON$/)
     expect(lines.slice(1, 6).map((line) => line.split(/\s{2,}/).slice(0, 1).concat(line.split(/\s{2,}/).slice(2)))).toEqual([
-      ['5', 'declined', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'Allowance', 'payments were paused'],
-      ['4', 'declined', 'Claude Code', upstream, 'tool search', '0.04 USDC', 'your budget', 'over budget'],
-      ['3', 'unconfirmed', 'Cursor', upstream, 'tool search', '0.03 USDC', 'your rule', 'No RPC endpoint is configured for Base (chain 8453), so the payment cannot be checked.'],
-      ['2', 'failed', 'Claude Code', upstream, 'tool fetch', '0.02 USDC', 'your rule', '=HYPERLINK("x") upstream said 500'],
-      ['1', 'unconfirmed', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'your rule', 'No RPC endpoint is configured for Base (chain 8453), so the payment cannot be checked.'],
+      ['5', 'declined', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'MPP', 'Allowance', 'payments were paused'],
+      ['4', 'declined', 'Claude Code', upstream, 'tool search', '0.04 USDC', 'MPP', 'your budget', 'over budget'],
+      ['3', 'unconfirmed', 'Cursor', upstream, 'tool search', '0.03 USDC', 'MPP', 'your rule', 'No RPC endpoint is configured for Base (chain 8453), so the payment cannot be checked.'],
+      ['2', 'failed', 'Claude Code', upstream, 'tool fetch', '0.02 USDC', 'MPP', 'your rule', '=HYPERLINK("x") upstream said 500'],
+      ['1', 'unconfirmed', 'Claude Code', upstream, 'tool search', '0.01 USDC', 'MPP', 'your rule', 'No RPC endpoint is configured for Base (chain 8453), so the payment cannot be checked.'],
     ])
     // Unconfirmed payments count; the failed and declined ones moved no money.
     expect(lines.at(-1)).toBe('5 payments; spent or held, fees included (all but declined and failed): $0.04')

@@ -133,6 +133,23 @@ describe('open', () => {
     expect(Payments.reserved(migrated, { unit: 'usd', start: 0, end: 2, scope: Scope.normalize({}) })).toBe(28n)
   })
 
+  test('the x402 migration keeps every earlier row as MPP, with no scheme, and admits only the two protocols', () => {
+    const db = ledger()
+    db.close()
+    rmSync(db.path)
+    const raw = new BetterSqlite3(db.path)
+    const before = migrations.length - 1
+    for (const migration of migrations.slice(0, before)) raw.exec(migration)
+    raw.pragma(`user_version = ${before}`)
+    raw.exec(`INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash) VALUES (0, 0, 'declined', 'h', 'u', 'tools/call', 't', 'x')`)
+    raw.close()
+    const migrated = reopen(db.path)
+    expect(Payments.get(migrated, 1)).toMatchObject({ protocol: 'mpp', details: null })
+    const context = { host: 'h', upstream: 'u', operation: 'tools/call', target: 't' } as const
+    expect(Payments.get(migrated, Payments.insert(migrated, { now: 0, state: 'declined', context, argumentsHash: 'x', protocol: 'x402' }))).toMatchObject({ protocol: 'x402' })
+    expect(() => migrated.prepare(`UPDATE payments SET protocol = 'lightning' WHERE id = 1`).run()).toThrow(/CHECK constraint failed/)
+  })
+
   test('recording and moving a payment builds no temporary b-tree, and budget sums and recovery use their indexes', () => {
     const db = ledger()
     const opcodes = (sql: string, values: unknown[]) => (db.prepare(`EXPLAIN ${sql}`).all(...values) as { opcode: string }[]).map((op) => op.opcode)

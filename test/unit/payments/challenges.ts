@@ -103,3 +103,32 @@ export function hostile(now: Date): [name: string, challenge: unknown, reason: '
     ['an oversized challenge', { ...base, description: 'x'.repeat(20_000) }, 'invalid_challenge', /16 KiB/],
   ]
 }
+
+/** Base Sepolia's USDC: its EIP-712 domain is "USDC" version "2". */
+export const baseSepoliaUsdc = '0x036CbD53842c5426634e7929541eC2318f3dCF7e'
+export const uptoFacilitator = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
+
+/** An x402 `accepts` entry for USDC on Base (`exact` unless the overrides say otherwise). */
+export function x402Accept(overrides: Record<string, unknown> = {}) {
+  return {
+    scheme: 'exact',
+    network: 'eip155:8453',
+    amount: '10000',
+    asset: baseUsdc,
+    payTo: recipient,
+    maxTimeoutSeconds: 60,
+    extra: { name: 'USD Coin', version: '2' },
+    ...overrides,
+  }
+}
+
+/** An x402 v2 `PaymentRequired`, as a tool result's `structuredContent` carries it. */
+export function x402(accepts: Record<string, unknown>[] = [x402Accept()], overrides: Record<string, unknown> = {}) {
+  return {
+    x402Version: 2,
+    error: 'Payment required',
+    resource: { url: 'mcp://tool/search', description: 'Premium search', mimeType: 'application/json' },
+    accepts,
+    ...overrides,
+  }
+}

@@ -1,6 +1,7 @@
 import type { Hex } from 'viem'
 import * as Settlement from '../../Settlement.js'
 import type * as Method from '../Method.js'
+import * as Mpp from '../Mpp.js'
 import * as OnChain from '../OnChain.js'
 import * as Challenge from './Challenge.js'
 import * as EvmSettlement from './Settlement.js'
@@ -13,11 +14,12 @@ import * as Sign from './Sign.js'
 export const method: Method.Method<'evm'> = {
   name: 'evm',
   intents: ['charge'],
+  protocol: 'mpp',
   paysWith: 'wallet',
   check: Challenge.check,
   describe: OnChain.describe,
   canSign: Sign.canSign,
-  client: Sign.client,
+  sign: Mpp.sign(Sign.client),
   broadcasts: () => false,
   track: (parameters) => OnChain.evidence(parameters, EvmSettlement.evidence(parameters.credential)),
   async confirm(parameters) {

@@ -1,4 +1,5 @@
 import type * as Method from '../Method.js'
+import * as Mpp from '../Mpp.js'
 import * as Challenge from './Challenge.js'
 import * as Sign from './Sign.js'
 import * as StripeSettlement from './Settlement.js'
@@ -11,11 +12,12 @@ import * as StripeSettlement from './Settlement.js'
 export const method: Method.Method<'stripe'> = {
   name: 'stripe',
   intents: ['charge'],
+  protocol: 'mpp',
   paysWith: 'card',
   check: Challenge.check,
   describe: (_, card) => (card?.last4 ? `Card ending ${card.last4}` : 'Card'),
   canSign: Sign.canSign,
-  client: Sign.client,
+  sign: Mpp.sign(Sign.client),
   broadcasts: () => false,
   track({ credential, card }) {
     const token = (credential.payload as { spt?: unknown }).spt

@@ -2,6 +2,7 @@ import type { Address, Hex } from 'viem'
 import * as Chains from '../../Chains.js'
 import * as Settlement from '../../Settlement.js'
 import type * as Method from '../Method.js'
+import * as Mpp from '../Mpp.js'
 import * as OnChain from '../OnChain.js'
 import * as Challenge from './Challenge.js'
 import * as Sign from './Sign.js'
@@ -15,11 +16,12 @@ import * as TempoSettlement from './Settlement.js'
 export const method: Method.Method<'tempo'> = {
   name: 'tempo',
   intents: ['charge'],
+  protocol: 'mpp',
   paysWith: 'wallet',
   check: Challenge.check,
   describe: OnChain.describe,
   canSign: Sign.canSign,
-  client: Sign.client,
+  sign: Mpp.sign(Sign.client),
   broadcasts: (parameters) => Sign.mode(parameters) === 'push',
   track: (parameters) => OnChain.evidence(parameters, TempoSettlement.evidence(parameters.credential)),
   async confirm(parameters) {

@@ -1,0 +1,145 @@
+// x402 paid-call benchmark: what an x402 `exact` paid call costs on top of a free one, through
+// Allowance (bridge + companion deciding by an auto-approve rule, signing with @x402/evm, ledger)
+// beside the same call paid in-process by the x402 libraries' own client (`@x402/core`'s
+// x402Client with `@x402/evm`'s exact scheme), wrapped around the MCP SDK client as x402's MCP
+// binding says: call, read the PaymentRequired from the isError result, create the payload, call
+// again with it in `_meta["x402/payment"]`. (`@x402/mcp`, which packages that wrapper, is not on
+// the registry this project installs from.)
+//
+// Both paths pay the same x402 test server, whose local facilitator verifies and settles on anvil
+// before it answers (x402's binding returns the settlement's transaction), so that work is inside
+// both paths' paid calls alike. As in paid.ts, each path's settlement work is over before the next
+// timed call: untimed, the bench waits for the transfer on chain and, for Allowance, for the
+// companion's check to confirm the payment.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { x402Client } from '@x402/core/client'
+import type { PaymentRequired } from '@x402/core/types'
+import { registerExactEvmScheme } from '@x402/evm/exact/client'
+import * as Ledger from '../main/ledger/Database.js'
+import * as Payments from '../main/ledger/Payments.js'
+import * as Rules from '../main/ledger/Rules.js'
+import * as Home from '../main/shared/Home.js'
+import * as Wallet from '../main/wallet/Wallet.js'
+import { hostWithBridge } from '../test/helpers/bridge.js'
+import { accounts, keys, startChain, writeConfig } from '../test/helpers/chain.js'
+import { startDaemon, withLedger } from '../test/helpers/companion.js'
+import { stopAll, temporaryHome } from '../test/helpers/processes.js'
+import { startX402Server } from '../test/helpers/x402.js'
+import { median, percentile, table } from './stats.js'
+
+const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
+const warmup = 20
+
+const chain = await startChain()
+const server = await startX402Server(chain)
+
+type Path = { free: (i: number) => Promise<unknown>; paid: (i: number) => Promise<unknown>; settled: () => Promise<void> }
+type Latencies = { free: number[]; paid: number[] }
+
+/** Both paths call by call, alternating, so that the shared machine slows both alike. */
+async function timedSideBySide(paths: Path[]): Promise<Latencies[]> {
+  const latencies = paths.map((): Latencies => ({ free: [], paid: [] }))
+  const time = async (call: (i: number) => Promise<unknown>, i: number, into: number[] | undefined) => {
+    const started = performance.now()
+    await call(i)
+    into?.push(performance.now() - started)
+  }
+  for (let i = -warmup; i < calls; i++) {
+    for (const [index, path] of paths.entries()) {
+      await time(path.free, i, i < 0 ? undefined : latencies[index]!.free)
+      await time(path.paid, i, i < 0 ? undefined : latencies[index]!.paid)
+      await path.settled()
+    }
+  }
+  return latencies
+}
+
+async function until(done: () => boolean | Promise<boolean>, everyMs: number, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await done())) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+  return true
+}
+
+/** Each paid call moves one transfer out of the payer's wallet: the paid calls so far, and what the chain has of them. */
+const transfersStart = (await chain.transfersFrom(chain.token, accounts.payer.address)).length
+let paidSoFar = 0
+let unsettled = 0
+const transfersOnChain = async () => {
+  paidSoFar++
+  const moved = () => chain.transfersFrom(chain.token, accounts.payer.address).then((transfers) => transfers.length - transfersStart >= paidSoFar)
+  if (!(await until(moved, 5))) unsettled++
+}
+
+// Anchor: the host pays in-process with the x402 libraries' client.
+const anchorClient = new Client({ name: 'bench-anchor', version: '1' })
+await anchorClient.connect(new StreamableHTTPClientTransport(new URL(server.url)))
+// The library's spend controls know only its default assets (USDC on public chains): the test token is allowed by name.
+const payments = registerExactEvmScheme(new x402Client(), { signer: accounts.payer }).setSpendControls({ allowedAssets: true, maxAmountPerPayment: false })
+async function anchorPaid(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  const first = (await anchorClient.callTool({ name, arguments: args })) as CallToolResult
+  const required = first.isError ? (first.structuredContent as PaymentRequired | undefined) : undefined
+  if (!required?.accepts) return first
+  const payload = await payments.createPaymentPayload(required)
+  return (await anchorClient.callTool({ name, arguments: args, _meta: { 'x402/payment': payload } })) as CallToolResult
+}
+
+// Allowance: host → bridge → server, the companion deciding by rule and signing.
+const home = temporaryHome()
+process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
+writeConfig(home.home, chain)
+await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
+withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+const profile = process.env.BENCH_PROFILE
+await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
+const { client } = await hostWithBridge([server.url], home.home)
+const ledger = Ledger.open(Home.paths(home.home).database)
+let oursPaidSoFar = 0
+const confirmedCount = () => Payments.count(ledger, { states: ['confirmed'] })
+
+const check = (result: CallToolResult) => {
+  if (result.isError || !result._meta?.['x402/payment-response']) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
+}
+const [anchor, ours] = await timedSideBySide([
+  {
+    free: (i) => anchorClient.callTool({ name: 'free_echo', arguments: { text: `a${i}` } }),
+    paid: async (i) => check(await anchorPaid('search', { query: `a${i}` })),
+    settled: transfersOnChain,
+  },
+  {
+    free: (i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }),
+    paid: async (i) => check((await client.callTool({ name: 'search', arguments: { query: `b${i}` } })) as CallToolResult),
+    settled: async () => {
+      await transfersOnChain()
+      oursPaidSoFar++
+      if (!(await until(() => confirmedCount() >= oursPaidSoFar, 10))) unsettled++
+    },
+  },
+])
+await anchorClient.close()
+await client.close()
+const paid = warmup + calls
+const confirmed = confirmedCount()
+ledger.close()
+await stopAll()
+await chain.stop()
+home.remove()
+
+const overhead = ({ paid, free }: Latencies) => median(paid) - median(free)
+const fixed = (value: number) => value.toFixed(2)
+const row = (name: string, latencies: Latencies) => [name, fixed(median(latencies.free)), fixed(median(latencies.paid)), fixed(percentile(latencies.paid, 99)), fixed(overhead(latencies))]
+console.log(`\nx402 paid call overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls); the server settles before it answers, on both paths`)
+console.log(
+  table(
+    ['path', 'free median ms', 'paid median ms', 'paid p99 ms', 'paid − free (median) ms'],
+    [row('x402Client + ExactEvmScheme in-process (anchor)', anchor!), row('Allowance: bridge + companion, auto-approve rule', ours!)],
+  ),
+)
+console.log(`Allowance x402 paid-call overhead ${fixed(overhead(ours!))} ms; ratio to the anchor's ${fixed(overhead(ours!) / overhead(anchor!))} (target ≤ 1.00)`)
+console.log(`${confirmed} of ${paid} x402 payments confirmed on chain by the companion's settlement checks`)
+if (unsettled) console.log(`${unsettled} paid call(s) still had settlement work running when the bench went on`)
+if (confirmed < paid) process.exitCode = 1

@@ -1,0 +1,114 @@
+// The x402 MCP test server (dist/fixtures/servers/x402Server.js) on a local chain, and a rig around
+// it: anvil, the server with its local facilitator, a companion with the payer's key in the OS
+// keychain, and an agent host that launched the built bridge against the server.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import type * as Ledger from '../../main/ledger/Database.js'
+import * as Payments from '../../main/ledger/Payments.js'
+import * as Wallet from '../../main/wallet/Wallet.js'
+import { hostWithBridge } from './bridge.js'
+import { accounts, keys, startChain, writeConfig, type LocalChain } from './chain.js'
+import { startDaemon, withLedger, type Daemon } from './companion.js'
+import { exited, freePort, start, stop, stopAll, temporaryHome, waitForHttp } from './processes.js'
+
+export type X402ServerStats = {
+  required: Record<string, number>
+  /** Every x402 payload the server received, and what it was signed for. */
+  payloads: { target: string; scheme: string; payTo: string; network: string }[]
+  /** MPP credentials received (dual_search). */
+  credentials: number
+  settled: Record<string, number>
+  transactions: string[]
+  failed: number
+}
+
+export type X402Server = {
+  url: string
+  port: number
+  stats(): Promise<X402ServerStats>
+  /** The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired with `patch` merged into its accepts entries; nothing settles. */
+  offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean }): Promise<void>
+  /** `fake-transaction`: the next paid call settles nothing and names a made-up transaction; `lie-amount`: the next settlement response claims more than the offer. */
+  arm(action: 'fake-transaction' | 'lie-amount'): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startX402Server(chain: LocalChain): Promise<X402Server> {
+  const port = await freePort()
+  const env = {
+    ...process.env,
+    RPC_URL: chain.rpcUrl,
+    CHAIN_ID: String(chain.chainId),
+    TOKEN: chain.token,
+    RECIPIENT: accounts.recipient.address,
+    RELAYER_KEY: keys.relayer,
+    MPP_SECRET_KEY: 'x402-test-server-secret-key-of-at-least-32-bytes',
+  }
+  const child = start(process.execPath, ['dist/fixtures/servers/x402Server.js', String(port)], { env })
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
+  const base = `http://127.0.0.1:${port}`
+  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
+  if (!ready) throw new Error(`x402 server exited before listening:\n${log}`)
+  const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) }).then((response) => void response.body?.cancel())
+  return {
+    url: `${base}/mcp`,
+    port,
+    stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<X402ServerStats>),
+    offer: (options) => post('/admin/offer', options),
+    arm: (action) => post(`/admin/${action}`),
+    stop: () => stop(child),
+  }
+}
+
+export type X402Rig = {
+  chain: LocalChain
+  server: X402Server
+  daemon: Daemon
+  client: Client
+  home: string
+  ledger<T>(use: (db: Ledger.Database) => T): T
+  rows(): Payments.Row[]
+  /** The row once the bridge has reported and the checks have found what the chain shows (confirmed, failed or unconfirmed). */
+  outcome(paymentId: number): Promise<Payments.Row>
+  stop(): Promise<void>
+}
+
+/** `settings` is merged over the settings.json that teaches the registry the chain's TestUSDC and points its RPC at anvil. */
+export async function startX402Rig(options: { settings?: Record<string, unknown> } = {}): Promise<X402Rig> {
+  const home = temporaryHome()
+  try {
+    const chain = await startChain()
+    const server = await startX402Server(chain)
+    writeConfig(home.home, chain, options.settings)
+    await Wallet.importKey(home.home, keys.payer)
+    const daemon = await startDaemon(home.home)
+    const { client } = await hostWithBridge([server.url], home.home)
+    const ledger = <T>(use: (db: Ledger.Database) => T) => withLedger(home.home, use)
+    return {
+      chain,
+      server,
+      daemon,
+      client,
+      home: home.home,
+      ledger,
+      rows: () => ledger((db) => Payments.list(db).sort((a, b) => a.id - b.id)),
+      async outcome(paymentId) {
+        const inQuestion: Payments.State[] = ['requested', 'approved', 'signed', 'sent', 'accepted']
+        for (const deadline = Date.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
+          const row = ledger((db) => Payments.get(db, paymentId))
+          if (row && !inQuestion.includes(row.state)) return row
+          if (Date.now() > deadline) throw new Error(`payment ${paymentId} is still ${row?.state ?? 'missing'}`)
+        }
+      },
+      async stop() {
+        await client.close()
+        await stopAll()
+        home.remove()
+      },
+    }
+  } catch (error) {
+    await stopAll()
+    home.remove()
+    throw error
+  }
+}
