@@ -4,6 +4,7 @@ import * as Engine from '../approvals/Engine.js'
 import type { Entry } from '../approvals/Queue.js'
 import type { Logger } from '../shared/Log.js'
 import type { Companion } from './Companion.js'
+import * as AuthRoutes from './AuthRoutes.js'
 import * as HistoryRoutes from './HistoryRoutes.js'
 import * as PolicyRoutes from './PolicyRoutes.js'
 import * as ServersRoutes from './ServersRoutes.js'
@@ -39,6 +40,13 @@ export function create(companion: Companion, log: Logger): UiApi {
   const onResolved = (entry: Entry, decision: Decision) => emit('approval.resolved', { paymentId: entry.paymentId, decision: decisionView(decision) })
   companion.queue.on('added', onAdded)
   companion.queue.on('resolved', onResolved)
+  // Sign-in cards, and who is signed in where (the Servers screen).
+  const onSignIn = (request: unknown) => emit('signin.added', request)
+  const onSignedIn = (request: { id: number; server: string }, outcome: { ok: boolean; message: string }) => emit('signin.resolved', { id: request.id, server: request.server, ...outcome })
+  const onAuthChanged = () => emit('auth.changed', {})
+  companion.auth.on('added', onSignIn)
+  companion.auth.on('resolved', onSignedIn)
+  companion.auth.on('changed', onAuthChanged)
   // Under load the ledger changes thousands of times a second: tell the UI at most a few times.
   let changed: NodeJS.Timeout | undefined
   const stopPayments = companion.onPayment(() => {
@@ -49,7 +57,7 @@ export function create(companion: Companion, log: Logger): UiApi {
   })
 
   /** The main window's screens; the approvals are answered above. */
-  const screens = [...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion), ...ServersRoutes.routes(companion), ...SettingsRoutes.routes(companion)]
+  const screens = [...AuthRoutes.routes(companion), ...HistoryRoutes.routes(companion), ...PolicyRoutes.routes(companion), ...WalletRoutes.routes(companion), ...ServersRoutes.routes(companion), ...SettingsRoutes.routes(companion)]
 
   async function handle(request: Request): Promise<Reply> {
     const url = new URL(request.path, 'http://ui')
@@ -102,6 +110,9 @@ export function create(companion: Companion, log: Logger): UiApi {
       stopPayments()
       companion.queue.off('added', onAdded)
       companion.queue.off('resolved', onResolved)
+      companion.auth.off('added', onSignIn)
+      companion.auth.off('resolved', onSignedIn)
+      companion.auth.off('changed', onAuthChanged)
     },
   }
 }
@@ -127,8 +138,9 @@ export type Event = {
   /**
    * `payments.changed`: something in the ledger moved; views of it should fetch again.
    * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
+   * `signin.added` / `signin.resolved`: a sign-in card (no token, only its link) came, or went; `auth.changed`: who is signed in where changed.
    */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed'
+  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed' | 'signin.added' | 'signin.resolved' | 'auth.changed'
   /** The event's data as JSON text. */
   data: string
 }

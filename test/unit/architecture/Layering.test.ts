@@ -6,8 +6,8 @@ import { expect, test } from 'vitest'
 
 /**
  * What each folder of main/ may import, beside itself. The arrows point one way: the faces
- * (cli, app, demo) → the companion → approvals, the bridge, the hosts → payments, ledger, wallet
- * → the wire contract and shared helpers. The Electron shell (app) reads no ledger and holds no
+ * (cli, app, demo) → the companion → approvals, the OAuth broker (auth), the bridge, the hosts →
+ * payments, ledger, wallet → the wire contract and shared helpers. The Electron shell (app) reads no ledger and holds no
  * keys: it reaches both through the companion.
  */
 const allowed: Record<string, readonly string[]> = {
@@ -16,14 +16,15 @@ const allowed: Record<string, readonly string[]> = {
   payments: ['shared'],
   ledger: ['payments', 'wire', 'shared'],
   wallet: ['payments', 'shared'],
+  auth: ['wallet', 'shared'],
   approvals: ['ledger', 'payments', 'wire', 'shared'],
   bridge: ['wire', 'shared'],
   hosts: ['bridge', 'shared'],
   doctor: ['hosts', 'bridge', 'wallet', 'wire', 'shared'],
-  companion: ['approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
-  app: ['companion', 'approvals', 'wire', 'shared'],
+  companion: ['auth', 'approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
+  app: ['companion', 'auth', 'approvals', 'wire', 'shared'],
   demo: ['companion', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
-  cli: ['bridge', 'companion', 'demo', 'doctor', 'hosts', 'approvals', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
+  cli: ['auth', 'bridge', 'companion', 'demo', 'doctor', 'hosts', 'approvals', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
 }
 
 type Import = { from: string; to: string; typeOnly: boolean }
