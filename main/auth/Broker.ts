@@ -372,6 +372,7 @@ export class Broker {
       return fail(error instanceof Discovery.DiscoveryError || error instanceof Http.HttpError ? error.message : ErrorWords.describe(error))
     }
     const scopes = scopesFor({ challenge: context.challenge.scopes, resource, as, previous: context.stepUp ? context.previous?.scopes : undefined })
+    const display = resource.name ?? label
     const pkce = Pkce.create()
     const flowState = Pkce.state()
     let finish!: (result: FlowResult) => void
@@ -390,10 +391,10 @@ export class Broker {
         preferredPort: plan.kind === 'registered' ? plan.preferredPort : undefined,
         onStranger: () => this.log.warn(`sign-in to ${server}: the loopback address got an answer with another state; ignored`),
         onAnswer: async (params) => {
-          const result = await this.complete({ params, as, resource, client: client!, pkce, redirectUri: callback.redirectUri, scopes, server, label })
+          const result = await this.complete({ params, as, resource, client: client!, pkce, redirectUri: callback.redirectUri, scopes, server, label: display })
           end(result)
           return result.ok
-            ? { ok: true, title: 'Signed in', message: `Allowance is signed in to ${label}${result.entry.account ? ` as ${result.entry.account}` : ''}. You can close this tab and go back to your agent.` }
+            ? { ok: true, title: 'Signed in', message: `Allowance is signed in to ${display}${result.entry.account ? ` as ${result.entry.account}` : ''}. You can close this tab and go back to your agent.` }
             : { ok: false, title: 'Sign-in refused', message: result.message }
         },
       })
@@ -425,7 +426,7 @@ export class Broker {
     const view: Broker.Request = {
       id,
       server,
-      label: resource.name ?? label,
+      label: display,
       issuer: as.issuer,
       authorizationHost: new URL(as.issuer).host,
       account: context.previous?.account ?? null,

@@ -166,8 +166,19 @@ export class Companion implements Handler {
         return this.lockWallet()
       case 'auth.token':
         return this.auth.token({ ...message.request, host: message.request.host.name })
-      case 'auth.login':
-        return this.signIn(message.server, message.clientId === undefined ? undefined : { id: message.clientId, secret: message.clientSecret }, 'allowance auth login')
+      case 'auth.login': {
+        // The person at the terminal gets the link as soon as the sign-in is up.
+        const onAdded = (request: Broker.Request) => {
+          if (sameServer(request.server, message.server)) connection.notify?.({ v: 2, event: 'auth.sign-in', server: request.server, url: request.url })
+        }
+        this.auth.on('added', onAdded)
+        for (const request of this.auth.pending()) onAdded(request)
+        try {
+          return await this.signIn(message.server, message.clientId === undefined ? undefined : { id: message.clientId, secret: message.clientSecret }, 'allowance auth login')
+        } finally {
+          this.auth.off('added', onAdded)
+        }
+      }
       case 'auth.logout':
         return this.signOut(message.server)
       case 'auth.list':

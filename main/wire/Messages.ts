@@ -29,8 +29,11 @@ export type Response<T = unknown> =
   | { v: typeof version; id: string | number | null; ok: true; result: T }
   | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
 
-/** What the companion tells a connection unasked (it carries no `id`). */
-export type Event = { v: typeof version; event: 'auth.signed-out'; server: string }
+/**
+ * What the companion tells a connection unasked (it carries no `id`): bridges of a server signed
+ * out of drop their token; a CLI that asked to sign in gets the link of the sign-in it started.
+ */
+export type Event = { v: typeof version; event: 'auth.signed-out'; server: string } | { v: typeof version; event: 'auth.sign-in'; server: string; url: string }
 
 export type AuthRequest = Schemas.AuthRequest
 

@@ -2,58 +2,221 @@
 // (oidc-provider), a protected MCP server verifying its JWTs, the built companion (`allowance
 // daemon`) and bridges, Chromium through the login and consent pages, the OS keychain.
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import * as TokenStore from '../../main/auth/TokenStore.js'
-import { hostWithBridge } from '../helpers/bridge.js'
-import { startDaemon, type Daemon } from '../helpers/companion.js'
-import { browserStandIn, signInAt, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../helpers/oauth.js'
-import { stopAll, temporaryHome } from '../helpers/processes.js'
-
-let auth: AuthServer
-let server: ProtectedServer
-let daemon: Daemon
-let browser: ReturnType<typeof browserStandIn>
-const home = temporaryHome()
-
-beforeAll(async () => {
-  auth = await startAuthServer()
-  server = await startProtectedServer(auth.issuer)
-  browser = browserStandIn(home.home)
-  daemon = await startDaemon(home.home, [], { ...process.env, ...browser.env })
-})
+import * as SecretStore from '../../main/wallet/SecretStore.js'
+import { hostWithBridge, initializeRequest, rawBridge } from '../helpers/bridge.js'
+import { cli } from '../helpers/cli.js'
+import { signInAt } from '../helpers/oauth.js'
+import { stop, stopAll } from '../helpers/processes.js'
+import { keepOutput, removeHomes, secretsScan, snapshotProcesses, startOAuthRig } from './oauthRig.js'
 
 afterAll(async () => {
   await stopAll()
-  home.remove()
+  removeHomes()
 })
 
-async function pendingSignIn(timeoutMs = 15_000): Promise<any> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-    const { body } = await daemon.api('GET', '/api/signins')
-    if (body.length > 0) return body[0]
-  }
-  throw new Error(`no sign-in card; companion said:\n${daemon.stderr()}`)
-}
+const whoami = { name: 'whoami', arguments: {} }
 
-test('first sign-in: one card naming the server, the browser through login and consent, then the call goes through', async () => {
-  const connecting = hostWithBridge([server.url], home.home)
-  const card = await pendingSignIn()
-  expect(card).toMatchObject({ server: server.url, label: 'Protected test server', issuer: auth.issuer, hosts: ['test-host'], reason: 'first' })
-  const opened = await daemon.api('POST', `/api/signins/${card.id}/open`)
-  expect(opened.status).toBe(200)
-  const url = await browser.next()
-  expect(url).toBe(card.url)
-  const page = await signInAt(url, 'alice')
-  expect(page.text).toContain('Allowance is signed in to')
-  const { client } = await connecting
-  const result = await client.callTool({ name: 'whoami', arguments: {} })
-  expect(result.content).toEqual([{ type: 'text', text: 'alice' }])
-  await client.close()
-  const stats = await auth.stats()
-  expect(stats.registrations).toBe(1)
-  expect(stats.grants.authorization_code).toBe(1)
-  expect(stats.resources).toContain(server.url)
-  const [entry] = TokenStore.signIns(home.home)
-  expect(entry).toMatchObject({ server: server.url, issuer: auth.issuer, account: 'alice', store: 'keychain', refreshable: true })
-  expect(readFileSync(TokenStore.indexPath(home.home), 'utf8')).not.toContain(stats.issued.access[0]!)
+test('first sign-in, then a restarted host and a restarted companion carry on without another', async () => {
+  const rig = await startOAuthRig()
+  try {
+    const connecting = hostWithBridge([rig.server.url], rig.home)
+    const card = await rig.card()
+    expect(card).toMatchObject({ server: rig.server.url, label: 'Protected test server', issuer: rig.auth.issuer, hosts: ['test-host'], reason: 'first', account: null })
+    expect(card.scopes).toEqual(expect.arrayContaining(['mcp:tools']))
+    // Headless, the daemon also prints the link for a person at its terminal.
+    expect(rig.daemon.stdout()).toContain(`Sign in to Protected test server (asked by test-host): open ${card.url}`)
+    const opened = await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
+    expect(opened.body).toMatchObject({ url: card.url, opened: true })
+    const url = await rig.browser.next()
+    expect(url).toBe(card.url)
+    const authorize = new URL(url)
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', resource: rig.server.url })
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/)
+    const page = await signInAt(url, 'alice')
+    expect(page.text).toContain('Allowance is signed in to Protected test server as alice')
+    snapshotProcesses()
+    const first = await connecting
+    keepOutput(first.stderr())
+    expect((await first.client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'alice' }])
+    await first.client.close()
+
+    const stats = await rig.auth.stats()
+    expect(stats).toMatchObject({ registrations: 1, authorizations: 1, grants: { authorization_code: 1 } })
+    expect(stats.resources).toEqual([rig.server.url])
+    const [entry] = TokenStore.signIns(rig.home)
+    expect(entry).toMatchObject({ server: rig.server.url, issuer: rig.auth.issuer, account: 'alice', store: 'keychain', refreshable: true, clientKind: 'registered' })
+    expect(readFileSync(TokenStore.indexPath(rig.home), 'utf8')).not.toContain(stats.issued.access[0]!.slice(-40))
+    // The loopback address was for that flow only.
+    await expect(fetch(authorize.searchParams.get('redirect_uri')!)).rejects.toThrow()
+
+    // The host restarts its bridge: the companion hands over the token it holds.
+    const second = await hostWithBridge([rig.server.url], rig.home)
+    expect((await second.client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'alice' }])
+    await second.client.close()
+    // The companion restarts too: the token comes from the keychain.
+    await rig.restartDaemon()
+    const third = await hostWithBridge([rig.server.url], rig.home)
+    expect((await third.client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'alice' }])
+    await third.client.close()
+    expect(await rig.cards()).toEqual([])
+    expect((await rig.auth.stats()).authorizations).toBe(1)
+
+    const listed = await cli(rig.home, ['auth', 'list', '--json'])
+    keepOutput(listed.stdout)
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ server: rig.server.url, issuer: rig.auth.issuer, account: 'alice', scopes: ['mcp:tools'], refreshable: true, store: 'keychain' }])
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('8 bridges starting at once: one sign-in, one consent, and every call goes through', async () => {
+  const rig = await startOAuthRig()
+  try {
+    const hosts = Array.from({ length: 8 }, () => hostWithBridge([rig.server.url], rig.home))
+    const card = await rig.card()
+    // Every bridge has asked by the time the person answers: still one card.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    expect(await rig.cards()).toHaveLength(1)
+    const { text } = await rig.signIn('bob')
+    expect(text).toContain('as bob')
+    const connected = await Promise.all(hosts)
+    const results = await Promise.all(connected.map(({ client }) => client.callTool(whoami)))
+    expect(results.map((result) => result.content)).toEqual(Array(8).fill([{ type: 'text', text: 'bob' }]))
+    const stats = await rig.auth.stats()
+    expect(stats).toMatchObject({ registrations: 1, authorizations: 1, grants: { authorization_code: 1 } })
+    expect(card.hosts).toEqual(['test-host'])
+    snapshotProcesses()
+    await Promise.all(connected.map(({ client }) => client.close()))
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('a bridge killed in the middle of the sign-in changes nothing: the next one joins it', async () => {
+  const rig = await startOAuthRig()
+  try {
+    const doomed = rawBridge([rig.server.url], rig.home)
+    doomed.send(initializeRequest(1))
+    const card = await rig.card()
+    await stop(doomed.child, 'SIGKILL')
+    // The host starts another bridge: the same sign-in, no second card.
+    const connecting = hostWithBridge([rig.server.url], rig.home)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect((await rig.cards()).map((each) => each.id)).toEqual([card.id])
+    await rig.signIn('carol')
+    const { client } = await connecting
+    expect((await client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'carol' }])
+    await client.close()
+    expect((await rig.auth.stats()).authorizations).toBe(1)
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('an expiring token is refreshed once for 8 bridges making 50 calls each', async () => {
+  const rig = await startOAuthRig({ auth: { ACCESS_TTL: '10' } })
+  try {
+    const hosts = Array.from({ length: 8 }, () => hostWithBridge([rig.server.url], rig.home))
+    await rig.signIn('dave')
+    const connected = await Promise.all(hosts)
+    const [entry] = TokenStore.signIns(rig.home)
+    // Past its expiry: every bridge finds out on its next call.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, entry!.expiresAt! - Date.now()) + 200))
+    const started = Date.now()
+    const answers = await Promise.all(
+      connected.map(async ({ client }) => {
+        const texts: string[] = []
+        for (let call = 0; call < 50; call++) {
+          const result = await client.callTool({ name: 'echo', arguments: { text: `call ${call}` } })
+          texts.push((result.content as { text: string }[])[0]!.text)
+        }
+        return texts
+      }),
+    )
+    const elapsed = Date.now() - started
+    expect(answers.flat()).toHaveLength(400)
+    expect(answers.every((texts) => texts.every((text, call) => text === `call ${call}`))).toBe(true)
+    const stats = await rig.auth.stats()
+    expect(elapsed, 'the 400 calls must fit in one token lifetime for this count').toBeLessThan(7000)
+    expect(stats.grants.refresh_token).toBe(1)
+    expect(stats.authorizations).toBe(1)
+    expect(await rig.cards()).toEqual([])
+    await Promise.all(connected.map(({ client }) => client.close()))
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('a refresh token the server revoked: one new sign-in card for every bridge, then calls go on', async () => {
+  const rig = await startOAuthRig({ auth: { ACCESS_TTL: '5' } })
+  try {
+    const hosts = Array.from({ length: 4 }, () => hostWithBridge([rig.server.url], rig.home))
+    await rig.signIn('erin')
+    const connected = await Promise.all(hosts)
+    expect(await rig.auth.revokeRefresh()).toBe(1)
+    const [entry] = TokenStore.signIns(rig.home)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, entry!.expiresAt! - Date.now()) + 200))
+    const calls = connected.map(({ client }) => client.callTool(whoami))
+    const card = await rig.card()
+    expect(card).toMatchObject({ reason: 'expired', account: 'erin' })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(await rig.cards()).toHaveLength(1)
+    await rig.signIn('erin')
+    const results = await Promise.all(calls)
+    expect(results.map((result) => result.content)).toEqual(Array(4).fill([{ type: 'text', text: 'erin' }]))
+    const stats = await rig.auth.stats()
+    expect(stats.refreshFailures).toBe(1)
+    expect(stats.authorizations).toBe(2)
+    await Promise.all(connected.map(({ client }) => client.close()))
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('signing out revokes the tokens, forgets them, and the bridge stops sending them; Not now then gives the agent a sentence', async () => {
+  const rig = await startOAuthRig()
+  try {
+    const connecting = hostWithBridge([rig.server.url], rig.home)
+    await rig.signIn('frank')
+    const { client } = await connecting
+    expect((await client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'frank' }])
+    const [entry] = TokenStore.signIns(rig.home)
+
+    const out = await cli(rig.home, ['auth', 'logout', rig.server.url])
+    keepOutput(out.stdout + out.stderr)
+    expect(out.stdout).toContain('Signed out of')
+    expect(out.stdout).toContain('revoked the tokens')
+    expect((await rig.auth.stats()).revocations).toBeGreaterThanOrEqual(1)
+    expect(TokenStore.signIns(rig.home)).toEqual([])
+    const name = `oauth-${(await import('node:crypto')).createHash('sha256').update(`${entry!.server}\n${entry!.issuer}`).digest('hex').slice(0, 16)}` as const
+    expect(await SecretStore.keychain(rig.home, name).read()).toBeNull()
+
+    // The bridge dropped its token: the next call asks for a sign-in, which the person declines.
+    const before = (await rig.server.stats()).authorized
+    const call = client.callTool(whoami)
+    const card = await rig.card()
+    expect(card.reason).toBe('first')
+    const dismissed = await rig.daemon.api('POST', `/api/signins/${card.id}/dismiss`)
+    expect(dismissed.status).toBe(200)
+    const result = await call
+    expect(result.isError).toBe(true)
+    expect((result.content as { text: string }[])[0]!.text).toMatch(/needs you to sign in, and you chose Not now in Allowance/)
+    expect((await rig.server.stats()).authorized).toBe(before)
+    // Asking again does not bring the card back at once.
+    const again = await client.callTool(whoami)
+    expect(again.isError).toBe(true)
+    expect(await rig.cards()).toEqual([])
+    await client.close()
+  } finally {
+    await rig.stop()
+  }
+})
+
+test('after every run, no token is in the homes, the logs, the output or ps', async () => {
+  const scan = await secretsScan([process.env.HOME ?? ''])
+  expect(scan.tokens).toBeGreaterThan(2)
+  expect(scan.files).toBeGreaterThan(10)
+  expect(scan.found).toEqual([])
 })

@@ -125,10 +125,27 @@ export async function consentWithoutRedirect(url: string, user = 'alice'): Promi
   const browser = await openPage(url)
   try {
     let redirect: URL | undefined
-    await browser.page.route((target) => target.hostname === '127.0.0.1' && target.pathname === '/callback', async (route) => {
-      redirect = new URL(route.request().url())
-      await route.fulfill({ status: 200, body: 'held by the test' })
-    })
+    // The redirect to the loopback address is a hop of a chain, which routes do not see: the
+    // authorization server's redirects are followed here instead, and that one is held.
+    const origin = new URL(url).origin
+    await browser.page.route(
+      (target) => target.origin === origin,
+      async (route) => {
+        let response = await route.fetch({ maxRedirects: 0 })
+        let at = route.request().url()
+        for (let hop = 0; hop < 10 && response.status() >= 300 && response.status() < 400; hop++) {
+          const next = new URL(response.headers()['location'] ?? '', at)
+          if (next.hostname === '127.0.0.1' && next.pathname === '/callback') {
+            redirect = next
+            return route.fulfill({ status: 200, contentType: 'text/plain', body: 'held by the test' })
+          }
+          if (next.origin !== origin) break
+          response = await browser.page.request.get(next.href, { maxRedirects: 0 })
+          at = next.href
+        }
+        await route.fulfill({ response })
+      },
+    )
     await browser.page.fill('input[name=login]', user)
     await browser.page.fill('input[name=password]', 'any password')
     await browser.page.click('button[type=submit]')
