@@ -1,3 +1,4 @@
+import type { Broker } from '../../main/auth/Broker.js'
 import type { Choices, History, HistoryRow, PaymentDetails, PeriodGroup, PeriodSpend, SpendChart } from '../../main/companion/HistoryViews.js'
 import type { Budget, Lease, Rule, Unit } from '../../main/companion/PolicyViews.js'
 import type { HostChange, ServersView } from '../../main/companion/ServersViews.js'
@@ -7,6 +8,11 @@ import type { Balance, WalletView } from '../../main/companion/WalletViews.js'
 import type { Report as DoctorReport } from '../../main/doctor/Doctor.js'
 import type { Operation, Status } from '../../main/wire/Messages.js'
 import * as Transport from './Transport.js'
+
+/** A sign-in waiting for the human: the server, who asked, and the link (no secret). */
+export type SignInRequest = Broker.Request
+/** Who is signed in where (no token ever reaches the page). */
+export type SignedIn = Broker.SignInView
 
 export type { Approval, Balance, Budget, Choices, DoctorReport, History, HistoryRow, HostChange, Lease, Option, PaymentDetails, PeriodGroup, PeriodSpend, Rule, ServersView, SettingsView, SpendChart, Status, Unit, WalletView }
 
@@ -103,3 +109,12 @@ export const checkServers = () => request<DoctorReport>('GET', '/api/servers/che
 export const routeThroughAllowance = (entry: { host: string; name: string; file: string }) => request<HostChange>('POST', '/api/hosts/route', entry)
 /** What `allowance install <host> <name> <url>` does. */
 export const addServerToHost = (server: { host: string; name: string; url: string; headers: string[] }) => request<HostChange>('POST', '/api/hosts/add', server)
+
+export const signIns = () => request<SignInRequest[]>('GET', '/api/signins')
+/** **Sign in**: the companion opens the system browser; the link comes back too. */
+export const openSignIn = (id: number) => request<{ url: string; opened: boolean; message: string }>('POST', `/api/signins/${id}/open`)
+/** **Not now**: the agent is told in one sentence. */
+export const dismissSignIn = (id: number) => request<{ message: string }>('POST', `/api/signins/${id}/dismiss`)
+export const signedIn = () => request<SignedIn[]>('GET', '/api/auth')
+export const signInTo = (server: string) => request<{ message: string; request?: SignInRequest }>('POST', '/api/auth/login', { server })
+export const signOut = (server: string) => request<{ message: string }>('POST', '/api/auth/logout', { server })
