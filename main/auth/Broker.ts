@@ -159,7 +159,7 @@ export class Broker {
   list(): Broker.SignInView[] {
     return TokenStore.signIns(this.options.home).map((entry) => ({
       server: entry.server,
-      label: labelOf(entry.server),
+      label: entry.name ?? labelOf(entry.server),
       issuer: entry.issuer,
       account: entry.account ?? null,
       scopes: entry.scopes,
@@ -508,6 +508,7 @@ export class Broker {
         {
           server,
           resource: resource.resource,
+          name: resource.name,
           issuer: as.issuer,
           account,
           scopes: set.scopes ?? scopes.filter((scope) => scope !== 'openid' && scope !== 'offline_access'),

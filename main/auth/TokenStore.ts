@@ -17,6 +17,8 @@ export type SignIn = {
   server: string
   /** The resource indicator the tokens were issued for. */
   resource: string
+  /** The server's name for people, as its metadata gave it. */
+  name?: string | undefined
   issuer: string
   /** Whom the tokens act as, when the authorization server said (an id token's email, name or subject). */
   account?: string | undefined
