@@ -34,7 +34,7 @@ test("a server that takes client metadata documents gets Allowance's, and nothin
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('a client the person registered themselves: `auth login --oauth-client-id`, its secret from stdin into the keychain', async () => {
   const secret = 'static-client-secret-0123456789'
@@ -67,4 +67,4 @@ test('a client the person registered themselves: `auth login --oauth-client-id`,
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)

@@ -53,7 +53,7 @@ test('an answer claiming another issuer (a mix-up) is refused before the code go
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('an answer with another state is ignored with a page saying so; the sign-in goes on waiting', async () => {
   const rig = await startOAuthRig()
@@ -78,7 +78,7 @@ test('an answer with another state is ignored with a page saying so; the sign-in
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('an authorization server on plain http to another machine is refused without asking anyone', async () => {
   const rig = await startOAuthRig({ server: { PRM_AUTH_SERVER: 'http://auth.example.test' } })
@@ -90,7 +90,7 @@ test('an authorization server on plain http to another machine is refused withou
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test("resource metadata naming another server's resource is refused: its tokens are not for this server", async () => {
   const rig = await startOAuthRig({ server: { PRM_RESOURCE: 'https://mail.example.com/mcp' } })
@@ -103,7 +103,7 @@ test("resource metadata naming another server's resource is refused: its tokens 
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('a token endpoint that hangs: the person and the agent hear why within 60 s, nothing stored', async () => {
   const rig = await startOAuthRig()
@@ -124,7 +124,7 @@ test('a token endpoint that hangs: the person and the agent hear why within 60 s
     await rig.auth.tokenMode('normal')
     await rig.stop()
   }
-}, 90_000)
+}, 120_000)
 
 test('a token endpoint that answers garbage is refused with a sentence, nothing stored', async () => {
   const rig = await startOAuthRig()
@@ -143,4 +143,4 @@ test('a token endpoint that answers garbage is refused with a sentence, nothing 
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)

@@ -56,7 +56,7 @@ test('the sign-in card on the page, Sign in through the browser, then the Server
     await ui.close()
     await rig.stop()
   }
-}, 90_000)
+}, 120_000)
 
 test('Not now on the card: the agent reads one sentence, and the card is gone', async () => {
   const rig = await startOAuthRig()
@@ -74,4 +74,4 @@ test('Not now on the card: the agent reads one sentence, and the card is gone', 
     await ui.close()
     await rig.stop()
   }
-}, 90_000)
+}, 120_000)

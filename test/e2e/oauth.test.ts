@@ -69,7 +69,7 @@ test('first sign-in, then a restarted host and a restarted companion carry on wi
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('8 bridges starting at once: one sign-in, one consent, and every call goes through', async () => {
   const rig = await startOAuthRig()
@@ -92,7 +92,7 @@ test('8 bridges starting at once: one sign-in, one consent, and every call goes 
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('a bridge killed in the middle of the sign-in changes nothing: the next one joins it', async () => {
   const rig = await startOAuthRig()
@@ -113,10 +113,10 @@ test('a bridge killed in the middle of the sign-in changes nothing: the next one
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
-test('an expiring token is refreshed once for 8 bridges making 50 calls each', async () => {
-  const rig = await startOAuthRig({ auth: { ACCESS_TTL: '10' } })
+test('an expired token is refreshed once for 8 bridges making 50 calls each', async () => {
+  const rig = await startOAuthRig({ auth: { ACCESS_TTL: '15' } })
   try {
     const hosts = Array.from({ length: 8 }, () => hostWithBridge([rig.server.url], rig.home))
     await rig.signIn('dave')
@@ -139,15 +139,17 @@ test('an expiring token is refreshed once for 8 bridges making 50 calls each', a
     expect(answers.flat()).toHaveLength(400)
     expect(answers.every((texts) => texts.every((text, call) => text === `call ${call}`))).toBe(true)
     const stats = await rig.auth.stats()
-    expect(elapsed, 'the 400 calls must fit in one token lifetime for this count').toBeLessThan(7000)
-    expect(stats.grants.refresh_token).toBe(1)
+    // The new token is renewed 3 s before it expires: calls spread over more than 12 s (a machine
+    // far too loaded) would rightly renew it once more, and no more than that.
+    if (elapsed < 11_000) expect(stats.grants.refresh_token).toBe(1)
+    else expect(stats.grants.refresh_token).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 12_000))
     expect(stats.authorizations).toBe(1)
     expect(await rig.cards()).toEqual([])
     await Promise.all(connected.map(({ client }) => client.close()))
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('a refresh token the server revoked: one new sign-in card for every bridge, then calls go on', async () => {
   const rig = await startOAuthRig({ auth: { ACCESS_TTL: '5' } })
@@ -173,12 +175,12 @@ test('a refresh token the server revoked: one new sign-in card for every bridge,
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('signing out revokes the tokens, forgets them, and the bridge stops sending them; Not now then gives the agent a sentence', async () => {
   const rig = await startOAuthRig()
   try {
-    const connecting = hostWithBridge([rig.server.url], rig.home)
+    const connecting = hostWithBridge([rig.server.url], rig.home, {}, { ALLOWANCE_PROGRESS_INTERVAL_MS: '200' })
     await rig.signIn('frank')
     const { client } = await connecting
     expect((await client.callTool(whoami)).content).toEqual([{ type: 'text', text: 'frank' }])
@@ -195,9 +197,13 @@ test('signing out revokes the tokens, forgets them, and the bridge stops sending
 
     // The bridge dropped its token: the next call asks for a sign-in, which the person declines.
     const before = (await rig.server.stats()).authorized
-    const call = client.callTool(whoami)
+    // The host's call stays alive meanwhile, as for an approval.
+    const progress: { message?: string }[] = []
+    const call = client.callTool(whoami, undefined, { onprogress: (update) => progress.push(update), timeout: 60_000 })
     const card = await rig.card()
     expect(card.reason).toBe('first')
+    await expect.poll(() => progress.length).toBeGreaterThan(1)
+    expect(progress[0]!.message).toBe('Waiting for you to sign in, in Allowance')
     const dismissed = await rig.daemon.api('POST', `/api/signins/${card.id}/dismiss`)
     expect(dismissed.status).toBe(200)
     const result = await call
@@ -212,11 +218,11 @@ test('signing out revokes the tokens, forgets them, and the bridge stops sending
   } finally {
     await rig.stop()
   }
-})
+}, 120_000)
 
 test('after every run, no token is in the homes, the logs, the output or ps', async () => {
   const scan = await secretsScan([process.env.HOME ?? ''])
   expect(scan.tokens).toBeGreaterThan(2)
   expect(scan.files).toBeGreaterThan(10)
   expect(scan.found).toEqual([])
-})
+}, 120_000)
