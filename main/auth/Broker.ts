@@ -51,6 +51,8 @@ export class Broker {
     for (let round = 0; round < 3; round++) {
       const state = this.state(server)
       if (state.flight) {
+        // Another agent host asking for the same sign-in is named on its card too.
+        for (const request of this.requests.values()) if (request.server === server && !request.view.hosts.includes(ask.host)) request.view.hosts.push(ask.host)
         const outcome = await state.flight.promise
         // A sign-in the human refused is the answer for everyone who waited on it.
         if (outcome.kind === 'declined') return outcome
@@ -460,7 +462,8 @@ export class Broker {
       this.log.info(`sign-in ${id}: signed in to ${server}${done.entry.account ? ` as ${done.entry.account}` : ''}`)
       this.events.emit('changed')
     } else if ('ok' in result) {
-      answer = fail(result.why)
+      // A card the person answered, refused: not shown again at once.
+      answer = fail(result.why, notNowQuietMs)
     } else if (result.kind === 'dismissed') {
       answer = declined('not_now', `${label} needs you to sign in, and you chose Not now in Allowance. Sign in from Allowance (Servers) or with \`allowance auth login ${server}\`, then try again.`)
       this.quiet(state, answer, notNowQuietMs)
