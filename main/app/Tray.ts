@@ -1,6 +1,7 @@
 import { app, Menu, nativeImage, Tray as ElectronTray } from 'electron'
 import { join } from 'node:path'
 import type * as Queue from '../approvals/Queue.js'
+import type { Broker } from '../auth/Broker.js'
 import type { PaymentEvent } from '../companion/Companion.js'
 import * as TrayViews from '../companion/TrayViews.js'
 import type { LoginItem } from './LoginItem.js'
@@ -14,11 +15,13 @@ export type Tray = { destroy(): void }
 
 export type Companion = Parameters<typeof TrayViews.glance>[0] & {
   queue: Queue.Queue
+  /** The sign-ins waiting for the human (the OAuth broker). */
+  auth?: Pick<Broker, 'pending' | 'on' | 'off'>
   setPaused(paused: boolean): void
   onPayment(listener: (event: PaymentEvent) => void): () => void
 }
 
-export type Actions = { openApproval(paymentId: number): void; openMain(): void; quit(): void }
+export type Actions = { openApproval(paymentId: number): void; openSignIn?(id: number): void; openMain(): void; quit(): void }
 
 export function start(companion: Companion, loginItem: LoginItem, actions: Actions, platform: NodeJS.Platform = process.platform): Tray {
   const tray = new ElectronTray(icon(platform, false))
@@ -28,8 +31,9 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
   const refresh = () => {
     const now = new Date()
     const { stale, ...glance } = TrayViews.glance(companion, now)
-    const state: TrayMenu.State = { ...glance, openAtLogin: loginItem.enabled() }
-    const waiting = state.waitingCount > 0
+    const signIns = companion.auth?.pending().map(({ id, label, hosts }) => ({ id, label, hosts })) ?? []
+    const state: TrayMenu.State = { ...glance, openAtLogin: loginItem.enabled(), signIns }
+    const waiting = state.waitingCount > 0 || signIns.length > 0
     tray.setImage(icon(platform, waiting))
     tray.setToolTip(TrayMenu.tooltip(state))
     if (platform === 'darwin') tray.setTitle(waiting ? String(state.waitingCount) : '')
@@ -44,6 +48,8 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
     switch (action.kind) {
       case 'approval':
         return actions.openApproval(action.paymentId)
+      case 'signin':
+        return actions.openSignIn?.(action.id)
       case 'open':
         return actions.openMain()
       case 'pause':
@@ -67,6 +73,8 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
   })
   companion.queue.on('added', refresh)
   companion.queue.on('resolved', refresh)
+  companion.auth?.on('added', refresh)
+  companion.auth?.on('resolved', refresh)
   // On Windows a click on a tray icon opens its app; the menu is on the right button.
   if (platform === 'win32') tray.on('click', () => actions.openMain())
   refresh()
@@ -76,6 +84,8 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
       stopPayments()
       companion.queue.off('added', refresh)
       companion.queue.off('resolved', refresh)
+      companion.auth?.off('added', refresh)
+      companion.auth?.off('resolved', refresh)
       clearTimeout(midnight)
       clearTimeout(changed)
       tray.destroy()

@@ -7,10 +7,15 @@ import * as TrayViews from '../companion/TrayViews.js'
  */
 
 /** The companion's glance, and whether the app starts at login (undefined where the OS gives no way to). */
-export type State = Omit<TrayViews.Glance, 'stale'> & { openAtLogin: boolean | undefined }
+export type State = Omit<TrayViews.Glance, 'stale'> & {
+  openAtLogin: boolean | undefined
+  /** Servers waiting for the human to sign in. */
+  signIns?: readonly { id: number; label: string; hosts: readonly string[] }[]
+}
 
 export type Action =
   | { kind: 'approval'; paymentId: number }
+  | { kind: 'signin'; id: number }
   | { kind: 'open' }
   | { kind: 'pause' }
   | { kind: 'resume' }
@@ -22,6 +27,10 @@ export type Item = { type: 'separator' } | { type: 'normal' | 'checkbox'; label:
 export function model(state: State): Item[] {
   const { waiting, waitingCount, spentToday, paused, openAtLogin } = state
   const items: Item[] = []
+  for (const { id, label, hosts } of state.signIns ?? []) {
+    items.push({ type: 'normal', label: `Sign in to ${shorten(label)} (${shorten(hosts.join(', '))})…`, action: { kind: 'signin', id } })
+  }
+  if (state.signIns?.length) items.push({ type: 'separator' })
   if (waitingCount === 0) items.push({ type: 'normal', label: 'No payments wait for you' })
   else {
     items.push({ type: 'normal', label: `${waitingCount} payment${waitingCount === 1 ? ' waits' : 's wait'} for you` })
@@ -46,6 +55,7 @@ function shorten(text: string, length = 40): string {
 
 /** The tray's tooltip. */
 export function tooltip(state: State): string {
+  if (state.signIns?.length) return `Allowance: sign in to ${state.signIns.map((request) => request.label).join(', ')}`
   if (state.waitingCount > 0) return `Allowance: ${state.waitingCount} payment${state.waitingCount === 1 ? ' waits' : 's wait'} for you`
   return state.paused ? 'Allowance: payments paused' : 'Allowance'
 }

@@ -9,11 +9,12 @@ import * as LoginItem from './LoginItem.js'
 import * as MainWindow from './MainWindow.js'
 import * as Notifier from './Notifier.js'
 import * as RendererProtocol from './RendererProtocol.js'
+import * as SignInPopups from './SignInPopups.js'
 import * as Tray from './Tray.js'
 import * as Windows from './Windows.js'
 
 // The Electron face of the companion: the same core as `allowance daemon`, plus a tray, a popup
-// per payment waiting for the human, notifications and the main window. It lives in the tray:
+// per payment and per sign-in waiting for the human, notifications and the main window. It lives in the tray:
 // closing every window leaves it serving the agents' bridges until Quit.
 /** electron-builder.yml's appId: Windows shows notifications only for an app with this identity. */
 const appId = 'dev.allowance.app'
@@ -41,7 +42,8 @@ async function start(): Promise<void> {
   const loginItem = LoginItem.create()
   const stopIpc = IpcTransport.serve(ui)
   const popups = ApprovalPopups.start(companion.queue, { overflow: main.show })
-  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openMain: main.show, quit: () => app.quit() })
+  const signIns = SignInPopups.start(companion.auth)
+  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openSignIn: signIns.show, openMain: main.show, quit: () => app.quit() })
   const stopNotifier = Notifier.start(companion, { onClick: main.show })
 
   app.on('second-instance', main.show)
@@ -55,6 +57,7 @@ async function start(): Promise<void> {
     event.preventDefault()
     tray.destroy()
     popups.close()
+    signIns.close()
     stopNotifier()
     stopIpc()
     void service

@@ -11,6 +11,8 @@ import {
   type JSONRPCResponse,
 } from './JsonRpc.js'
 import type { CompanionClient } from '../wire/Client.js'
+import type { Event as CompanionEvent } from '../wire/Messages.js'
+import { Authorization, SignInNeeded } from './Authorization.js'
 import { PaidCall } from './PaidCall.js'
 import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
@@ -57,6 +59,8 @@ export class Relay {
   private readonly listen: Listen
   private readonly paramHeaders = new ParamHeaders()
   private readonly toHost: (message: JSONRPCMessage) => void
+  /** The token the companion signed in for (HTTP upstreams only). */
+  private readonly auth: Authorization | undefined
   readonly upstreamName: string
 
   constructor(
@@ -68,6 +72,24 @@ export class Relay {
     this.upstreamName = describe(target)
     this.toHost = (message) => toHost(this.era === 'modern' ? Era.forLegacyHost(message) : message)
     this.listen = new Listen({ nextId: () => this.internalId('listen'), log })
+    const companion = options.companion
+    this.auth =
+      target.kind === 'http' && companion
+        ? new Authorization({
+            target,
+            upstream: this.upstreamName,
+            companion,
+            host: () => this.hostInfo(),
+            toHost: this.toHost,
+            progressIntervalMs: options.progressIntervalMs ?? 5000,
+            log,
+          })
+        : undefined
+  }
+
+  /** What the companion says unasked (a sign-out). */
+  onCompanionEvent(event: CompanionEvent): void {
+    this.auth?.onEvent(event)
   }
 
   fromHost(message: JSONRPCMessage): void {
@@ -247,18 +269,25 @@ export class Relay {
    * is renewed and the request sent again, once; an unreachable upstream is reconnected in the
    * background. Failures are thrown for the caller to answer.
    */
-  private async dispatch(request: JSONRPCRequest, onResponse: (response: JSONRPCResponse) => void, replayed = false): Promise<void> {
+  private async dispatch(request: JSONRPCRequest, onResponse: (response: JSONRPCResponse) => void, replayed = false, authorized = 0): Promise<void> {
     this.remember(request)
     if (this.opening) await this.opening.catch(() => {})
     const session = this.session ?? (await this.renew(undefined))
+    const sentWith = this.auth?.generation ?? 0
     try {
+      await this.auth?.ready(request)
       await session.request(request, onResponse)
     } catch (error) {
       const failure = error as UpstreamError
       if (failure.kind === 'session_expired' && !replayed) {
         this.log.info(`${this.upstreamName} expired the session; re-initializing and replaying ${request.method} once`)
         await this.renew(session)
-        return this.dispatch(request, onResponse, true)
+        return this.dispatch(request, onResponse, true, authorized)
+      }
+      // The server refused the token (or wants one): the companion provides it, and the request goes again.
+      if (failure.kind === 'unauthorized' && this.auth?.enabled && authorized < maxAuthorizations) {
+        await this.auth.renew(failure, sentWith, request)
+        return this.dispatch(request, onResponse, replayed, authorized + 1)
       }
       if (failure.kind === 'unreachable' || failure.kind === 'closed') {
         this.dropSession(session)
@@ -355,13 +384,28 @@ export class Relay {
     if (session.era === 'modern') this.listen.open(session)
   }
 
-  private openSession(initialize: JSONRPCRequest): Promise<UpstreamSession.Opened> {
+  /** Opens a session; a server that wants authorization gets a token from the companion, then is asked again. */
+  private async openSession(initialize: JSONRPCRequest): Promise<UpstreamSession.Opened> {
+    for (let authorized = 0; ; authorized++) {
+      const sentWith = this.auth?.generation ?? 0
+      try {
+        await this.auth?.ready()
+        return await this.openSessionOnce(initialize)
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.kind === 'unauthorized') || !this.auth?.enabled || authorized >= maxAuthorizations) throw error
+        await this.auth.renew(error, sentWith)
+      }
+    }
+  }
+
+  private openSessionOnce(initialize: JSONRPCRequest): Promise<UpstreamSession.Opened> {
     return UpstreamSession.open({
       target: this.target,
       initialize,
       log: this.log,
       memory: this.options.memory,
       paramHeaders: this.target.kind === 'http' ? this.paramHeaders : undefined,
+      authorization: this.auth?.enabled ? this.auth.headerFor : undefined,
       handlers: {
         onMessage: (message) => {
           // The stream's opening acknowledgement is the modern wire's business, not the host's.
@@ -438,10 +482,24 @@ export class Relay {
   }
 
   private failure(request: JSONRPCRequest, error: unknown): JSONRPCResponse {
+    if (error instanceof SignInNeeded) {
+      // No sign-in, no call: the agent reads the companion's sentence, as it would a payment not made.
+      const meta = { [Relay.authMetaKey]: { status: 'not_signed_in', reason: error.reason } }
+      if (request.method === 'tools/call') return { jsonrpc: '2.0', id: request.id, result: { content: [{ type: 'text', text: error.message }], isError: true, _meta: meta } }
+      return errorResponse(request.id, ErrorCode.UpstreamUnavailable, error.message, { upstream: this.upstreamName, reason: 'not_signed_in', ...meta })
+    }
     const reason = error instanceof UpstreamError ? error.kind : 'unreachable'
     const message = error instanceof Error ? error.message : String(error)
     return errorResponse(request.id, ErrorCode.UpstreamUnavailable, message, { upstream: this.upstreamName, reason })
   }
+}
+
+/** How many times one request may be sent again with a new token (a refresh, then a sign-in). */
+const maxAuthorizations = 2
+
+export namespace Relay {
+  /** Where the bridge tells the agent that a server wanted a sign-in that did not happen. */
+  export const authMetaKey = 'allowance/auth'
 }
 
 export declare namespace Relay {

@@ -76,7 +76,7 @@ export class UpstreamSession {
   private static async probe(parameters: UpstreamSession.OpenParameters): Promise<{ era: 'modern'; opened: UpstreamSession.Opened } | { era: 'legacy'; reusable?: UpstreamSession }> {
     const { target, initialize, handlers, log, timeoutMs = 15_000 } = parameters
     const name = describe(target)
-    const session = new UpstreamSession(createTransport(target, target.kind === 'stdio' ? 'stdio' : 'streamable-http', name), name, handlers, log)
+    const session = new UpstreamSession(createTransport(target, target.kind === 'stdio' ? 'stdio' : 'streamable-http', name, parameters.authorization), name, handlers, log)
     session.envelope = envelopeOf(initialize)
     session.transport.useModernEra?.(parameters.paramHeaders)
     let response: JSONRPCResponse
@@ -126,7 +126,7 @@ export class UpstreamSession {
     const kinds = target.kind === 'http' ? transportOrder(target.strategy) : (['stdio'] as const)
     let lastError: UpstreamError | undefined
     for (const [index, kind] of kinds.entries()) {
-      const session = reusable ?? new UpstreamSession(createTransport(target, kind, name), name, handlers, log)
+      const session = reusable ?? new UpstreamSession(createTransport(target, kind, name, parameters.authorization), name, handlers, log)
       try {
         if (!reusable) await Deadline.within(session.transport.start(), timeoutMs, () => new UpstreamError('timeout', name, `no connection after ${timeoutMs} ms`))
         reusable = undefined
@@ -266,14 +266,16 @@ export declare namespace UpstreamSession {
     memory?: EraMemory | undefined
     /** Modern HTTP: the tool parameters mirrored into headers. */
     paramHeaders?: ParamHeaders | undefined
+    /** HTTP: the `Authorization` header a request to a URL carries (a token from the companion). */
+    authorization?: ((url: URL) => string | undefined) | undefined
     timeoutMs?: number
   }
   type Opened = { session: UpstreamSession; response: JSONRPCResponse }
 }
 
-function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdio', name: string): Transport {
+function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdio', name: string, authorization?: (url: URL) => string | undefined): Transport {
   if (target.kind === 'stdio') return new Stdio(target.command, target.args, name)
-  return kind === 'sse' ? new LegacySse(target.url, target.headers, name) : new StreamableHttp(target.url, target.headers, name)
+  return kind === 'sse' ? new LegacySse(target.url, target.headers, name, authorization) : new StreamableHttp(target.url, target.headers, name, authorization)
 }
 
 /** How long a local process may take to answer the era probe before it counts as a legacy one. */

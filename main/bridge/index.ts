@@ -23,13 +23,14 @@ export function run(target: UpstreamTarget): void {
   const log = Log.create({ name: 'bridge', directory: paths.logs })
   log.info(`bridge for ${describe(target)} started`)
 
-  // The companion is reached on the first payment only: free calls never wait for it.
+  // The companion is reached on the first payment or sign-in only: free calls never wait for it.
   let companion: CompanionClient | undefined
   const companionLink = () =>
     (companion ??= new CompanionClient({
       socketPath: paths.socket,
       hello: { role: 'bridge', upstream: describe(target), pid: process.pid },
       autoStart: () => startDetachedCompanion(process.argv[1]!),
+      onEvent: (event) => relay?.onCompanionEvent(event),
     }))
 
   let relay: Relay | undefined = undefined

@@ -15,6 +15,7 @@ for you: that takes the app.`,
     ['status', "is the companion up? its UI, whether it can sign, payments waiting, today's spend"],
     ['open', "prints the address of the running companion's UI"],
     ['doctor', 'what keeps an agent from paying through Allowance, and how to fix each'],
+    ['auth', 'sign in to servers that want it (list, login, logout); tokens stay in the keychain'],
     ['install', 'adds a server to an agent host through Allowance, or routes one there (--wrap)'],
     ['uninstall', 'takes it out again, or puts back the entry it replaced'],
     ['wallet', 'the key that pays, in the OS keychain (or a file you unlock)'],
@@ -58,6 +59,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   wallet: async (argv) => (await import('./walletCommand.js')).run(argv),
   card: async (argv) => (await import('./cardCommand.js')).run(argv),
   history: async (argv) => (await import('./historyCommand.js')).run(argv),
+  auth: async (argv) => (await import('./authCommand.js')).run(argv),
   start: async (argv) => (await import('./startCommand.js')).run(argv),
 }
 

@@ -1,4 +1,6 @@
 import type { Decision } from '../approvals/Decision.js'
+import { Broker, canonicalServer } from '../auth/Broker.js'
+import * as Clients from '../auth/Clients.js'
 import * as Batcher from '../approvals/Batcher.js'
 import * as Outcome from '../approvals/Outcome.js'
 import * as Queue from '../approvals/Queue.js'
@@ -73,7 +75,29 @@ export class Companion implements Handler {
   ) {
     this.walletKey = WalletKey.create(home)
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
+    this.auth = new Broker({
+      home,
+      log,
+      version: companionVersion,
+      secretOptions: () => this.walletKey.secretOptions(),
+      metadataUrl: () => {
+        const configured = this.config.oauth.clientMetadataUrl
+        return configured === undefined ? Clients.defaultMetadataUrl : configured
+      },
+      signInTimeoutMs: Number(process.env.ALLOWANCE_SIGNIN_TIMEOUT_MS) || 5 * 60_000,
+    })
+    // Bridges of a server signed out of drop the token they hold.
+    this.auth.on('signedOut', (server) => {
+      for (const connection of this.connections) {
+        if (connection.role === 'bridge' && connection.upstream !== undefined && sameServer(connection.upstream, server)) {
+          connection.notify?.({ v: 2, event: 'auth.signed-out', server })
+        }
+      }
+    })
   }
+
+  /** The OAuth broker: sign-ins to servers, their tokens in the keychain, one flow per server for every bridge. */
+  readonly auth: Broker
 
   /** The card a `stripe` charge is paid with, if one is set up: what is safe to show of it, read again only when the CLI changes the card. */
   readonly cardInfo: () => Card.Info | undefined
@@ -140,6 +164,25 @@ export class Companion implements Handler {
         })
       case 'wallet.lock':
         return this.lockWallet()
+      case 'auth.token':
+        return this.auth.token({ ...message.request, host: message.request.host.name })
+      case 'auth.login': {
+        // The person at the terminal gets the link as soon as the sign-in is up.
+        const onAdded = (request: Broker.Request) => {
+          if (sameServer(request.server, message.server)) connection.notify?.({ v: 2, event: 'auth.sign-in', server: request.server, url: request.url })
+        }
+        this.auth.on('added', onAdded)
+        for (const request of this.auth.pending()) onAdded(request)
+        try {
+          return await this.signIn(message.server, message.clientId === undefined ? undefined : { id: message.clientId, secret: message.clientSecret }, 'allowance auth login')
+        } finally {
+          this.auth.off('added', onAdded)
+        }
+      }
+      case 'auth.logout':
+        return this.signOut(message.server)
+      case 'auth.list':
+        return this.auth.list()
     }
   }
 
@@ -236,7 +279,27 @@ export class Companion implements Handler {
     }
   }
 
+  /** A person signs in to a server; a wrong URL is their input's fault. */
+  async signIn(server: string, client: { id: string; secret?: string | undefined } | undefined, by: string): Promise<Broker.SignInResult> {
+    try {
+      canonicalServer(server)
+    } catch (error) {
+      throw new ProtocolError('invalid_message', (error as Error).message)
+    }
+    return this.auth.signIn(server, { by, ...(client && { client }) })
+  }
+
+  async signOut(server: string): Promise<{ removed: number; revoked: boolean; message: string }> {
+    try {
+      canonicalServer(server)
+    } catch (error) {
+      throw new ProtocolError('invalid_message', (error as Error).message)
+    }
+    return this.auth.signOut(server)
+  }
+
   close(): void {
+    this.auth.close()
     this.paymentListeners.clear()
     this.queue.close()
     this.settlements.close()
@@ -375,6 +438,14 @@ function watchConfig(path: string, log: Logger): () => Configured {
     if (!config.problem || !current) current = { config, registry: TokenRegistry.create({ tokens: config.tokens }) }
     return current
   })
+}
+
+function sameServer(a: string, b: string): boolean {
+  try {
+    return canonicalServer(a) === canonicalServer(b)
+  } catch {
+    return false
+  }
 }
 
 /** The server's alternatives, the user's preferred payment methods first (stable otherwise). */

@@ -33,6 +33,11 @@ const File = z.strictObject({
   methodPreference: z.array(Method).default([...Methods.names]),
   /** Per upstream (its URL or stdio command line, as the bridge was given it): a preference of its own. */
   servers: z.record(z.string(), z.strictObject({ methodPreference: z.array(Method).optional() })).default({}),
+  /**
+   * Signing in to servers: where Allowance's client metadata document is published (the client id
+   * it uses with authorization servers that take those), or null to register with each instead.
+   */
+  oauth: z.strictObject({ clientMetadataUrl: z.url().startsWith('https://').nullable().optional() }).default({}),
   /** Where the card's Stripe API is (tests point it at a local stand-in). */
   stripe: z.strictObject({ apiBase: z.url().optional() }).default({}),
   /**

@@ -18,6 +18,8 @@ export type Connection = {
   role?: 'bridge' | 'cli'
   upstream?: string
   pid?: number
+  /** Tells this client something unasked (a sign-out, say). */
+  notify?(event: Messages.Event): void
 }
 
 export type Handler = {
@@ -113,6 +115,9 @@ function serve(socket: Socket, connection: Connection, handler: Handler, log: Lo
       process.nextTick(() => socket.uncork())
     }
     socket.write(`${JSON.stringify(response)}\n`)
+  }
+  connection.notify = (event) => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(event)}\n`)
   }
   const reader = new LineReader(
     (line) => {

@@ -5,6 +5,7 @@ import type { Event, Reply, Request } from '../uiapi/Contract.js'
 import * as ApprovalsRoutes from './ApprovalsRoutes.js'
 import * as ApprovalsViews from './ApprovalsViews.js'
 import type { Companion } from './Companion.js'
+import * as AuthRoutes from './AuthRoutes.js'
 import * as HistoryRoutes from './HistoryRoutes.js'
 import * as PolicyRoutes from './PolicyRoutes.js'
 import * as ServersRoutes from './ServersRoutes.js'
@@ -39,6 +40,13 @@ export function create(companion: Companion, log: Logger): UiApi {
   const onResolved = (entry: Entry, decision: Decision) => emit('approval.resolved', { paymentId: entry.paymentId, decision: ApprovalsViews.decision(decision) })
   companion.queue.on('added', onAdded)
   companion.queue.on('resolved', onResolved)
+  // Sign-in cards, and who is signed in where (the Servers screen).
+  const onSignIn = (request: unknown) => emit('signin.added', request)
+  const onSignedIn = (request: { id: number; server: string }, outcome: { ok: boolean; message: string }) => emit('signin.resolved', { id: request.id, server: request.server, ...outcome })
+  const onAuthChanged = () => emit('auth.changed', {})
+  companion.auth.on('added', onSignIn)
+  companion.auth.on('resolved', onSignedIn)
+  companion.auth.on('changed', onAuthChanged)
   // Under load the ledger changes thousands of times a second: tell the UI at most a few times.
   let changed: NodeJS.Timeout | undefined
   const stopPayments = companion.onPayment(() => {
@@ -51,6 +59,7 @@ export function create(companion: Companion, log: Logger): UiApi {
   const screens: UiRoute.Route[] = [
     { method: 'GET', path: /^\/api\/status$/, answer: async () => ok(await companion.status()) },
     ...ApprovalsRoutes.routes(companion),
+    ...AuthRoutes.routes(companion),
     ...HistoryRoutes.routes(companion),
     ...PolicyRoutes.routes(companion),
     ...WalletRoutes.routes(companion),
@@ -91,6 +100,9 @@ export function create(companion: Companion, log: Logger): UiApi {
       stopPayments()
       companion.queue.off('added', onAdded)
       companion.queue.off('resolved', onResolved)
+      companion.auth.off('added', onSignIn)
+      companion.auth.off('resolved', onSignedIn)
+      companion.auth.off('changed', onAuthChanged)
     },
   }
 }

@@ -29,6 +29,8 @@ export type WalletKey = {
   /** Creates the wallet: in the keychain, else in a file sealed with `passphrase` (kept, as by unlock). */
   create(passphrase?: string): Promise<State>
   lock(): State | undefined
+  /** What opens a secret kept in an encrypted file this run (sign-in tokens share the wallet's passphrase). */
+  secretOptions(): SecretStore.Options
 }
 
 export type State = {
@@ -101,5 +103,6 @@ export function create(home: string): WalletKey {
       signer = undefined
       return state()
     },
+    secretOptions: () => ({ passphrase: passphrase() }),
   }
 }

@@ -30,6 +30,11 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
     console.log(`Allowance UI: ${api.url}`)
     // Headless, the terminal is where a person may be looking: each payment that waits says so.
     service.companion.queue.on('added', (entry) => console.log(waiting(service.companion, entry)))
+    // And each sign-in, with its link: over SSH there may be no browser here to open.
+    service.companion.auth.on('added', (request) => {
+      const minutes = Math.max(1, Math.round((request.expiresAt - Date.now()) / 60_000))
+      console.log(`Sign in to ${request.label} (asked by ${request.hosts.join(', ')}): open ${request.url} in a browser, or answer in the Allowance UI (within ${minutes} min).`)
+    })
   }
 
   Service.logUnexpectedErrors(log)

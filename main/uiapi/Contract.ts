@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import type { DeclineReason } from '../approvals/Decision.js'
+import type { Broker } from '../auth/Broker.js'
 import type * as Doctor from '../doctor/Doctor.js'
 import * as Entry from '../hosts/Entry.js'
 import * as Hosts from '../hosts/Hosts.js'
@@ -41,11 +42,18 @@ export type Event = {
   /**
    * `payments.changed`: something in the ledger moved; views of it should fetch again.
    * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
+   * `signin.added` / `signin.resolved`: a sign-in card (no token, only its link) came, or went; `auth.changed`: who is signed in where changed.
    */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed'
+  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed' | 'signin.added' | 'signin.resolved' | 'auth.changed'
   /** The event's data as JSON text: an {@link Approval} for `approval.added`, a {@link Resolved} for `approval.resolved`, `{}` otherwise. */
   data: string
 }
+
+/** A sign-in waiting for the human: the server, who asked, and the link (no secret). */
+export type SignInRequest = Broker.Request
+
+/** Who is signed in where (no token ever reaches the page). */
+export type SignedIn = Broker.SignInView
 
 /** A change answers with the companion's sentence saying what it did. */
 export type WithMessage<View> = View & { message: string }

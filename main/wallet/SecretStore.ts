@@ -18,8 +18,11 @@ export type SecretStore = {
 
 export type Kind = 'keychain' | 'file'
 
-/** Which secret: each has its own keychain entry and keystore file. */
-export type Name = 'wallet' | 'card'
+/**
+ * Which secret: each has its own keychain entry and keystore file. `oauth-…` entries hold one
+ * sign-in's tokens, or one OAuth client's secret (main/auth/TokenStore.ts names them).
+ */
+export type Name = 'wallet' | 'card' | `oauth-${string}`
 
 export type Options = {
   /** Forces the encrypted keystore file (otherwise used only when no keychain answers). */
@@ -70,7 +73,7 @@ export function open(home: string, name: Name, kind: Kind, options: Options): Se
 export class PassphraseNeededError extends Error {
   constructor(name: Name, why: string) {
     super(
-      `${why}. Without a keychain, Allowance keeps the ${name} key in a file encrypted with a passphrase you choose (8+ characters): ` +
+      `${why}. Without a keychain, Allowance keeps the ${name.startsWith('oauth-') ? 'sign-in tokens' : `${name} key`} in a file encrypted with a passphrase you choose (8+ characters): ` +
         'type one in the Allowance window (Wallet), or run the command in a terminal and type it when asked.',
     )
   }
@@ -82,7 +85,7 @@ export class LockedError extends Error {
     super(
       name === 'wallet'
         ? 'The wallet is locked: unlock it in the Allowance window (Wallet) or with `allowance wallet unlock`.'
-        : 'The card key is in an encrypted file and the wallet is locked: unlock it in the Allowance window (Wallet) or with `allowance wallet unlock`.',
+        : `The ${name === 'card' ? 'card key is' : 'sign-in tokens are'} in an encrypted file and the wallet is locked: unlock it in the Allowance window (Wallet) or with \`allowance wallet unlock\`.`,
     )
   }
 }

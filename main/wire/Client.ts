@@ -103,6 +103,13 @@ export class CompanionClient {
     } catch {
       return
     }
+    const event = response as unknown as Partial<Wire.Event>
+    if (typeof event.event === 'string') {
+      try {
+        this.options.onEvent?.(event as Wire.Event)
+      } catch {}
+      return
+    }
     if (typeof response.id !== 'number') return
     const waiter = this.pending.get(response.id)
     if (!waiter) return
@@ -117,6 +124,8 @@ export declare namespace CompanionClient {
     socketPath: string
     /** Introduces the client on every (re)connection. */
     hello?: { role: 'bridge' | 'cli'; upstream?: string; pid?: number }
+    /** What the companion tells this connection unasked. */
+    onEvent?: (event: Wire.Event) => void
     /** Starts a companion when none answers; the client then waits up to `waitMs`. */
     autoStart?: () => void
     waitMs?: number

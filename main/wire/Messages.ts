@@ -29,6 +29,23 @@ export type Response<T = unknown> =
   | { v: typeof version; id: string | number | null; ok: true; result: T }
   | { v: typeof version; id: string | number | null; ok: false; error: { code: ErrorCode; message: string } }
 
+/**
+ * What the companion tells a connection unasked (it carries no `id`): bridges of a server signed
+ * out of drop their token; a CLI that asked to sign in gets the link of the sign-in it started.
+ */
+export type Event = { v: typeof version; event: 'auth.signed-out'; server: string } | { v: typeof version; event: 'auth.sign-in'; server: string; url: string }
+
+export type AuthRequest = Schemas.AuthRequest
+
+/**
+ * What a bridge gets back for `auth.token`. The token is handed over in memory, sent to that
+ * server only, and never stored or logged; `id` names it when the server refuses it.
+ * `refreshAt`: ask again from then on (epoch ms), while it still works.
+ */
+export type AuthAnswer =
+  | { kind: 'token'; accessToken: string; id: string; expiresAt?: number; refreshAt?: number }
+  | { kind: 'declined'; reason: string; message: string }
+
 export type PaymentRequest = Schemas.PaymentRequest
 export type Receipt = Schemas.Receipt
 /**

@@ -59,6 +59,19 @@ export const Outcome = z.discriminatedUnion('status', [
 ])
 export type Outcome = z.infer<typeof Outcome>
 
+export const AuthRequest = z.strictObject({
+  /** The server's URL, as the bridge was given it. */
+  server: text(2000),
+  /** Its `WWW-Authenticate` header. */
+  challenge: z.string().max(8192).optional(),
+  /** The HTTP status that asked: 401, or 403 for more scopes. */
+  status: z.number().int().min(100).max(599).optional(),
+  /** The id of the token the server refused, as the companion gave it. */
+  rejected: z.string().max(100).optional(),
+  host: z.strictObject({ name: text(200), version: z.string().max(100).optional() }),
+})
+export type AuthRequest = z.infer<typeof AuthRequest>
+
 export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({
     v: z.literal(version),
@@ -75,6 +88,19 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(version), id, type: z.literal('status') }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('wallet.unlock'), passphrase: text(1000) }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('wallet.lock') }),
+  /** A bridge's server wants authorization: a token for it, or a sentence saying why there is none. */
+  z.strictObject({ v: z.literal(version), id, type: z.literal('auth.token'), request: AuthRequest }),
+  /** A person signs in to a server (the CLI): optionally with a client they registered there themselves. */
+  z.strictObject({
+    v: z.literal(version),
+    id,
+    type: z.literal('auth.login'),
+    server: text(2000),
+    clientId: z.string().min(1).max(500).regex(/^[\x21-\x7e]+$/, 'a client id is printable ASCII without spaces').optional(),
+    clientSecret: z.string().min(1).max(4096).optional(),
+  }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('auth.logout'), server: text(2000) }),
+  z.strictObject({ v: z.literal(version), id, type: z.literal('auth.list') }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 

@@ -23,6 +23,8 @@ export type {
   Scope,
   ServersView,
   SettingsView,
+  SignedIn,
+  SignInRequest,
   SpendChart,
   Status,
   Unit,
@@ -111,3 +113,12 @@ export const checkServers = () => request<Contract.DoctorReport>('GET', '/api/se
 export const routeThroughAllowance = (entry: Contract.RouteRequest) => request<Contract.HostChange>('POST', '/api/hosts/route', entry)
 /** What `allowance install <host> <name> <url>` does. */
 export const addServerToHost = (server: Contract.AddServerRequest) => request<Contract.HostChange>('POST', '/api/hosts/add', server)
+
+export const signIns = () => request<Contract.SignInRequest[]>('GET', '/api/signins')
+/** **Sign in**: the companion opens the system browser; the link comes back too. */
+export const openSignIn = (id: number) => request<{ url: string; opened: boolean; message: string }>('POST', `/api/signins/${id}/open`)
+/** **Not now**: the agent is told in one sentence. */
+export const dismissSignIn = (id: number) => request<{ message: string }>('POST', `/api/signins/${id}/dismiss`)
+export const signedIn = () => request<Contract.SignedIn[]>('GET', '/api/auth')
+export const signInTo = (server: string) => request<{ message: string; request?: Contract.SignInRequest }>('POST', '/api/auth/login', { server })
+export const signOut = (server: string) => request<{ message: string }>('POST', '/api/auth/logout', { server })

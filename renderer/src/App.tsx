@@ -33,7 +33,7 @@ export function App() {
   const [view, setView] = useState<View>('Approvals')
   // The payment whose details History opens, when a link asked for it.
   const [opened, setOpened] = useState<number>()
-  const waiting = live.approvals.length
+  const waiting = live.approvals.length + live.signIns.length
   useWaitingTitle(live.approvals, paused)
   useNotifications(live.approvals)
 

@@ -5,11 +5,13 @@ import { ApprovalWaitSetting } from './ApprovalWaitSetting.js'
 import { EmptyQueue, type Screen } from './EmptyQueue.js'
 import { NotifyPermission } from './Notifications.js'
 import { PauseControl } from './PauseControl.js'
+import { SignInCard } from './SignInCard.js'
 import type { Live } from './useApprovals.js'
 
 /**
- * The Approvals screen: the pause when payments are paused, what the last answer did, the queue
- * (or, with nothing waiting, what to do next), and how a waiting payment reaches you.
+ * The Approvals screen: the pause when payments are paused, what the last answer did, the servers
+ * waiting for you to sign in, the queue (or, with nothing waiting, what to do next), and how a
+ * waiting payment reaches you.
  */
 export function ApprovalsView(props: { live: Live; paused: boolean | undefined; onOpen(screen: Screen): void }) {
   const { live, paused, onOpen } = props
@@ -33,6 +35,9 @@ export function ApprovalsView(props: { live: Live; paused: boolean | undefined; 
     <div className="screen approvals">
       {paused && <PauseControl changes={live.changes} />}
       {outcome && <AnswerNotice outcome={outcome} />}
+      {live.signIns.map((request) => (
+        <SignInCard key={request.id} request={request} />
+      ))}
       {live.approvals.length > 0 ? <ApprovalQueue live={live} onAnswered={setOutcome} /> : <EmptyQueue changes={live.changes} onOpen={onOpen} />}
       <section className="panel waiting-settings" aria-label="When a payment waits">
         <ApprovalWaitSetting changes={live.changes} />

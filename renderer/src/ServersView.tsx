@@ -5,6 +5,7 @@ import { ChangeNotice } from './ChangeNotice.js'
 import { EntryChecks } from './EntryChecks.js'
 import { HostEntries, type Entry } from './HostEntries.js'
 import { ServerList } from './ServerList.js'
+import { SignedInList } from './SignedInList.js'
 import { useChange } from './useChange.js'
 import { useLoaded } from './useLoaded.js'
 
@@ -34,6 +35,7 @@ export function ServersView(props: { changes: number }) {
           {page.problems.length > 0 && <Problems problems={page.problems} />}
           <ChangeNotice change={change} />
           <ServerList servers={page.servers} />
+          <SignedInList changes={props.changes} change={change} />
           <HostEntries hosts={page.hosts} change={change} route={route} />
           <AddServerForm hosts={page.hosts.map((config) => config.host)} change={change} add={(server) => hostChange(() => Api.addServerToHost(server))} />
           <EntryChecks />

@@ -14,6 +14,8 @@ export type Live = {
   answering(paymentId: number): void
   /** The last waiting payment that left the queue without this page answering it: it timed out, or another window answered. */
   answeredElsewhere: { approval: Api.Approval; decision: Api.Resolved['decision'] } | undefined
+  /** Sign-ins waiting for the human, oldest first. */
+  signIns: Api.SignInRequest[]
 }
 
 /**
@@ -35,6 +37,13 @@ export function useApprovals(): Live {
   const listed = useRef(pending)
   listed.current = pending
   const ours = useRef(new Set<number>())
+  const [signIns, setSignIns] = useState(() => new Map<number, Api.SignInRequest>())
+  const updateSignIns = (change: (next: Map<number, Api.SignInRequest>) => void) =>
+    setSignIns((current) => {
+      const next = new Map(current)
+      change(next)
+      return next
+    })
 
   useEffect(() => {
     const controller = new AbortController()
@@ -63,13 +72,28 @@ export function useApprovals(): Live {
             (list) => update((next) => list.filter((entry) => !answered.has(entry.paymentId)).forEach((entry) => next.set(entry.paymentId, inPageClock(entry)))),
             () => {},
           )
+          Api.signIns().then(
+            (list) => updateSignIns((next) => {
+              next.clear()
+              for (const request of list) next.set(request.id, request)
+            }),
+            () => {},
+          )
         },
         event({ name, data }) {
           if (name === 'approval.added') {
             const approval = inPageClock(JSON.parse(data) as Api.Approval)
             update((next) => next.set(approval.paymentId, approval))
           } else if (name === 'approval.resolved') resolved(JSON.parse(data) as Api.Resolved)
-          else if (name === 'payments.changed' || name === 'settings.changed') setChanges((count) => count + 1)
+          else if (name === 'payments.changed' || name === 'settings.changed' || name === 'auth.changed') setChanges((count) => count + 1)
+          else if (name === 'signin.added') {
+            const request = JSON.parse(data) as Api.SignInRequest
+            updateSignIns((next) => next.set(request.id, request))
+          } else if (name === 'signin.resolved') {
+            const { id } = JSON.parse(data) as { id: number }
+            updateSignIns((next) => next.delete(id))
+            setChanges((count) => count + 1)
+          }
         },
         closed: () => setConnected(false),
       },
@@ -92,5 +116,6 @@ export function useApprovals(): Live {
     next.delete(paymentId)
     return next
   })
-  return { approvals, connected, changes, forget, answering: (paymentId) => void ours.current.add(paymentId), answeredElsewhere }
+  const waitingSignIns = [...signIns.values()].sort((a, b) => a.createdAt - b.createdAt)
+  return { approvals, connected, changes, forget, answering: (paymentId) => void ours.current.add(paymentId), answeredElsewhere, signIns: waitingSignIns }
 }

@@ -111,6 +111,7 @@ export async function startPaidServer(
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
     RESPONSE: options.response ?? 'sse',
     ...(options.stripe && { STRIPE_API_BASE: options.stripe.apiBase, STRIPE_SECRET_KEY: options.stripe.secretKey }),
+    ...options.env,
   }
   const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
   // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
@@ -140,6 +141,8 @@ export declare namespace startPaidServer {
     tempoModes?: ('pull' | 'push')[]
     /** How POSTs are answered: an event stream whose headers go out at once (default), or JSON sent whole. */
     response?: 'sse' | 'json'
+    /** More of its environment: `ISSUER` puts it behind an OAuth bearer gate (test/fixtures/oauth/Bearer.ts). */
+    env?: Record<string, string>
   }
 }
 

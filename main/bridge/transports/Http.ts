@@ -17,6 +17,8 @@ export class HttpClient {
     private readonly upstream: string,
     secure: boolean,
     private readonly headers: Record<string, string>,
+    /** The `Authorization` header a request to `url` carries, if any (a token from the companion). */
+    private readonly authorization?: (url: URL) => string | undefined,
   ) {
     this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true })
   }
@@ -25,7 +27,8 @@ export class HttpClient {
   request(url: URL, method: string, headers: Record<string, string>, body?: string, signal?: AbortSignal): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       const send = url.protocol === 'https:' ? https.request : http.request
-      const options: http.RequestOptions = { method, agent: this.agent, headers: { ...this.headers, ...headers } }
+      const token = this.authorization?.(url)
+      const options: http.RequestOptions = { method, agent: this.agent, headers: token === undefined ? { ...this.headers, ...headers } : { ...this.headers, ...headers, authorization: token } }
       if (signal) options.signal = signal
       const request = send(url, options, (response) => {
         response.once('close', () => this.inFlight.delete(request))
@@ -82,6 +85,19 @@ export function readEvents(response: http.IncomingMessage, onEvent: (event: Even
     response.on('data', (chunk: string) => parser.feed(chunk))
     settleAtEnd(response, resolve, reject)
   })
+}
+
+/**
+ * A refusal that asks for authorization: any 401, and a 403 whose Bearer challenge says
+ * `insufficient_scope`. Its `WWW-Authenticate` header says how to sign in.
+ */
+export function authorizationWanted(response: http.IncomingMessage): string | undefined {
+  const status = response.statusCode ?? 0
+  const header = response.headers['www-authenticate']
+  const challenge = Array.isArray(header) ? header.join(', ') : header
+  if (status === 401) return challenge ?? ''
+  if (status === 403 && challenge && /insufficient_scope/.test(challenge)) return challenge
+  return undefined
 }
 
 /** An error body, shortened for a message a person reads. */

@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '../JsonRpc.js'
-import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
+import { authorizationWanted, contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
 import * as ErrorWords from '../../shared/ErrorWords.js'
@@ -21,15 +21,18 @@ export class LegacySse implements Transport {
     private readonly url: URL,
     headers: Record<string, string>,
     private readonly upstream: string,
+    authorization?: (url: URL) => string | undefined,
   ) {
-    this.http = new HttpClient(upstream, url.protocol === 'https:', headers)
+    this.http = new HttpClient(upstream, url.protocol === 'https:', headers, authorization)
   }
 
   async start(): Promise<void> {
     const response = await this.http.request(this.url, 'GET', { accept: 'text/event-stream' })
     const status = response.statusCode ?? 0
     if (status !== 200 || contentType(response) !== 'text/event-stream') {
+      const challenge = authorizationWanted(response)
       const text = await readText(response, 4096).catch(() => '')
+      if (challenge !== undefined) throw new UpstreamError('unauthorized', this.upstream, `the event stream was refused: ${summarize(status, text)}`, status, text, challenge)
       throw new UpstreamError('rejected', this.upstream, `the event stream was refused: ${summarize(status, text)}`, status)
     }
     await new Promise<void>((resolve, reject) => {
@@ -63,7 +66,9 @@ export class LegacySse implements Transport {
     if (this.protocolVersion) headers['mcp-protocol-version'] = this.protocolVersion
     const response = await this.http.request(this.endpoint, 'POST', headers, JSON.stringify(message))
     const status = response.statusCode ?? 0
+    const challenge = authorizationWanted(response)
     const text = await readText(response, 4096).catch(() => '')
+    if (challenge !== undefined) throw new UpstreamError('unauthorized', this.upstream, summarize(status, text), status, text, challenge)
     if (status === 404) throw new UpstreamError('session_expired', this.upstream, summarize(status, text), status)
     if (status < 200 || status >= 300) throw new UpstreamError('rejected', this.upstream, summarize(status, text), status)
   }

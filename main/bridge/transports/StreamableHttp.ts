@@ -3,7 +3,7 @@ import type { EventSourceMessage } from 'eventsource-parser'
 import { check, isRequest, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '../JsonRpc.js'
 import { modernVersion } from '../era/Era.js'
 import { headerValue, type ParamHeaders } from '../era/ParamHeaders.js'
-import { contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
+import { authorizationWanted, contentType, deliver, HttpClient, readEvents, readText, summarize } from './Http.js'
 import type { Transport } from './Transport.js'
 import { UpstreamError } from './UpstreamError.js'
 import * as ErrorWords from '../../shared/ErrorWords.js'
@@ -33,8 +33,9 @@ export class StreamableHttp implements Transport {
     private readonly url: URL,
     headers: Record<string, string>,
     private readonly upstream: string,
+    authorization?: (url: URL) => string | undefined,
   ) {
-    this.http = new HttpClient(upstream, url.protocol === 'https:', headers)
+    this.http = new HttpClient(upstream, url.protocol === 'https:', headers, authorization)
   }
 
   async start(): Promise<void> {}
@@ -76,7 +77,9 @@ export class StreamableHttp implements Transport {
     if (typeof session === 'string' && session) this.sessionId = session
     const status = response.statusCode ?? 0
     if (status < 200 || status >= 300) {
+      const challenge = authorizationWanted(response)
       const text = await readText(response, 4096).catch(() => '')
+      if (challenge !== undefined) throw new UpstreamError('unauthorized', this.upstream, summarize(status, text), status, text, challenge)
       // A modern server answers a request it refuses (unknown version, method or header) with a JSON-RPC error.
       const refusal = this.modern && isRequest(message) && status >= 400 && status < 500 && status !== 401 && status !== 403 ? errorAnswer(text, message.id) : undefined
       if (refusal) return this.onmessage?.(refusal)

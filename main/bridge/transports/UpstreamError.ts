@@ -8,6 +8,8 @@ export class UpstreamError extends Error {
     readonly status?: number,
     /** The start of the body of an HTTP error, which tells a modern server from a legacy one. */
     readonly body?: string,
+    /** `unauthorized`: the server's `WWW-Authenticate` header, which says how to sign in. */
+    readonly challenge?: string,
   ) {
     super(`Upstream ${upstream} ${UpstreamError.phrase[kind]}: ${detail}`)
   }
@@ -19,9 +21,11 @@ export class UpstreamError extends Error {
     invalid_response: 'sent an invalid response',
     closed: 'closed the connection',
     timeout: 'did not answer in time',
+    unauthorized: 'wants authorization',
   }
 }
 
 export declare namespace UpstreamError {
-  type Kind = 'unreachable' | 'session_expired' | 'rejected' | 'invalid_response' | 'closed' | 'timeout'
+  /** `unauthorized`: a 401, or a 403 asking for more scopes; the request did not reach the server's handler. */
+  type Kind = 'unreachable' | 'session_expired' | 'rejected' | 'invalid_response' | 'closed' | 'timeout' | 'unauthorized'
 }

@@ -7,8 +7,9 @@ import { expect, test } from 'vitest'
 /**
  * What each folder of main/ may import, beside itself. The arrows point one way: the faces
  * (cli, app, demo) → the companion → the UI API's contract (uiapi) → approvals, the doctor, the
- * bridge, the hosts → payments, ledger, wallet → the wire contract and shared helpers. The
- * Electron shell (app) reads no ledger and holds no keys: it reaches both through the companion.
+ * OAuth broker (auth), the bridge, the hosts → payments, ledger, wallet → the wire contract and
+ * shared helpers. The Electron shell (app) reads no ledger and holds no keys: it reaches both
+ * through the companion.
  */
 const allowed: Record<string, readonly string[]> = {
   shared: [],
@@ -16,15 +17,16 @@ const allowed: Record<string, readonly string[]> = {
   payments: ['shared'],
   ledger: ['payments', 'wire', 'shared'],
   wallet: ['payments', 'shared'],
+  auth: ['wallet', 'shared'],
   approvals: ['ledger', 'payments', 'wire', 'shared'],
   bridge: ['wire', 'shared'],
   hosts: ['bridge', 'shared'],
   doctor: ['hosts', 'bridge', 'wallet', 'wire', 'shared'],
-  uiapi: ['approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wire', 'shared'],
-  companion: ['uiapi', 'approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
-  app: ['companion', 'uiapi', 'approvals', 'wire', 'shared'],
+  uiapi: ['approvals', 'auth', 'doctor', 'hosts', 'ledger', 'payments', 'wire', 'shared'],
+  companion: ['uiapi', 'auth', 'approvals', 'doctor', 'hosts', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
+  app: ['companion', 'uiapi', 'auth', 'approvals', 'wire', 'shared'],
   demo: ['companion', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
-  cli: ['bridge', 'companion', 'demo', 'doctor', 'hosts', 'approvals', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
+  cli: ['auth', 'bridge', 'companion', 'demo', 'doctor', 'hosts', 'approvals', 'ledger', 'payments', 'wallet', 'wire', 'shared'],
 }
 
 type Import = { from: string; to: string; typeOnly: boolean }
