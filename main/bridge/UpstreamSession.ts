@@ -278,8 +278,12 @@ function createTransport(target: UpstreamTarget, kind: HttpTransportKind | 'stdi
   return kind === 'sse' ? new LegacySse(target.url, target.headers, name, authorization) : new StreamableHttp(target.url, target.headers, name, authorization)
 }
 
-/** How long a local process may take to answer the era probe before it counts as a legacy one. */
-const stdioProbeMs = 3000
+/**
+ * How long a local process may take to answer the era probe before it counts as a legacy one: long
+ * enough for a modern server that is slow to start (an SDK v2 server takes seconds on a loaded
+ * machine), paid once per server, since the verdict is remembered.
+ */
+const stdioProbeMs = 10_000
 
 /** The modern envelope from the host's `initialize`: its capabilities and identity, as it declared them. */
 function envelopeOf(initialize: JSONRPCRequest): Era.Envelope {
