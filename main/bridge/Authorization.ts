@@ -31,16 +31,16 @@ export class Authorization {
   readonly headerFor = (url: URL): string | undefined => (this.token && url.origin === this.origin ? `Bearer ${this.token.value}` : undefined)
 
   /**
-   * Before a request: a token past its expiry is renewed first; one merely due for renewal is
-   * renewed in the background while it still works.
+   * Before a request: a token past its expiry is renewed first (the promise to wait for); one
+   * merely due for renewal is renewed in the background while it still works. Nothing to wait
+   * for (most calls) is no promise at all, so that a call costs no extra turn of the event loop.
    */
-  async ready(request?: JSONRPCRequest): Promise<void> {
+  ready(request?: JSONRPCRequest): Promise<void> | undefined {
     const token = this.token
-    if (!token || !this.enabled) return
+    if (!token || !this.enabled) return undefined
     const now = Date.now()
-    if (token.expiresAt !== undefined && now >= token.expiresAt - 1000) {
-      await this.renew({ status: 401 }, this.generation, request)
-    } else if (token.refreshAt !== undefined && now >= token.refreshAt && !this.asking) {
+    if (token.expiresAt !== undefined && now >= token.expiresAt - 1000) return this.renew({ status: 401 }, this.generation, request)
+    if (token.refreshAt !== undefined && now >= token.refreshAt && !this.asking) {
       const ask = this.ask({}, undefined)
       this.asking = ask
       ask.then(
@@ -50,6 +50,7 @@ export class Authorization {
         if (this.asking === ask) this.asking = undefined
       })
     }
+    return undefined
   }
 
   /**

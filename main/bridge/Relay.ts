@@ -275,7 +275,8 @@ export class Relay {
     const session = this.session ?? (await this.renew(undefined))
     const sentWith = this.auth?.generation ?? 0
     try {
-      await this.auth?.ready(request)
+      const renewing = this.auth?.ready(request)
+      if (renewing) await renewing
       await session.request(request, onResponse)
     } catch (error) {
       const failure = error as UpstreamError
@@ -389,7 +390,8 @@ export class Relay {
     for (let authorized = 0; ; authorized++) {
       const sentWith = this.auth?.generation ?? 0
       try {
-        await this.auth?.ready()
+        const renewing = this.auth?.ready()
+        if (renewing) await renewing
         return await this.openSessionOnce(initialize)
       } catch (error) {
         if (!(error instanceof UpstreamError && error.kind === 'unauthorized') || !this.auth?.enabled || authorized >= maxAuthorizations) throw error

@@ -1,11 +1,14 @@
 // How the bridge finds an upstream's era, and what it does when the answer is odd: a server that
 // changes era between runs, a local server that never answers the probe, answers it with garbage
-// or exits on it, and HTTP walls (401, 500) that say nothing about the era.
+// or exits on it, and HTTP walls (401, 500) that say nothing about the era (a 401 is a sign-in's
+// business: the companion's sentence says why there was none).
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import * as Home from '../../../main/shared/Home.js'
+import { status as companionStatus } from '../../../main/wire/Client.js'
 import { hostWithBridge, rawBridge } from '../../helpers/bridge.js'
 import { stopAll, temporaryHome } from '../../helpers/processes.js'
 import { modernMode, modernServer, modernStats } from '../../helpers/servers.js'
@@ -119,7 +122,8 @@ describe('a local 2025 server with odd manners', () => {
 
 describe('HTTP answers that say nothing about the era', () => {
   it.each([
-    [401, 'an authorization wall, which asks for a sign-in', /sign in/],
+    // Its metadata is nowhere (port 80 of this machine): the sign-in cannot even start.
+    [401, 'an authorization wall', /could not sign in to 127\.0\.0\.1:\d+: its protected-resource metadata could not be reached/],
     [403, 'a forbidden answer', /HTTP 403/],
     [500, 'a server error', /HTTP 500/],
   ])('%i (%s) fails the connection with the reason, and nothing is remembered', async (status, _what, reason) => {
@@ -143,6 +147,12 @@ describe('HTTP answers that say nothing about the era', () => {
       expect(methods).not.toContain('initialize')
       expect(eras(home.home)).toEqual({})
     } finally {
+      // The bridge started a companion to sign in with: stopped by its pid before its home goes.
+      const running = await companionStatus(Home.paths(home.home).socket, 5000).catch(() => undefined)
+      if (running) {
+        process.kill(running.pid, 'SIGTERM')
+        for (const deadline = Date.now() + 5000; Date.now() < deadline && existsSync(Home.paths(home.home).socket); ) await new Promise((resolve) => setTimeout(resolve, 50))
+      }
       server.closeAllConnections()
       server.close()
       home.remove()
