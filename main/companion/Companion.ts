@@ -19,7 +19,10 @@ import type { Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
+import * as Outlook from '../approvals/Outlook.js'
+import * as ServerSettings from '../ledger/ServerSettings.js'
 import * as Config from './Config.js'
+import * as Discovery from './Discovery.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
@@ -70,6 +73,8 @@ export class Companion implements Handler {
     readonly settlements: Settlements.Settlements,
     /** Bounds of the network fees that paying may cost the wallet, fetched ahead of a decision. */
     private readonly fees: FeeBounds.FeeBounds,
+    /** The servers' discovery documents, looked at off the calls' path. */
+    readonly discovery: Discovery.Discovery,
   ) {
     this.walletKey = WalletKey.create(home)
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
@@ -108,7 +113,8 @@ export class Companion implements Handler {
       log,
       onChange: (paymentId, stage) => companion?.emit({ paymentId, stage }),
     })
-    companion = new Companion(home, db, queue, configured, log, settlements, fees)
+    const discovery = Discovery.create({ db, registry: () => configured().registry, log, refreshMs: configured().config.discovery.refreshSeconds * 1000 })
+    companion = new Companion(home, db, queue, configured, log, settlements, fees, discovery)
     settlements.resume()
     return companion
   }
@@ -118,7 +124,10 @@ export class Companion implements Handler {
     switch (message.type) {
       case 'hello':
         connection.role = message.role
-        if (message.upstream !== undefined) connection.upstream = message.upstream
+        if (message.upstream !== undefined) {
+          connection.upstream = message.upstream
+          if (message.role === 'bridge') void this.discovery.refresh(message.upstream)
+        }
         if (message.pid !== undefined) connection.pid = message.pid
         return { version: companionVersion, pid: process.pid }
       case 'payment.request':
@@ -140,7 +149,31 @@ export class Companion implements Handler {
         })
       case 'wallet.lock':
         return this.lockWallet()
+      case 'tools.describe':
+        return this.describeTools(message)
+      case 'payments.status':
+        return this.paymentsStatus(message)
     }
+  }
+
+  /**
+   * The notes a bridge appends to the server's paid tools (their known prices, and what the user's
+   * rules would do), and whether it offers the status tool: read-only, as the user set them for
+   * the server. Also a moment to look at the server's discovery document, off the list's path.
+   */
+  describeTools(request: { upstream: string; host: string }): Messages.ToolNotes {
+    void this.discovery.refresh(request.upstream)
+    const settings = ServerSettings.get(this.db, request.upstream)
+    const notes = settings.describePrices ? Outlook.toolNotes(this.db, request, new Date()) : {}
+    return { describePrices: settings.describePrices, statusTool: settings.statusTool, notes }
+  }
+
+  /** What the read-only status tool tells the agent, where the user enabled it for the server. */
+  paymentsStatus(request: { upstream: string; host: string }): Messages.PaymentsStatus {
+    if (!ServerSettings.get(this.db, request.upstream).statusTool) {
+      return { enabled: false, text: 'The Allowance status tool is turned off for this server.' }
+    }
+    return { enabled: true, text: Outlook.status(this.db, request, this.registry, new Date()) }
   }
 
   onDisconnect(connection: Connection): void {
@@ -237,6 +270,7 @@ export class Companion implements Handler {
   }
 
   close(): void {
+    this.discovery.close()
     this.paymentListeners.clear()
     this.queue.close()
     this.settlements.close()
@@ -249,6 +283,7 @@ export class Companion implements Handler {
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
     const priorId = calls.get(request.call)
     const prior = priorId === undefined ? undefined : Payments.get(this.db, priorId)
+    void this.discovery.refresh(request.upstream)
     const challenges = preferred(request.challenges, Config.methodPreference(this.config, request.upstream))
     await this.fees.prepare(challenges)
     let decision: Decision = await this.settlements.before(() =>
