@@ -114,6 +114,11 @@ export type Approval = {
   options: Option[]
   /** What this tool cost the last time it settled, when this payment asks more. */
   previousPrice: string | null
+  /**
+   * What the server's discovery document advertises for this call ("0.01 USDC", "set per call"),
+   * when it publishes one; `differs` when this payment asks more than that, in the same currency.
+   */
+  advertised: { price: string; seenAt: number; differs: boolean } | null
   /** A second payment for one host request: what was already sent in it ("0.01 USDC to 0x…"). */
   alreadySent: string | null
   /** How many times this server asked to be paid again after a credential, in the last 7 days. */
@@ -360,7 +365,7 @@ export const PauseBody = z.strictObject({ paused: z.boolean('paused is true or f
 export type PauseRequest = z.input<typeof PauseBody>
 
 // ─── Servers ────────────────────────────────────────────────────────────────────────────────
-// GET /api/servers, GET /api/servers/check (a Doctor.Report), POST /api/hosts/route, POST /api/hosts/add
+// GET /api/servers, GET /api/servers/check (a Doctor.Report), POST /api/servers/settings, POST /api/hosts/route, POST /api/hosts/add
 
 /** The doctor's report: each Allowance entry started once, as its host would. */
 export type DoctorReport = Doctor.Report
@@ -394,6 +399,42 @@ export type Server = {
   rechallenges: number
   /** The host entries that reach it, through Allowance or directly. */
   entries: EntryRef[]
+  /** What its calls cost, as far as Allowance knows, per call and source. */
+  prices: PriceRow[]
+  /** The last look at its discovery document (servers over HTTP only). */
+  discovery: DiscoveryCheck | null
+  settings: ServerSettingsView
+}
+
+/** One source's price for one call: advisory, never what is paid (the live challenge decides). */
+export type PriceRow = {
+  operation: Operation
+  target: string
+  /** "0.01 USDC", "set per call". */
+  price: string
+  /** `discovery`: the server's discovery document; `challenge`: what it last asked; `x402`: an x402 offer it made. */
+  source: 'discovery' | 'challenge' | 'x402'
+  seenAt: number
+  /** The price Allowance goes by for this call: the live one where there is one, else the advertised one. */
+  inForce: boolean
+  /** The live price asks more than the document advertises, in the same currency. */
+  aboveAdvertised: boolean
+}
+
+export type DiscoveryCheck = {
+  url: string
+  checkedAt: number
+  /** `found`: read; `none`: the server publishes none; `ignored`: unusable (`problem` says why), the prices known before kept. */
+  outcome: 'found' | 'none' | 'ignored'
+  problem: string | null
+}
+
+/** The user's choices for a server. */
+export type ServerSettingsView = {
+  /** Known prices appended to paid tools' descriptions in the agent's tool list. */
+  describePrices: boolean
+  /** The agent is offered the read-only `allowance_payments_status` tool. */
+  statusTool: boolean
 }
 
 /** What a change to a host's config did: the sentence, and the host's restart hint when it needs one. */
@@ -407,6 +448,14 @@ const name = z.string().regex(Entry.namePattern, 'a server name has letters, dig
 /** `POST /api/hosts/route`: what `allowance install --wrap` does, to the one config file the entry is in. */
 export const RouteBody = z.strictObject({ host: hostId, name, file: z.string().min(1).max(4096) })
 export type RouteRequest = z.input<typeof RouteBody>
+
+/** `POST /api/servers/settings`: the user's choices for one server; what is left out stays as it was. */
+export const ServerSettingsBody = z.strictObject({
+  upstream: z.string().min(1, 'name the server').max(4096),
+  describePrices: z.boolean('describePrices is true or false').optional(),
+  statusTool: z.boolean('statusTool is true or false').optional(),
+})
+export type ServerSettingsRequest = z.input<typeof ServerSettingsBody>
 
 /** `POST /api/hosts/add`: what `allowance install <host> <name> <url>` does. */
 export const AddServerBody = z.strictObject({

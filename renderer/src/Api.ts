@@ -22,6 +22,7 @@ export type {
   Rule,
   Scope,
   ServersView,
+  ServerSettingsRequest,
   SettingsView,
   SpendChart,
   Status,
@@ -105,6 +106,9 @@ export const unlockWallet = (passphrase: string) => request<Wallet>('POST', '/ap
 export const lockWallet = () => request<Wallet>('POST', '/api/wallet/lock')
 
 export const servers = () => request<Contract.ServersView>('GET', '/api/servers')
+/** The user's choices for one server: prices in the agent's tool list, the read-only status tool. */
+export const setServerSettings = (settings: Contract.ServerSettingsRequest) =>
+  request<Contract.WithMessage<Contract.ServerSettingsView>>('POST', '/api/servers/settings', settings)
 /** The doctor's report: each Allowance entry started once, as its host would. */
 export const checkServers = () => request<Contract.DoctorReport>('GET', '/api/servers/check')
 /** What `allowance install --wrap` does, to the one config file the entry is in. */
