@@ -30,6 +30,8 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
     console.log(`Allowance UI: ${api.url}`)
     // Headless, the terminal is where a person may be looking: each payment that waits says so.
     service.companion.queue.on('added', (entry) => console.log(waiting(service.companion, entry)))
+    // And what it warns of (money running out, a failing card), once each.
+    service.companion.onNotice((notice) => console.log(`Allowance: ${notice.title}. ${notice.body}`))
   }
 
   Service.logUnexpectedErrors(log)

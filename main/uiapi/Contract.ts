@@ -42,10 +42,16 @@ export type Event = {
    * `payments.changed`: something in the ledger moved; views of it should fetch again.
    * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
    */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed'
-  /** The event's data as JSON text: an {@link Approval} for `approval.added`, a {@link Resolved} for `approval.resolved`, `{}` otherwise. */
+  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed' | 'notice'
+  /**
+   * The event's data as JSON text: an {@link Approval} for `approval.added`, a {@link Resolved} for
+   * `approval.resolved`, a {@link Notice} for `notice` (a warning the Wallet screen now shows), `{}` otherwise.
+   */
   data: string
 }
+
+/** What the companion tells the user on its own: money running out, a failing card. */
+export type Notice = { title: string; body: string }
 
 /** A change answers with the companion's sentence saying what it did. */
 export type WithMessage<View> = View & { message: string }
@@ -494,7 +500,7 @@ export const SettingsBody = z.strictObject({
 export type SettingsRequest = z.input<typeof SettingsBody>
 
 // ─── Wallet ─────────────────────────────────────────────────────────────────────────────────
-// GET /api/wallet, GET /api/wallet/balances, POST /api/wallet/create|unlock|lock
+// GET /api/wallet, GET /api/wallet/balances, POST /api/wallet/create|unlock|lock|threshold
 
 export type WalletView = {
   address: string | null
@@ -506,7 +512,42 @@ export type WalletView = {
   locked: boolean
   /** "visa •••• 4242 (pm_…, test mode)". */
   card: { label: string; mode: 'test' | 'live' } | null
+  /** What would make payments fail, oldest first: a balance below its warning level, a payment short of funds, a failing card. */
+  warnings: WalletWarning[]
+  /** The warning level of each token the wallet pays with (or that has one set). */
+  thresholds: BalanceThreshold[]
 }
+
+export type WalletWarning = {
+  kind: 'low_balance' | 'insufficient_funds' | 'card'
+  title: string
+  body: string
+  /** What to do about it, in a sentence. */
+  action: string | null
+  /** Where to send tokens to top up, for a balance warning. */
+  address: string | null
+  since: number
+}
+
+export type BalanceThreshold = {
+  /** The token's currency key, as `POST /api/wallet/threshold` takes it. */
+  currency: string
+  /** "USDC on Base". */
+  token: string
+  /** "5 USDC"; null when there is none (no budget to take a default from, or turned off with 0). */
+  amount: string | null
+  /** The level is the default: what the budgets could spend in a day. */
+  byDefault: boolean
+  /** The token's decimals, to read a typed amount. */
+  decimals: number
+}
+
+/** `POST /api/wallet/threshold`: a token's warning level in its own units ("5.00"), `null` for the default, "0" for none. */
+export const ThresholdBody = z.strictObject({
+  currency: z.string().min(1).max(200),
+  amount: z.string().trim().min(1, 'give an amount, like 5.00').max(80).nullable(),
+})
+export type ThresholdRequest = z.input<typeof ThresholdBody>
 
 export type Balance = {
   chainId: number

@@ -14,6 +14,7 @@ export type {
   HistoryRow,
   HostChange,
   Lease,
+  Notice,
   Option,
   PaymentDetails,
   PeriodGroup,
@@ -104,6 +105,8 @@ export const createWallet = (passphrase?: string) =>
   request<Wallet>('POST', '/api/wallet/create', (passphrase === undefined ? {} : { passphrase }) satisfies Contract.CreateWalletRequest)
 export const unlockWallet = (passphrase: string) => request<Wallet>('POST', '/api/wallet/unlock', { passphrase } satisfies Contract.UnlockRequest)
 export const lockWallet = () => request<Wallet>('POST', '/api/wallet/lock')
+/** A token's warning level in its own units ("5.00"); null: back to the default; "0": no warning. */
+export const setThreshold = (currency: string, amount: string | null) => request<Wallet>('POST', '/api/wallet/threshold', { currency, amount } satisfies Contract.ThresholdRequest)
 
 export const servers = () => request<Contract.ServersView>('GET', '/api/servers')
 /** The user's choices for one server: prices in the agent's tool list, the read-only status tool. */
