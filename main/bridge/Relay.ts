@@ -138,6 +138,8 @@ export class Relay {
       const { session, response } = await this.openSession(initialize)
       this.adopt(session)
       this.toHost(response)
+      // A companion that runs is met now, off every call's path: the tool list's notes then need one round trip.
+      this.options.companion?.()?.connectIfRunning()
     })()
     this.opening = opening
     try {

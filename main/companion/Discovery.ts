@@ -79,7 +79,9 @@ export function create(parameters: create.Parameters): Discovery {
       if (running) return running
       if (!options.force && !due(upstream)) return Promise.resolve()
       looked.set(upstream, now())
-      const done = look(upstream, url)
+      // Started on a later turn: the message that prompted the look is answered first.
+      const done = new Promise<void>((resolve) => setTimeout(resolve, 0))
+        .then(() => look(upstream, url))
         .catch((error: unknown) => log.error(`discovery: ${url.href}: ${ErrorWords.describe(error)}`))
         .finally(() => underWay.delete(upstream))
       underWay.set(upstream, done)

@@ -51,6 +51,11 @@ export class CompanionClient {
     return { id, result }
   }
 
+  /** Connects now to a companion that already runs (never starting one), so that a later `requestIfRunning` finds it ready. */
+  connectIfRunning(): void {
+    this.connection(false).catch(() => {})
+  }
+
   /**
    * Sends one message to a companion that already runs, never starting one, and gives up after
    * `timeoutMs` (rejecting with {@link CompanionUnavailableError}): for what must never hold up a
