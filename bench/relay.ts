@@ -11,6 +11,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
+import * as Prices from '../main/ledger/Prices.js'
+import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { freePort, start, stop, stopAll, temporaryHome, waitForHttp } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
 
@@ -142,11 +144,14 @@ async function section(parameters: { title: string; upstream: string; direct: { 
   console.log(`bridge ${fixed(bridge.peakRssMb ?? NaN, 1)} MB (target ≤ 60 MB, aim 50); ratio to mcp-remote ${fixed((bridge.peakRssMb ?? NaN) / (remote.peakRssMb ?? NaN), 2)}`)
 }
 
+/** `RELAY_BENCH=lists` runs the tools/list section only. */
+const only = process.env.RELAY_BENCH
+
 const legacyPort = await freePort()
 start(process.execPath, ['dist/fixtures/servers/relayServer.js', 'http', String(legacyPort)])
 await waitForHttp(`http://127.0.0.1:${legacyPort}/admin/stats`)
 const legacyUpstream = `http://127.0.0.1:${legacyPort}/mcp`
-await section({
+if (only !== 'lists') await section({
   title: '2025-era upstream (relay test server)',
   upstream: legacyUpstream,
   args: { text: 'benchmark payload' },
@@ -155,10 +160,10 @@ await section({
 })
 
 const modernPort = await freePort()
-start(process.execPath, ['dist/fixtures/servers/modernServer.js', 'modern', String(modernPort)])
-await waitForHttp(`http://127.0.0.1:${modernPort}/admin/stats`)
+if (only !== 'lists') start(process.execPath, ['dist/fixtures/servers/modernServer.js', 'modern', String(modernPort)])
+if (only !== 'lists') await waitForHttp(`http://127.0.0.1:${modernPort}/admin/stats`)
 const modernUpstream = `http://127.0.0.1:${modernPort}/mcp`
-await section({
+if (only !== 'lists') await section({
   title: 'modern-only upstream (SDK v2 server, MCP 2026-07-28)',
   upstream: modernUpstream,
   args: { message: 'benchmark payload' },
@@ -172,6 +177,63 @@ await section({
   },
   remoteFlags: ['--protocol', 'auto'],
 })
+
+/**
+ * tools/list, 2,000 times: direct, through the bridge with no companion (the list goes out as it
+ * came), and through the bridge with a running companion that knows a price for every listed tool
+ * (each list waits for its notes, and goes out with them).
+ */
+async function listSection(upstream: string) {
+  const annotated = temporaryHome()
+  await startDaemon(annotated.home)
+  const probe = new Client({ name: 'bench-probe', version: '1.0.0' })
+  await probe.connect(new StreamableHTTPClientTransport(new URL(upstream)))
+  const names = (await probe.listTools()).tools.map((tool) => tool.name)
+  await probe.close()
+  const usdc = { method: 'evm', intent: 'charge', currency: '8453:0x833589fcd6edb6e08f4c7c32d4f71b54bda02913', symbol: 'USDC', decimals: 6, budgetUnit: 'usd' }
+  withLedger(annotated.home, (db) => {
+    for (const name of names) Prices.learn(db, { upstream, operation: 'tools/call', target: name, source: 'challenge', ...usdc, amountAtomic: 10_000n, budgetAmount: 10_000n }, Date.now())
+  })
+  const lister = (transport: StdioClientTransport | StreamableHTTPClientTransport) => async (): Promise<Connected> => {
+    const client = new Client({ name: 'bench-host', version: '1.0.0' })
+    await client.connect(transport)
+    return { call: () => client.listTools(), close: () => client.close() }
+  }
+  const bridgeIn = (dataHome: string) =>
+    new StdioClientTransport({ command: process.execPath, args: ['dist/allowance.js', 'bridge', upstream], env: { ...env, ALLOWANCE_HOME: dataHome }, stderr: 'ignore' })
+  process.stderr.write(`relay bench, tools/list: ${calls} lists each, upstream ${upstream}\n`)
+  const direct = await measure('direct', lister(new StreamableHTTPClientTransport(new URL(upstream))))
+  const plain = await measure('bridge, no companion', lister(bridgeIn(home.home)))
+  // Check the notes are really there before timing them.
+  const check = new Client({ name: 'bench-check', version: '1.0.0' })
+  await check.connect(bridgeIn(annotated.home))
+  const described = (await check.listTools()).tools.filter((tool) => tool.description?.includes('Costs about 0.01 USDC per call')).length
+  await check.close()
+  if (described !== names.length) throw new Error(`expected ${names.length} tools with their price, got ${described}`)
+  const noted = await measure('bridge, prices appended', lister(bridgeIn(annotated.home)))
+
+  const directMedian = median(direct.latencies)
+  const overhead = (run: Run) => median(run.latencies) - directMedian
+  console.log('\n## tools/list with known prices appended (2025-era upstream)')
+  console.log(`\nRelay latency: ${calls} sequential tools/list of ${names.length} tools on loopback (after ${warmup} warm-up lists)`)
+  console.log(
+    table(
+      ['path', 'median ms', 'p99 ms', 'overhead vs direct (median)'],
+      [
+        ['direct SDK v1 client (anchor)', fixed(directMedian), fixed(percentile(direct.latencies, 99)), '—'],
+        ['allowance bridge, no companion', fixed(median(plain.latencies)), fixed(percentile(plain.latencies, 99)), `${fixed(overhead(plain))} ms`],
+        ['allowance bridge, prices appended', fixed(median(noted.latencies)), fixed(percentile(noted.latencies, 99)), `${fixed(overhead(noted))} ms`],
+      ],
+    ),
+  )
+  console.log(
+    `prices appended: overhead ${fixed(overhead(noted))} ms over direct (relay target ≤ 0.300 ms), ${fixed(overhead(noted) - overhead(plain))} ms for the companion's notes; p99 ${fixed(percentile(noted.latencies, 99))} ms (the notes' deadline is 100 ms)`,
+  )
+  await stopAll()
+  annotated.remove()
+}
+
+await listSection(legacyUpstream)
 
 await stopAll()
 home.remove()

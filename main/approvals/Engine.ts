@@ -2,11 +2,13 @@ import { type Database, immediate } from '../ledger/Database.js'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
 import * as Payments from '../ledger/Payments.js'
+import * as Prices from '../ledger/Prices.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Methods from '../payments/methods/Methods.js'
+import * as Quote from '../payments/Quote.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Arguments from './Arguments.js'
 import type { AskReason, Decision, DeclineReason } from './Decision.js'
@@ -127,6 +129,8 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   }
 
   const { payment } = chosen
+  // What the server asks now is the price the user and the agent are shown next (advisory only).
+  Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(payment) }, now)
   const bound = options.feeOf?.(payment)
   const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
   const details = toDetails(payment, bound)

@@ -13,7 +13,9 @@ import {
 import type { CompanionClient } from '../wire/Client.js'
 import type { Event as CompanionEvent } from '../wire/Messages.js'
 import { Authorization, SignInNeeded } from './Authorization.js'
+import type * as Wire from '../wire/Messages.js'
 import { PaidCall } from './PaidCall.js'
+import * as ToolNotes from './ToolNotes.js'
 import * as Payment from './Payment.js'
 import { UpstreamError } from './transports/UpstreamError.js'
 import { UpstreamSession } from './UpstreamSession.js'
@@ -58,6 +60,8 @@ export class Relay {
   private era: Era.Era = 'legacy'
   private readonly listen: Listen
   private readonly paramHeaders = new ParamHeaders()
+  /** The status tool is in the host's list (the user enabled it, and a companion said so): its calls are the bridge's to answer. */
+  private statusToolOffered = false
   private readonly toHost: (message: JSONRPCMessage) => void
   /** The token the companion signed in for (HTTP upstreams only). */
   private readonly auth: Authorization | undefined
@@ -156,6 +160,8 @@ export class Relay {
       const { session, response } = await this.openSession(initialize)
       this.adopt(session)
       this.toHost(response)
+      // A companion that runs is met now, off every call's path: the tool list's notes then need one round trip.
+      this.options.companion?.()?.connectIfRunning()
     })()
     this.opening = opening
     try {
@@ -173,6 +179,7 @@ export class Relay {
       if (this.opening) await this.opening.catch(() => {})
       const local = this.era === 'modern' ? this.answerForModern(request) : undefined
       if (local) return this.toHost(local)
+      if (this.statusToolOffered && isStatusToolCall(request)) return this.toHost(await this.paymentsStatus(request))
       await this.dispatch(request, (response) => this.answer(request, response))
     } catch (error) {
       this.toHost(this.failure(request, error))
@@ -322,6 +329,10 @@ export class Relay {
       for (const { tool, reason } of rejected) this.log.warn(`left out tool ${JSON.stringify(tool)} from ${this.upstreamName}: ${reason}`)
       response = { ...response, result } as JSONRPCResponse
     }
+    if (request.method === 'tools/list' && 'result' in response && this.options.companion) {
+      void this.withNotes(response).then(this.toHost)
+      return
+    }
     const offer = this.options.companion && Payment.operationOf(request) ? Payment.offerIn(response) : undefined
     if (!offer) return this.toHost(response)
     const call = new PaidCall(request, {
@@ -336,6 +347,40 @@ export class Relay {
     })
     this.paidCalls.set(request.id, call)
     void call.run(offer).finally(() => this.paidCalls.delete(request.id))
+  }
+
+  /**
+   * The tool list with the notes the user wants in it (known prices, the status tool), when a
+   * companion already runs and answers within the deadline; otherwise exactly as the server sent it.
+   */
+  private async withNotes(response: Extract<JSONRPCResponse, { result: unknown }>): Promise<JSONRPCResponse> {
+    const companion = this.options.companion?.()
+    if (!companion) return response
+    let answer: Wire.ToolNotes
+    try {
+      const request = { type: 'tools.describe', upstream: this.upstreamName, host: this.hostInfo().name } as const
+      answer = await companion.requestIfRunning<Wire.ToolNotes>(request, this.options.notesDeadlineMs ?? notesDeadlineMs)
+    } catch (error) {
+      this.log.debug(`tool list relayed without notes: ${(error as Error).message}`)
+      return response
+    }
+    const lastPage = typeof response.result.nextCursor !== 'string'
+    if (lastPage) this.statusToolOffered = ToolNotes.offersStatusTool(response.result, answer, lastPage)
+    return { ...response, result: ToolNotes.apply(response.result, answer, lastPage) }
+  }
+
+  /** The read-only status tool's answer, from a companion that already runs; the call's arguments are not read. */
+  private async paymentsStatus(request: JSONRPCRequest): Promise<JSONRPCResponse> {
+    const companion = this.options.companion?.()
+    let result: ReturnType<typeof ToolNotes.statusResult>
+    try {
+      if (!companion) throw new Error('The Allowance companion is not available.')
+      const status = await companion.requestIfRunning<Wire.PaymentsStatus>({ type: 'payments.status', upstream: this.upstreamName, host: this.hostInfo().name }, statusDeadlineMs)
+      result = ToolNotes.statusResult(status.text, !status.enabled)
+    } catch (error) {
+      result = ToolNotes.statusResult(`Allowance could not say: ${(error as Error).message}`, true)
+    }
+    return { jsonrpc: '2.0', id: request.id, result }
   }
 
   private hostInfo(): { name: string; version?: string } {
@@ -512,7 +557,18 @@ export declare namespace Relay {
     progressIntervalMs?: number | undefined
     /** Each upstream's era from earlier runs. */
     memory?: EraMemory | undefined
+    /** How long a tool list may wait for the companion's notes before it goes out as it came (100 ms). */
+    notesDeadlineMs?: number | undefined
   }
+}
+
+/** A tool list waits at most this long for its notes: free calls are never held up for prices. */
+const notesDeadlineMs = 100
+/** How long the status tool waits for the companion's answer. */
+const statusDeadlineMs = 2_000
+
+function isStatusToolCall(request: JSONRPCRequest): boolean {
+  return request.method === 'tools/call' && (request.params as { name?: unknown } | undefined)?.name === ToolNotes.statusToolName
 }
 
 /** The host's initialize with `capabilities.experimental.payment` added; nothing else changes. */

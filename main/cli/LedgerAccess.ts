@@ -17,6 +17,17 @@ export function use<T>(run: (db: Database.Database) => T): T {
   }
 }
 
+/** {@link use} for work that waits (a fetch) while the ledger is open. */
+export async function useAsync<T>(run: (db: Database.Database) => Promise<T>): Promise<T> {
+  process.umask(0o077)
+  const db = Database.open(Home.paths(Home.resolve()).database)
+  try {
+    return await run(db)
+  } finally {
+    db.close()
+  }
+}
+
 /** `rules remove <id>`, `budget remove <id>`, `leases revoke <id>`: ends one row, or says there is none (exit 1). */
 export function end(parameters: end.Parameters): number {
   const { args, what, done } = parameters

@@ -25,6 +25,7 @@ for you: that takes the app.`,
     ['leases', '"allow this server for 30 minutes, up to $2"'],
     ['pause, resume', 'the kill switch: decline every payment, or pay again'],
     ['rechallenge', 'a second payment for one call: decline it (default), or ask you'],
+    ['servers', "what a server's calls cost (prices, where each came from), what the agent sees"],
     ['history', 'the payments ledger, as a table, JSON or CSV'],
     ['demo', 'a paid tool call on a local test chain, without real money'],
     ['help', "this help; help <command> (or <command> --help) shows that command's"],
@@ -60,6 +61,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   card: async (argv) => (await import('./cardCommand.js')).run(argv),
   history: async (argv) => (await import('./historyCommand.js')).run(argv),
   auth: async (argv) => (await import('./authCommand.js')).run(argv),
+  servers: async (argv) => (await import('./serversCommand.js')).run(argv),
   start: async (argv) => (await import('./startCommand.js')).run(argv),
 }
 

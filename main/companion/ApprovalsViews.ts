@@ -4,12 +4,14 @@ import * as Units from '../payments/Units.js'
 import * as Budgets from '../ledger/Budgets.js'
 import type { Database } from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
+import * as Prices from '../ledger/Prices.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
 import type * as Challenge from '../payments/Challenge.js'
 import type * as Method from '../payments/methods/Method.js'
 import * as Methods from '../payments/methods/Methods.js'
+import * as Quote from '../payments/Quote.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import type { Approval, DecisionView, Option } from '../uiapi/Contract.js'
 
@@ -50,6 +52,7 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     reasons: entry.options.reasons,
     options: payments.map((payment) => option(db, registry, context, payment, now, payment === entry.payment ? row.fee : null, card)),
     previousPrice: previousPrice(db, context, entry.payment),
+    advertised: advertised(db, context, entry.payment),
     alreadySent: alreadySent(entry.options.prior?.details),
     rechallenges: Payments.rechallenges(db, row.upstream, now.getTime()),
   }
@@ -118,6 +121,22 @@ function previousPrice(db: Database, context: Scope.Context, payment: Challenge.
   const details = last?.details
   if (!details || details.budgetUnit !== payment.budgetUnit || details.budgetAmount >= payment.budgetAmount) return null
   return Amount.formatWithSymbol(details.amountAtomic, details)
+}
+
+/**
+ * What the server's discovery document advertises for this call, beside what its challenge asks:
+ * `differs` when the challenge asks more, in the same currency, than the document said (a server
+ * that advertises cheap and charges dear). The card shows the challenge's amount; this is a flag.
+ */
+function advertised(db: Database, context: Scope.Context, payment: Challenge.Payment): Approval['advertised'] {
+  const price = Prices.get(db, { ...context, source: 'discovery' })
+  if (!price) return null
+  const comparable = price.amountAtomic !== null && price.currency === payment.currency.key
+  return {
+    price: Quote.describe(price),
+    seenAt: price.seenAt,
+    differs: comparable && payment.amount > price.amountAtomic!,
+  }
 }
 
 /** A decision as the UI reads it: what became of the payment, and for a decline why, in a sentence. */

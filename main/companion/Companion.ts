@@ -8,7 +8,9 @@ import * as Message from '../approvals/Message.js'
 import * as Database from '../ledger/Database.js'
 import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
+import type * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
+import * as Amount from '../payments/Amount.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
 import * as Methods from '../payments/methods/Methods.js'
@@ -21,7 +23,11 @@ import type { Logger } from '../shared/Log.js'
 import * as Card from '../wallet/Card.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
+import * as Outlook from '../approvals/Outlook.js'
+import * as ServerSettings from '../ledger/ServerSettings.js'
 import * as Config from './Config.js'
+import * as Discovery from './Discovery.js'
+import * as Funds from './Funds.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
@@ -72,7 +78,19 @@ export class Companion implements Handler {
     readonly settlements: Settlements.Settlements,
     /** Bounds of the network fees that paying may cost the wallet, fetched ahead of a decision. */
     private readonly fees: FeeBounds.FeeBounds,
+    /** The servers' discovery documents, looked at off the calls' path. */
+    readonly discovery: Discovery.Discovery,
   ) {
+    this.funds = Funds.create({
+      db,
+      home,
+      registry: () => configured().registry,
+      config: () => configured().config,
+      address: () => this.walletKey.state()?.address,
+      notify: (notice) => this.notice(notice),
+      log,
+      intervalMs: configured().config.balances.checkSeconds * 1000,
+    })
     this.walletKey = WalletKey.create(home)
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
     this.auth = new Broker({
@@ -98,6 +116,25 @@ export class Companion implements Handler {
 
   /** The OAuth broker: sign-ins to servers, their tokens in the keychain, one flow per server for every bridge. */
   readonly auth: Broker
+  /** The wallet's balances and the card, watched for what would make payments fail. */
+  readonly funds: Funds.Funds
+  private readonly noticeListeners = new Set<(notice: Notice) => void>()
+
+  /** Calls `listener` with what the user should hear without asking (money running out, a failing card); returns the unsubscribe. */
+  onNotice(listener: (notice: Notice) => void): () => void {
+    this.noticeListeners.add(listener)
+    return () => this.noticeListeners.delete(listener)
+  }
+
+  private notice(notice: Notice): void {
+    for (const listener of this.noticeListeners) {
+      try {
+        listener(notice)
+      } catch (error) {
+        this.log.error(`a notice listener failed: ${ErrorWords.describe(error)}`)
+      }
+    }
+  }
 
   /** The card a `stripe` charge is paid with, if one is set up: what is safe to show of it, read again only when the CLI changes the card. */
   readonly cardInfo: () => Card.Info | undefined
@@ -132,7 +169,8 @@ export class Companion implements Handler {
       log,
       onChange: (paymentId, stage) => companion?.emit({ paymentId, stage }),
     })
-    companion = new Companion(home, db, queue, configured, log, settlements, fees)
+    const discovery = Discovery.create({ db, registry: () => configured().registry, log, refreshMs: configured().config.discovery.refreshSeconds * 1000 })
+    companion = new Companion(home, db, queue, configured, log, settlements, fees, discovery)
     settlements.resume()
     return companion
   }
@@ -142,7 +180,10 @@ export class Companion implements Handler {
     switch (message.type) {
       case 'hello':
         connection.role = message.role
-        if (message.upstream !== undefined) connection.upstream = message.upstream
+        if (message.upstream !== undefined) {
+          connection.upstream = message.upstream
+          if (message.role === 'bridge') void this.discovery.refresh(message.upstream)
+        }
         if (message.pid !== undefined) connection.pid = message.pid
         return { version: companionVersion, pid: process.pid }
       case 'payment.request':
@@ -183,7 +224,31 @@ export class Companion implements Handler {
         return this.signOut(message.server)
       case 'auth.list':
         return this.auth.list()
+      case 'tools.describe':
+        return this.describeTools(message)
+      case 'payments.status':
+        return this.paymentsStatus(message)
     }
+  }
+
+  /**
+   * The notes a bridge appends to the server's paid tools (their known prices, and what the user's
+   * rules would do), and whether it offers the status tool: read-only, as the user set them for
+   * the server. Also a moment to look at the server's discovery document, off the list's path.
+   */
+  describeTools(request: { upstream: string; host: string }): Messages.ToolNotes {
+    void this.discovery.refresh(request.upstream)
+    const settings = ServerSettings.get(this.db, request.upstream)
+    const notes = settings.describePrices ? Outlook.toolNotes(this.db, request, new Date()) : {}
+    return { describePrices: settings.describePrices, statusTool: settings.statusTool, notes }
+  }
+
+  /** What the read-only status tool tells the agent, where the user enabled it for the server. */
+  paymentsStatus(request: { upstream: string; host: string }): Messages.PaymentsStatus {
+    if (!ServerSettings.get(this.db, request.upstream).statusTool) {
+      return { enabled: false, text: 'The Allowance status tool is turned off for this server.' }
+    }
+    return { enabled: true, text: Outlook.status(this.db, request, this.registry, new Date()) }
   }
 
   onDisconnect(connection: Connection): void {
@@ -269,6 +334,7 @@ export class Companion implements Handler {
   }
 
   private emit(event: PaymentEvent): void {
+    if (event.stage === 'confirmed') this.funds.afterPayment(event.paymentId)
     for (const listener of this.paymentListeners) {
       // A face that fails to show an event must not fail the payment.
       try {
@@ -300,6 +366,9 @@ export class Companion implements Handler {
 
   close(): void {
     this.auth.close()
+    this.discovery.close()
+    this.funds.close()
+    this.noticeListeners.clear()
     this.paymentListeners.clear()
     this.queue.close()
     this.settlements.close()
@@ -312,6 +381,7 @@ export class Companion implements Handler {
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
     const priorId = calls.get(request.call)
     const prior = priorId === undefined ? undefined : Payments.get(this.db, priorId)
+    void this.discovery.refresh(request.upstream)
     // MPP challenges and x402 offers are alternatives alike; the user's preference for this server orders them.
     const challenges = preferred(Challenge.alternatives(request, { upstream: request.upstream }), Config.methodPreference(this.config, request.upstream))
     await this.fees.prepare(challenges)
@@ -331,7 +401,8 @@ export class Companion implements Handler {
     if (decision.kind === 'approved') {
       this.log.debug(`payment ${decision.paymentId} approved by ${decision.decidedBy}`)
       const approved = decision
-      const signed = await this.settlements.before(() => this.sign(approved))
+      const context: Scope.Context = { host: request.host.name, upstream: request.upstream, operation: request.operation, target: request.target }
+      const signed = await this.settlements.before(() => this.sign(approved, context))
       if (signed.kind === 'approved') {
         // Recorded before the credential leaves: the connection's next challenge for this call is a second payment.
         calls.set(request.call, decision.paymentId)
@@ -355,17 +426,21 @@ export class Companion implements Handler {
    * Signs an approved payment and marks it `signed` before the credential leaves the companion, so
    * that a crash from here on leaves the row unconfirmed rather than forgotten.
    */
-  private async sign(decision: Extract<Decision, { kind: 'approved' }>): Promise<Messages.PaymentDecision> {
+  private async sign(decision: Extract<Decision, { kind: 'approved' }>, context: Scope.Context): Promise<Messages.PaymentDecision> {
     const { paymentId, payment, challenge } = decision
     const tempoMode = this.config.tempoMode
     try {
       const byCard = Methods.get(payment.method).paysWith === 'card'
+      const short = byCard ? undefined : await this.funds.shortfall(payment)
+      if (short) return this.notEnough(decision, context, short)
       const account = byCard ? undefined : await this.walletKey.account()
       const card = byCard ? await this.card() : undefined
       const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
       const { credential } = await Signer.sign({ challenge, payment, account, card, rpcUrl, tempoMode })
       const evidence = this.settlements.track(paymentId, payment, credential, { payer: account?.address, card })
       await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
+      if (byCard) this.funds.cardPaid()
+      else this.funds.spent(payment)
       return { kind: 'approved', paymentId, protocol: payment.protocol, credential, decidedBy: decision.decidedBy }
     } catch (error) {
       const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)
@@ -376,8 +451,32 @@ export class Companion implements Handler {
       else Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })
       // Issuing the card's token moves no money: Stripe's answer is the whole story.
       if (error instanceof SecretStore.LockedError) return { kind: 'declined', paymentId, reason: 'wallet_locked', message: `Allowance approved the payment, but could not pay: ${error.message}` }
-      if (error instanceof StripeApi.CardError) return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
+      if (error instanceof StripeApi.CardError) {
+        this.funds.cardFailed(error)
+        return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
+      }
       return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
+    }
+  }
+
+  /**
+   * An approved wallet payment the balance cannot cover: refused before anything is signed (the row
+   * fails, its budget is released), with one sentence for the agent and, for the user, a notice and
+   * a Wallet banner with the amount missing.
+   */
+  private notEnough(decision: Extract<Decision, { kind: 'approved' }>, context: Scope.Context, short: Funds.Shortfall): Messages.PaymentDecision {
+    const { paymentId, payment } = decision
+    const token = payment.currency
+    const amount = (atomic: bigint) => Amount.formatWithSymbol(atomic, token)
+    Outcome.fail(this.db, paymentId, { error: `the wallet holds ${amount(short.balance)} of the ${amount(payment.amount)} needed`, now: Date.now(), from: ['approved'] })
+    this.settlements.forget(paymentId)
+    this.funds.insufficient(context, payment, short)
+    this.log.warn(`payment ${paymentId}: the wallet is ${amount(short.missing)} short`)
+    return {
+      kind: 'declined',
+      paymentId,
+      reason: 'insufficient_funds',
+      message: `Allowance approved the payment for ${Message.target(context)}, but the wallet does not hold enough ${token.symbol} to pay it; the user has been told.`,
     }
   }
 
@@ -415,9 +514,13 @@ export class Companion implements Handler {
    */
   private secondPaymentRefused(message: string, prior: Payments.Row | undefined): string {
     const card = prior?.details ? Methods.find(prior.details.method)?.explainRefusal?.(prior.error ?? undefined) : undefined
+    if (card) this.funds.cardRefused(card)
     return card && prior?.details ? `${Message.subject(prior, Message.priceOf(prior.details))} was not made: ${card}.` : message
   }
 }
+
+/** What the user hears without asking: a native notification in the app, a line on the daemon's terminal, a browser notification on the page. */
+export type Notice = { title: string; body: string }
 
 /** settings.json as read, and the token registry built from it. */
 type Configured = { config: Config.Config; registry: TokenRegistry.Registry }

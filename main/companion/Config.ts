@@ -50,6 +50,10 @@ const File = z.strictObject({
       maxIntervalSeconds: z.number().min(0.1).max(600).default(15),
     })
     .default({ timeoutSeconds: 120, maxIntervalSeconds: 15 }),
+  /** How often a server's payment discovery document is looked at again, at most (default 3 hours). */
+  discovery: z.strictObject({ refreshSeconds: z.number().min(1).max(7 * 86_400).default(3 * 3600) }).default({ refreshSeconds: 3 * 3600 }),
+  /** How often the wallet's balances are checked against their warning thresholds, besides after each payment (default 10 minutes). */
+  balances: z.strictObject({ checkSeconds: z.number().min(1).max(86_400).default(600) }).default({ checkSeconds: 600 }),
 })
 
 export type Config = Omit<z.infer<typeof File>, 'tokens'> & { tokens: TokenRegistry.TokenInput[]; problem?: string }

@@ -11,8 +11,9 @@ import type { PaymentEvent } from './Companion.js'
 /**
  * When the companion tells the user something without being asked, and in which words. Only what
  * they did not see happen: payments their rules and leases made (a payment they clicked for, they
- * saw), a budget reaching 80 % and then 100 %, once each per period, and a payment no check could
- * confirm. The desktop app shows these as native notifications.
+ * saw), a budget reaching 80 % and then 100 %, once each per period, a payment no check could
+ * confirm, and what the companion warns of itself (a balance running low, a payment short of funds,
+ * a failing card: Funds.ts). The desktop app shows these as native notifications.
  */
 export type Notice = { title: string; body: string }
 
@@ -20,6 +21,8 @@ export type Source = {
   db: Database
   registry: TokenRegistry.Registry
   onPayment(listener: (event: PaymentEvent) => void): () => void
+  /** What the companion tells on its own: money running out, a failing card (Funds.ts). */
+  onNotice?(listener: (notice: Notice) => void): () => void
 }
 
 /** Payments confirmed within this window make one notice. */
@@ -68,8 +71,10 @@ export function start(companion: Source, send: (notice: Notice) => void): () => 
       gathering ??= setTimeout(tellConfirmed, gatherMs)
     }
   })
+  const stopNotices = companion.onNotice?.(send)
   return () => {
     stop()
+    stopNotices?.()
     clearTimeout(gathering)
   }
 }

@@ -4,7 +4,9 @@ import * as Host from '../hosts/Host.js'
 import * as Hosts from '../hosts/Hosts.js'
 import * as Registration from '../hosts/Registration.js'
 import * as Upstream from '../hosts/Upstream.js'
-import { AddServerBody, RouteBody, type HostChange } from '../uiapi/Contract.js'
+import * as Scope from '../ledger/Scope.js'
+import * as ServerSettings from '../ledger/ServerSettings.js'
+import { AddServerBody, RouteBody, ServerSettingsBody, type HostChange, type ServerSettingsView, type WithMessage } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as ServersViews from './ServersViews.js'
 import { body, input, ok, RouteError, type Route } from './UiRoute.js'
@@ -16,6 +18,7 @@ import { body, input, ok, RouteError, type Route } from './UiRoute.js'
  *
  * - `GET /api/servers`: upstreams with their payments, and the hosts' entries
  * - `GET /api/servers/check`: the doctor's report, each Allowance entry started once
+ * - `POST /api/servers/settings` `{upstream, describePrices?, statusTool?}`: the user's choices for a server
  * - `POST /api/hosts/route` `{host, name, file}`: route the host's remote entry through Allowance
  * - `POST /api/hosts/add` `{host, name, url, headers?}`: add a server to the host through Allowance
  */
@@ -31,6 +34,17 @@ export function routes(companion: Companion): Route[] {
       method: 'GET',
       path: /^\/api\/servers\/check$/,
       answer: async () => ok(await Doctor.inspect({ dataHome: companion.home, where: where() })),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/servers\/settings$/,
+      answer(request) {
+        const given = body(ServerSettingsBody, request.body, 'server settings')
+        const { upstream, ...patch } = given
+        const settings = ServerSettings.set(companion.db, upstream, patch, Date.now())
+        const words = [`prices in the agent's tool list ${settings.describePrices ? 'on' : 'off'}`, `the status tool ${settings.statusTool ? 'on' : 'off'}`]
+        return ok({ ...settings, message: `${Scope.upstreamLabel(upstream)}: ${words.join(', ')}. Agents see it the next time they list the tools.` } satisfies WithMessage<ServerSettingsView>)
+      },
     },
     {
       method: 'POST',

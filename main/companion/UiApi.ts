@@ -56,6 +56,8 @@ export function create(companion: Companion, log: Logger): UiApi {
     }, changeInterval)
   })
 
+  const stopNotices = companion.onNotice((notice) => emit('notice', notice))
+
   const screens: UiRoute.Route[] = [
     { method: 'GET', path: /^\/api\/status$/, answer: async () => ok(await companion.status()) },
     ...ApprovalsRoutes.routes(companion),
@@ -98,6 +100,7 @@ export function create(companion: Companion, log: Logger): UiApi {
       listeners.clear()
       clearTimeout(changed)
       stopPayments()
+      stopNotices()
       companion.queue.off('added', onAdded)
       companion.queue.off('resolved', onResolved)
       companion.auth.off('added', onSignIn)

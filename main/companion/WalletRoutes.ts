@@ -1,9 +1,11 @@
-import { CreateWalletBody, UnlockBody, type Refusal, type WalletView, type WithMessage } from '../uiapi/Contract.js'
+import * as Warnings from '../ledger/Warnings.js'
+import * as Amount from '../payments/Amount.js'
+import { CreateWalletBody, ThresholdBody, UnlockBody, type Refusal, type WalletView, type WithMessage } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
 import type { Companion } from './Companion.js'
-import { body, ok, RouteError, type Route } from './UiRoute.js'
+import { body, input, ok, RouteError, type Route } from './UiRoute.js'
 import * as WalletViews from './WalletViews.js'
 
 /**
@@ -19,9 +21,10 @@ import * as WalletViews from './WalletViews.js'
  * - `GET /api/wallet/balances`: each known token on each chain with an RPC endpoint in settings.json
  * - `POST /api/wallet/create` `{ passphrase? }`: 409 `{ needsPassphrase: true }` without a keychain and a passphrase
  * - `POST /api/wallet/unlock` `{ passphrase }`, `POST /api/wallet/lock`
+ * - `POST /api/wallet/threshold` `{ currency, amount }`: a token's warning level ("5.00"; null: the default; "0": none)
  */
 export function routes(companion: Companion): Route[] {
-  const view = () => WalletViews.wallet(companion.home, companion.wallet())
+  const view = () => WalletViews.wallet(companion.home, companion.wallet(), companion)
   return [
     { method: 'GET', path: /^\/api\/wallet$/, answer: () => ok(view()) },
     {
@@ -30,7 +33,9 @@ export function routes(companion: Companion): Route[] {
       async answer() {
         const info = Wallet.info(companion.home)
         if (!info) throw new RouteError(409, new Wallet.NoWalletError().message)
-        return ok(WalletViews.balances(await Balances.read(info.address, companion.registry, companion.config.rpc)))
+        // A look at the balances is a balance check: a wallet topped up loses its warning now.
+        const [read] = await Promise.all([Balances.read(info.address, companion.registry, companion.config.rpc), companion.funds.check()])
+        return ok(WalletViews.balances(read))
       },
     },
     {
@@ -64,6 +69,20 @@ export function routes(companion: Companion): Route[] {
           throw error
         }
         return ok({ ...view(), message: 'The wallet is unlocked until you lock it or quit Allowance.' } satisfies WithMessage<WalletView>)
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/wallet\/threshold$/,
+      async answer(request) {
+        const given = body(ThresholdBody, request.body, 'threshold')
+        const token = companion.registry.entries.find((entry) => entry.kind === 'token' && entry.key === given.currency)
+        if (!token) throw new RouteError(400, `${given.currency} is not a token Allowance knows.`)
+        const amount = given.amount === null ? undefined : input(() => Amount.fromDecimal(given.amount!, token.decimals))
+        Warnings.setThreshold(companion.db, token.key, amount, Date.now())
+        await companion.funds.check()
+        const what = amount === undefined ? 'back to the default (what your budgets could spend in a day)' : amount === 0n ? 'off' : `below ${Amount.formatWithSymbol(amount, token)}`
+        return ok({ ...view(), message: `Allowance warns about ${token.symbol} ${what}.` } satisfies WithMessage<WalletView>)
       },
     },
     {

@@ -1,16 +1,20 @@
+import type { Database } from '../ledger/Database.js'
+import * as Warnings from '../ledger/Warnings.js'
+import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
-import type { Balance, WalletView } from '../uiapi/Contract.js'
+import type { Balance, WalletView, WalletWarning } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
+import type * as Funds from './Funds.js'
 import type * as WalletKey from './WalletKey.js'
 
 /**
  * The Wallet screen as plain JSON (its shapes are in uiapi/Contract.ts): the wallet's address
- * (never its key), where the key is kept, the card's public description, and balances per token
- * and chain.
+ * (never its key), where the key is kept, the card's public description, balances per token
+ * and chain, and the warnings about money running out with each token's warning level.
  */
-export function wallet(home: string, key: WalletKey.State | undefined): WalletView {
+export function wallet(home: string, key: WalletKey.State | undefined, watch: { db: Database; funds: Funds.Funds }): WalletView {
   const card = Card.info(home)
   return {
     address: key?.address ?? null,
@@ -18,6 +22,23 @@ export function wallet(home: string, key: WalletKey.State | undefined): WalletVi
     store: key?.store ?? null,
     locked: key?.locked ?? false,
     card: card ? { label: Card.label(card), mode: card.mode } : null,
+    warnings: Warnings.active(watch.db).map(
+      (warning): WalletWarning => ({
+        kind: warning.kind,
+        title: warning.title,
+        body: warning.body,
+        action: warning.action,
+        address: typeof warning.data?.address === 'string' ? warning.data.address : null,
+        since: warning.createdAt,
+      }),
+    ),
+    thresholds: watch.funds.thresholds().map(({ token, amount, byDefault }) => ({
+      currency: token.key,
+      token: `${token.symbol} on ${Chains.name(token.chainId)}`,
+      amount: amount === undefined || amount === 0n ? null : Amount.formatWithSymbol(amount, token),
+      byDefault,
+      decimals: token.decimals,
+    })),
   }
 }
 

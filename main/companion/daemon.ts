@@ -35,6 +35,8 @@ export async function run(options: { quiet?: boolean } = {}): Promise<number> {
       const minutes = Math.max(1, Math.round((request.expiresAt - Date.now()) / 60_000))
       console.log(`Sign in to ${request.label} (asked by ${request.hosts.join(', ')}): open ${request.url} in a browser, or answer in the Allowance UI (within ${minutes} min).`)
     })
+    // And what it warns of (money running out, a failing card), once each.
+    service.companion.onNotice((notice) => console.log(`Allowance: ${notice.title}. ${notice.body}`))
   }
 
   Service.logUnexpectedErrors(log)

@@ -512,3 +512,8 @@ function fromSql(row: Sql): Row {
     confirmedAt: n('confirmed_at'),
   }
 }
+
+/** The currencies payments were ever approved in (whose balances the wallet watches). */
+export function currencies(db: Database): string[] {
+  return statement(db, `SELECT DISTINCT currency FROM payments WHERE decision = 'approved' AND currency IS NOT NULL`).pluck().all() as string[]
+}

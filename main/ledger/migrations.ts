@@ -275,4 +275,62 @@ export const migrations: readonly string[] = [
   ALTER TABLE payments ADD COLUMN protocol TEXT NOT NULL DEFAULT 'mpp' CHECK (protocol = 'mpp' OR protocol = 'x402');
   ALTER TABLE payments ADD COLUMN scheme TEXT;
   `,
+  `
+  -- Prices known before a call, advisory only (what is paid is always the live challenge): per
+  -- server and call, one row per source (the server's discovery document, a challenge it sent, an
+  -- x402 \`accepts\` seen), with when it was seen. \`amount_atomic\` NULL is a price set per call;
+  -- \`currency\` is the registry's key when the registry knows it (then \`symbol\`, \`decimals\` and
+  -- the budget columns come from the registry), else what the server wrote.
+  CREATE TABLE prices (
+    upstream TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation = 'tools/call' OR operation = 'resources/read' OR operation = 'prompts/get'),
+    target TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source = 'discovery' OR source = 'challenge' OR source = 'x402'),
+    method TEXT,
+    intent TEXT,
+    amount_atomic TEXT,
+    currency TEXT NOT NULL,
+    symbol TEXT,
+    decimals INTEGER,
+    budget_unit TEXT,
+    budget_amount TEXT,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (upstream, operation, target, source)
+  ) WITHOUT ROWID;
+  -- The last look at each server's discovery document: when, and what it found.
+  CREATE TABLE discovery_checks (
+    upstream TEXT PRIMARY KEY,
+    checked_at INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome = 'found' OR outcome = 'none' OR outcome = 'ignored'),
+    problem TEXT
+  ) WITHOUT ROWID;
+  -- The user's choices per server: prices in the agent's tool list, the read-only status tool.
+  CREATE TABLE server_settings (
+    upstream TEXT PRIMARY KEY,
+    describe_prices INTEGER,
+    status_tool INTEGER,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- What the user was warned about (a low balance, a payment short of funds, a failing card): one
+  -- active row per kind and subject, cleared when the cause is gone. Logged, never deleted.
+  CREATE TABLE warnings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind = 'low_balance' OR kind = 'insufficient_funds' OR kind = 'card'),
+    subject TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    action TEXT,
+    data TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    cleared_at INTEGER
+  );
+  CREATE UNIQUE INDEX warnings_active ON warnings (kind, subject) WHERE cleared_at IS NULL;
+  -- A balance below which the user is warned, per token (atomic units); none: the default.
+  CREATE TABLE balance_thresholds (
+    currency TEXT PRIMARY KEY,
+    amount TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -44,10 +44,16 @@ export type Event = {
    * `settings.changed`: the pause or a setting changed through the UI (the CLI's changes show when the window regains the focus).
    * `signin.added` / `signin.resolved`: a sign-in card (no token, only its link) came, or went; `auth.changed`: who is signed in where changed.
    */
-  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed' | 'signin.added' | 'signin.resolved' | 'auth.changed'
-  /** The event's data as JSON text: an {@link Approval} for `approval.added`, a {@link Resolved} for `approval.resolved`, `{}` otherwise. */
+  name: 'approval.added' | 'approval.resolved' | 'payments.changed' | 'settings.changed' | 'signin.added' | 'signin.resolved' | 'auth.changed' | 'notice'
+  /**
+   * The event's data as JSON text: an {@link Approval} for `approval.added`, a {@link Resolved} for
+   * `approval.resolved`, a {@link Notice} for `notice` (a warning the Wallet screen now shows), `{}` otherwise.
+   */
   data: string
 }
+
+/** What the companion tells the user on its own: money running out, a failing card. */
+export type Notice = { title: string; body: string }
 
 /** A sign-in waiting for the human: the server, who asked, and the link (no secret). */
 export type SignInRequest = Broker.Request
@@ -124,6 +130,11 @@ export type Approval = {
   options: Option[]
   /** What this tool cost the last time it settled, when this payment asks more. */
   previousPrice: string | null
+  /**
+   * What the server's discovery document advertises for this call ("0.01 USDC", "set per call"),
+   * when it publishes one; `differs` when this payment asks more than that, in the same currency.
+   */
+  advertised: { price: string; seenAt: number; differs: boolean } | null
   /** A second payment for one host request: what was already sent in it ("0.01 USDC to 0x…"). */
   alreadySent: string | null
   /** How many times this server asked to be paid again after a credential, in the last 7 days. */
@@ -372,7 +383,7 @@ export const PauseBody = z.strictObject({ paused: z.boolean('paused is true or f
 export type PauseRequest = z.input<typeof PauseBody>
 
 // ─── Servers ────────────────────────────────────────────────────────────────────────────────
-// GET /api/servers, GET /api/servers/check (a Doctor.Report), POST /api/hosts/route, POST /api/hosts/add
+// GET /api/servers, GET /api/servers/check (a Doctor.Report), POST /api/servers/settings, POST /api/hosts/route, POST /api/hosts/add
 
 /** The doctor's report: each Allowance entry started once, as its host would. */
 export type DoctorReport = Doctor.Report
@@ -406,6 +417,42 @@ export type Server = {
   rechallenges: number
   /** The host entries that reach it, through Allowance or directly. */
   entries: EntryRef[]
+  /** What its calls cost, as far as Allowance knows, per call and source. */
+  prices: PriceRow[]
+  /** The last look at its discovery document (servers over HTTP only). */
+  discovery: DiscoveryCheck | null
+  settings: ServerSettingsView
+}
+
+/** One source's price for one call: advisory, never what is paid (the live challenge decides). */
+export type PriceRow = {
+  operation: Operation
+  target: string
+  /** "0.01 USDC", "set per call". */
+  price: string
+  /** `discovery`: the server's discovery document; `challenge`: what it last asked; `x402`: an x402 offer it made. */
+  source: 'discovery' | 'challenge' | 'x402'
+  seenAt: number
+  /** The price Allowance goes by for this call: the live one where there is one, else the advertised one. */
+  inForce: boolean
+  /** The live price asks more than the document advertises, in the same currency. */
+  aboveAdvertised: boolean
+}
+
+export type DiscoveryCheck = {
+  url: string
+  checkedAt: number
+  /** `found`: read; `none`: the server publishes none; `ignored`: unusable (`problem` says why), the prices known before kept. */
+  outcome: 'found' | 'none' | 'ignored'
+  problem: string | null
+}
+
+/** The user's choices for a server. */
+export type ServerSettingsView = {
+  /** Known prices appended to paid tools' descriptions in the agent's tool list. */
+  describePrices: boolean
+  /** The agent is offered the read-only `allowance_payments_status` tool. */
+  statusTool: boolean
 }
 
 /** What a change to a host's config did: the sentence, and the host's restart hint when it needs one. */
@@ -419,6 +466,14 @@ const name = z.string().regex(Entry.namePattern, 'a server name has letters, dig
 /** `POST /api/hosts/route`: what `allowance install --wrap` does, to the one config file the entry is in. */
 export const RouteBody = z.strictObject({ host: hostId, name, file: z.string().min(1).max(4096) })
 export type RouteRequest = z.input<typeof RouteBody>
+
+/** `POST /api/servers/settings`: the user's choices for one server; what is left out stays as it was. */
+export const ServerSettingsBody = z.strictObject({
+  upstream: z.string().min(1, 'name the server').max(4096),
+  describePrices: z.boolean('describePrices is true or false').optional(),
+  statusTool: z.boolean('statusTool is true or false').optional(),
+})
+export type ServerSettingsRequest = z.input<typeof ServerSettingsBody>
 
 /** `POST /api/hosts/add`: what `allowance install <host> <name> <url>` does. */
 export const AddServerBody = z.strictObject({
@@ -457,7 +512,7 @@ export const SettingsBody = z.strictObject({
 export type SettingsRequest = z.input<typeof SettingsBody>
 
 // ─── Wallet ─────────────────────────────────────────────────────────────────────────────────
-// GET /api/wallet, GET /api/wallet/balances, POST /api/wallet/create|unlock|lock
+// GET /api/wallet, GET /api/wallet/balances, POST /api/wallet/create|unlock|lock|threshold
 
 export type WalletView = {
   address: string | null
@@ -469,7 +524,42 @@ export type WalletView = {
   locked: boolean
   /** "visa •••• 4242 (pm_…, test mode)". */
   card: { label: string; mode: 'test' | 'live' } | null
+  /** What would make payments fail, oldest first: a balance below its warning level, a payment short of funds, a failing card. */
+  warnings: WalletWarning[]
+  /** The warning level of each token the wallet pays with (or that has one set). */
+  thresholds: BalanceThreshold[]
 }
+
+export type WalletWarning = {
+  kind: 'low_balance' | 'insufficient_funds' | 'card'
+  title: string
+  body: string
+  /** What to do about it, in a sentence. */
+  action: string | null
+  /** Where to send tokens to top up, for a balance warning. */
+  address: string | null
+  since: number
+}
+
+export type BalanceThreshold = {
+  /** The token's currency key, as `POST /api/wallet/threshold` takes it. */
+  currency: string
+  /** "USDC on Base". */
+  token: string
+  /** "5 USDC"; null when there is none (no budget to take a default from, or turned off with 0). */
+  amount: string | null
+  /** The level is the default: what the budgets could spend in a day. */
+  byDefault: boolean
+  /** The token's decimals, to read a typed amount. */
+  decimals: number
+}
+
+/** `POST /api/wallet/threshold`: a token's warning level in its own units ("5.00"), `null` for the default, "0" for none. */
+export const ThresholdBody = z.strictObject({
+  currency: z.string().min(1).max(200),
+  amount: z.string().trim().min(1, 'give an amount, like 5.00').max(80).nullable(),
+})
+export type ThresholdRequest = z.input<typeof ThresholdBody>
 
 export type Balance = {
   chainId: number

@@ -22,3 +22,9 @@ export async function read(address: `0x${string}`, registry: TokenRegistry.Regis
     }),
   )
 }
+
+/** The wallet's balance of one token through `rpcUrl`; throws when the node does not answer within `timeoutMs`. */
+export async function one(address: `0x${string}`, token: TokenRegistry.Token, rpcUrl: string, timeoutMs = 5000): Promise<bigint> {
+  const client = createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 0 }) })
+  return client.readContract({ address: token.address as `0x${string}`, abi: erc20Abi, functionName: 'balanceOf', args: [address] })
+}

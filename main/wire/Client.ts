@@ -27,6 +27,7 @@ type Pending = { resolve(result: unknown): void; reject(error: Error): void }
 export class CompanionClient {
   private socket: Socket | undefined
   private connecting: Promise<Socket> | undefined
+  private connectingMayStart = false
   private readonly pending = new Map<number, Pending>()
   private nextId = 0
 
@@ -50,21 +51,57 @@ export class CompanionClient {
     return { id, result }
   }
 
+  /** Connects now to a companion that already runs (never starting one), so that a later `requestIfRunning` finds it ready. */
+  connectIfRunning(): void {
+    this.connection(false).catch(() => {})
+  }
+
+  /**
+   * Sends one message to a companion that already runs, never starting one, and gives up after
+   * `timeoutMs` (rejecting with {@link CompanionUnavailableError}): for what must never hold up a
+   * free call, such as the notes on a tool list.
+   */
+  requestIfRunning<T>(message: Wire.ClientRequest, timeoutMs: number): Promise<T> {
+    const id = ++this.nextId
+    const result = this.connection(false).then(
+      (socket) =>
+        new Promise<T>((resolve, reject) => {
+          this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject })
+          socket.write(`${JSON.stringify({ v: Wire.version, id, ...message })}\n`)
+        }),
+    )
+    const late = () => new CompanionUnavailableError(`The Allowance companion did not answer within ${timeoutMs} ms.`)
+    return Deadline.within(result, timeoutMs, late).finally(() => this.pending.delete(id))
+  }
+
   close(): void {
     this.socket?.destroy()
     this.socket = undefined
   }
 
-  private connection(): Promise<Socket> {
+  /**
+   * The open connection, or one being opened. `start` lets the attempt start a companion where
+   * none answers (when the client may); an attempt that may not is followed by one that may.
+   */
+  private connection(start = true): Promise<Socket> {
     if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket)
-    this.connecting ??= this.open().finally(() => (this.connecting = undefined))
+    if (!this.connecting || (start && !this.connectingMayStart)) {
+      const before = this.connecting?.catch(() => undefined) ?? Promise.resolve(undefined)
+      const opening = before.then((socket) => (socket && !socket.destroyed ? socket : this.open(start)))
+      this.connecting = opening
+      this.connectingMayStart = start
+      opening.then(
+        () => this.connecting === opening && (this.connecting = undefined),
+        () => this.connecting === opening && (this.connecting = undefined),
+      )
+    }
     return this.connecting
   }
 
-  private async open(): Promise<Socket> {
+  private async open(start: boolean): Promise<Socket> {
     const { socketPath, autoStart, waitMs = 5000 } = this.options
     let socket = await attempt(socketPath).catch(() => undefined)
-    if (!socket && autoStart) {
+    if (!socket && autoStart && start) {
       autoStart()
       const deadline = Date.now() + waitMs
       while (!socket && Date.now() < deadline) {

@@ -73,6 +73,19 @@ export type PaymentDecision =
   | { kind: 'approved'; paymentId: number; protocol: Protocol; credential: { challenge: unknown; payload: unknown; source?: string }; decidedBy: string }
   | { kind: 'declined'; paymentId?: number | undefined; reason: string; message: string }
 
+/** What a bridge does to the server's tool list (`tools.describe`); read-only, and never on the way of a free call. */
+export type ToolNotes = {
+  /** The user wants prices in the agent's tool list for this server. */
+  describePrices: boolean
+  /** The user enabled the read-only `allowance_payments_status` tool for this server. */
+  statusTool: boolean
+  /** The sentence to append to each paid tool's description, by tool name (empty when `describePrices` is off). */
+  notes: Record<string, string>
+}
+
+/** The status tool's answer (`payments.status`): `enabled` false when the user turned it off since. */
+export type PaymentsStatus = { enabled: boolean; text: string }
+
 export type Status = {
   pid: number
   version: string

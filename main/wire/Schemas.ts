@@ -4,8 +4,8 @@ import { operations, version, type ErrorCode } from './Messages.js'
 /**
  * The companion's local socket protocol as the companion validates it: newline-delimited JSON,
  * one object per line, each carrying the protocol version `v`. Bridges ask for payment decisions
- * and report outcomes; nothing here can approve a payment or change a rule (only the user can,
- * through the UI or CLI). The message types in `Messages.ts` are derived from these schemas.
+ * and report outcomes, and read what the agent may know ahead of a call (prices, budgets); nothing
+ * here can approve a payment or change a rule (only the user can, through the UI or CLI). The message types in `Messages.ts` are derived from these schemas.
  */
 
 const id = z.union([z.string().max(200), z.number().int()])
@@ -101,6 +101,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('auth.logout'), server: text(2000) }),
   z.strictObject({ v: z.literal(version), id, type: z.literal('auth.list') }),
+  /**
+   * A bridge relaying the server's tool list: the notes to append to its paid tools' descriptions
+   * (their known prices and what Allowance does with them), and whether to offer the status tool.
+   */
+  z.strictObject({ v: z.literal(version), id, type: z.literal('tools.describe'), upstream: text(2000), host: text(200) }),
+  /** The agent called the read-only status tool: what it may know about paying this server. */
+  z.strictObject({ v: z.literal(version), id, type: z.literal('payments.status'), upstream: text(2000), host: text(200) }),
 ])
 export type ClientMessage = z.infer<typeof ClientMessage>
 

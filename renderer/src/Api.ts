@@ -14,6 +14,7 @@ export type {
   HistoryRow,
   HostChange,
   Lease,
+  Notice,
   Option,
   PaymentDetails,
   PeriodGroup,
@@ -22,6 +23,7 @@ export type {
   Rule,
   Scope,
   ServersView,
+  ServerSettingsRequest,
   SettingsView,
   SignedIn,
   SignInRequest,
@@ -105,8 +107,13 @@ export const createWallet = (passphrase?: string) =>
   request<Wallet>('POST', '/api/wallet/create', (passphrase === undefined ? {} : { passphrase }) satisfies Contract.CreateWalletRequest)
 export const unlockWallet = (passphrase: string) => request<Wallet>('POST', '/api/wallet/unlock', { passphrase } satisfies Contract.UnlockRequest)
 export const lockWallet = () => request<Wallet>('POST', '/api/wallet/lock')
+/** A token's warning level in its own units ("5.00"); null: back to the default; "0": no warning. */
+export const setThreshold = (currency: string, amount: string | null) => request<Wallet>('POST', '/api/wallet/threshold', { currency, amount } satisfies Contract.ThresholdRequest)
 
 export const servers = () => request<Contract.ServersView>('GET', '/api/servers')
+/** The user's choices for one server: prices in the agent's tool list, the read-only status tool. */
+export const setServerSettings = (settings: Contract.ServerSettingsRequest) =>
+  request<Contract.WithMessage<Contract.ServerSettingsView>>('POST', '/api/servers/settings', settings)
 /** The doctor's report: each Allowance entry started once, as its host would. */
 export const checkServers = () => request<Contract.DoctorReport>('GET', '/api/servers/check')
 /** What `allowance install --wrap` does, to the one config file the entry is in. */

@@ -34,6 +34,12 @@ export function useNotifications(approvals: Api.Approval[]): void {
   }, [approvals])
 }
 
+/** A warning the companion raised (money running out, a failing card), as a browser notification where permitted; the Wallet screen shows it too. */
+export function notify(notice: Api.Notice): void {
+  if (!supported || Notification.permission !== 'granted') return
+  new Notification(notice.title, { body: notice.body, tag: `allowance-notice-${notice.title}` }).onclick = () => window.focus()
+}
+
 /** Asks the browser's permission to notify; says so when it was refused. */
 export function NotifyPermission() {
   const [permission, setPermission] = useState(() => (supported ? Notification.permission : undefined))

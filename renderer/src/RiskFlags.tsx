@@ -37,6 +37,7 @@ function risks(approval: Approval, option: Option): Flag[] {
   if (reasons.has('new_server')) flags.push({ level: 'warning', text: 'First payment to this server' })
   if (reasons.has('new_recipient')) flags.push({ level: 'warning', text: 'First payment to this recipient' })
   if (approval.realmDiffers) flags.push({ level: 'warning', text: `The payment realm ${approval.realm} is not the server's address` })
+  if (approval.advertised?.differs) flags.push({ level: 'danger', text: `The server advertises ${approval.advertised.price} for this call, but asks ${option.amount}` })
   if (approval.previousPrice) flags.push({ level: 'warning', text: `Costs more than last time (${approval.previousPrice})` })
   if (option.fee) flags.push({ level: 'info', text: `Plus a network fee of at most ${option.fee}, paid by your wallet and counted in your budgets` })
   if (option.upTo) flags.push({ level: 'info', text: 'The server settles what the call used, at most this amount; your budget holds all of it until the chain shows what moved' })

@@ -34,7 +34,7 @@ export function ServersView(props: { changes: number }) {
         <>
           {page.problems.length > 0 && <Problems problems={page.problems} />}
           <ChangeNotice change={change} />
-          <ServerList servers={page.servers} />
+          <ServerList servers={page.servers} change={change} setSettings={(settings) => void change.run(() => Api.setServerSettings(settings), view.reload)} />
           <SignedInList changes={props.changes} change={change} />
           <HostEntries hosts={page.hosts} change={change} route={route} />
           <AddServerForm hosts={page.hosts.map((config) => config.host)} change={change} add={(server) => hostChange(() => Api.addServerToHost(server))} />

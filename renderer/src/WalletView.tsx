@@ -3,7 +3,7 @@ import * as Api from './Api.js'
 import { ChangeNotice } from './ChangeNotice.js'
 import { CopyButton } from './CopyButton.js'
 import { PassphraseForm } from './PassphraseForm.js'
-import { useChange } from './useChange.js'
+import { useChange, type Change } from './useChange.js'
 import { WalletLocked } from './WalletLocked.js'
 import { useLoaded } from './useLoaded.js'
 
@@ -37,6 +37,7 @@ export function WalletView(props: { changes: number }) {
 
   return (
     <div className="screen wallet">
+      {wallet.value?.warnings.map((warning) => <WarningBanner key={`${warning.kind} ${warning.since}`} warning={warning} />)}
       <section className="panel" aria-labelledby={heading}>
         <h2 id={heading}>Wallet</h2>
         {wallet.problem && <p role="alert" className="problem">{wallet.problem}</p>}
@@ -56,6 +57,7 @@ export function WalletView(props: { changes: number }) {
               )
             )}
             <Balances />
+            {wallet.value!.thresholds.length > 0 && <Thresholds thresholds={wallet.value!.thresholds} change={change} done={wallet.reload} />}
           </>
         )}
         {wallet.value && !address && (
@@ -148,5 +150,78 @@ function Balances() {
       </table>
       {refresh}
     </>
+  )
+}
+
+/** A warning about money running out or a failing card, with what to do and where to send tokens. */
+function WarningBanner(props: { warning: Api.WalletView['warnings'][number] }) {
+  const { warning } = props
+  return (
+    <section className="banner warning" role="alert" aria-label={warning.title}>
+      <p>{warning.title}</p>
+      <p>{warning.body}</p>
+      {warning.action && <p>{warning.action}</p>}
+      {warning.address && (
+        <p className="wallet-address">
+          <code aria-label="Address to top up">{warning.address}</code> <CopyButton value={warning.address} label="address to top up" />
+        </p>
+      )}
+    </section>
+  )
+}
+
+/** Below which balance Allowance warns, per token: the user's level, or the default from the budgets. */
+function Thresholds(props: { thresholds: Api.WalletView['thresholds']; change: Change; done(): void }) {
+  const heading = useId()
+  const [typed, setTyped] = useState<Record<string, string>>({})
+  const set = (currency: string, amount: string | null) => void props.change.run(() => Api.setThreshold(currency, amount), props.done)
+  return (
+    <section aria-labelledby={heading}>
+      <h3 id={heading}>Low balance warnings</h3>
+      <table aria-label="Low balance warnings">
+        <thead>
+          <tr>
+            <th scope="col">Token</th>
+            <th scope="col" className="money">Warn below</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.thresholds.map((threshold) => (
+            <tr key={threshold.currency}>
+              <td>{threshold.token}</td>
+              <td className="money">
+                {threshold.amount ?? 'no warning'}
+                {threshold.byDefault && threshold.amount && <span className="badge">a day of your budgets</span>}
+              </td>
+              <td>
+                <form
+                  onSubmit={(event) => {
+                    event.preventDefault()
+                    set(threshold.currency, typed[threshold.currency] ?? '')
+                  }}
+                >
+                  <input
+                    aria-label={`Warn below, in ${threshold.token}`}
+                    inputMode="decimal"
+                    placeholder="5.00"
+                    value={typed[threshold.currency] ?? ''}
+                    onChange={(event) => setTyped({ ...typed, [threshold.currency]: event.target.value })}
+                  />{' '}
+                  <button type="submit" disabled={props.change.busy}>
+                    Set
+                  </button>{' '}
+                  {!threshold.byDefault && (
+                    <button type="button" disabled={props.change.busy} onClick={() => set(threshold.currency, null)}>
+                      Default
+                    </button>
+                  )}
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   )
 }

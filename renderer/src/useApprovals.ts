@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import * as Api from './Api.js'
+import { notify } from './Notifications.js'
 import * as Transport from './Transport.js'
 
 export type Live = {
@@ -86,7 +87,10 @@ export function useApprovals(): Live {
             update((next) => next.set(approval.paymentId, approval))
           } else if (name === 'approval.resolved') resolved(JSON.parse(data) as Api.Resolved)
           else if (name === 'payments.changed' || name === 'settings.changed' || name === 'auth.changed') setChanges((count) => count + 1)
-          else if (name === 'signin.added') {
+          else if (name === 'notice') {
+            setChanges((count) => count + 1)
+            notify(JSON.parse(data) as Api.Notice)
+          } else if (name === 'signin.added') {
             const request = JSON.parse(data) as Api.SignInRequest
             updateSignIns((next) => next.set(request.id, request))
           } else if (name === 'signin.resolved') {

@@ -68,7 +68,12 @@ export type PaidServerStats = {
   failed: number
   refused: number
   references: Hex[]
+  /** GETs of its discovery document. */
+  discoveryReads: number
 }
+
+/** What the server's `/openapi.json` answers: none, its prices, every call at 0.01, JSON of another shape, not JSON, or over 1 MiB. */
+export type DiscoveryMode = 'off' | 'honest' | 'lying' | 'malformed' | 'garbage' | 'huge'
 
 export type PaidServer = {
   url: string
@@ -88,6 +93,10 @@ export type PaidServer = {
   chargeKept(): Promise<{ ok: boolean; amount?: number; error?: string }[]>
   /** The next `count` (1) priced calls, those with a credential if `credential`, get this error instead (default -32042); nothing settles. */
   answerNext(answer: { code?: number; message?: string; data: unknown; count?: number; credential?: boolean }): Promise<void>
+  /** Changes what its discovery document says from now on. */
+  setDiscovery(mode: DiscoveryMode): Promise<void>
+  /** Changes a priced target's price (display units, "0.02") from now on: its challenges and its honest document. */
+  setPrice(target: string, price: string): Promise<void>
   stop(): Promise<void>
 }
 
@@ -111,6 +120,7 @@ export async function startPaidServer(
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
     RESPONSE: options.response ?? 'sse',
     ...(options.stripe && { STRIPE_API_BASE: options.stripe.apiBase, STRIPE_SECRET_KEY: options.stripe.secretKey }),
+    DISCOVERY: options.discovery ?? 'off',
     ...options.env,
   }
   const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
@@ -128,6 +138,8 @@ export async function startPaidServer(
     arm: (action) => fetch(`${base}/admin/${action}`, { method: 'POST' }).then((response) => void response.body?.cancel()),
     chargeKept: () => fetch(`${base}/admin/charge-kept`, { method: 'POST' }).then((response) => response.json() as ReturnType<PaidServer['chargeKept']>),
     answerNext: (answer) => fetch(`${base}/admin/challenge`, { method: 'POST', body: JSON.stringify(answer) }).then((response) => void response.body?.cancel()),
+    setDiscovery: (mode) => fetch(`${base}/admin/discovery`, { method: 'POST', body: JSON.stringify({ mode }) }).then((response) => void response.body?.cancel()),
+    setPrice: (target, price) => fetch(`${base}/admin/price`, { method: 'POST', body: JSON.stringify({ target, price }) }).then((response) => void response.body?.cancel()),
     stop: () => stop(child),
   }
 }
@@ -143,6 +155,8 @@ export declare namespace startPaidServer {
     response?: 'sse' | 'json'
     /** More of its environment: `ISSUER` puts it behind an OAuth bearer gate (test/fixtures/oauth/Bearer.ts). */
     env?: Record<string, string>
+    /** What its `/openapi.json` answers (off: 404). */
+    discovery?: DiscoveryMode
   }
 }
 

@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<object>> = {
   resume: () => import('../../../main/cli/pauseCommand.js'),
   rechallenge: () => import('../../../main/cli/rechallengeCommand.js'),
   history: () => import('../../../main/cli/historyCommand.js'),
+  servers: () => import('../../../main/cli/serversCommand.js'),
   demo: () => import('../../../main/cli/demoCommand.js'),
 }
 

@@ -118,3 +118,14 @@ test('a budget given back by a failed payment does not speak again when it is re
   t.paid('850000')
   expect(t.shown()).toEqual([{ title: 'Paid 0.85 pathUSD by your rule', body: 'search on tools.example.com, for Cursor' }])
 })
+
+test('what the companion warns of itself (money running out, a failing card) is shown as it is told, once per notice', () => {
+  const companion = openCompanion()
+  const listeners = new Set<(notice: { title: string; body: string }) => void>()
+  Notifier.start(
+    { db: companion.db, registry: companion.registry, onPayment: () => () => {}, onNotice: (listener) => (listeners.add(listener), () => listeners.delete(listener)) },
+    { onClick: vi.fn() },
+  )
+  listeners.forEach((listener) => listener({ title: 'Your USDC on Base is running low', body: 'The wallet holds 1.2 USDC, below your warning level of 2 USDC.' }))
+  expect(electron.Notification.shown.splice(0)).toEqual([{ title: 'Your USDC on Base is running low', body: 'The wallet holds 1.2 USDC, below your warning level of 2 USDC.' }])
+})
