@@ -202,7 +202,7 @@ test('signing out revokes the tokens, forgets them, and the bridge stops sending
     const call = client.callTool(whoami, undefined, { onprogress: (update) => progress.push(update), timeout: 60_000 })
     const card = await rig.card()
     expect(card.reason).toBe('first')
-    await expect.poll(() => progress.length).toBeGreaterThan(1)
+    await expect.poll(() => progress.length, { timeout: 15_000 }).toBeGreaterThan(1)
     expect(progress[0]!.message).toBe('Waiting for you to sign in, in Allowance')
     const dismissed = await rig.daemon.api('POST', `/api/signins/${card.id}/dismiss`)
     expect(dismissed.status).toBe(200)

@@ -45,7 +45,7 @@ export async function startOAuthRig(options: { auth?: Record<string, string>; se
     home: home.home,
     daemon: await startDaemon(home.home, [], environment()),
     browser,
-    async card(timeoutMs = 15_000) {
+    async card(timeoutMs = 30_000) {
       for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
         const cards = await rig.cards()
         if (cards.length > 0) return cards[0]!

@@ -85,7 +85,7 @@ export function browserStandIn(directory: string): { env: Record<string, string>
     // No display: xdg-open falls back to $BROWSER.
     env: { BROWSER: script, DISPLAY: '', WAYLAND_DISPLAY: '' },
     opened,
-    async next(timeoutMs = 15_000) {
+    async next(timeoutMs = 30_000) {
       for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
         const urls = opened()
         if (urls.length > taken) return urls[taken++]!

@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<object>> = {
   rechallenge: () => import('../../../main/cli/rechallengeCommand.js'),
   history: () => import('../../../main/cli/historyCommand.js'),
   servers: () => import('../../../main/cli/serversCommand.js'),
+  auth: () => import('../../../main/cli/authCommand.js'),
   demo: () => import('../../../main/cli/demoCommand.js'),
 }
 
@@ -58,6 +59,7 @@ describe('allowance --help', () => {
     const directory = await home()
     expect(await cli(directory, ['rules', 'add', 'auto-approve'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: give the auto-approve amount per call, like 0.05.\nSee `allowance rules --help`.\n' })
     expect(await cli(directory, ['budgets', 'set', '1', '--period'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: --period needs a value.\nSee `allowance budgets --help`.\n' })
+    expect(await cli(directory, ['auth', 'login'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: which server? Give its URL, as the agent host reaches it.\nSee `allowance auth --help`.\n' })
     expect(await cli(directory, ['frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: unknown command "frobnicate".\nSee `allowance --help`.\n' })
     expect(await cli(directory, ['help', 'frobnicate'])).toEqual({ code: 2, stdout: '', stderr: 'allowance: unknown command "frobnicate".\nSee `allowance --help`.\n' })
   })
