@@ -31,7 +31,10 @@ export type Options = {
 /** The keychain entry of one secret for one data directory (each ALLOWANCE_HOME has its own). */
 export function keychain(home: string, name: Name = 'wallet'): SecretStore {
   const account = `${name}-${createHash('sha256').update(home).digest('hex').slice(0, 16)}`
-  const entry = new AsyncEntry('Allowance', account)
+  // On Linux only a Secret Service keeps a secret across logins: the kernel keyring, the library's
+  // fallback, forgets it at logout, and a wallet's key must never vanish with it. Where no Secret
+  // Service answers, saving fails, and the key goes to a file sealed with a passphrase instead.
+  const entry = new AsyncEntry('Allowance', account, { linux: { store: 'secret-service' } })
   const explain = (error: unknown) => new KeychainUnavailableError(`The OS keychain is not available: ${(error as Error).message}`)
   return {
     kind: 'keychain',
