@@ -1,5 +1,6 @@
 import { app, dialog, session } from 'electron'
 import * as Service from '../companion/Service.js'
+import * as DesktopApp from '../shared/DesktopApp.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
 import * as ApprovalPopups from './ApprovalPopups.js'
@@ -44,10 +45,11 @@ async function start(): Promise<void> {
   const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openMain: main.show, quit: () => app.quit() })
   const stopNotifier = Notifier.start(companion, { onClick: main.show })
 
-  app.on('second-instance', main.show)
+  // A bridge that found no companion opens the app in its tray: a window would come from nowhere.
+  app.on('second-instance', (_event, argv) => argv.includes(DesktopApp.inTrayArgument) || main.show())
   app.on('activate', main.show)
   app.on('window-all-closed', () => {}) // stay in the tray: without this listener Electron quits
-  if (!loginItem.launchedAtLogin()) main.show()
+  if (!loginItem.launchedAtLogin() && !process.argv.includes(DesktopApp.inTrayArgument)) main.show()
 
   let stopped = false
   app.on('will-quit', (event) => {

@@ -30,7 +30,7 @@ export function run(target: UpstreamTarget): void {
     (companion ??= new CompanionClient({
       socketPath: paths.socket,
       hello: { role: 'bridge', upstream: describe(target), pid: process.pid },
-      autoStart: () => autoStart(process.env),
+      autoStart: () => startCompanion(process.env, process.argv[1]!),
     }))
 
   let relay: Relay | undefined = undefined
@@ -79,8 +79,8 @@ export function run(target: UpstreamTarget): void {
  * Starts a companion for a bridge that found none: the desktop app, in its tray, when the entry
  * was written by the packaged app (its runtime cannot run `allowance daemon`); else `allowance daemon`.
  */
-function autoStart(env: NodeJS.ProcessEnv): void {
+export function startCompanion(env: NodeJS.ProcessEnv, cliPath: string): void {
   const launcher = env[DesktopApp.launcherVariable]
   if (launcher) startDetachedApp(launcher, env)
-  else startDetachedCompanion(process.argv[1]!, env)
+  else startDetachedCompanion(cliPath, env)
 }
