@@ -6,8 +6,11 @@ import * as TrayViews from '../companion/TrayViews.js'
  * starting at login and quitting. {@link model} is pure; {@link template} turns it into Electron's.
  */
 
-/** The companion's glance, and whether the app starts at login (undefined where the OS gives no way to). */
-export type State = Omit<TrayViews.Glance, 'stale'> & { openAtLogin: boolean | undefined }
+/**
+ * The companion's glance, whether the app starts at login (undefined where the OS gives no way
+ * to), and the version of an update downloaded and waiting for a restart.
+ */
+export type State = Omit<TrayViews.Glance, 'stale'> & { openAtLogin: boolean | undefined; update?: string | undefined }
 
 export type Action =
   | { kind: 'approval'; paymentId: number }
@@ -15,12 +18,13 @@ export type Action =
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'login'; enabled: boolean }
+  | { kind: 'update' }
   | { kind: 'quit' }
 
 export type Item = { type: 'separator' } | { type: 'normal' | 'checkbox'; label: string; action?: Action; checked?: boolean }
 
 export function model(state: State): Item[] {
-  const { waiting, waitingCount, spentToday, paused, openAtLogin } = state
+  const { waiting, waitingCount, spentToday, paused, openAtLogin, update } = state
   const items: Item[] = []
   if (waitingCount === 0) items.push({ type: 'normal', label: 'No payments wait for you' })
   else {
@@ -35,6 +39,7 @@ export function model(state: State): Item[] {
   else items.push({ type: 'normal', label: 'Pause payments', action: { kind: 'pause' } })
   items.push({ type: 'separator' }, { type: 'normal', label: 'Open Allowance', action: { kind: 'open' } })
   if (openAtLogin !== undefined) items.push({ type: 'checkbox', label: 'Start at login', checked: openAtLogin, action: { kind: 'login', enabled: !openAtLogin } })
+  if (update !== undefined) items.push({ type: 'separator' }, { type: 'normal', label: `Update ready — restart (${update})`, action: { kind: 'update' } })
   items.push({ type: 'separator' }, { type: 'normal', label: 'Quit Allowance', action: { kind: 'quit' } })
   return items
 }

@@ -11,6 +11,7 @@ import * as MainWindow from './MainWindow.js'
 import * as Notifier from './Notifier.js'
 import * as RendererProtocol from './RendererProtocol.js'
 import * as Tray from './Tray.js'
+import * as Updater from './Updater.js'
 import * as Windows from './Windows.js'
 
 // The Electron face of the companion: the same core as `allowance daemon`, plus a tray, a popup
@@ -42,7 +43,8 @@ async function start(): Promise<void> {
   const loginItem = LoginItem.create()
   const stopIpc = IpcTransport.serve(ui)
   const popups = ApprovalPopups.start(companion.queue, { overflow: main.show })
-  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openMain: main.show, quit: () => app.quit() })
+  const updater = await Updater.fromApp(log)
+  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openMain: main.show, quit: () => app.quit() }, process.platform, updater)
   const stopNotifier = Notifier.start(companion, { onClick: main.show })
 
   // A bridge that found no companion opens the app in its tray: a window would come from nowhere.
@@ -56,6 +58,7 @@ async function start(): Promise<void> {
     if (stopped) return
     event.preventDefault()
     tray.destroy()
+    updater?.stop()
     popups.close()
     stopNotifier()
     stopIpc()
