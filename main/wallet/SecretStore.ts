@@ -34,13 +34,20 @@ export function keychain(home: string, name: Name = 'wallet'): SecretStore {
   // On Linux only a Secret Service keeps a secret across logins: the kernel keyring, the library's
   // fallback, forgets it at logout, and a wallet's key must never vanish with it. Where no Secret
   // Service answers, saving fails, and the key goes to a file sealed with a passphrase instead.
-  const entry = new AsyncEntry('Allowance', account, { linux: { store: 'secret-service' } })
+  // (Pinned so, the entry cannot even be made without a D-Bus session: it is made for each use.)
   const explain = (error: unknown) => new KeychainUnavailableError(`The OS keychain is not available: ${(error as Error).message}`)
+  const use = <T>(operation: (entry: AsyncEntry) => Promise<T>): Promise<T> => {
+    try {
+      return operation(new AsyncEntry('Allowance', account, { linux: { store: 'secret-service' } })).catch((error) => Promise.reject(explain(error)))
+    } catch (error) {
+      return Promise.reject(explain(error))
+    }
+  }
   return {
     kind: 'keychain',
-    read: () => entry.getPassword().catch((error) => Promise.reject(explain(error))),
-    write: (secret) => entry.setPassword(secret).catch((error) => Promise.reject(explain(error))),
-    erase: () => entry.deleteCredential().catch((error) => Promise.reject(explain(error))),
+    read: () => use((entry) => entry.getPassword()),
+    write: (secret) => use((entry) => entry.setPassword(secret)),
+    erase: () => use((entry) => entry.deleteCredential()),
   }
 }
 
