@@ -53,8 +53,14 @@ export async function fromApp(log: Logger, env: NodeJS.ProcessEnv = process.env)
     log.info(`updates are off: ${reason}`)
     return undefined
   }
-  const { autoUpdater } = (await import('electron-updater')).default
-  return start(autoUpdater, { log })
+  try {
+    const { autoUpdater } = (await import('electron-updater')).default
+    return start(autoUpdater, { log })
+  } catch (error) {
+    // Updates are a convenience: the app serves the agents without them.
+    log.error(`updates are off: electron-updater could not start: ${(error as Error).message}`)
+    return undefined
+  }
 }
 
 export function start(source: Source, options: Options): Updater {
