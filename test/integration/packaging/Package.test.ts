@@ -5,7 +5,7 @@
 // the file list, the asar archive, the unpacked native modules, the bridge and its Node runtime
 // (this machine's Node, as ALLOWANCE_BRIDGE_NODE allows), the update feed and the fuses flipped.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +16,13 @@ const Asar = require('@electron/asar') as { listPackage(archive: string): string
 const Fuses = require('@electron/fuses') as { getCurrentFuseWire(binary: string): Promise<Record<string, number | string>> }
 
 const scratch = mkdtempSync(join(tmpdir(), 'allowance-package-'))
-afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+// The beforePack hook puts the runtime in the checkout (build/runtime/, ignored by git): only this test's copy goes.
+const runtime = join('build', 'runtime')
+const hadRuntime = existsSync(join(runtime, 'linux-x64'))
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true })
+  if (!hadRuntime) rmSync(readdirSync(runtime).length > 1 ? join(runtime, 'linux-x64') : runtime, { recursive: true, force: true })
+})
 
 const sentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 /** Electron's fuse states: '1' on, '0' off. Its defaults: runAsNode, NODE_OPTIONS, inspector and file:// privileges on. */
