@@ -29,4 +29,19 @@ if (!process.argv.includes('--cli-only')) {
     stdio: 'inherit',
   })
   if (result.status !== 0) process.exit(result.status ?? 1)
+  // The packaged app's bridge for agent hosts, run by the Node runtime it ships (not by its own
+  // Electron binary: the runAsNode fuse is off). One file with its packages inside: that runtime
+  // reads nothing from the app's asar archive. electron-builder.yml puts it in the app's resources.
+  const bridge = await build({
+    ...node,
+    packages: undefined,
+    entryPoints: { allowance: 'main/cli/desktopBridge.ts' },
+    outExtension: { '.js': '.mjs' },
+    outdir: 'out/bridge',
+    // Packages written as CommonJS call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __allowanceRequire } from 'node:module'; const require = __allowanceRequire(import.meta.url);" },
+    legalComments: 'eof',
+    metafile: true,
+  })
+  writeFileSync('out/bridge.meta.json', JSON.stringify(bridge.metafile))
 }

@@ -23,7 +23,10 @@ export type Companion = Parameters<typeof TrayViews.glance>[0] & {
 
 export type Actions = { openApproval(paymentId: number): void; openSignIn?(id: number): void; openMain(): void; quit(): void }
 
-export function start(companion: Companion, loginItem: LoginItem, actions: Actions, platform: NodeJS.Platform = process.platform): Tray {
+/** The update waiting for a restart, where updates are on (see Updater.ts). */
+export type Update = { ready(): string | undefined; restart(): void; onReady(listener: () => void): () => void }
+
+export function start(companion: Companion, loginItem: LoginItem, actions: Actions, platform: NodeJS.Platform = process.platform, update?: Update): Tray {
   const tray = new ElectronTray(icon(platform, false))
   let midnight: NodeJS.Timeout | undefined
   let changed: NodeJS.Timeout | undefined
@@ -32,7 +35,7 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
     const now = new Date()
     const { stale, ...glance } = TrayViews.glance(companion, now)
     const signIns = companion.auth?.pending().map(({ id, label, hosts }) => ({ id, label, hosts })) ?? []
-    const state: TrayMenu.State = { ...glance, openAtLogin: loginItem.enabled(), signIns }
+    const state: TrayMenu.State = { ...glance, openAtLogin: loginItem.enabled(), signIns, update: update?.ready() }
     const waiting = state.waitingCount > 0 || signIns.length > 0
     tray.setImage(icon(platform, waiting))
     tray.setToolTip(TrayMenu.tooltip(state))
@@ -59,6 +62,8 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
       case 'login':
         loginItem.set(action.enabled)
         return refresh()
+      case 'update':
+        return update?.restart()
       case 'quit':
         return actions.quit()
     }
@@ -75,6 +80,7 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
   companion.queue.on('resolved', refresh)
   companion.auth?.on('added', refresh)
   companion.auth?.on('resolved', refresh)
+  const stopUpdate = update?.onReady(refresh)
   // On Windows a click on a tray icon opens its app; the menu is on the right button.
   if (platform === 'win32') tray.on('click', () => actions.openMain())
   refresh()
@@ -82,6 +88,7 @@ export function start(companion: Companion, loginItem: LoginItem, actions: Actio
   return {
     destroy() {
       stopPayments()
+      stopUpdate?.()
       companion.queue.off('added', refresh)
       companion.queue.off('resolved', refresh)
       companion.auth?.off('added', refresh)

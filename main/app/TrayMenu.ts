@@ -6,11 +6,16 @@ import * as TrayViews from '../companion/TrayViews.js'
  * starting at login and quitting. {@link model} is pure; {@link template} turns it into Electron's.
  */
 
-/** The companion's glance, and whether the app starts at login (undefined where the OS gives no way to). */
+/**
+ * The companion's glance, whether the app starts at login (undefined where the OS gives no way
+ * to), the servers waiting for the human to sign in, and the version of an update downloaded and
+ * waiting for a restart.
+ */
 export type State = Omit<TrayViews.Glance, 'stale'> & {
   openAtLogin: boolean | undefined
   /** Servers waiting for the human to sign in. */
   signIns?: readonly { id: number; label: string; hosts: readonly string[] }[]
+  update?: string | undefined
 }
 
 export type Action =
@@ -20,12 +25,13 @@ export type Action =
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'login'; enabled: boolean }
+  | { kind: 'update' }
   | { kind: 'quit' }
 
 export type Item = { type: 'separator' } | { type: 'normal' | 'checkbox'; label: string; action?: Action; checked?: boolean }
 
 export function model(state: State): Item[] {
-  const { waiting, waitingCount, spentToday, paused, openAtLogin } = state
+  const { waiting, waitingCount, spentToday, paused, openAtLogin, update } = state
   const items: Item[] = []
   for (const { id, label, hosts } of state.signIns ?? []) {
     items.push({ type: 'normal', label: `Sign in to ${shorten(label)} (${shorten(hosts.join(', '))})…`, action: { kind: 'signin', id } })
@@ -44,6 +50,7 @@ export function model(state: State): Item[] {
   else items.push({ type: 'normal', label: 'Pause payments', action: { kind: 'pause' } })
   items.push({ type: 'separator' }, { type: 'normal', label: 'Open Allowance', action: { kind: 'open' } })
   if (openAtLogin !== undefined) items.push({ type: 'checkbox', label: 'Start at login', checked: openAtLogin, action: { kind: 'login', enabled: !openAtLogin } })
+  if (update !== undefined) items.push({ type: 'separator' }, { type: 'normal', label: `Update ready — restart (${update})`, action: { kind: 'update' } })
   items.push({ type: 'separator' }, { type: 'normal', label: 'Quit Allowance', action: { kind: 'quit' } })
   return items
 }

@@ -1,5 +1,6 @@
 import { app, dialog, session } from 'electron'
 import * as Service from '../companion/Service.js'
+import * as DesktopApp from '../shared/DesktopApp.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
 import * as ApprovalPopups from './ApprovalPopups.js'
@@ -11,6 +12,7 @@ import * as Notifier from './Notifier.js'
 import * as RendererProtocol from './RendererProtocol.js'
 import * as SignInPopups from './SignInPopups.js'
 import * as Tray from './Tray.js'
+import * as Updater from './Updater.js'
 import * as Windows from './Windows.js'
 
 // The Electron face of the companion: the same core as `allowance daemon`, plus a tray, a popup
@@ -43,19 +45,22 @@ async function start(): Promise<void> {
   const stopIpc = IpcTransport.serve(ui)
   const popups = ApprovalPopups.start(companion.queue, { overflow: main.show })
   const signIns = SignInPopups.start(companion.auth)
-  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openSignIn: signIns.show, openMain: main.show, quit: () => app.quit() })
+  const updater = await Updater.fromApp(log)
+  const tray = Tray.start(companion, loginItem, { openApproval: popups.show, openSignIn: signIns.show, openMain: main.show, quit: () => app.quit() }, process.platform, updater)
   const stopNotifier = Notifier.start(companion, { onClick: main.show })
 
-  app.on('second-instance', main.show)
+  // A bridge that found no companion opens the app in its tray: a window would come from nowhere.
+  app.on('second-instance', (_event, argv) => argv.includes(DesktopApp.inTrayArgument) || main.show())
   app.on('activate', main.show)
   app.on('window-all-closed', () => {}) // stay in the tray: without this listener Electron quits
-  if (!loginItem.launchedAtLogin()) main.show()
+  if (!loginItem.launchedAtLogin() && !process.argv.includes(DesktopApp.inTrayArgument)) main.show()
 
   let stopped = false
   app.on('will-quit', (event) => {
     if (stopped) return
     event.preventDefault()
     tray.destroy()
+    updater?.stop()
     popups.close()
     signIns.close()
     stopNotifier()

@@ -2,7 +2,8 @@ import { setFlagsFromString } from 'node:v8'
 import * as ErrorWords from '../shared/ErrorWords.js'
 import * as Home from '../shared/Home.js'
 import * as Log from '../shared/Log.js'
-import { CompanionClient, startDetachedCompanion } from '../wire/Client.js'
+import * as DesktopApp from '../shared/DesktopApp.js'
+import { CompanionClient, startDetachedApp, startDetachedCompanion } from '../wire/Client.js'
 import { EraMemory } from './era/EraMemory.js'
 import { HostChannel } from './HostChannel.js'
 import { Relay } from './Relay.js'
@@ -29,7 +30,7 @@ export function run(target: UpstreamTarget): void {
     (companion ??= new CompanionClient({
       socketPath: paths.socket,
       hello: { role: 'bridge', upstream: describe(target), pid: process.pid },
-      autoStart: () => startDetachedCompanion(process.argv[1]!),
+      autoStart: () => startCompanion(process.env, process.argv[1]!),
       onEvent: (event) => relay?.onCompanionEvent(event),
     }))
 
@@ -73,4 +74,14 @@ export function run(target: UpstreamTarget): void {
     log.error(`unexpected error, continuing: ${ErrorWords.describe(error)}`)
   })
   process.on('unhandledRejection', (error) => log.error(`unexpected rejection, continuing: ${ErrorWords.describe(error)}`))
+}
+
+/**
+ * Starts a companion for a bridge that found none: the desktop app, in its tray, when the entry
+ * was written by the packaged app (its runtime cannot run `allowance daemon`); else `allowance daemon`.
+ */
+export function startCompanion(env: NodeJS.ProcessEnv, cliPath: string): void {
+  const launcher = env[DesktopApp.launcherVariable]
+  if (launcher) startDetachedApp(launcher, env)
+  else startDetachedCompanion(cliPath, env)
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import * as DesktopApp from '../shared/DesktopApp.js'
 import * as Options from './Options.js'
 import * as Usage from './Usage.js'
 
@@ -29,7 +30,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const reason = whyNoElectron()
   if (!reason) {
     const electron = createRequire(import.meta.url)('electron') as string
-    const child = spawn(electron, [appRoot()], { stdio: 'inherit' })
+    // The app's host entries run their bridges on this Node (the Electron binary does not run as Node).
+    const child = spawn(electron, [appRoot()], { stdio: 'inherit', env: { ...process.env, [DesktopApp.nodeVariable]: process.execPath } })
     return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 0)))
   }
   console.log(`Allowance: starting the headless companion because ${reason}.`)

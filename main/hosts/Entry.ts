@@ -1,6 +1,9 @@
 import { realpathSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import * as DesktopApp from '../shared/DesktopApp.js'
+import * as Home from '../shared/Home.js'
 import * as Installation from '../shared/Installation.js'
+import * as BridgeRuntime from './BridgeRuntime.js'
 
 /**
  * The server entry that runs `allowance bridge …`. Absolute paths to Node and the CLI script,
@@ -33,16 +36,46 @@ export function bridge(bridgeArgs: readonly string[], env: NodeJS.ProcessEnv = p
 /** A program that runs the CLI script, with what its environment needs for that. */
 export type Runtime = { node: string; script: string; env?: Record<string, string> }
 
+/** What {@link here} reads of this process: Node's or Electron's own values by default. */
+export type Process = {
+  versions: NodeJS.ProcessVersions
+  execPath: string
+  /** The script this process runs (`process.argv[1]`). */
+  script: string | undefined
+  /** Electron's resources folder (`process.resourcesPath`): in a packaged app it holds `bridge/` and `runtime/`. */
+  resourcesPath: string | undefined
+  env: NodeJS.ProcessEnv
+  platform: NodeJS.Platform
+}
+
 /**
- * How this process can start its own CLI: Node and the script it was started with, or, in the
- * desktop app, Electron's own binary run as Node on the CLI bundle of the same installation (a
- * user of the app may have no Node at all).
+ * How this process can start its own CLI's bridge. The CLI: the Node and script it runs on. The
+ * packaged desktop app: the Node runtime it ships (`runtime/`) on its self-contained bridge bundle
+ * (`bridge/allowance.mjs`), never its own binary as Node (the `runAsNode` fuse is off), so a user
+ * of the app needs no Node at all; the entry also names the app, which the bridge opens when it
+ * finds no companion. An AppImage's files vanish when it quits, so those two are copied to the
+ * data directory first. The app run from a checkout (`npm start`): the Node that started it.
  */
-export function here(versions: NodeJS.ProcessVersions = process.versions): Runtime {
-  if (!versions.electron) return { node: process.execPath, script: process.argv[1]! }
+export function here(self: Process = current()): Runtime {
+  const { versions, execPath, resourcesPath, env, platform } = self
+  if (!versions.electron) return { node: execPath, script: self.script! }
+  const bundled = resourcesPath === undefined ? undefined : BridgeRuntime.bundled(resourcesPath, platform)
+  if (bundled) {
+    const files = env.APPIMAGE ? BridgeRuntime.stage(bundled, join(Home.resolve(env, platform), 'bridge-runtime'), platform) : bundled
+    return { node: files.node, script: files.script, env: { [DesktopApp.launcherVariable]: env.APPIMAGE || execPath } }
+  }
+  const node = env[DesktopApp.nodeVariable]
   const script = Installation.find(join('dist', 'allowance.js'))
-  if (!script) throw new Error('This installation has no dist/allowance.js for the bridge to run from; build it with npm run build.')
-  return { node: process.execPath, script, env: { ELECTRON_RUN_AS_NODE: '1' } }
+  if (!node || !script) {
+    throw new Error(
+      'This desktop app has no Node for the bridge to run on: a packaged app ships one, and one run from a checkout must be started with `npm start` (or `allowance start`), after `npm run build`.',
+    )
+  }
+  return { node, script }
+}
+
+function current(): Process {
+  return { versions: process.versions, execPath: process.execPath, script: process.argv[1], resourcesPath: (process as { resourcesPath?: string }).resourcesPath, env: process.env, platform: process.platform }
 }
 
 /** Whether a host's entry was written by `allowance install`. */

@@ -34,13 +34,23 @@ export type Options = {
 /** The keychain entry of one secret for one data directory (each ALLOWANCE_HOME has its own). */
 export function keychain(home: string, name: Name = 'wallet'): SecretStore {
   const account = `${name}-${createHash('sha256').update(home).digest('hex').slice(0, 16)}`
-  const entry = new AsyncEntry('Allowance', account)
+  // On Linux only a Secret Service keeps a secret across logins: the kernel keyring, the library's
+  // fallback, forgets it at logout, and a wallet's key must never vanish with it. Where no Secret
+  // Service answers, saving fails, and the key goes to a file sealed with a passphrase instead.
+  // (Pinned so, the entry cannot even be made without a D-Bus session: it is made for each use.)
   const explain = (error: unknown) => new KeychainUnavailableError(`The OS keychain is not available: ${(error as Error).message}`)
+  const use = <T>(operation: (entry: AsyncEntry) => Promise<T>): Promise<T> => {
+    try {
+      return operation(new AsyncEntry('Allowance', account, { linux: { store: 'secret-service' } })).catch((error) => Promise.reject(explain(error)))
+    } catch (error) {
+      return Promise.reject(explain(error))
+    }
+  }
   return {
     kind: 'keychain',
-    read: () => entry.getPassword().catch((error) => Promise.reject(explain(error))),
-    write: (secret) => entry.setPassword(secret).catch((error) => Promise.reject(explain(error))),
-    erase: () => entry.deleteCredential().catch((error) => Promise.reject(explain(error))),
+    read: () => use((entry) => entry.getPassword()),
+    write: (secret) => use((entry) => entry.setPassword(secret)),
+    erase: () => use((entry) => entry.deleteCredential()),
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import * as Deadline from '../shared/Deadline.js'
+import * as DesktopApp from '../shared/DesktopApp.js'
 import { LineReader } from '../shared/LineReader.js'
 import * as Wire from './Messages.js'
 
@@ -200,4 +201,21 @@ export function startDetachedCompanion(cliPath: string, env: NodeJS.ProcessEnv =
   const child = spawn(process.execPath, [cliPath, 'daemon', '--quiet'], { detached: true, stdio: 'ignore', env, windowsHide: true })
   child.on('error', () => {}) // reported by the client's wait running out
   child.unref()
+}
+
+/**
+ * Opens the desktop app in its tray, detached from this process, for a bridge that found no
+ * companion and was started by an entry of the packaged app (`launcher` is its executable, or
+ * the AppImage). An app already running takes the launch as a second instance and opens no window.
+ */
+export function startDetachedApp(launcher: string, env: NodeJS.ProcessEnv = process.env): void {
+  const child = spawn(launcher, [DesktopApp.inTrayArgument], { detached: true, stdio: 'ignore', env: withoutLauncher(env), windowsHide: true })
+  child.on('error', () => {}) // reported by the client's wait running out
+  child.unref()
+}
+
+/** The app's environment: the entry's variable names the app to itself, and would reach the bridges its own entries start. */
+function withoutLauncher(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [DesktopApp.launcherVariable]: _launcher, ...rest } = env
+  return rest
 }

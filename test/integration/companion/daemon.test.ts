@@ -2,9 +2,11 @@
 // a bridge that finds none, and surviving a crash with its ledger consistent.
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { connect } from 'node:net'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { startCompanion } from '../../../main/bridge/index.js'
 import { CompanionUnavailableError, startDetachedCompanion } from '../../../main/wire/Client.js'
 import type { PaymentDecision, Status } from '../../../main/wire/Messages.js'
 import * as Payments from '../../../main/ledger/Payments.js'
@@ -66,6 +68,29 @@ describe('bridges and the companion', () => {
     const status = await client.request<Status>({ type: 'status' })
     expect(status.bridges).toBe(1)
     expect(status.paused).toBe(false)
+    client.close()
+    process.kill(status.pid, 'SIGTERM') // detached: stopped by its PID
+    await expect.poll(() => {
+      try {
+        process.kill(status.pid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }).toBe(false)
+  })
+
+  it("a bridge whose entry the packaged app wrote opens the app in its tray instead, without the entry's variable", async () => {
+    const directory = await home()
+    // The app stands in: it records how it was opened, then serves the data directory as the app would.
+    const app = join(directory, 'Allowance')
+    writeFileSync(app, `#!/bin/sh\necho "$* \${ALLOWANCE_APP:-none}" > "${join(directory, 'opened')}"\nexec "${process.execPath}" "${resolve(bridgeBin)}" daemon --quiet\n`, { mode: 0o755 })
+    const client = companionClient(directory, {
+      hello: { role: 'bridge', upstream: 'https://tools.example.com/mcp' },
+      autoStart: () => startCompanion({ ...process.env, ALLOWANCE_HOME: directory, ALLOWANCE_APP: app }, bridgeBin),
+    })
+    const status = await client.request<Status>({ type: 'status' })
+    expect(readFileSync(join(directory, 'opened'), 'utf8').trim()).toBe('--in-tray none')
     client.close()
     process.kill(status.pid, 'SIGTERM') // detached: stopped by its PID
     await expect.poll(() => {

@@ -2,7 +2,7 @@
 // really write: other servers, comments where the host allows them, odd formatting.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join } from 'node:path'
 import * as Jsonc from 'jsonc-parser'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -363,16 +363,6 @@ describe('allowance install', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).mcpServers.search).toMatchObject({ disabled: true, autoApprove: ['search'] })
   })
 
-  it('in the desktop app, writes an entry that runs Electron as Node on the installation\'s CLI bundle', () => {
-    const runtime = Entry.here({ ...process.versions, electron: '41.7.1' })
-    expect(runtime).toEqual({ node: process.execPath, script: join(process.cwd(), 'dist', 'allowance.js'), env: { ELECTRON_RUN_AS_NODE: '1' } })
-    expect(Entry.bridge(['https://a.example/mcp'], {}, runtime)).toEqual({
-      command: process.execPath,
-      args: [join(process.cwd(), 'dist', 'allowance.js'), 'bridge', 'https://a.example/mcp'],
-      env: { ALLOWANCE_MANAGED: '1', ELECTRON_RUN_AS_NODE: '1' },
-    })
-  })
-
   it('writes an entry that a host can launch as it stands, from any directory', async () => {
     const server = await relayServer()
     const dataHome = await home()
@@ -459,5 +449,76 @@ describe('allowance install --wrap', () => {
     }
     await ok(dataHome, ['uninstall', 'claude-code', 'local', ...scope])
     expect(readFileSync(path, 'utf8')).toBe(text)
+  })
+})
+
+describe("the desktop app's entries", () => {
+  const electron = { ...process.versions, electron: '45.6.1' }
+  /** A packaged app's resources folder: the Node runtime it ships (this Node, linked) and its bridge bundle. */
+  const resources = (directory: string, node: 'link' | 'stand-in' = 'link') => {
+    mkdirSync(join(directory, 'runtime'), { recursive: true })
+    mkdirSync(join(directory, 'bridge'))
+    if (node === 'link') symlinkSync(process.execPath, join(directory, 'runtime', 'node'))
+    else writeFileSync(join(directory, 'runtime', 'node'), 'a Node runtime')
+    copyFileSync(join('out', 'bridge', 'allowance.mjs'), join(directory, 'bridge', 'allowance.mjs'))
+    return directory
+  }
+  const app = (resourcesPath: string | undefined, env: NodeJS.ProcessEnv = {}): Entry.Process => ({
+    versions: electron,
+    execPath: '/opt/Allowance/allowance-desktop',
+    script: undefined,
+    resourcesPath,
+    env,
+    platform: 'linux',
+  })
+
+  it('packaged: runs the bridge bundle on the Node runtime the app ships, never Electron as Node, and names the app to open', async () => {
+    const folder = resources(join(await home(), 'resources'))
+    const runtime = Entry.here(app(folder))
+    expect(runtime).toEqual({ node: join(folder, 'runtime', 'node'), script: join(folder, 'bridge', 'allowance.mjs'), env: { ALLOWANCE_APP: '/opt/Allowance/allowance-desktop' } })
+    const entry = Entry.bridge(['https://a.example/mcp'], {}, runtime)
+    expect(entry).toEqual({
+      command: join(folder, 'runtime', 'node'),
+      args: [join(folder, 'bridge', 'allowance.mjs'), 'bridge', 'https://a.example/mcp'],
+      env: { ALLOWANCE_MANAGED: '1', ALLOWANCE_APP: '/opt/Allowance/allowance-desktop' },
+    })
+    expect(JSON.stringify(entry)).not.toContain('ELECTRON_RUN_AS_NODE')
+    expect(Entry.bridgeArguments(entry)).toEqual(['https://a.example/mcp'])
+    expect(Entry.throughAllowance(entry)).toBe(true)
+  })
+
+  it('an AppImage: copies the runtime and the bundle to the data directory, whose copies outlive the mount and its updates', async () => {
+    const dataHome = await home()
+    const folder = resources(join(dataHome, 'mount', 'resources'), 'stand-in')
+    const env = { ALLOWANCE_HOME: dataHome, APPIMAGE: '/home/me/Apps/Allowance.AppImage' }
+    const runtime = Entry.here(app(folder, env))
+    const staged = join(dataHome, 'bridge-runtime')
+    expect(runtime).toEqual({ node: join(staged, 'node'), script: join(staged, 'allowance.mjs'), env: { ALLOWANCE_APP: '/home/me/Apps/Allowance.AppImage' } })
+    expect(readFileSync(join(staged, 'node'), 'utf8')).toBe('a Node runtime')
+    expect(statSync(join(staged, 'node')).mode & 0o111).not.toBe(0)
+    writeFileSync(join(folder, 'runtime', 'node'), 'the next version')
+    Entry.here(app(folder, env))
+    expect(readFileSync(join(staged, 'node'), 'utf8')).toBe('the next version')
+  })
+
+  it('from a checkout: the Node that `npm start` started it with, on the CLI bundle; without one it says how to start it', () => {
+    const checkout = app(undefined, { ALLOWANCE_NODE: '/usr/local/bin/node' })
+    expect(Entry.here(checkout)).toEqual({ node: '/usr/local/bin/node', script: join(process.cwd(), 'dist', 'allowance.js') })
+    expect(() => Entry.here(app(join(process.cwd(), 'node_modules', 'electron', 'dist', 'resources')))).toThrow(/npm start/)
+  })
+
+  it("a packaged app's entry relays as a host launches it, with no Node on the PATH and no node_modules beside the bundle", async () => {
+    const server = await relayServer()
+    const folder = resources(join(await home(), 'resources'))
+    const entry = Entry.bridge([server.url], {}, Entry.here(app(folder)))
+    const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { PATH: '/nonexistent', ...entry.env }, cwd: '/', stderr: 'pipe' })
+    const client = new Client({ name: 'claude-ai', version: '1.0.0' })
+    try {
+      await client.connect(transport)
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0)
+    } finally {
+      await client.close()
+      await server.stop()
+    }
   })
 })

@@ -34,3 +34,15 @@ test('the bridge loads only the bridge, the wire contract, shared helpers and th
   // Node's own modules and the SSE parser; nothing that signs, stores, validates or draws.
   expect(packages.filter((name) => !name.startsWith('node:') && name !== 'eventsource-parser')).toEqual([])
 })
+
+test("the desktop app's bridge bundle holds the same and one package, inlined: the runtime the app ships has no node_modules", () => {
+  const metafile = 'out/bridge.meta.json'
+  expect(existsSync(metafile), 'run the build first (npm test does)').toBe(true)
+  const meta = JSON.parse(readFileSync(metafile, 'utf8')) as Metafile
+  const [output, ...others] = Object.values(meta.outputs)
+  expect(others).toEqual([])
+  const modules = Object.keys(output!.inputs).sort()
+  const cli = ['main/cli/desktopBridge.ts', 'main/cli/bridgeCommand.ts', 'main/cli/Options.ts', 'main/cli/Usage.ts', 'main/cli/UsageError.ts']
+  expect(modules.filter((module) => !/^main\/(bridge|wire|shared)\//.test(module) && !cli.includes(module) && !module.startsWith('node_modules/eventsource-parser/'))).toEqual([])
+  expect(output!.imports.filter((item) => !item.path.startsWith('node:')).map((item) => item.path)).toEqual([])
+})
