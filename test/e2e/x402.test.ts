@@ -13,8 +13,6 @@ import * as Settings from '../../main/ledger/Settings.js'
 import * as Home from '../../main/shared/Home.js'
 import { accounts } from '../helpers/chain.js'
 import { cli } from '../helpers/cli.js'
-import { startDaemon } from '../helpers/companion.js'
-import { stop } from '../helpers/processes.js'
 import { startX402Rig, type X402Rig } from '../helpers/x402.js'
 
 let rig: X402Rig
@@ -136,11 +134,9 @@ describe('a server offering MPP and x402 at once', () => {
     expect(await paidIn('default')).toBe('mpp evm')
   })
 
-  it('pays in x402 when the user prefers x402 for this server', async () => {
+  it('pays in x402 when the user prefers x402 for this server (settings.json applies to the next payment)', async () => {
     const path = Home.paths(rig.home).config
     writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), servers: { [rig.server.url]: { methodPreference: ['x402', 'evm'] } } }))
-    await stop(rig.daemon.process)
-    rig.daemon = await startDaemon(rig.home)
     expect(await paidIn('x402 first')).toBe('x402 x402')
   })
 })
