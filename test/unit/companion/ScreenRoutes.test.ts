@@ -390,7 +390,7 @@ describe('editing and undoing', () => {
 describe('wallet', () => {
   it('shows the address only; a chain whose RPC does not answer says so; a second wallet is refused', async () => {
     const { body } = await call('GET', '/api/wallet')
-    expect(body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), keyStore: 'an encrypted keystore file', store: 'file', locked: false, card: null })
+    expect(body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), keyStore: 'an encrypted keystore file', store: 'file', locked: false, card: null, warnings: [], thresholds: [] })
     expect((await call('GET', '/api/wallet/balances')).body).toEqual([
       { chainId: 84532, chain: 'Base Sepolia', symbol: 'USDC', testnet: true, amount: null, error: expect.any(String) },
     ])
