@@ -33,6 +33,8 @@ import { ParamHeaders } from './era/ParamHeaders.js'
  *   upstream's era;
  * - a session the server expired is re-initialized and the request replayed, once;
  * - a lost upstream is reconnected with backoff, and requests meanwhile get a clear error.
+ * Where the user wants it and a companion already runs, the server's tool list goes out with the
+ * known prices appended to paid tools' descriptions and the read-only status tool (ToolNotes.ts).
  * The host speaks the 2025 era. For a modern upstream the bridge answers what the modern era
  * removed (`ping`, `logging/setLevel`, resource subscriptions), listens for notifications on the
  * host's behalf, and turns the server's requests for input into the host's own requests.
@@ -378,7 +380,9 @@ export class Relay {
       const status = await companion.requestIfRunning<Wire.PaymentsStatus>({ type: 'payments.status', upstream: this.upstreamName, host: this.hostInfo().name }, statusDeadlineMs)
       result = ToolNotes.statusResult(status.text, !status.enabled)
     } catch (error) {
-      result = ToolNotes.statusResult(`Allowance could not say: ${(error as Error).message}`, true)
+      // The agent hears that much, and no path or detail of this machine.
+      this.log.debug(`the status tool could not be answered: ${(error as Error).message}`)
+      result = ToolNotes.statusResult('Allowance could not say: its companion is not running, or did not answer in time.', true)
     }
     return { jsonrpc: '2.0', id: request.id, result }
   }

@@ -176,9 +176,9 @@ function Thresholds(props: { thresholds: Api.WalletView['thresholds']; change: C
   const [typed, setTyped] = useState<Record<string, string>>({})
   const set = (currency: string, amount: string | null) => void props.change.run(() => Api.setThreshold(currency, amount), props.done)
   return (
-    <section aria-labelledby={heading}>
+    <>
       <h3 id={heading}>Low balance warnings</h3>
-      <table aria-label="Low balance warnings">
+      <table aria-labelledby={heading}>
         <thead>
           <tr>
             <th scope="col">Token</th>
@@ -202,6 +202,7 @@ function Thresholds(props: { thresholds: Api.WalletView['thresholds']; change: C
                   }}
                 >
                   <input
+                    className="threshold"
                     aria-label={`Warn below, in ${threshold.token}`}
                     inputMode="decimal"
                     placeholder="5.00"
@@ -222,6 +223,6 @@ function Thresholds(props: { thresholds: Api.WalletView['thresholds']; change: C
           ))}
         </tbody>
       </table>
-    </section>
+    </>
   )
 }

@@ -9,6 +9,8 @@ import * as Budgets from '../../../main/ledger/Budgets.js'
 import * as PaymentRecord from '../../../main/ledger/PaymentRecord.js'
 import * as Payments from '../../../main/ledger/Payments.js'
 import * as Period from '../../../main/ledger/Period.js'
+import * as Prices from '../../../main/ledger/Prices.js'
+import * as ServerSettings from '../../../main/ledger/ServerSettings.js'
 import * as Amount from '../../../main/payments/Amount.js'
 import type { Logger } from '../../../main/shared/Log.js'
 import * as Home from '../../../main/shared/Home.js'
@@ -34,9 +36,7 @@ function payment(options: { upstream?: string; target?: string; host?: string; s
     realm: 'tools.example.com',
     challengeId: `challenge-${options.at}`,
     method: 'evm',
-    protocol: 'mpp',
     intent: 'charge',
-    scheme: null,
     amountAtomic: options.amount,
     currency: '0x036CbD53842c5426634e7929541eC2318f3dCF7e',
     decimals: 6,
@@ -392,10 +392,39 @@ describe('editing and undoing', () => {
 describe('wallet', () => {
   it('shows the address only; a chain whose RPC does not answer says so; a second wallet is refused', async () => {
     const { body } = await call('GET', '/api/wallet')
-    expect(body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), keyStore: 'an encrypted keystore file', store: 'file', locked: false, card: null, thresholds: [], warnings: [] })
+    expect(body).toEqual({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), keyStore: 'an encrypted keystore file', store: 'file', locked: false, card: null, warnings: [], thresholds: [] })
     expect((await call('GET', '/api/wallet/balances')).body).toEqual([
       { chainId: 84532, chain: 'Base Sepolia', symbol: 'USDC', testnet: true, amount: null, error: expect.any(String) },
     ])
     expect(await call('POST', '/api/wallet/create')).toEqual({ status: 409, body: { error: `There is already a wallet (${body.address}).` } })
+  })
+})
+
+describe('prices and warnings', () => {
+  it("the Servers screen shows each server's prices per source with the one in force; its choices change through the page, bad ones are refused", async () => {
+    const usdc = { method: 'evm', intent: 'charge', currency: '84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e', symbol: 'USDC', decimals: 6, budgetUnit: 'usd' }
+    Prices.replaceAdvertised(companion.db, other, [{ operation: 'tools/call', target: 'lookup', ...usdc, amountAtomic: 10_000n, budgetAmount: 10_000n }], 1_000)
+    Prices.learn(companion.db, { upstream: other, operation: 'tools/call', target: 'lookup', source: 'challenge', ...usdc, amountAtomic: 50_000n, budgetAmount: 50_000n }, 2_000)
+    const server = (await call('GET', '/api/servers')).body.servers.find((each: { upstream: string }) => each.upstream === other)
+    expect(server.prices).toEqual([
+      { operation: 'tools/call', target: 'lookup', price: '0.05 USDC', source: 'challenge', seenAt: 2_000, inForce: true, aboveAdvertised: true },
+      { operation: 'tools/call', target: 'lookup', price: '0.01 USDC', source: 'discovery', seenAt: 1_000, inForce: false, aboveAdvertised: false },
+    ])
+    expect(server.settings).toEqual({ describePrices: true, statusTool: false })
+    const changed = await call('POST', '/api/servers/settings', { upstream: other, statusTool: true })
+    expect(changed.body).toEqual({ describePrices: true, statusTool: true, message: "other.example.com: prices in the agent's tool list on, the status tool on. Agents see it the next time they list the tools." })
+    expect((await call('POST', '/api/servers/settings', { upstream: other, statusTool: 'yes' })).status).toBe(400)
+    expect((await call('POST', '/api/servers/settings', { upstream: other, approve: true })).status).toBe(400)
+    expect(ServerSettings.get(companion.db, other)).toEqual({ describePrices: true, statusTool: true })
+  })
+
+  it("a token's warning level is set in its own units, back to the default with null; an unknown token or a bad amount is refused", async () => {
+    const currency = '84532:0x036cbd53842c5426634e7929541ec2318f3dcf7e'
+    const set = await call('POST', '/api/wallet/threshold', { currency, amount: '5.00' })
+    expect(set.body.message).toBe('Allowance warns about USDC below 5 USDC.')
+    expect(set.body.thresholds).toContainEqual({ currency, token: 'USDC on Base Sepolia', amount: '5 USDC', byDefault: false, decimals: 6 })
+    expect((await call('POST', '/api/wallet/threshold', { currency, amount: '1.0000001' })).status).toBe(400)
+    expect((await call('POST', '/api/wallet/threshold', { currency: '1:0xnope', amount: '1' })).status).toBe(400)
+    expect((await call('POST', '/api/wallet/threshold', { currency, amount: null })).body.message).toBe('Allowance warns about USDC back to the default (what your budgets could spend in a day).')
   })
 })
