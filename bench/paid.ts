@@ -24,6 +24,7 @@ import { hostWithBridge } from '../test/helpers/bridge.js'
 import { accounts, keys, startChain, startPaidServer, writeConfig } from '../test/helpers/chain.js'
 import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
+import { timedSideBySide, until } from './SideBySide.js'
 import { median, percentile, table } from './stats.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
@@ -32,45 +33,6 @@ const warmup = 20
 process.env.SETTLE = 'background'
 const chain = await startChain()
 const server = await startPaidServer(chain, { methods: ['evm'] })
-
-type Path = {
-  free: (i: number) => Promise<unknown>
-  paid: (i: number) => Promise<unknown>
-  /** Resolves once the settlement work the paid call started is over (untimed). */
-  settled: () => Promise<void>
-}
-type Latencies = { free: number[]; paid: number[] }
-
-/**
- * Times both paths call by call, alternating between them, so that whatever else the shared machine
- * is doing slows both alike rather than whichever happens to run second.
- */
-async function timedSideBySide(paths: Path[]): Promise<Latencies[]> {
-  const latencies = paths.map((): Latencies => ({ free: [], paid: [] }))
-  const time = async (call: (i: number) => Promise<unknown>, i: number, into: number[] | undefined) => {
-    const started = performance.now()
-    await call(i)
-    into?.push(performance.now() - started)
-  }
-  for (let i = -warmup; i < calls; i++) {
-    for (const [index, path] of paths.entries()) {
-      await time(path.free, i, i < 0 ? undefined : latencies[index]!.free)
-      await time(path.paid, i, i < 0 ? undefined : latencies[index]!.paid)
-      await path.settled()
-    }
-  }
-  return latencies
-}
-
-/** Polls `done` until it holds; false if it did not within `timeoutMs`. */
-async function until(done: () => boolean | Promise<boolean>, everyMs: number, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done())) {
-    if (Date.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return true
-}
 
 /** Every paid call has the server's relayer submit one transfer: the paid calls so far, and what the chain has of them. */
 const relayerStart = await chain.client.getTransactionCount({ address: accounts.relayer.address })
@@ -122,7 +84,7 @@ const [anchor, ours] = await timedSideBySide([
       if (!(await until(() => confirmedCount() >= oursPaidSoFar, 10))) unsettled++
     },
   },
-])
+], calls, warmup)
 const { free: anchorFree, paid: anchorPaid } = anchor!
 const { free: oursFree, paid: oursPaid } = ours!
 await anchorClient.close()

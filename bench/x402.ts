@@ -27,6 +27,7 @@ import { accounts, keys, startChain, writeConfig } from '../test/helpers/chain.j
 import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { startX402Server } from '../test/helpers/x402.js'
+import { timedSideBySide, until, type Latencies } from './SideBySide.js'
 import { median, percentile, table } from './stats.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
@@ -35,35 +36,6 @@ const warmup = 20
 const chain = await startChain()
 const server = await startX402Server(chain)
 
-type Path = { free: (i: number) => Promise<unknown>; paid: (i: number) => Promise<unknown>; settled: () => Promise<void> }
-type Latencies = { free: number[]; paid: number[] }
-
-/** Both paths call by call, alternating, so that the shared machine slows both alike. */
-async function timedSideBySide(paths: Path[]): Promise<Latencies[]> {
-  const latencies = paths.map((): Latencies => ({ free: [], paid: [] }))
-  const time = async (call: (i: number) => Promise<unknown>, i: number, into: number[] | undefined) => {
-    const started = performance.now()
-    await call(i)
-    into?.push(performance.now() - started)
-  }
-  for (let i = -warmup; i < calls; i++) {
-    for (const [index, path] of paths.entries()) {
-      await time(path.free, i, i < 0 ? undefined : latencies[index]!.free)
-      await time(path.paid, i, i < 0 ? undefined : latencies[index]!.paid)
-      await path.settled()
-    }
-  }
-  return latencies
-}
-
-async function until(done: () => boolean | Promise<boolean>, everyMs: number, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await done())) {
-    if (Date.now() > deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return true
-}
 
 /** Each paid call moves one transfer out of the payer's wallet: the paid calls so far, and what the chain has of them. */
 const transfersStart = (await chain.transfersFrom(chain.token, accounts.payer.address)).length
@@ -119,7 +91,7 @@ const [anchor, ours] = await timedSideBySide([
       if (!(await until(() => confirmedCount() >= oursPaidSoFar, 10))) unsettled++
     },
   },
-])
+], calls, warmup)
 await anchorClient.close()
 await client.close()
 const paid = warmup + calls

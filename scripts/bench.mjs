@@ -5,8 +5,10 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 
 const only = process.argv.slice(2)
+/** Modules the benchmarks share, which are no benchmarks themselves. */
+const helpers = ['stats.ts', 'SideBySide.ts']
 const benches = readdirSync('bench')
-  .filter((file) => file.endsWith('.ts') && file !== 'stats.ts')
+  .filter((file) => file.endsWith('.ts') && !helpers.includes(file))
   .map((file) => file.replace(/\.ts$/, ''))
   .filter((name) => only.length === 0 || only.includes(name))
 
