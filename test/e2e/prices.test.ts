@@ -165,9 +165,10 @@ describe('a server that publishes its prices', () => {
     await expect.poll(async () => (await rig.server.stats()).discoveryReads).toBeGreaterThan(reads)
     await expect.poll(async () => (await pricesOf(rig, rig.server.url)).discovery?.problem ?? '').toContain(problem)
     expect(rig.ledger((db) => Prices.list(db, rig.server.url))).toEqual(before)
-    const lines = companionLog(rig).split('\n').filter((line) => line.includes('discovery: ignored') && line.includes(problem))
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/ WARN /)
+    // The log file is written asynchronously: its line shows shortly after the ledger's note.
+    const lines = () => companionLog(rig).split('\n').filter((line) => line.includes('discovery: ignored') && line.includes(problem))
+    await expect.poll(() => lines().length).toBe(1)
+    expect(lines()[0]).toMatch(/ WARN /)
     // The tool list still goes out, with the prices known before.
     expect((await rig.client.listTools()).tools).toEqual(listed)
   })
