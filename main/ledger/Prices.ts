@@ -1,3 +1,4 @@
+import type { Quote } from '../payments/Quote.js'
 import { type Database, statement } from './Database.js'
 import type * as Scope from './Scope.js'
 
@@ -12,22 +13,12 @@ export type Source = 'discovery' | 'challenge' | 'x402'
 
 export const sources: readonly Source[] = ['discovery', 'challenge', 'x402']
 
-export type Price = {
+/** A quote (what it costs, in the registry's terms) for one server's call, from one source, when. */
+export type Price = Quote & {
   upstream: string
   operation: Scope.Operation
   target: string
   source: Source
-  method: string | null
-  intent: string | null
-  /** Atomic units of the currency; null when the server sets the price per call ("dynamic"). */
-  amountAtomic: bigint | null
-  /** The registry's key when the registry knows the currency, else what the server wrote. */
-  currency: string
-  /** From the registry; null for a currency it does not know (such a price cannot be shown in units). */
-  symbol: string | null
-  decimals: number | null
-  budgetUnit: string | null
-  budgetAmount: bigint | null
   seenAt: number
 }
 
