@@ -1,3 +1,13 @@
+import * as Database from '../main/ledger/Database.js'
+import * as Payments from '../main/ledger/Payments.js'
+import * as Rules from '../main/ledger/Rules.js'
+import * as Home from '../main/shared/Home.js'
+import * as Wallet from '../main/wallet/Wallet.js'
+import { hostWithBridge } from '../test/helpers/bridge.js'
+import { accounts, keys, writeConfig, type LocalChain } from '../test/helpers/chain.js'
+import { startDaemon, withLedger } from '../test/helpers/companion.js'
+import { stopAll, temporaryHome } from '../test/helpers/processes.js'
+
 /** Timing for the paid-call benches: two paths, each a free call and a paid one, measured alike. */
 export type Path = {
   free: (i: number) => Promise<unknown>
@@ -37,4 +47,33 @@ export async function until(done: () => boolean | Promise<boolean>, everyMs: num
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
   return true
+}
+
+/**
+ * Allowance's side of a paid-call bench: a data directory with the chain's token, the payer's key
+ * and an auto-approve rule for `serverUrl` (trusting the recipient), a companion, and an agent host
+ * that started the bridge. `confirmed()` counts the ledger's confirmed payments.
+ * BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there.
+ */
+export async function startAllowance(chain: LocalChain, serverUrl: string) {
+  const home = temporaryHome()
+  process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
+  writeConfig(home.home, chain)
+  await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
+  // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
+  withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: serverUrl }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+  const profile = process.env.BENCH_PROFILE
+  await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
+  const { client } = await hostWithBridge([serverUrl], home.home)
+  const ledger = Database.open(Home.paths(home.home).database)
+  return {
+    client,
+    confirmed: () => Payments.count(ledger, { states: ['confirmed'] }),
+    async close() {
+      await client.close()
+      ledger.close()
+      await stopAll()
+      home.remove()
+    },
+  }
 }

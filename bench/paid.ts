@@ -15,16 +15,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
-import * as Database from '../main/ledger/Database.js'
-import * as Payments from '../main/ledger/Payments.js'
-import * as Rules from '../main/ledger/Rules.js'
-import * as Home from '../main/shared/Home.js'
-import * as Wallet from '../main/wallet/Wallet.js'
-import { hostWithBridge } from '../test/helpers/bridge.js'
-import { accounts, keys, startChain, startPaidServer, writeConfig } from '../test/helpers/chain.js'
-import { startDaemon, withLedger } from '../test/helpers/companion.js'
-import { stopAll, temporaryHome } from '../test/helpers/processes.js'
-import { timedSideBySide, until } from './SideBySide.js'
+import { accounts, startChain, startPaidServer } from '../test/helpers/chain.js'
+import { startAllowance, timedSideBySide, until } from './SideBySide.js'
 import { median, percentile, table } from './stats.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
@@ -52,19 +44,9 @@ McpClient.wrap(anchorClient, {
 })
 
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
-const home = temporaryHome()
-process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeConfig(home.home, chain)
-await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
-// Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
-withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
-// BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there (open it in Chrome's DevTools).
-const profile = process.env.BENCH_PROFILE
-await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
-const { client } = await hostWithBridge([server.url], home.home)
-const ledger = Database.open(Home.paths(home.home).database)
+const allowance = await startAllowance(chain, server.url)
+const { client } = allowance
 let oursPaidSoFar = 0
-const confirmedCount = () => Payments.count(ledger, { states: ['confirmed'] })
 
 const [anchor, ours] = await timedSideBySide([
   {
@@ -81,21 +63,18 @@ const [anchor, ours] = await timedSideBySide([
     settled: async () => {
       await transfersOnChain()
       oursPaidSoFar++
-      if (!(await until(() => confirmedCount() >= oursPaidSoFar, 10))) unsettled++
+      if (!(await until(() => allowance.confirmed() >= oursPaidSoFar, 10))) unsettled++
     },
   },
 ], calls, warmup)
 const { free: anchorFree, paid: anchorPaid } = anchor!
 const { free: oursFree, paid: oursPaid } = ours!
 await anchorClient.close()
-await client.close()
 // The companion's settlement checks ran between the timed calls: every payment must end confirmed by the chain.
 const paid = warmup + calls
-const confirmed = confirmedCount()
-ledger.close()
-await stopAll()
+const confirmed = allowance.confirmed()
+await allowance.close()
 await chain.stop()
-home.remove()
 
 const overhead = (paid: number[], free: number[]) => median(paid) - median(free)
 const anchorOverhead = overhead(anchorPaid, anchorFree)

@@ -17,17 +17,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { x402Client } from '@x402/core/client'
 import type { PaymentRequired } from '@x402/core/types'
 import { registerExactEvmScheme } from '@x402/evm/exact/client'
-import * as Ledger from '../main/ledger/Database.js'
-import * as Payments from '../main/ledger/Payments.js'
-import * as Rules from '../main/ledger/Rules.js'
-import * as Home from '../main/shared/Home.js'
-import * as Wallet from '../main/wallet/Wallet.js'
-import { hostWithBridge } from '../test/helpers/bridge.js'
-import { accounts, keys, startChain, writeConfig } from '../test/helpers/chain.js'
-import { startDaemon, withLedger } from '../test/helpers/companion.js'
-import { stopAll, temporaryHome } from '../test/helpers/processes.js'
+import { accounts, startChain } from '../test/helpers/chain.js'
 import { startX402Server } from '../test/helpers/x402.js'
-import { timedSideBySide, until, type Latencies } from './SideBySide.js'
+import { startAllowance, timedSideBySide, until, type Latencies } from './SideBySide.js'
 import { median, percentile, table } from './stats.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
@@ -61,17 +53,9 @@ async function anchorPaid(name: string, args: Record<string, unknown>): Promise<
 }
 
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
-const home = temporaryHome()
-process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-writeConfig(home.home, chain)
-await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
-withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
-const profile = process.env.BENCH_PROFILE
-await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
-const { client } = await hostWithBridge([server.url], home.home)
-const ledger = Ledger.open(Home.paths(home.home).database)
+const allowance = await startAllowance(chain, server.url)
+const { client } = allowance
 let oursPaidSoFar = 0
-const confirmedCount = () => Payments.count(ledger, { states: ['confirmed'] })
 
 const check = (result: CallToolResult) => {
   if (result.isError || !result._meta?.['x402/payment-response']) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
@@ -88,18 +72,15 @@ const [anchor, ours] = await timedSideBySide([
     settled: async () => {
       await transfersOnChain()
       oursPaidSoFar++
-      if (!(await until(() => confirmedCount() >= oursPaidSoFar, 10))) unsettled++
+      if (!(await until(() => allowance.confirmed() >= oursPaidSoFar, 10))) unsettled++
     },
   },
 ], calls, warmup)
 await anchorClient.close()
-await client.close()
 const paid = warmup + calls
-const confirmed = confirmedCount()
-ledger.close()
-await stopAll()
+const confirmed = allowance.confirmed()
+await allowance.close()
 await chain.stop()
-home.remove()
 
 const overhead = ({ paid, free }: Latencies) => median(paid) - median(free)
 const fixed = (value: number) => value.toFixed(2)
