@@ -1,0 +1,81 @@
+// Regenerates main/demo/contracts/TempoStreamChannel.json ({ provenance, abi, bytecode }): the
+// Solidity stream-channel escrow that mppx's legacy `tempo` session method talks to. Anvil's Tempo
+// mode has no TIP-1034 escrow precompile, so tests deploy this contract instead.
+//
+// The source is tempoxyz/tempo's own legacy contract, read at a pinned commit from a local clone
+// (nothing of it is copied into this repository); its two interfaces are the ones that repository's
+// gas test compiles it with. solc-js runs through npx (the first run fetches it from npm).
+//
+//   node scripts/compile-stream-channel.mjs <git dir of a tempoxyz/tempo clone>
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+
+const SOLC = 'solc@0.8.30'
+const repository = 'tempoxyz/tempo'
+const commit = 'a3013e85246746804e43a599e3c4d9f4f4adac40'
+const contractPath = 'tips/verify/src/LegacyTempoStreamChannel.sol'
+const interfacesPath = 'crates/node/tests/it/gas/legacy_stream_channel_contract.rs'
+const artifact = 'main/demo/contracts/TempoStreamChannel.json'
+
+const gitDir = process.argv[2]
+if (!gitDir) {
+  console.error('usage: node scripts/compile-stream-channel.mjs <git dir of a tempoxyz/tempo clone>')
+  process.exit(2)
+}
+const show = (path) => execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`], { encoding: 'utf8' })
+
+/** The Rust test keeps each interface's Solidity in a raw string constant: `const NAME: &str = r#"…"#;`. */
+function rawString(rust, name) {
+  const match = rust.match(new RegExp(`const ${name}: &str = r#"([\\s\\S]*?)"#;`))
+  if (!match) throw new Error(`${interfacesPath} at ${commit} has no ${name}`)
+  return match[1]
+}
+
+const contract = show(contractPath)
+const rust = show(interfacesPath)
+const sources = {
+  'LegacyTempoStreamChannel.sol': { content: contract },
+  'tempo-std/interfaces/ITIP20.sol': { content: rawString(rust, 'ITIP20_SOURCE') },
+  'tempo-std/interfaces/ITempoStreamChannel.sol': { content: rawString(rust, 'I_TEMPO_STREAM_CHANNEL_SOURCE') },
+}
+const input = {
+  language: 'Solidity',
+  sources,
+  settings: {
+    // The same settings as the upstream gas test (via-IR, optimizer, cancun, no metadata hash).
+    viaIR: true,
+    optimizer: { enabled: true, runs: 200 },
+    evmVersion: 'cancun',
+    metadata: { bytecodeHash: 'none' },
+    outputSelection: { 'LegacyTempoStreamChannel.sol': { LegacyTempoStreamChannel: ['abi', 'evm.bytecode.object'] } },
+  },
+}
+
+const stdout = execFileSync('npx', ['-y', SOLC, '--standard-json'], {
+  input: JSON.stringify(input),
+  encoding: 'utf8',
+  stdio: ['pipe', 'pipe', 'inherit'],
+  maxBuffer: 64 * 1024 * 1024,
+})
+// solcjs may print a notice line before the JSON.
+const output = JSON.parse(stdout.slice(stdout.indexOf('{')))
+const errors = (output.errors ?? []).filter((error) => error.severity === 'error')
+if (errors.length > 0) {
+  for (const error of errors) console.error(error.formattedMessage)
+  process.exit(1)
+}
+const compiled = output.contracts['LegacyTempoStreamChannel.sol'].LegacyTempoStreamChannel
+const sha256 = (text) => createHash('sha256').update(text).digest('hex')
+const result = {
+  provenance: {
+    repository,
+    commit,
+    files: Object.fromEntries([[contractPath, sha256(contract)], [interfacesPath, sha256(rust)]]),
+    compiler: SOLC,
+  },
+  abi: compiled.abi,
+  bytecode: `0x${compiled.evm.bytecode.object}`,
+}
+writeFileSync(artifact, `${JSON.stringify(result, null, 2)}\n`)
+console.log(`wrote ${artifact} (${compiled.evm.bytecode.object.length / 2} bytes of bytecode)`)
