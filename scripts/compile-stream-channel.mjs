@@ -4,7 +4,11 @@
 //
 // The source is tempoxyz/tempo's own legacy contract, read at a pinned commit from a local clone
 // (nothing of it is copied into this repository); its two interfaces are the ones that repository's
-// gas test compiles it with. solc-js runs through npx (the first run fetches it from npm).
+// gas test compiles it with. Its ABI is exactly the one mppx's legacy session code uses, but its
+// EIP-712 domain is named "TempoStreamChannel", where the deployed escrows (tempoxyz/mpp-specs
+// packages/stream-channels) and mppx's voucher signing use "Tempo Stream Channel": that one name is
+// patched before compiling (recorded in the artifact), or no voucher mppx signs would verify.
+// solc-js runs through npx (the first run fetches it from npm).
 //
 //   node scripts/compile-stream-channel.mjs <git dir of a tempoxyz/tempo clone>
 import { createHash } from 'node:crypto'
@@ -32,7 +36,10 @@ function rawString(rust, name) {
   return match[1]
 }
 
-const contract = show(contractPath)
+const domainPatch = { from: 'keccak256("TempoStreamChannel")', to: 'keccak256("Tempo Stream Channel")' }
+const original = show(contractPath)
+if (original.split(domainPatch.from).length !== 2) throw new Error(`${contractPath} at ${commit} no longer names its domain ${domainPatch.from}`)
+const contract = original.replace(domainPatch.from, domainPatch.to)
 const rust = show(interfacesPath)
 const sources = {
   'LegacyTempoStreamChannel.sol': { content: contract },
@@ -71,7 +78,8 @@ const result = {
   provenance: {
     repository,
     commit,
-    files: Object.fromEntries([[contractPath, sha256(contract)], [interfacesPath, sha256(rust)]]),
+    files: Object.fromEntries([[contractPath, sha256(original)], [interfacesPath, sha256(rust)]]),
+    patch: `${contractPath}: ${domainPatch.from} -> ${domainPatch.to} (the EIP-712 domain name of the deployed escrows and of mppx's vouchers)`,
     compiler: SOLC,
   },
   abi: compiled.abi,

@@ -538,7 +538,7 @@ function watchConfig(path: string, log: Logger): () => Configured {
   return Cached.fromFile(path, () => {
     const config = Config.read(path)
     if (config.problem) log.error(`${config.problem}; ${current ? 'keeping the settings read before' : 'using the built-in defaults'}.`)
-    if (!config.problem || !current) current = { config, registry: TokenRegistry.create({ tokens: config.tokens }) }
+    if (!config.problem || !current) current = { config, registry: TokenRegistry.create({ tokens: config.tokens, escrows: config.escrows }) }
     return current
   })
 }

@@ -27,6 +27,8 @@ const File = z.strictObject({
   tokens: z.array(Token).default([]),
   /** JSON-RPC URL per chain id, for balances and for methods that need a node (tempo). */
   rpc: z.record(z.string().regex(/^\d+$/), z.url()).default({}),
+  /** Payment-channel escrow contracts to trust for tempo sessions, by chain id (a local chain's own deployment). */
+  escrows: z.record(z.string().regex(/^\d+$/), z.string().regex(/^0x[0-9a-fA-F]{40}$/)).default({}),
   /** Tempo submission: `pull` lets the server broadcast (default); `push` broadcasts from here. */
   tempoMode: z.enum(['pull', 'push']).default('pull'),
   /** Which payment method wins when a server offers several. */

@@ -16,13 +16,15 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { tempoLocalnet } from 'viem/chains'
+import escrowArtifact from './contracts/TempoStreamChannel.json' with { type: 'json' }
 import artifact from './contracts/TestUSDC.json' with { type: 'json' }
 
 /**
  * A throw-away local chain for the demo and the tests: anvil (from the npm package
  * `@foundry-rs/anvil`) on 127.0.0.1, with the demo stablecoin TestUSDC ("USD Coin" version "2",
  * 6 decimals, EIP-3009) deployed and minted. The `tempo` variant is anvil's Tempo mode, whose
- * TIP-20 stablecoins (pathUSD…) exist from the start.
+ * TIP-20 stablecoins (pathUSD…) exist from the start; it also gets the stream-channel escrow that
+ * tempo sessions use (anvil lacks the TIP-1034 escrow precompile; see scripts/compile-stream-channel.mjs).
  */
 export type Variant = 'evm' | 'tempo'
 
@@ -42,6 +44,8 @@ export type LocalChain = {
   client: PublicClient
   /** The deployed TestUSDC. */
   token: Address
+  /** `tempo` only: the deployed session escrow contract. */
+  escrow?: Address | undefined
   process: ChildProcess
 }
 
@@ -56,7 +60,8 @@ export async function start(parameters: start.Parameters): Promise<LocalChain> {
     const chain: Chain = variant === 'tempo' ? { ...tempoLocalnet, rpcUrls: { default: { http: [rpcUrl] } } } : anvilChain(chainId, rpcUrl)
     const client = createPublicClient({ chain, transport: http(rpcUrl) })
     const token = await deployToken(chain, client, rpcUrl, mint)
-    return { variant, rpcUrl, chainId, chain, client, token, process: child }
+    const escrow = variant === 'tempo' ? await deploy(chain, client, rpcUrl, escrowArtifact) : undefined
+    return { variant, rpcUrl, chainId, chain, client, token, ...(escrow && { escrow }), process: child }
   } catch (error) {
     child.kill()
     throw error
@@ -96,13 +101,20 @@ export function anvilPackage(platform: NodeJS.Platform, cpu: string): string {
 
 async function deployToken(chain: Chain, client: PublicClient, rpcUrl: string, mint: start.Parameters['mint'] = []): Promise<Address> {
   const wallet = createWalletClient({ chain, account: privateKeyToAccount(devKeys.relayer), transport: http(rpcUrl) })
-  const deployHash = await wallet.deployContract({ abi: artifact.abi as Abi, bytecode: artifact.bytecode as Hex })
-  const { contractAddress } = await client.waitForTransactionReceipt({ hash: deployHash })
-  if (!contractAddress) throw new Error('TestUSDC deployment produced no contract address')
+  const contractAddress = await deploy(chain, client, rpcUrl, artifact)
   for (const { to, amount } of mint) {
     const hash = await wallet.writeContract({ address: contractAddress, abi: tokenAbi, functionName: 'mint', args: [to, amount] })
     await client.waitForTransactionReceipt({ hash })
   }
+  return contractAddress
+}
+
+/** Deploys a compiled contract from the relayer account (dev account #0). */
+async function deploy(chain: Chain, client: PublicClient, rpcUrl: string, compiled: { abi: unknown; bytecode: string }): Promise<Address> {
+  const wallet = createWalletClient({ chain, account: privateKeyToAccount(devKeys.relayer), transport: http(rpcUrl) })
+  const hash = await wallet.deployContract({ abi: compiled.abi as Abi, bytecode: compiled.bytecode as Hex })
+  const { contractAddress } = await client.waitForTransactionReceipt({ hash })
+  if (!contractAddress) throw new Error('a contract deployment produced no contract address')
   return getAddress(contractAddress)
 }
 

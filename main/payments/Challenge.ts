@@ -144,9 +144,9 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const intent = ChallengeFields.text(challenge.intent, 'intent', 64)
   if (!/^[a-z][a-z0-9:_-]*$/.test(name)) ChallengeFields.invalid(`The challenge method ${JSON.stringify(name)} is malformed.`)
   if (!/^[A-Za-z0-9-]+$/.test(intent)) ChallengeFields.invalid(`The challenge intent ${JSON.stringify(intent)} is malformed.`)
-  if (intent !== 'charge') ChallengeFields.unsupported(`Allowance pays one-time charges only, not the "${intent}" intent.`)
   const method = Methods.find(name)
   if (!method) ChallengeFields.unsupported(`Allowance cannot pay with the "${name}" payment method.`)
+  if (!method.intents.includes(intent)) ChallengeFields.unsupported(`Allowance pays ${describeIntents(method.intents)} with ${name}, not the "${intent}" intent.`)
 
   const request = ChallengeFields.record(challenge.request, 'The challenge request is not a JSON object.')
   const details =
@@ -159,7 +159,7 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const currency = request.currency as string
 
   // The method's own part: currency, recipient, chain, splits.
-  const { currency: entry, recipient, chainId, splits, scheme } = method.check({ method: name, request, details, amount, currency, registry })
+  const { currency: entry, recipient, chainId, splits, scheme, session } = method.check({ method: name, intent, request, details, amount, currency, registry })
 
   const flags: Flag[] = []
   if (details.decimals !== undefined && details.decimals !== entry.decimals) flags.push('declared_decimals_mismatch')
@@ -181,7 +181,8 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     realm,
     method: method.name,
     protocol: method.protocol,
-    intent: 'charge',
+    intent: session ? 'session' : 'charge',
+    ...(session && { session }),
     ...(scheme && { scheme }),
     amount,
     currency: entry,
@@ -194,6 +195,12 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     budgetUnit,
     budgetAmount: budgetUnit === 'usd' ? Amount.toMicroUsd(amount, entry.decimals) : amount,
   }
+}
+
+/** "one-time charges" or "one-time charges and sessions": what a method's intents pay. */
+function describeIntents(intents: readonly string[]): string {
+  const words: Record<string, string> = { charge: 'one-time charges', session: 'sessions' }
+  return intents.map((intent) => words[intent] ?? intent).join(' and ')
 }
 
 const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/

@@ -21,13 +21,41 @@ export type Split = { amount: bigint; recipient: string }
  */
 export type Scheme = 'exact' | 'upto'
 
+/** `charge`: a one-time payment; `session`: a call paid inside a payment channel (tempo). */
+export type Intent = 'charge' | 'session'
+
+/**
+ * A `session` payment's terms. The channel's deposit sits in `escrow`; each call adds its `price`
+ * to a cumulative voucher. Until the companion plans it, `step` is absent.
+ */
+export type Session = {
+  /** The escrow contract holding the channel: one the companion trusts for the chain. */
+  escrow: string
+  /** What the server suggests depositing, in atomic units. */
+  suggestedDeposit?: bigint | undefined
+  /** The call's price in atomic units: what its voucher adds to the channel. */
+  price: bigint
+  step?: Step | undefined
+}
+
+/**
+ * What paying one call does to its channel: open it with a deposit (the first voucher rides along),
+ * sign the next cumulative voucher, or top the deposit up first because the voucher would exceed it.
+ */
+export type Step =
+  | { action: 'open'; deposit: bigint }
+  | { action: 'voucher'; channelId: string; cumulative: bigint }
+  | { action: 'topUp'; channelId: string; additional: bigint; cumulative: bigint }
+
 export type Payment = {
   challengeId: string
   realm: string
   method: TokenRegistry.Method
   /** The protocol the server asked in: `mpp` or `x402`. */
   protocol: Protocol
-  intent: 'charge'
+  intent: Intent
+  /** `session` only: the channel terms, and once planned, what paying does to the channel. */
+  session?: Session | undefined
   /** x402 only: `exact`, or `upto`, whose amount is a ceiling (the server settles at most that). */
   scheme?: Scheme | undefined
   /** Atomic units of `currency` (for `upto`, the most the server may settle). */

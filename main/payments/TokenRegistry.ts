@@ -46,6 +46,8 @@ export type Registry = {
   lookup(parameters: lookup.Parameters): Entry | undefined
   /** Every token with this address on any chain (to say "wrong chain" instead of "unknown"). */
   chainsOf(address: string): readonly Token[]
+  /** The payment-channel escrow contract trusted on a chain (tempo sessions), if any. */
+  escrow(chainId: number): string | undefined
 }
 
 export declare namespace lookup {
@@ -58,6 +60,16 @@ export type TokenInput = Omit<Token, 'kind' | 'key' | 'address'> & { address: st
 const tempoMainnet = 4217
 const tempoModerato = 42431
 const tempoLocalnet = 1337
+
+/**
+ * The stream-channel escrow contracts of tempo sessions that Allowance trusts by default: the
+ * deployments mppx's legacy session client defaults to (Tempo mainnet and Moderato). A channel in
+ * any other contract is refused unless settings.json names that contract for its chain.
+ */
+const seedEscrows: Readonly<Record<string, string>> = {
+  [tempoMainnet]: '0x33b901018174DDabE4841042ab76ba85D4e24f25',
+  [tempoModerato]: '0xe1c4d3dce17bc111181ddf716f75bae49e61a336',
+}
 
 const tip20 = (chainId: number, address: string, symbol: string, testnet: boolean): TokenInput => ({
   method: 'tempo',
@@ -140,6 +152,7 @@ export function create(parameters: create.Parameters = {}): Registry {
     usdPegged: code === 'usd',
   }))
   const entries: readonly Entry[] = [...tokens.values(), ...isos]
+  const escrows: Record<string, string> = { ...seedEscrows, ...parameters.escrows }
   return {
     entries,
     lookup({ method, currency, chainId }) {
@@ -151,11 +164,18 @@ export function create(parameters: create.Parameters = {}): Registry {
     chainsOf(address) {
       return [...tokens.values()].filter((token) => sameAddress(token.address, address))
     },
+    escrow(chainId) {
+      return escrows[String(chainId)]
+    },
   }
 }
 
 export declare namespace create {
-  type Parameters = { tokens?: readonly TokenInput[] | undefined }
+  type Parameters = {
+    tokens?: readonly TokenInput[] | undefined
+    /** Escrow contracts to trust for tempo sessions, by chain id, beside (or instead of) the seed's. */
+    escrows?: Readonly<Record<string, string>> | undefined
+  }
 }
 
 /** Validates a token description (from the seed or the user's settings) and normalizes it. */

@@ -33,6 +33,8 @@ export type LocalChain = {
   chainId: number
   /** The deployed TestUSDC ("USD Coin", version "2", 6 decimals). */
   token: Address
+  /** `tempo` only: the deployed session escrow contract. */
+  escrow?: Address | undefined
   viemChain: ViemChain
   client: PublicClient
   balanceOf(currency: Address, owner: Address): Promise<bigint>
@@ -50,13 +52,13 @@ export async function startChain(options: { variant?: ChainVariant; mint?: bigin
     mint: [{ to: accounts.payer.address, amount: options.mint ?? 100_000_000n }],
     spawn: (command, args) => start(command, args),
   })
-  const { rpcUrl, chainId, chain, client, token } = started
+  const { rpcUrl, chainId, chain, client, token, escrow } = started
   const balanceOf = (currency: Address, owner: Address) => client.readContract({ address: currency, abi: LocalChainModule.tokenAbi, functionName: 'balanceOf', args: [owner] })
   const transfersFrom = async (currency: Address, from: Address) => {
     const logs = await client.getLogs({ address: currency, event: transfer, args: { from }, fromBlock: 0n })
     return logs.map(({ args }) => ({ to: args.to!, value: args.value! }))
   }
-  return { variant, rpcUrl, chainId, token, viemChain: chain, client, balanceOf, transfersFrom, stop: () => stop(started.process) }
+  return { variant, rpcUrl, chainId, token, ...(escrow && { escrow }), viemChain: chain, client, balanceOf, transfersFrom, stop: () => stop(started.process) }
 }
 
 export type PaidServerStats = {
@@ -164,4 +166,58 @@ export declare namespace startPaidServer {
 export function writeConfig(home: string, chain: LocalChain, extra: Record<string, unknown> = {}): void {
   const config = { tokens: [LocalChainModule.tokenEntry(chain)], rpc: { [chain.chainId]: chain.rpcUrl }, ...extra }
   writeFileSync(Home.paths(home).config, JSON.stringify(config))
+}
+
+export type SessionServerStats = {
+  challenges: number
+  opens: number
+  vouchers: number
+  paid: number
+  refused: number
+  /** Per channel id: the deposit the server knows, the highest voucher it holds, and its close transaction. */
+  channels: Record<string, { payer: Address; deposit: string; cumulative: string; closed?: { transaction: Hex } }>
+}
+
+export type SessionServer = {
+  url: string
+  stats(): Promise<SessionServerStats>
+  /** Closes every open channel on chain with the highest voucher held (the server ends its sessions). */
+  closeAll(): Promise<Record<string, Hex | undefined>>
+  /** Changes what the next challenges name: another recipient or escrow, another price per call (display units). */
+  offer(change: { recipient?: Address; escrow?: Address; price?: string }): Promise<void>
+  /** The tail of its stderr (mppx logs why it refused a credential there). */
+  log(): string
+  stop(): Promise<void>
+}
+
+/** The bundled session-selling MCP server (dist/fixtures/servers/sessionServer.js) over `chain`'s escrow; account #1 is the payee. */
+export async function startSessionServer(chain: LocalChain, options: { price?: string; suggestedDeposit?: string } = {}): Promise<SessionServer> {
+  if (!chain.escrow) throw new Error('sessions need the tempo chain, which has the escrow deployed')
+  const port = await freePort()
+  const env = {
+    ...process.env,
+    RPC_URL: chain.rpcUrl,
+    CHAIN_ID: String(chain.chainId),
+    ESCROW: chain.escrow,
+    RECIPIENT: accounts.recipient.address,
+    RECIPIENT_KEY: keys.recipient,
+    MPP_SECRET_KEY: 'session-test-server-secret-key-of-at-least-32-bytes',
+    PRICE: options.price ?? '0.01',
+    SUGGESTED_DEPOSIT: options.suggestedDeposit ?? '0.50',
+  }
+  const child = start(process.execPath, ['dist/fixtures/servers/sessionServer.js', String(port)], { env })
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
+  const base = `http://127.0.0.1:${port}`
+  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
+  if (!ready) throw new Error(`session server exited before listening:\n${log}`)
+  const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', ...(body !== undefined && { body: JSON.stringify(body) }) })
+  return {
+    url: `${base}/mcp`,
+    stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<SessionServerStats>),
+    closeAll: () => post('/admin/close').then((response) => response.json() as Promise<Record<string, Hex | undefined>>),
+    offer: (change) => post('/admin/offer', change).then((response) => void response.body?.cancel()),
+    log: () => log,
+    stop: () => stop(child),
+  }
 }

@@ -85,6 +85,8 @@ export declare namespace check {
   type Parameters = {
     /** The method's name, as the challenge gives it. */
     method: string
+    /** The challenge's intent, one of the method's {@link Method.intents}. */
+    intent: string
     /** The challenge's `request`. */
     request: Record<string, unknown>
     /** The request's `methodDetails` (`{}` when absent). */
@@ -104,6 +106,8 @@ export declare namespace check {
     splits: readonly Payment.Split[]
     /** The x402 scheme (`exact`, `upto`); MPP methods have none. */
     scheme?: Payment.Scheme | undefined
+    /** A `session` intent's channel terms. */
+    session?: Payment.Session | undefined
   }
 }
 

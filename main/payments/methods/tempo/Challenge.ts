@@ -3,7 +3,12 @@ import * as ChallengeFields from '../../ChallengeFields.js'
 import type * as Payment from '../../Payment.js'
 import type * as Method from '../Method.js'
 
-/** A `tempo` charge: a TIP-20 on a Tempo chain, paid to `recipient` and up to ten splits. */
+/**
+ * A `tempo` charge: a TIP-20 on a Tempo chain, paid to `recipient` and up to ten splits. A `tempo`
+ * session: a call priced `amount`, paid by a voucher over a channel to `recipient` held in an escrow
+ * contract the companion trusts for the chain (legacy protocol v1; the TIP-1034 precompile's v2 is
+ * not supported).
+ */
 
 const maxSplits = 10
 
@@ -11,7 +16,22 @@ export function check(parameters: Method.check.Parameters): Method.check.ReturnT
   const { request, details, amount } = parameters
   const { chainId, entry } = ChallengeFields.token(parameters)
   const recipient = ChallengeFields.address(request.recipient, 'recipient')
+  if (parameters.intent === 'session') return { currency: entry, recipient, chainId, splits: [], session: checkSession(parameters, chainId) }
   return { currency: entry, recipient, chainId, splits: checkSplits(details.splits, amount) }
+}
+
+function checkSession(parameters: Method.check.Parameters, chainId: number): Payment.Session {
+  const { request, details, amount, registry } = parameters
+  if (details.sessionProtocol !== undefined && details.sessionProtocol !== 'v1') {
+    ChallengeFields.unsupported(`Allowance pays tempo sessions over an escrow contract (protocol v1), not protocol ${JSON.stringify(details.sessionProtocol)}.`)
+  }
+  if (details.splits !== undefined) ChallengeFields.invalid('A session challenge cannot have splits.')
+  const trusted = registry.escrow(chainId)
+  if (!trusted) ChallengeFields.unsupported(`Allowance trusts no session escrow contract on chain ${chainId}.`)
+  const escrow = details.escrowContract === undefined ? trusted : ChallengeFields.address(details.escrowContract, 'escrowContract')
+  if (escrow.toLowerCase() !== trusted.toLowerCase()) ChallengeFields.invalid(`The session escrow ${escrow} is not the one Allowance trusts on chain ${chainId}.`)
+  const suggestedDeposit = request.suggestedDeposit === undefined ? undefined : Amount.parse(request.suggestedDeposit)
+  return { escrow: trusted, price: amount, ...(suggestedDeposit !== undefined && { suggestedDeposit }) }
 }
 
 function checkSplits(value: unknown, amount: bigint): Payment.Split[] {

@@ -1,0 +1,155 @@
+import { SessionLegacy } from 'mppx/tempo'
+import {
+  createClient,
+  encodeFunctionData,
+  http,
+  keccak256,
+  parseEventLogs,
+  type Address,
+  type Client,
+  type Hex,
+  type LocalAccount,
+  type TransactionReceipt,
+} from 'viem'
+import { getLogs, getTransactionReceipt, prepareTransactionRequest, sendRawTransaction, signTransaction, simulateCalls, waitForTransactionReceipt } from 'viem/actions'
+import { tempoLocalnet } from 'viem/chains'
+import { Abis } from 'viem/tempo'
+import * as Chains from '../../Chains.js'
+
+/**
+ * The payer's side of a tempo session channel in the legacy stream-channel escrow contract: the
+ * transactions and vouchers the wallet signs, and what the escrow says about a channel. mppx's own
+ * legacy primitives compute channel ids, sign vouchers and read the escrow; the transactions are
+ * built here because their gas must cover the escrow's storage: Tempo prices new state highly, and
+ * a node's estimate for a Tempo (0x76) transaction can fall short of it (anvil 1.7.1 estimates an
+ * escrow `open` at 771,000 gas; it uses 1,575,029), so the gas is what a simulation of the same
+ * calls used, with head-room.
+ */
+
+const { Chain, Channel: ChannelId, Voucher } = SessionLegacy.Session
+export const escrowAbi = Chain.escrowAbi
+
+/** Seconds a signed open or top-up transaction stays valid (Tempo expiring nonce): after that it can never land. */
+export const validSeconds = 25
+
+/** Head-room over the simulated gas: the Tempo transaction's own intrinsic cost (signature, expiring nonce). */
+const gasHeadroom = 150_000n
+
+export type Target = {
+  rpcUrl: string
+  chainId: number
+  escrow: Address
+  /** The TIP-20 token the channel holds (also the fee token). */
+  token: Address
+}
+
+/** A channel's identity: who pays whom in which token, and the salt that makes it unique. */
+export type Identity = Target & { payer: Address; payee: Address; salt: Hex }
+
+export function client(target: Pick<Target, 'rpcUrl' | 'chainId'>): Client {
+  const base = Chains.withRpc[target.chainId] ?? tempoLocalnet
+  const chain = { ...base, id: target.chainId, rpcUrls: { default: { http: [target.rpcUrl] } } }
+  return createClient({ chain, transport: http(target.rpcUrl) })
+}
+
+/** The channel id the escrow derives (the payer signs vouchers itself: no separate authorized signer). */
+export function id(identity: Identity): Hex {
+  const { payer, payee, token, salt, escrow, chainId } = identity
+  return ChannelId.computeId({ payer, payee, token, salt, authorizedSigner: payer, escrowContract: escrow, chainId })
+}
+
+/** A voucher for `cumulative` atomic units over the channel: the signature the payee can settle with. */
+export async function voucher(parameters: { target: Target; account: LocalAccount; channelId: Hex; cumulative: bigint }): Promise<Hex> {
+  const { target, account, channelId, cumulative } = parameters
+  return Voucher.signVoucher(client(target), account, { channelId, cumulativeAmount: cumulative }, target.escrow, target.chainId)
+}
+
+export type Signed = { serialized: Hex; hash: Hex; validBefore: number }
+
+/**
+ * The open transaction (approve the deposit, then `open`), signed and not sent: the server
+ * broadcasts it. Its hash is known before it leaves, and it cannot land after `validBefore`.
+ */
+export async function signOpen(parameters: { identity: Identity; account: LocalAccount; deposit: bigint }): Promise<Signed> {
+  const { identity, account, deposit } = parameters
+  const { escrow, token, payee, salt } = identity
+  const calls = [
+    { to: token, data: encodeFunctionData({ abi: Abis.tip20, functionName: 'approve', args: [escrow, deposit] }) },
+    { to: escrow, data: encodeFunctionData({ abi: escrowAbi, functionName: 'open', args: [payee, token, deposit, salt, account.address] }) },
+  ]
+  return signCalls(identity, account, calls)
+}
+
+/** The top-up transaction (approve, then `topUp`), signed and not sent: the wallet sends it itself. */
+export async function signTopUp(parameters: { target: Target; account: LocalAccount; channelId: Hex; additional: bigint }): Promise<Signed> {
+  const { target, account, channelId, additional } = parameters
+  const calls = [
+    { to: target.token, data: encodeFunctionData({ abi: Abis.tip20, functionName: 'approve', args: [target.escrow, additional] }) },
+    { to: target.escrow, data: encodeFunctionData({ abi: escrowAbi, functionName: 'topUp', args: [channelId, additional] }) },
+  ]
+  return signCalls(target, account, calls)
+}
+
+/** Asks the escrow to close the channel (the payer's way out): the payee may close it at once; else the payer withdraws after the grace period. */
+export async function requestClose(parameters: { target: Target; account: LocalAccount; channelId: Hex }): Promise<TransactionReceipt> {
+  const { target, account, channelId } = parameters
+  const calls = [{ to: target.escrow, data: encodeFunctionData({ abi: escrowAbi, functionName: 'requestClose', args: [channelId] }) }]
+  return send(target, await signCalls(target, account, calls))
+}
+
+/** Takes back what the channel holds beyond what was settled, once the close grace period is over. */
+export async function withdraw(parameters: { target: Target; account: LocalAccount; channelId: Hex }): Promise<TransactionReceipt> {
+  const { target, account, channelId } = parameters
+  const calls = [{ to: target.escrow, data: encodeFunctionData({ abi: escrowAbi, functionName: 'withdraw', args: [channelId] }) }]
+  return send(target, await signCalls(target, account, calls))
+}
+
+/** Sends a signed transaction and waits for it; a revert is an error. */
+export async function send(target: Pick<Target, 'rpcUrl' | 'chainId'>, signed: Signed): Promise<TransactionReceipt> {
+  const node = client(target)
+  await sendRawTransaction(node, { serializedTransaction: signed.serialized })
+  const receipt = await waitForTransactionReceipt(node, { hash: signed.hash })
+  if (receipt.status !== 'success') throw new Error(`The transaction ${signed.hash} reverted.`)
+  return receipt
+}
+
+/** A transaction's receipt, or undefined while it is not on chain. */
+export async function receiptOf(target: Pick<Target, 'rpcUrl' | 'chainId'>, hash: Hex): Promise<TransactionReceipt | undefined> {
+  return getTransactionReceipt(client(target), { hash }).catch(() => undefined)
+}
+
+export type State = { deposit: bigint; settled: bigint; finalized: boolean; closeRequestedAt: bigint; payer: Address; payee: Address; token: Address }
+
+/** What the escrow holds for a channel (a deposit of 0 when there is no such channel). */
+export async function read(target: Target, channelId: Hex): Promise<State> {
+  const { deposit, settled, finalized, closeRequestedAt, payer, payee, token } = await Chain.getOnChainChannel(client(target), target.escrow, channelId)
+  return { deposit, settled, finalized, closeRequestedAt, payer, payee, token }
+}
+
+/** How the channel ended on chain: what the payee got, what came back to the payer, and in which transaction. */
+export type Closed = { settled: bigint; refund: bigint; transaction: Hex }
+
+export async function closed(target: Target, channelId: Hex): Promise<Closed | undefined> {
+  const logs = await getLogs(client(target), { address: target.escrow, event: channelClosed, args: { channelId }, fromBlock: 0n })
+  const log = parseEventLogs({ abi: escrowAbi, eventName: 'ChannelClosed', logs })[0]
+  if (!log) return undefined
+  return { settled: log.args.settledToPayee, refund: log.args.refundedToPayer, transaction: log.transactionHash }
+}
+
+const channelClosed = escrowAbi.find((item) => item.type === 'event' && item.name === 'ChannelClosed')!
+
+/** Signs a Tempo transaction of `calls` from `account`, fees in the channel's token, valid for {@link validSeconds}. */
+async function signCalls(target: Pick<Target, 'rpcUrl' | 'chainId' | 'token'>, account: LocalAccount, calls: { to: Address; data: Hex }[]): Promise<Signed> {
+  const node = client(target)
+  const simulated = await simulateCalls(node, { account: account.address, calls })
+  const failed = simulated.results.find((result) => result.status !== 'success')
+  if (failed) throw new Error(`The escrow would refuse this transaction: ${failed.error?.message.split('\n')[0] ?? 'it reverts'}.`)
+  const used = simulated.results.reduce((sum, result) => sum + result.gasUsed, 0n)
+  const validBefore = Math.floor(Date.now() / 1000) + validSeconds
+  const prepared = await prepareTransactionRequest(node, { account, calls, feeToken: target.token, nonceKey: 'expiring', validBefore } as never)
+  const request = prepared as unknown as { gas?: bigint }
+  const gas = used + gasHeadroom
+  if ((request.gas ?? 0n) < gas) request.gas = gas
+  const serialized = (await signTransaction(node, prepared as never)) as Hex
+  return { serialized, hash: keccak256(serialized), validBefore: validBefore * 1000 }
+}
