@@ -13,6 +13,7 @@ import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Arguments from './Arguments.js'
 import type { AskReason, Decision, DeclineReason } from './Decision.js'
 import * as Message from './Message.js'
+import * as SessionPlan from './SessionPlan.js'
 
 /**
  * The companion's decision on a payment request. Validation, the kill switch, hard limits,
@@ -128,11 +129,12 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
     return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
   }
 
-  const { payment } = chosen
   // What the server asks now is the price the user and the agent are shown next (advisory only).
-  Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(payment) }, now)
+  Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(chosen.payment) }, now)
+  // A session call is decided as what it does to its channel: a deposit, a top-up or a voucher.
+  const payment = SessionPlan.plan(db, chosen.payment, context.upstream)
   const bound = options.feeOf?.(payment)
-  const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
+  const held = SessionPlan.held(payment) + (bound?.budgetAmount ?? 0n)
   const details = toDetails(payment, bound)
   const fields = { ...row, details, fee: bound?.fee }
   const decline = (reason: DeclineReason, clause: string, decidedBy: string): Decision => {
@@ -228,13 +230,14 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
       const candidate = options.alternatives.find((candidate) => candidate.payment.challengeId === challengeId)
       if (!candidate) throw new Error(`Payment ${paymentId} has no alternative with challenge id ${JSON.stringify(challengeId)}.`)
       const { candidates, rejection } = acceptable([candidate.challenge], options)
-      const payment = candidates[0]?.payment
-      if (!payment) return decline(rejection!.reason, Message.clause(rejection!.reason, rejection!.message), rowPrice)
+      if (!candidates[0]) return decline(rejection!.reason, Message.clause(rejection!.reason, rejection!.message), rowPrice)
+      // Planned again: the channel may have opened, or been drawn on, while the human read the card.
+      const payment = SessionPlan.plan(db, candidates[0].payment, row.upstream)
 
       const { settings, rules, budgets } = policy(db)
       if (settings.paused) return decline('paused', Message.clause('paused'), toPrice(payment))
       const bound = options.feeOf?.(payment)
-      const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
+      const held = SessionPlan.held(payment) + (bound?.budgetAmount ?? 0n)
       const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
       const refusal = refuse(payment, held, Rules.matching(rules, context, payment.budgetUnit), usages)
       if (refusal) return decline(refusal.reason, refusal.clause, toPrice(payment), refusal.decidedBy)
@@ -412,7 +415,7 @@ function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Pa
     recipient: payment.recipient ?? null,
     chainId: payment.chainId ?? null,
     budgetUnit: payment.budgetUnit,
-    budgetAmount: payment.budgetAmount + (bound?.budgetAmount ?? 0n),
+    budgetAmount: SessionPlan.held(payment) + (bound?.budgetAmount ?? 0n),
     flags: payment.flags,
     description: payment.description ?? null,
   }

@@ -31,6 +31,7 @@ import * as Funds from './Funds.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
+import * as Sessions from './Sessions.js'
 import * as Settlements from './Settlements.js'
 import * as WalletKey from './WalletKey.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
@@ -92,6 +93,15 @@ export class Companion implements Handler {
       intervalMs: configured().config.balances.checkSeconds * 1000,
     })
     this.walletKey = WalletKey.create(home)
+    this.sessions = Sessions.create({
+      db,
+      log,
+      account: () => this.walletKey.account(),
+      rpc: () => configured().config.rpc,
+      expirySeconds: () => configured().config.sessions.expirySeconds,
+      onChange: (paymentId, stage) => this.emit({ paymentId, stage }),
+      watch: (paymentId) => settlements.watch(paymentId),
+    })
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
     this.auth = new Broker({
       home,
@@ -118,6 +128,8 @@ export class Companion implements Handler {
   readonly auth: Broker
   /** The wallet's balances and the card, watched for what would make payments fail. */
   readonly funds: Funds.Funds
+  /** The wallet's tempo session channels: their vouchers, top-ups and closing. */
+  readonly sessions: Sessions.Sessions
   private readonly noticeListeners = new Set<(notice: Notice) => void>()
 
   /** Calls `listener` with what the user should hear without asking (money running out, a failing card); returns the unsubscribe. */
@@ -172,6 +184,7 @@ export class Companion implements Handler {
     const discovery = Discovery.create({ db, registry: () => configured().registry, log, refreshMs: configured().config.discovery.refreshSeconds * 1000 })
     companion = new Companion(home, db, queue, configured, log, settlements, fees, discovery)
     settlements.resume()
+    companion.sessions.resume()
     return companion
   }
 
@@ -371,6 +384,7 @@ export class Companion implements Handler {
     this.noticeListeners.clear()
     this.paymentListeners.clear()
     this.queue.close()
+    this.sessions.stop()
     this.settlements.close()
     this.db.close()
   }
@@ -405,11 +419,12 @@ export class Companion implements Handler {
       const signed = await this.settlements.before(() => this.sign(approved, context))
       if (signed.kind === 'approved') {
         // Recorded before the credential leaves: the connection's next challenge for this call is a second payment.
-        calls.set(request.call, decision.paymentId)
+        // (A session call's own row may differ from the decision's: a deposit or top-up decided it.)
+        calls.set(request.call, signed.paymentId)
         if (calls.size > maxCallsPerConnection) calls.delete(calls.keys().next().value!)
         this.calls.set(connection.id, calls)
-        this.owners.set(decision.paymentId, connection.id)
-        this.emit({ paymentId: decision.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
+        this.owners.set(signed.paymentId, connection.id)
+        this.emit({ paymentId: signed.paymentId, stage: 'approved', decidedBy: decision.decidedBy })
       } else if (signed.paymentId !== undefined) this.emit({ paymentId: signed.paymentId, stage: 'failed' })
       return signed
     }
@@ -427,6 +442,7 @@ export class Companion implements Handler {
    * that a crash from here on leaves the row unconfirmed rather than forgotten.
    */
   private async sign(decision: Extract<Decision, { kind: 'approved' }>, context: Scope.Context): Promise<Messages.PaymentDecision> {
+    if (decision.payment.intent === 'session') return this.signSession(decision, context)
     const { paymentId, payment, challenge } = decision
     const tempoMode = this.config.tempoMode
     try {
@@ -455,6 +471,31 @@ export class Companion implements Handler {
         this.funds.cardFailed(error)
         return { kind: 'declined', paymentId, reason: 'card_failed', message: `Allowance approved the payment, but the card could not pay: ${error.message}.` }
       }
+      return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
+    }
+  }
+
+  /**
+   * Signs an approved session call over its channel (Sessions.ts keeps the channel's ledger). What
+   * it could not sign moved nothing, unless a top-up was sent: the channel's checks resolve that.
+   */
+  private async signSession(decision: Extract<Decision, { kind: 'approved' }>, context: Scope.Context): Promise<Messages.PaymentDecision> {
+    const { paymentId, payment } = decision
+    try {
+      // A voucher draws on the deposit: the wallet's balance only matters for a deposit or top-up.
+      const short = payment.session?.step?.action === 'voucher' ? undefined : await this.funds.shortfall(payment)
+      if (short) return this.notEnough(decision, context, short)
+      const rpcUrl = payment.chainId === undefined ? undefined : Signer.rpcUrlFor(payment.chainId, this.config.rpc)
+      if (!rpcUrl) throw new Error(`No RPC URL is configured for chain ${payment.chainId}; add one under "rpc" in settings.json.`)
+      const signed = await this.sessions.sign(decision, rpcUrl)
+      if (payment.session?.step?.action !== 'voucher') this.funds.spent(payment)
+      return { kind: 'approved', paymentId: signed.paymentId, protocol: payment.protocol, credential: signed.credential, decidedBy: decision.decidedBy }
+    } catch (error) {
+      const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)
+      this.log.error(`payment ${paymentId}: signing the session call failed: ${reason}`)
+      const row = Payments.get(this.db, paymentId)
+      if (row?.state === 'approved') Outcome.fail(this.db, paymentId, { error: `signing failed: ${reason}`, now: Date.now(), from: ['approved'] })
+      if (error instanceof SecretStore.LockedError) return { kind: 'declined', paymentId, reason: 'wallet_locked', message: `Allowance approved the payment, but could not pay: ${error.message}` }
       return { kind: 'declined', paymentId, reason: 'signing_failed', message: `Allowance approved the payment but could not sign it: ${reason}` }
     }
   }
@@ -503,6 +544,7 @@ export class Companion implements Handler {
     else Outcome.fail(this.db, paymentId, { error: outcome.error, now, from: ['signed'] })
     if (outcome.status === 'accepted' || outcome.sent) this.settlements.watch(paymentId)
     else this.settlements.forget(paymentId)
+    this.sessions.reported(paymentId)
     const state = outcome.status === 'accepted' ? 'accepted' : outcome.sent ? 'sent' : 'failed'
     this.emit({ paymentId, stage: outcome.status === 'accepted' ? 'accepted' : 'failed' })
     return { state }

@@ -54,6 +54,8 @@ const File = z.strictObject({
     .default({ timeoutSeconds: 120, maxIntervalSeconds: 15 }),
   /** How often a server's payment discovery document is looked at again, at most (default 3 hours). */
   discovery: z.strictObject({ refreshSeconds: z.number().min(1).max(7 * 86_400).default(3 * 3600) }).default({ refreshSeconds: 3 * 3600 }),
+  /** Tempo sessions: how long a channel stays open before the companion closes it (default a day). */
+  sessions: z.strictObject({ expirySeconds: z.number().min(1).max(30 * 86_400).default(86_400) }).default({ expirySeconds: 86_400 }),
   /** How often the wallet's balances are checked against their warning thresholds, besides after each payment (default 10 minutes). */
   balances: z.strictObject({ checkSeconds: z.number().min(1).max(86_400).default(600) }).default({ checkSeconds: 600 }),
 })

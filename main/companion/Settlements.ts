@@ -151,6 +151,9 @@ export function create(parameters: create.Parameters): Settlements {
   const watch = (paymentId: number) => {
     if (out.delete(paymentId)) setImmediate(pump)
     if (closed || timers.has(paymentId)) return
+    // A session voucher moves money only when its channel closes: the channel's close confirms it (Sessions.ts).
+    const row = Payments.get(db, paymentId)
+    if (row?.details?.intent === 'session' && row.evidence?.action === 'voucher') return
     schedule(paymentId, 0, Date.now(), 0)
   }
 

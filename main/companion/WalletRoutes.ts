@@ -1,6 +1,7 @@
 import * as Warnings from '../ledger/Warnings.js'
 import * as Amount from '../payments/Amount.js'
-import { CreateWalletBody, ThresholdBody, UnlockBody, type Refusal, type WalletView, type WithMessage } from '../uiapi/Contract.js'
+import * as Channels from '../ledger/Channels.js'
+import { CreateWalletBody, ThresholdBody, UnlockBody, type ChannelView, type Refusal, type WalletView, type WithMessage } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as SecretStore from '../wallet/SecretStore.js'
 import * as Wallet from '../wallet/Wallet.js'
@@ -22,11 +23,33 @@ import * as WalletViews from './WalletViews.js'
  * - `POST /api/wallet/create` `{ passphrase? }`: 409 `{ needsPassphrase: true }` without a keychain and a passphrase
  * - `POST /api/wallet/unlock` `{ passphrase }`, `POST /api/wallet/lock`
  * - `POST /api/wallet/threshold` `{ currency, amount }`: a token's warning level ("5.00"; null: the default; "0": none)
+ * - `GET /api/wallet/channels`: tempo session channels (server, deposited, used, refundable, expiry)
+ * - `POST /api/wallet/channels/<id>/close`: asks the escrow to close a channel; the refund comes back once it has
  */
 export function routes(companion: Companion): Route[] {
   const view = () => WalletViews.wallet(companion.home, companion.wallet(), companion)
+  const channels = (): ChannelView[] => {
+    const weekAgo = Date.now() - 7 * 86_400_000
+    const shown = Channels.list(companion.db, ['opening', 'open', 'closing', 'closed']).filter((channel) => channel.closedAt === null || channel.closedAt > weekAgo)
+    return shown.map((channel) => WalletViews.channel(channel, companion.registry))
+  }
   return [
     { method: 'GET', path: /^\/api\/wallet$/, answer: () => ok(view()) },
+    { method: 'GET', path: /^\/api\/wallet\/channels$/, answer: () => ok(channels()) },
+    {
+      method: 'POST',
+      path: /^\/api\/wallet\/channels\/(0x[0-9a-fA-F]{64})\/close$/,
+      async answer({ params }) {
+        const id = params[0]!
+        if (!Channels.get(companion.db, id)) throw new RouteError(404, `There is no session channel ${id}.`)
+        try {
+          const channel = await companion.sessions.close(id)
+          return ok({ ...WalletViews.channel(channel, companion.registry), message: 'Asked the escrow to close the channel; the rest of the deposit comes back once the server settles.' } satisfies WithMessage<ChannelView>)
+        } catch (error) {
+          throw new RouteError(409, (error as Error).message)
+        }
+      },
+    },
     {
       method: 'GET',
       path: /^\/api\/wallet\/balances$/,

@@ -1,8 +1,10 @@
+import type * as Channels from '../ledger/Channels.js'
 import type { Database } from '../ledger/Database.js'
 import * as Warnings from '../ledger/Warnings.js'
 import * as Amount from '../payments/Amount.js'
 import * as Chains from '../payments/Chains.js'
-import type { Balance, WalletView, WalletWarning } from '../uiapi/Contract.js'
+import type * as TokenRegistry from '../payments/TokenRegistry.js'
+import type { Balance, ChannelView, WalletView, WalletWarning } from '../uiapi/Contract.js'
 import * as Balances from '../wallet/Balances.js'
 import * as Card from '../wallet/Card.js'
 import * as Wallet from '../wallet/Wallet.js'
@@ -50,4 +52,22 @@ export function balances(read: readonly Balances.Balance[]): Balance[] {
     testnet: balance.testnet,
     ...('error' in balance ? { amount: null, error: balance.error } : { amount: `${balance.formatted} ${balance.symbol}`, error: null }),
   }))
+}
+
+/** A session channel as the Wallet screen lists it: amounts in the registry's token, never the server's words. */
+export function channel(channel: Channels.Channel, registry: TokenRegistry.Registry): ChannelView {
+  const token = registry.lookup({ method: 'tempo', currency: channel.token, chainId: channel.chainId }) ?? { symbol: 'units', decimals: 0 }
+  const amount = (atomic: bigint) => Amount.formatWithSymbol(atomic, token)
+  const refundable = channel.refund ?? channel.deposit - channel.cumulative
+  return {
+    id: channel.id,
+    server: channel.upstream,
+    state: channel.state,
+    token: `${token.symbol} on ${Chains.name(channel.chainId)}`,
+    deposited: amount(channel.deposit),
+    used: amount(channel.settled ?? channel.cumulative),
+    refundable: amount(refundable),
+    expiresAt: channel.expiresAt,
+    closeTransaction: channel.state === 'closed' ? channel.closeTransaction : null,
+  }
 }

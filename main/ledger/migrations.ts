@@ -333,4 +333,41 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Tempo session channels the wallet opened: one row per channel, from the moment its open
+  -- transaction is signed (state opening) until the escrow shows it closed. \`deposit\` is what the
+  -- escrow holds (while opening: what the open transaction locks); \`cumulative\` the highest voucher
+  -- signed, never lowered; a top-up sent but not yet seen on chain waits in \`top_up\`. A pending
+  -- transaction cannot land after \`valid_before\` (Tempo expiring nonce), which is how a restart
+  -- tells a lost one from one still in flight. Amounts are atomic units of \`currency\`.
+  CREATE TABLE channels (
+    id TEXT PRIMARY KEY,
+    upstream TEXT NOT NULL,
+    chain_id INTEGER NOT NULL,
+    escrow TEXT NOT NULL,
+    token TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    payer TEXT NOT NULL,
+    payee TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state = 'opening' OR state = 'open' OR state = 'closing' OR state = 'closed' OR state = 'abandoned'),
+    deposit TEXT NOT NULL,
+    cumulative TEXT NOT NULL,
+    top_up TEXT,
+    top_up_transaction TEXT,
+    top_up_payment_id INTEGER,
+    valid_before INTEGER,
+    open_payment_id INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    close_requested_at INTEGER,
+    settled TEXT,
+    refund TEXT,
+    close_transaction TEXT,
+    close_fee TEXT,
+    closed_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX channels_live ON channels (upstream, state);
+  `,
 ]

@@ -573,6 +573,30 @@ export type Balance = {
   error: string | null
 }
 
+/**
+ * `GET /api/wallet/channels`: the wallet's tempo session channels still holding money, and those
+ * closed in the last week; `POST /api/wallet/channels/<id>/close` asks the escrow to close one.
+ */
+export type ChannelView = {
+  /** The escrow's channel id. */
+  id: string
+  /** The server it pays (the upstream as configured). */
+  server: string
+  state: 'opening' | 'open' | 'closing' | 'closed' | 'abandoned'
+  /** "pathUSD on Tempo Localnet". */
+  token: string
+  /** "0.50 pathUSD": what the escrow holds. */
+  deposited: string
+  /** What the vouchers signed so far pay the server. */
+  used: string
+  /** What comes back when it closes now (deposited − used), or what came back. */
+  refundable: string
+  /** When the companion closes it unless the user does first (ms). */
+  expiresAt: number
+  /** The transaction that paid it out, once closed. */
+  closeTransaction: string | null
+}
+
 const passphrase = z.string().min(1, 'type the passphrase').max(1000)
 
 /** `POST /api/wallet/create`: without a keychain the companion answers 409 with `needsPassphrase`; ask for one and create again. */

@@ -3,7 +3,9 @@ import {
   createClient,
   encodeFunctionData,
   http,
+  isAddressEqual,
   keccak256,
+  parseAbiItem,
   parseEventLogs,
   type Address,
   type Client,
@@ -11,7 +13,7 @@ import {
   type LocalAccount,
   type TransactionReceipt,
 } from 'viem'
-import { getLogs, getTransactionReceipt, prepareTransactionRequest, sendRawTransaction, signTransaction, simulateCalls, waitForTransactionReceipt } from 'viem/actions'
+import { getBlock, getLogs, getTransactionReceipt, prepareTransactionRequest, readContract, sendRawTransaction, signTransaction, simulateCalls, waitForTransactionReceipt } from 'viem/actions'
 import { tempoLocalnet } from 'viem/chains'
 import { Abis } from 'viem/tempo'
 import * as Chains from '../../Chains.js'
@@ -125,6 +127,33 @@ export async function read(target: Target, channelId: Hex): Promise<State> {
   const { deposit, settled, finalized, closeRequestedAt, payer, payee, token } = await Chain.getOnChainChannel(client(target), target.escrow, channelId)
   return { deposit, settled, finalized, closeRequestedAt, payer, payee, token }
 }
+
+/** The escrow's grace period between a close request and the payer's withdrawal, in seconds. */
+export async function gracePeriod(target: Target): Promise<bigint> {
+  return readContract(client(target), { address: target.escrow, abi: escrowAbi, functionName: 'CLOSE_GRACE_PERIOD' })
+}
+
+/** The chain's clock: the latest block's timestamp, in seconds (what the escrow's grace period is measured by). */
+export async function chainTime(target: Pick<Target, 'rpcUrl' | 'chainId'>): Promise<number> {
+  return Number((await getBlock(client(target))).timestamp)
+}
+
+/**
+ * The network fee a wallet transaction took, in the channel's token: what left the payer other than
+ * into the escrow, net of what came back other than from it (a fee refund).
+ */
+export function feePaid(receipt: TransactionReceipt, parties: { payer: Address; token: Address; escrow: Address }): bigint {
+  const { payer, token, escrow } = parties
+  let fee = 0n
+  for (const { address, args } of parseEventLogs({ abi: [transfer], logs: receipt.logs })) {
+    if (!isAddressEqual(address, token)) continue
+    if (isAddressEqual(args.from, payer) && !isAddressEqual(args.to, escrow)) fee += args.value
+    if (isAddressEqual(args.to, payer) && !isAddressEqual(args.from, escrow)) fee -= args.value
+  }
+  return fee
+}
+
+const transfer = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)')
 
 /** How the channel ended on chain: what the payee got, what came back to the payer, and in which transaction. */
 export type Closed = { settled: bigint; refund: bigint; transaction: Hex }

@@ -11,17 +11,24 @@ import * as TempoSettlement from './Settlement.js'
 /**
  * `tempo`: a TIP-20 transfer (with splits) the wallet signs on a Tempo chain; the server broadcasts
  * it (pull) or the wallet does while signing (push). The wallet pays the network fee, in a
- * stablecoin, unless the server sponsors it.
+ * stablecoin, unless the server sponsors it. Sessions: calls paid by vouchers over a channel in an
+ * escrow contract (Channel.ts); the companion signs them with the channel's state (companion/Sessions.ts),
+ * and this method confirms their deposits and top-ups like transfers to the escrow.
  */
+const chargeSign = Mpp.sign(Sign.client)
+
 export const method: Method.Method<'tempo'> = {
   name: 'tempo',
-  intents: ['charge'],
+  intents: ['charge', 'session'],
   protocol: 'mpp',
   paysWith: 'wallet',
   check: Challenge.check,
   describe: OnChain.describe,
   canSign: Sign.canSign,
-  sign: Mpp.sign(Sign.client),
+  async sign(parameters) {
+    if (parameters.payment.intent === 'session') throw new Error('A session call is signed with its channel, not as a charge.')
+    return chargeSign(parameters)
+  },
   broadcasts: (parameters) => Sign.mode(parameters) === 'push',
   track: (parameters) => OnChain.evidence(parameters, TempoSettlement.evidence(parameters.credential)),
   async confirm(parameters) {
@@ -30,6 +37,12 @@ export const method: Method.Method<'tempo'> = {
     const { evidence, payment, reference } = parameters
     const transaction = evidence.transaction as Hex | undefined
     const memo = evidence.memo as Hex | undefined
+    // A session's deposit or top-up is a transfer of its amount into the channel's escrow.
+    if (typeof evidence.escrow === 'string') {
+      const { rpcUrl, chainId, currency, payer } = target
+      const payments = [{ recipient: evidence.escrow as Address, amount: payment.amount }]
+      return Settlement.finding(await TempoSettlement.confirm({ rpcUrl, chainId, currency, payer, payments, transaction, reference }), payment.amount, undefined)
+    }
     const splits = ((evidence.splits ?? []) as { recipient: Address; amount: string }[]).map((split) => ({ recipient: split.recipient, amount: BigInt(split.amount) }))
     const primary = payment.amount - splits.reduce((sum, split) => sum + split.amount, 0n)
     const { rpcUrl, chainId, currency, payer, recipient } = target
@@ -38,6 +51,8 @@ export const method: Method.Method<'tempo'> = {
     return Settlement.finding(verdict, payment.amount, undefined)
   },
   async estimateFee({ payment, rpc, payer }) {
+    // A voucher costs no fee; a session's open or top-up transaction has its fee booked once confirmed.
+    if (payment.intent === 'session') return undefined
     const { chainId, currency, recipient, amount } = payment
     const rpcUrl = chainId === undefined ? undefined : Chains.rpcUrlFor(chainId, rpc)
     if (!rpcUrl || !payer || chainId === undefined || currency.kind !== 'token' || !recipient) return undefined
