@@ -86,6 +86,7 @@ function option(
     method: payment.method,
     amount: Amount.formatWithSymbol(payment.amount, currency),
     upTo: payment.scheme === 'upto',
+    escrow: escrowWords(payment),
     usd: currency.usdPegged ? Amount.formatUsd(Amount.toMicroUsd(payment.amount, currency.decimals)) : null,
     paysWith: Methods.describe({ method: payment.method, symbol: currency.symbol, chainId: payment.chainId, scheme: payment.scheme }, card),
     byWallet: Methods.get(payment.method).paysWith === 'wallet',
@@ -100,6 +101,15 @@ function option(
     fee: fee && fee.amountAtomic > 0n ? Amount.formatWithSymbol(fee.amountAtomic, fee) : null,
     budgets,
   }
+}
+
+/** What a session's deposit or top-up does with the money, for its card. */
+function escrowWords(payment: Challenge.Payment): string | null {
+  const step = payment.session?.step
+  if (!step || step.action === 'voucher') return null
+  const amount = Amount.formatWithSymbol(payment.amount, payment.currency)
+  const what = step.action === 'open' ? `Locks up to ${amount} in escrow for this server` : `Adds ${amount} to this server's escrow, as the calls have used what it held`
+  return `${what}; unused funds come back when the session closes.`
 }
 
 const periodWord = { day: 'today', week: 'this week', month: 'this month' } as const

@@ -82,6 +82,11 @@ export type Option = {
   amount: string
   /** An x402 `upto` payment: `amount` is the most the server may settle (it settles what it used). */
   upTo: boolean
+  /**
+   * A session's deposit or top-up, in the user's words: "Locks up to 0.50 pathUSD in escrow for this
+   * server; unused funds come back when the session closes."; null for any other payment.
+   */
+  escrow: string | null
   /** "$0.25" when the currency is pegged to the US dollar. */
   usd: string | null
   /** What pays: "USDC on Base Sepolia", "Card ending 4242". */

@@ -40,6 +40,7 @@ function risks(approval: Approval, option: Option): Flag[] {
   if (approval.advertised?.differs) flags.push({ level: 'danger', text: `The server advertises ${approval.advertised.price} for this call, but asks ${option.amount}` })
   if (approval.previousPrice) flags.push({ level: 'warning', text: `Costs more than last time (${approval.previousPrice})` })
   if (option.fee) flags.push({ level: 'info', text: `Plus a network fee of at most ${option.fee}, paid by your wallet and counted in your budgets` })
+  if (option.escrow) flags.push({ level: 'info', text: option.escrow })
   if (option.upTo) flags.push({ level: 'info', text: 'The server settles what the call used, at most this amount; your budget holds all of it until the chain shows what moved' })
   if (option.testnet) flags.push({ level: 'info', text: 'Test network: this token has no real value' })
   if (option.flags.includes('no_expiry')) flags.push({ level: 'info', text: 'The request has no expiry' })
