@@ -1,0 +1,81 @@
+// The paying path for tempo sessions: anvil's Tempo mode with the session escrow deployed, the
+// session-selling test server, a companion (`allowance daemon`) with the payer's key in the OS
+// keychain trusting that escrow, an agent host (the SDK client) behind the built bridge, and the
+// user's rule for the server's calls up to 0.01 each, paid to its known recipient.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import * as Channels from '../../main/ledger/Channels.js'
+import type * as Database from '../../main/ledger/Database.js'
+import * as Rules from '../../main/ledger/Rules.js'
+import * as Wallet from '../../main/wallet/Wallet.js'
+import { hostWithBridge } from '../helpers/bridge.js'
+import { accounts, keys, startChain, startSessionServer, writeConfig, type LocalChain, type SessionServer } from '../helpers/chain.js'
+import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
+import { stop, stopAll, temporaryHome } from '../helpers/processes.js'
+
+export type SessionRig = {
+  chain: LocalChain
+  server: SessionServer
+  daemon: Daemon
+  client: Client
+  home: string
+  ledger<T>(use: (db: Database.Database) => T): T
+  /** Calls the metered tool. */
+  call(n: number): Promise<unknown>
+  /** What the tool answers when paid. */
+  answered(n: number): { content: { type: string; text: string }[] }
+  /** The first payment waiting for a human, as the UI lists it. */
+  pending(): Promise<Record<string, any>>
+  /** Every channel in the ledger, whatever its state, oldest first. */
+  channels(): Channels.Channel[]
+  /** SIGKILL, then a new companion on the same data directory. */
+  killAndRestart(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startSessionRig(options: { suggestedDeposit: string; config?: Record<string, unknown> }): Promise<SessionRig> {
+  const home = temporaryHome()
+  const chain = await startChain({ variant: 'tempo' })
+  const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit })
+  writeConfig(home.home, chain, { escrows: { [chain.chainId]: chain.escrow }, ...options.config })
+  await Wallet.importKey(home.home, keys.payer)
+  const ledger = <T>(use: (db: Database.Database) => T) => withLedger(home.home, use)
+  ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 10_000n, now: Date.now() }))
+  const rig: SessionRig = {
+    chain,
+    server,
+    daemon: await startDaemon(home.home),
+    client: (await hostWithBridge([server.url], home.home)).client,
+    home: home.home,
+    ledger,
+    call: (n) => rig.client.callTool({ name: 'metered', arguments: { n } }),
+    answered: (n) => ({ content: [{ type: 'text', text: `metered answer ${n}` }] }),
+    async pending() {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+        const { body } = await rig.daemon.api('GET', '/api/approvals')
+        if (body.length > 0) return body[0]
+      }
+      throw new Error('nobody was asked')
+    },
+    channels: () => ledger((db) => Channels.list(db, ['opening', 'open', 'closing', 'closed', 'abandoned'])),
+    async killAndRestart() {
+      await stop(rig.daemon.process, 'SIGKILL')
+      rig.daemon = await startDaemon(home.home)
+    },
+    async stop() {
+      if (process.env.DEBUG_SESSIONS) console.error(rig.daemon.stderr(), server.log())
+      await rig.client.close()
+      await stopAll()
+      home.remove()
+    },
+  }
+  return rig
+}
+
+/** Polls `read` until `done` says so (20 s at most). */
+export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
+  for (const deadline = Date.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    const value = await read()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? String(item) : item))}`)
+  }
+}
