@@ -5,7 +5,7 @@
 export const advertised = {
   methods: {
     evm: { intents: ['charge'] },
-    tempo: { intents: ['charge'] },
+    tempo: { intents: ['charge', 'session'] },
     stripe: { intents: ['charge'] },
   },
 } as const

@@ -21,7 +21,7 @@ export type Channel = {
   upstream: string
   chainId: number
   escrow: string
-  /** The TIP-20 token's address. */
+  /** The TIP-20 token's address (column `asset`). */
   token: string
   /** The ledger's currency key (`<chainId>:<address>`). */
   currency: string
@@ -56,7 +56,7 @@ export type Channel = {
 export const live: readonly State[] = ['opening', 'open', 'closing']
 
 export function add(db: Database, channel: add.Values): void {
-  statement(db, `INSERT INTO channels (id, upstream, chain_id, escrow, token, currency, payer, payee, salt, state, deposit, cumulative,
+  statement(db, `INSERT INTO channels (id, upstream, chain_id, escrow, asset, currency, payer, payee, salt, state, deposit, cumulative,
       valid_before, open_payment_id, expires_at, created_at, updated_at)
     VALUES (@id, @upstream, @chainId, @escrow, @token, @currency, @payer, @payee, @salt, 'opening', @deposit, @cumulative,
       @validBefore, @openPaymentId, @expiresAt, @now, @now)`).run({ ...channel, id: channel.id.toLowerCase(), deposit: channel.deposit.toString(), cumulative: channel.cumulative.toString() })
@@ -157,7 +157,7 @@ function fromSql(row: Sql): Channel {
     upstream: row.upstream as string,
     chainId: row.chain_id as number,
     escrow: row.escrow as string,
-    token: row.token as string,
+    token: row.asset as string,
     currency: row.currency as string,
     payer: row.payer as string,
     payee: row.payee as string,

@@ -345,7 +345,7 @@ export const migrations: readonly string[] = [
     upstream TEXT NOT NULL,
     chain_id INTEGER NOT NULL,
     escrow TEXT NOT NULL,
-    token TEXT NOT NULL,
+    asset TEXT NOT NULL,
     currency TEXT NOT NULL,
     payer TEXT NOT NULL,
     payee TEXT NOT NULL,

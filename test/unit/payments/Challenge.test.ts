@@ -81,10 +81,27 @@ describe('validate', () => {
   })
 })
 
+describe('a tempo session', () => {
+  test('is a payment of the call\'s price over the escrow Allowance trusts on its chain, with the suggested deposit', () => {
+    const session = { ...challenges.tempo(now), intent: 'session' }
+    session.request = { ...session.request, suggestedDeposit: '1000000' } as typeof session.request
+    const result = Challenge.validate(session, options)
+    expect(result).toMatchObject({ ok: true, payment: { intent: 'session', amount: 50000n, session: { escrow: '0xe1c4d3dce17bc111181ddf716f75bae49e61a336', price: 50000n, suggestedDeposit: 1_000_000n } } })
+  })
+
+  test('names the escrow settings.json trusts for a chain the seed has none for', () => {
+    const local = TokenRegistry.create({ escrows: { '42431': '0x5FbDB2315678afecb367f032d93F642f64180aa3' } })
+    const session = { ...challenges.tempo(now), intent: 'session' }
+    session.request = { ...session.request, methodDetails: { ...session.request.methodDetails, escrowContract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } } as typeof session.request
+    expect(Challenge.validate(session, { now, registry: local })).toMatchObject({ ok: true, payment: { session: { escrow: '0x5FbDB2315678afecb367f032d93F642f64180aa3' } } })
+    expect(Challenge.validate(session, options)).toMatchObject({ ok: false, reason: 'invalid_challenge' })
+  })
+})
+
 describe('select', () => {
   test('keeps valid alternatives in the server order with the raw challenge, and says why others were rejected', () => {
     const good = challenges.stripe(now)
-    const { accepted, rejected } = Challenge.select([{ ...challenges.tempo(now), intent: 'session' }, good, null], options)
+    const { accepted, rejected } = Challenge.select([{ ...challenges.evm(now), intent: 'session' }, good, null], options)
     expect(accepted).toHaveLength(1)
     expect(accepted[0]!.index).toBe(1)
     expect(accepted[0]!.challenge).toBe(good)

@@ -59,8 +59,8 @@ export function stripe(now: Date, overrides: { amount?: string; currency?: strin
 /** Malformed or hostile challenges, each with the reason it must be declined with. */
 export function hostile(now: Date): [name: string, challenge: unknown, reason: 'invalid_challenge' | 'unsupported_method' | 'expired', message: RegExp][] {
   const base = tempo(now)
-  const withRequest = (patch: Record<string, unknown>) => ({ ...base, request: { ...base.request, ...patch } })
-  const withDetails = (patch: Record<string, unknown>) => withRequest({ methodDetails: { ...base.request.methodDetails, ...patch } })
+  const withRequest = (patch: Record<string, unknown>, intent = base.intent) => ({ ...base, intent, request: { ...base.request, ...patch } })
+  const withDetails = (patch: Record<string, unknown>, intent = base.intent) => withRequest({ methodDetails: { ...base.request.methodDetails, ...patch } }, intent)
   const split = (amount: string) => ({ amount, recipient: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' })
   return [
     ['a float amount', withRequest({ amount: '0.05' }), 'invalid_challenge', /not an integer string/],
@@ -92,7 +92,10 @@ export function hostile(now: Date): [name: string, challenge: unknown, reason: '
     ['an empty id', { ...base, id: '' }, 'invalid_challenge', /no id/],
     ['a missing realm', { ...base, realm: undefined }, 'invalid_challenge', /no realm/],
     ['a realm with a newline', { ...base, realm: 'a\nb' }, 'invalid_challenge', /realm is malformed/],
-    ['a session intent', { ...base, intent: 'session' }, 'unsupported_method', /session/],
+    ['a session intent with evm', { ...evm(now), intent: 'session' }, 'unsupported_method', /not the "session" intent/],
+    ['a session on an escrow Allowance does not trust', withDetails({ escrowContract: '0x1111111111111111111111111111111111111111' }, 'session'), 'invalid_challenge', /not the one Allowance trusts/],
+    ['a session over the TIP-1034 precompile (protocol v2)', withDetails({ sessionProtocol: 'v2' }, 'session'), 'unsupported_method', /protocol "v2"/],
+    ['a session with splits', withDetails({ splits: [split('1')] }, 'session'), 'invalid_challenge', /cannot have splits/],
     ['an unknown method', { ...base, method: 'lightning' }, 'unsupported_method', /lightning/],
     ['a malformed method', { ...base, method: 'Tempo!' }, 'invalid_challenge', /malformed/],
     ['an evm challenge without authorizations', evm(now, { details: { credentialTypes: ['permit2'] } }), 'unsupported_method', /EIP-3009/],
