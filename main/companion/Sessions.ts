@@ -210,10 +210,12 @@ export function create(parameters: create.Parameters): Sessions {
   const vouchersOf = (channelId: string) =>
     Payments.list(db, { states: ['signed', 'sent', 'accepted', 'unconfirmed'] }).filter((row) => row.evidence?.channelId === channelId && row.evidence?.action === 'voucher')
 
-  /** A deposit or top-up row the chain (or the server) shows taken: accepted, for the settlement check to confirm with its fee. */
+  /**
+   * A deposit or top-up row the chain shows taken: accepted, for the settlement check to confirm
+   * with its fee. (A row a restart left `sent` stays so: the check confirms it all the same.)
+   */
   const accept = (paymentId: number, reference: string | undefined, now: number) => {
-    const row = Payments.get(db, paymentId)
-    if (row && (row.state === 'signed' || row.state === 'sent')) Outcome.accepted(db, paymentId, { reference, now })
+    if (Payments.get(db, paymentId)?.state === 'signed') Outcome.accepted(db, paymentId, { reference, now })
   }
 
   const failRow = (paymentId: number, error: string, now: number) => {

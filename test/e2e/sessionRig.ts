@@ -71,9 +71,9 @@ export async function startSessionRig(options: { suggestedDeposit: string; confi
   return rig
 }
 
-/** Polls `read` until `done` says so (20 s at most). */
-export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  for (const deadline = Date.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+/** Polls `read` until `done` says so (`timeoutMs`, 20 s by default, at most). */
+export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
     const value = await read()
     if (done(value)) return value
     if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? String(item) : item))}`)

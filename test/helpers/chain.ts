@@ -185,6 +185,8 @@ export type SessionServer = {
   closeAll(): Promise<Record<string, Hex | undefined>>
   /** Changes what the next challenges name: another recipient or escrow, another price per call (display units). */
   offer(change: { recipient?: Address; escrow?: Address; price?: string }): Promise<void>
+  /** The next paid call with a credential loses its connection, before the server looks at it or after it verified it. */
+  dropNext(when: 'before' | 'after'): Promise<void>
   /** The tail of its stderr (mppx logs why it refused a credential there). */
   log(): string
   stop(): Promise<void>
@@ -217,6 +219,7 @@ export async function startSessionServer(chain: LocalChain, options: { price?: s
     stats: () => fetch(`${base}/admin/stats`).then((response) => response.json() as Promise<SessionServerStats>),
     closeAll: () => post('/admin/close').then((response) => response.json() as Promise<Record<string, Hex | undefined>>),
     offer: (change) => post('/admin/offer', change).then((response) => void response.body?.cancel()),
+    dropNext: (when) => post('/admin/drop-next', { when }).then((response) => void response.body?.cancel()),
     log: () => log,
     stop: () => stop(child),
   }
