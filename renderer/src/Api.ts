@@ -6,6 +6,7 @@ export type {
   ApproveOption,
   Balance,
   Budget,
+  ChannelView,
   Choices,
   Done,
   DoctorReport,
@@ -109,6 +110,9 @@ export const unlockWallet = (passphrase: string) => request<Wallet>('POST', '/ap
 export const lockWallet = () => request<Wallet>('POST', '/api/wallet/lock')
 /** A token's warning level in its own units ("5.00"); null: back to the default; "0": no warning. */
 export const setThreshold = (currency: string, amount: string | null) => request<Wallet>('POST', '/api/wallet/threshold', { currency, amount } satisfies Contract.ThresholdRequest)
+/** Tempo session channels: what each escrow holds for a server, and what comes back when it closes. */
+export const channels = () => request<Contract.ChannelView[]>('GET', '/api/wallet/channels')
+export const closeChannel = (id: string) => request<Contract.WithMessage<Contract.ChannelView>>('POST', `/api/wallet/channels/${id}/close`)
 
 export const servers = () => request<Contract.ServersView>('GET', '/api/servers')
 /** The user's choices for one server: prices in the agent's tool list, the read-only status tool. */

@@ -3,6 +3,7 @@ import * as Api from './Api.js'
 import { ChangeNotice } from './ChangeNotice.js'
 import { CopyButton } from './CopyButton.js'
 import { PassphraseForm } from './PassphraseForm.js'
+import { RelativeTime } from './RelativeTime.js'
 import { useChange, type Change } from './useChange.js'
 import { WalletLocked } from './WalletLocked.js'
 import { useLoaded } from './useLoaded.js'
@@ -57,6 +58,7 @@ export function WalletView(props: { changes: number }) {
               )
             )}
             <Balances />
+            <SessionChannels changes={props.changes} />
             {wallet.value!.thresholds.length > 0 && <Thresholds thresholds={wallet.value!.thresholds} change={change} done={wallet.reload} />}
           </>
         )}
@@ -151,6 +153,63 @@ function Balances() {
       {refresh}
     </>
   )
+}
+
+/**
+ * The wallet's session channels: per server, what its escrow holds, what the calls used and what
+ * comes back on closing, with Close. Closing asks the escrow; the server settles and the rest of
+ * the deposit returns once the chain shows it, which the list then says.
+ */
+function SessionChannels(props: { changes: number }) {
+  const change = useChange()
+  const channels = useLoaded(Api.channels, [props.changes])
+  if (!channels.value || channels.value.length === 0) return null
+  return (
+    <>
+      <h3>Sessions</h3>
+      <table aria-label="Session channels">
+        <thead>
+          <tr>
+            <th scope="col">Server</th>
+            <th scope="col" className="money">Deposited</th>
+            <th scope="col" className="money">Used</th>
+            <th scope="col" className="money">Refundable</th>
+            <th scope="col">Closes</th>
+            <th scope="col" />
+          </tr>
+        </thead>
+        <tbody>
+          {channels.value.map((channel) => (
+            <tr key={channel.id}>
+              <td>
+                {channel.server} <span className="muted">{channel.token}</span>
+              </td>
+              <td className="money">{channel.deposited}</td>
+              <td className="money">{channel.used}</td>
+              <td className="money">{channel.state === 'closed' ? `${channel.refundable} returned` : channel.refundable}</td>
+              <td>{channelState(channel)}</td>
+              <td>
+                {channel.state === 'open' && (
+                  <button type="button" disabled={change.busy} onClick={() => void change.run(() => Api.closeChannel(channel.id), channels.reload)}>
+                    Close
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ChangeNotice change={change} />
+    </>
+  )
+}
+
+function channelState(channel: Api.ChannelView) {
+  if (channel.state === 'open') return <RelativeTime at={channel.expiresAt} />
+  if (channel.state === 'opening') return 'Opening…'
+  if (channel.state === 'closing') return 'Closing: waiting for the server to settle'
+  if (channel.state === 'closed') return 'Closed'
+  return 'Never opened'
 }
 
 /** A warning about money running out or a failing card, with what to do and where to send tokens. */
