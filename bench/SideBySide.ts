@@ -50,27 +50,32 @@ export async function until(done: () => boolean | Promise<boolean>, everyMs: num
 }
 
 /**
- * Allowance's side of a paid-call bench: a data directory with the chain's token, the payer's key
- * and an auto-approve rule for `serverUrl` (trusting the recipient), a companion, and an agent host
- * that started the bridge. `confirmed()` counts the ledger's confirmed payments.
+ * Allowance's side of a paid-call bench: a data directory with the chain's token (and `config`
+ * merged into its settings.json), the payer's key and an auto-approve rule up to `ruleAmount`
+ * (default $1.00) for each of `serverUrls` (trusting the recipient), a companion, and an agent host
+ * per server that started the bridge (`clients`, in order; `client` is the first). `confirmed()`
+ * counts the ledger's confirmed payments.
  * BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there.
  */
-export async function startAllowance(chain: LocalChain, serverUrl: string) {
+export async function startAllowance(chain: LocalChain, serverUrls: string | string[], options: { config?: Record<string, unknown>; ruleAmount?: bigint } = {}) {
+  const urls = typeof serverUrls === 'string' ? [serverUrls] : serverUrls
   const home = temporaryHome()
   process.env.ALLOWANCE_WALLET_PASSPHRASE ??= 'bench-passphrase' // used only where no keychain answers
-  writeConfig(home.home, chain)
+  writeConfig(home.home, chain, options.config)
   await Wallet.importKey(home.home, keys.payer, { passphrase: process.env.ALLOWANCE_WALLET_PASSPHRASE })
   // Every call has its own arguments, so the loop breaker (same tool, same arguments) stays out of it.
-  withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: serverUrl }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000n, now: Date.now() }))
+  const amount = options.ruleAmount ?? 1_000_000n
+  withLedger(home.home, (db) => urls.forEach((upstream) => Rules.add(db, { kind: 'auto_approve', scope: { upstream }, recipient: accounts.recipient.address, unit: 'usd', amount, now: Date.now() })))
   const profile = process.env.BENCH_PROFILE
   await startDaemon(home.home, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])
-  const { client } = await hostWithBridge([serverUrl], home.home)
+  const clients = await Promise.all(urls.map(async (url) => (await hostWithBridge([url], home.home)).client))
   const ledger = Database.open(Home.paths(home.home).database)
   return {
-    client,
+    client: clients[0]!,
+    clients,
     confirmed: () => Payments.count(ledger, { states: ['confirmed'] }),
     async close() {
-      await client.close()
+      await Promise.all(clients.map((client) => client.close()))
       ledger.close()
       await stopAll()
       home.remove()
