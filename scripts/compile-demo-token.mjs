@@ -2,8 +2,8 @@
 // solc is not a dependency: this runs solc-js through npx (first run fetches it from npm).
 //
 //   node scripts/compile-test-token.mjs
-import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { compile } from './solc.mjs'
 
 const SOLC = 'solc@0.8.37'
 const source = 'main/demo/contracts/TestUSDC.sol'
@@ -19,18 +19,7 @@ const input = {
   },
 }
 
-const stdout = execFileSync('npx', ['-y', SOLC, '--standard-json'], {
-  input: JSON.stringify(input),
-  encoding: 'utf8',
-  stdio: ['pipe', 'pipe', 'inherit'],
-})
-// solcjs may print a notice line before the JSON.
-const output = JSON.parse(stdout.slice(stdout.indexOf('{')))
-const errors = (output.errors ?? []).filter((error) => error.severity === 'error')
-if (errors.length > 0) {
-  for (const error of errors) console.error(error.formattedMessage)
-  process.exit(1)
-}
+const output = compile(SOLC, input)
 const contract = output.contracts['TestUSDC.sol'].TestUSDC
 const result = { compiler: SOLC, abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` }
 writeFileSync(artifact, `${JSON.stringify(result, null, 2)}\n`)

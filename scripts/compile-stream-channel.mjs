@@ -11,9 +11,10 @@
 // solc-js runs through npx (the first run fetches it from npm).
 //
 //   node scripts/compile-stream-channel.mjs <git dir of a tempoxyz/tempo clone>
-import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import { compile } from './solc.mjs'
 
 const SOLC = 'solc@0.8.30'
 const repository = 'tempoxyz/tempo'
@@ -59,19 +60,7 @@ const input = {
   },
 }
 
-const stdout = execFileSync('npx', ['-y', SOLC, '--standard-json'], {
-  input: JSON.stringify(input),
-  encoding: 'utf8',
-  stdio: ['pipe', 'pipe', 'inherit'],
-  maxBuffer: 64 * 1024 * 1024,
-})
-// solcjs may print a notice line before the JSON.
-const output = JSON.parse(stdout.slice(stdout.indexOf('{')))
-const errors = (output.errors ?? []).filter((error) => error.severity === 'error')
-if (errors.length > 0) {
-  for (const error of errors) console.error(error.formattedMessage)
-  process.exit(1)
-}
+const output = compile(SOLC, input)
 const compiled = output.contracts['LegacyTempoStreamChannel.sol'].LegacyTempoStreamChannel
 const sha256 = (text) => createHash('sha256').update(text).digest('hex')
 const result = {

@@ -3,21 +3,18 @@
 // with what it holds, used and would refund, and its Close brings the rest back, as the chain shows.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openPage, policyRefusals, type Browser } from '../helpers/browser.js'
+import { openApp, type Browser } from '../helpers/browser.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
 import { startSessionRig, until, type SessionRig } from './sessionRig.js'
 
 describe('a session on the screens', () => {
   let rig: SessionRig
-  let browser: Browser
+  let browser: Browser & { refused: string[] }
   let page: Page
-  let refused: string[] = []
   beforeAll(async () => {
     rig = await startSessionRig({ suggestedDeposit: '0.10' })
-    browser = await openPage(rig.daemon.ui, { width: 1200, height: 900 })
+    browser = await openApp(rig.daemon.ui, { width: 1200, height: 900 })
     page = browser.page
-    refused = policyRefusals(page)
-    await page.getByText('No payments are waiting for you.').waitFor()
   }, 120_000)
   afterAll(async () => {
     await browser?.close()
@@ -46,6 +43,6 @@ describe('a session on the screens', () => {
     // The chain shows the refund, less the network fee of the wallet's close request.
     const refunded = (await rig.chain.balanceOf(pathUsd, accounts.payer.address)) - before
     expect(refunded).toBe(80_000n - rig.channels()[0]!.closeFee!)
-    expect(refused).toEqual([])
+    expect(browser.refused).toEqual([])
   }, 90_000)
 })

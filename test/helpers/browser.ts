@@ -60,6 +60,17 @@ export function policyRefusals(page: Page): string[] {
 }
 
 /**
+ * The companion's UI at `ui` in a new browser, once its first screen shows (no payment waiting), with
+ * what the page's Content Security Policy refuses gathered from the start.
+ */
+export async function openApp(ui: URL, options: { width?: number; height?: number } = {}): Promise<Browser & { refused: string[] }> {
+  const browser = await openPage(ui, options)
+  const refused = policyRefusals(browser.page)
+  await browser.page.getByText('No payments are waiting for you.').waitFor()
+  return { ...browser, refused }
+}
+
+/**
  * Saves a screenshot to `docs/<name>.png` when `ALLOWANCE_SCREENSHOTS=1`, so that ordinary test runs
  * leave the committed images alone.
  */

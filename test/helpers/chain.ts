@@ -6,7 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { writeFileSync } from 'node:fs'
 import * as LocalChainModule from '../../main/demo/LocalChain.js'
 import * as Home from '../../main/shared/Home.js'
-import { exited, freePort, start, stop, waitForHttp } from './processes.js'
+import { freePort, start, startFixtureServer, stop } from './processes.js'
 
 /** Keys of anvil's dev accounts (mnemonic "test test … junk"): #0 relays, #1 receives, #2 pays. */
 export const keys = {
@@ -107,7 +107,6 @@ export async function startPaidServer(
   chain: LocalChain,
   options: startPaidServer.Options = {},
 ): Promise<PaidServer> {
-  const port = await freePort()
   const realm = options.realm ?? 'paid.test.local'
   const env = {
     ...process.env,
@@ -125,13 +124,7 @@ export async function startPaidServer(
     DISCOVERY: options.discovery ?? 'off',
     ...options.env,
   }
-  const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
-  // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const base = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`paid server exited before listening:\n${log}`)
+  const { child, port, base } = await startFixtureServer('paidServer', env)
   return {
     url: `${base}/mcp`,
     port,
@@ -195,7 +188,6 @@ export type SessionServer = {
 /** The bundled session-selling MCP server (dist/fixtures/servers/sessionServer.js) over `chain`'s escrow; account #1 is the payee. */
 export async function startSessionServer(chain: LocalChain, options: { price?: string; suggestedDeposit?: string } = {}): Promise<SessionServer> {
   if (!chain.escrow) throw new Error('sessions need the tempo chain, which has the escrow deployed')
-  const port = await freePort()
   const env = {
     ...process.env,
     RPC_URL: chain.rpcUrl,
@@ -207,12 +199,7 @@ export async function startSessionServer(chain: LocalChain, options: { price?: s
     PRICE: options.price ?? '0.01',
     SUGGESTED_DEPOSIT: options.suggestedDeposit ?? '0.50',
   }
-  const child = start(process.execPath, ['dist/fixtures/servers/sessionServer.js', String(port)], { env })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const base = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`session server exited before listening:\n${log}`)
+  const { child, base, log } = await startFixtureServer('sessionServer', env)
   const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', ...(body !== undefined && { body: JSON.stringify(body) }) })
   return {
     url: `${base}/mcp`,
@@ -220,7 +207,7 @@ export async function startSessionServer(chain: LocalChain, options: { price?: s
     closeAll: () => post('/admin/close').then((response) => response.json() as Promise<Record<string, Hex | undefined>>),
     offer: (change) => post('/admin/offer', change).then((response) => void response.body?.cancel()),
     dropNext: (when) => post('/admin/drop-next', { when }).then((response) => void response.body?.cancel()),
-    log: () => log,
+    log,
     stop: () => stop(child),
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { freePort } from '../../main/shared/Net.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -56,6 +57,22 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 export { freePort } from '../../main/shared/Net.js'
+
+/**
+ * Starts a bundled test server (`dist/fixtures/servers/<name>.js`) on a free 127.0.0.1 port and
+ * waits until its `/admin/stats` answers. Its stderr is read (a full pipe would stall it), and its
+ * tail explains an early exit.
+ */
+export async function startFixtureServer(name: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; base: string; log(): string }> {
+  const port = await freePort()
+  const child = start(process.execPath, [`dist/fixtures/servers/${name}.js`, String(port)], { env })
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
+  const base = `http://127.0.0.1:${port}`
+  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
+  if (!ready) throw new Error(`${name} exited before listening:\n${log}`)
+  return { child, port, base, log: () => log }
+}
 
 /** Resolves once something accepts HTTP on `url` (any status). */
 export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
