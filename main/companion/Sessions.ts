@@ -40,6 +40,9 @@ export type Sessions = {
   stop(): void
 }
 
+/** When to look again at a transaction just signed: once it can no longer land, if it has not. */
+const validSecondsMs = (Channel.validSeconds + 1) * 1000
+
 export function create(parameters: create.Parameters): Sessions {
   const { db, log, account, rpc, onChange, watch } = parameters
   const timers = new Set<NodeJS.Timeout>()
@@ -121,7 +124,7 @@ export function create(parameters: create.Parameters): Sessions {
         return id
       })()
       log.info(`session: opening channel ${channelId} with a deposit of ${step.deposit} (payment ${paymentId})`)
-      later(open.validBefore - Date.now() + 1000, () => settleOpening(channelId))
+      later(validSecondsMs, () => settleOpening(channelId))
       const payload = { action: 'open', type: 'transaction', channelId, transaction: open.serialized, authorizedSigner: wallet.address, cumulativeAmount: price.toString(), signature }
       return { paymentId: callId, credential: { challenge, payload, source } }
     }
@@ -146,7 +149,7 @@ export function create(parameters: create.Parameters): Sessions {
       await Channel.send(target, signed)
     } catch (error) {
       // Not landed (or reverted): the top-up resolves once its transaction can no longer land.
-      later(signed.validBefore - Date.now() + 1000, () => settleTopUp(channel.id))
+      later(validSecondsMs, () => settleTopUp(channel.id))
       throw error
     }
     await settleTopUp(channel.id)
@@ -167,7 +170,8 @@ export function create(parameters: create.Parameters): Sessions {
       watch(paymentId)
       return
     }
-    if (Date.now() <= (channel.validBefore ?? 0)) return void later(channel.validBefore! - Date.now() + 1000, () => settleTopUp(channelId))
+    const chainNow = (await Channel.chainTime(targetOf(channel))) * 1000
+    if (chainNow <= (channel.validBefore ?? 0)) return void later(channel.validBefore! - chainNow + 1000, () => settleTopUp(channelId))
     immediate(db, () => {
       const now = Date.now()
       Channels.update(db, channelId, { topUp: null, topUpTransaction: null, topUpPaymentId: null, validBefore: null }, now)
@@ -194,7 +198,8 @@ export function create(parameters: create.Parameters): Sessions {
       scheduleExpiry(Channels.get(db, channelId)!)
       return
     }
-    if (Date.now() <= (channel.validBefore ?? 0)) return void later(channel.validBefore! - Date.now() + 1000, () => settleOpening(channelId))
+    const chainNow = (await Channel.chainTime(target)) * 1000
+    if (chainNow <= (channel.validBefore ?? 0)) return void later(channel.validBefore! - chainNow + 1000, () => settleOpening(channelId))
     const failed = immediate(db, () => {
       const now = Date.now()
       Channels.update(db, channelId, { state: 'abandoned', validBefore: null }, now)

@@ -35,7 +35,7 @@ export type Channel = {
   cumulative: bigint
   /** A top-up signed and sent whose transaction is not yet seen on chain. */
   topUp: { amount: bigint; transaction: string; paymentId: number } | null
-  /** When the pending open or top-up transaction stops being valid (ms). */
+  /** When the pending open or top-up transaction stops being valid (ms of chain time). */
   validBefore: number | null
   /** The payment row of the deposit that opened it. */
   openPaymentId: number

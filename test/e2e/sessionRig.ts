@@ -32,10 +32,10 @@ export type SessionRig = {
   stop(): Promise<void>
 }
 
-export async function startSessionRig(options: { suggestedDeposit: string; config?: Record<string, unknown> }): Promise<SessionRig> {
+export async function startSessionRig(options: { suggestedDeposit: string; config?: Record<string, unknown>; cooperative?: boolean }): Promise<SessionRig> {
   const home = temporaryHome()
   const chain = await startChain({ variant: 'tempo' })
-  const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit })
+  const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit, cooperative: options.cooperative })
   writeConfig(home.home, chain, { escrows: { [chain.chainId]: chain.escrow }, ...options.config })
   await Wallet.importKey(home.home, keys.payer)
   const ledger = <T>(use: (db: Database.Database) => T) => withLedger(home.home, use)

@@ -1,7 +1,8 @@
 // Sessions when the open goes astray and the companion is killed (SIGKILL) right after: an open the
 // server never saw is abandoned once its transaction can no longer land (nothing moved, the budget
 // gets the deposit back); an open the server broadcast but whose answer was lost is found on chain
-// by the restarted companion, which goes on paying from where the channel stands.
+// by the restarted companion, which goes on paying from where the channel stands. And a server that
+// ignores the user's Close: the companion withdraws the rest once the escrow's grace period is over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Budgets from '../../main/ledger/Budgets.js'
 import * as Payments from '../../main/ledger/Payments.js'
@@ -65,5 +66,29 @@ describe('an open whose answer was lost', () => {
     expect(closed).toMatchObject({ settled: 20_000n, refund: 80_000n })
     const rows = await until(() => rig.ledger((db) => Payments.list(db)), (list) => list.every((row) => row.state === 'confirmed'), 'every row settles')
     expect(rows.filter((row) => row.evidence?.action === 'voucher').reduce((sum, row) => sum + row.settledAmountAtomic!, 0n)).toBe(20_000n)
+  }, 90_000)
+})
+
+describe('a server that ignores the close request', () => {
+  let rig: SessionRig
+  beforeAll(async () => void (rig = await startSessionRig({ suggestedDeposit: '0.10', cooperative: false })), 120_000)
+  afterAll(() => rig?.stop())
+
+  it('leaves the channel closing until the grace period is over; then the companion, restarted meanwhile, withdraws the rest', async () => {
+    expect(await approvedCall(rig, 1)).toMatchObject(rig.answered(1))
+    const [open] = await until(rig.channels, (list) => list[0]?.state === 'open', 'the channel opens')
+    expect((await rig.daemon.api('POST', `/api/wallet/channels/${open!.id}/close`)).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    expect(rig.channels()[0]).toMatchObject({ state: 'closing' })
+    await rig.killAndRestart()
+    // The escrow's grace period is 15 minutes of chain time.
+    await rig.chain.client.request({ method: 'evm_increaseTime', params: [901] } as never)
+    await rig.chain.client.request({ method: 'evm_mine', params: [] } as never)
+    const [closed] = await until(rig.channels, (list) => list[0]?.state === 'closed', 'the companion withdraws', 40_000)
+    // The server never claimed the voucher it holds: the whole deposit comes back, and the call's row says it was not paid.
+    expect(closed).toMatchObject({ settled: 0n, refund: 100_000n })
+    expect(await rig.chain.balanceOf(pathUsd, rig.chain.escrow!)).toBe(0n)
+    const call = rig.ledger((db) => Payments.list(db).find((row) => row.evidence?.action === 'voucher'))
+    expect(call).toMatchObject({ state: 'failed', error: 'The server closed the channel without claiming this voucher.' })
   }, 90_000)
 })

@@ -186,7 +186,7 @@ export type SessionServer = {
 }
 
 /** The bundled session-selling MCP server (dist/fixtures/servers/sessionServer.js) over `chain`'s escrow; account #1 is the payee. */
-export async function startSessionServer(chain: LocalChain, options: { price?: string; suggestedDeposit?: string } = {}): Promise<SessionServer> {
+export async function startSessionServer(chain: LocalChain, options: { price?: string; suggestedDeposit?: string; cooperative?: boolean } = {}): Promise<SessionServer> {
   if (!chain.escrow) throw new Error('sessions need the tempo chain, which has the escrow deployed')
   const env = {
     ...process.env,
@@ -198,6 +198,8 @@ export async function startSessionServer(chain: LocalChain, options: { price?: s
     MPP_SECRET_KEY: 'session-test-server-secret-key-of-at-least-32-bytes',
     PRICE: options.price ?? '0.01',
     SUGGESTED_DEPOSIT: options.suggestedDeposit ?? '0.50',
+    // A server that ignores close requests leaves the payer to withdraw after the grace period.
+    COOPERATIVE: options.cooperative === false ? '0' : '1',
   }
   const { child, base, log } = await startFixtureServer('sessionServer', env)
   const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', ...(body !== undefined && { body: JSON.stringify(body) }) })

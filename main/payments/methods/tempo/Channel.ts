@@ -66,6 +66,7 @@ export async function voucher(parameters: { target: Target; account: LocalAccoun
   return Voucher.signVoucher(client(target), account, { channelId, cumulativeAmount: cumulative }, target.escrow, target.chainId)
 }
 
+/** A signed transaction: its bytes, its hash, and the chain time (ms) after which it can no longer land. */
 export type Signed = { serialized: Hex; hash: Hex; validBefore: number }
 
 /**
@@ -133,9 +134,14 @@ export async function gracePeriod(target: Target): Promise<bigint> {
   return readContract(client(target), { address: target.escrow, abi: escrowAbi, functionName: 'CLOSE_GRACE_PERIOD' })
 }
 
-/** The chain's clock: the latest block's timestamp, in seconds (what the escrow's grace period is measured by). */
+/**
+ * The time the next block will at least carry, in seconds: the later of the latest block's
+ * timestamp and this machine's clock (a node that mines only on demand keeps an old timestamp until
+ * its next block). Expiring nonces and the escrow's grace period are measured by it.
+ */
 export async function chainTime(target: Pick<Target, 'rpcUrl' | 'chainId'>): Promise<number> {
-  return Number((await getBlock(client(target))).timestamp)
+  const latest = Number((await getBlock(client(target))).timestamp)
+  return Math.max(latest, Math.floor(Date.now() / 1000))
 }
 
 /**
@@ -174,7 +180,8 @@ async function signCalls(target: Pick<Target, 'rpcUrl' | 'chainId' | 'token'>, a
   const failed = simulated.results.find((result) => result.status !== 'success')
   if (failed) throw new Error(`The escrow would refuse this transaction: ${failed.error?.message.split('\n')[0] ?? 'it reverts'}.`)
   const used = simulated.results.reduce((sum, result) => sum + result.gasUsed, 0n)
-  const validBefore = Math.floor(Date.now() / 1000) + validSeconds
+  // The chain's clock is what the expiring nonce is checked against.
+  const validBefore = (await chainTime(target)) + validSeconds
   const prepared = await prepareTransactionRequest(node, { account, calls, feeToken: target.token, nonceKey: 'expiring', validBefore } as never)
   const request = prepared as unknown as { gas?: bigint }
   const gas = used + gasHeadroom
