@@ -119,6 +119,7 @@ export function row(payment: Payments.Row): HistoryRow {
       payment.details && payment.settledAmountAtomic !== null && payment.settledAmountAtomic !== payment.details.amountAtomic
         ? Amount.formatWithSymbol(payment.settledAmountAtomic, payment.details)
         : null,
+    session: sessionWords(payment),
     method: payment.details?.method ?? null,
     protocol: payment.protocol === 'x402' ? 'x402' : 'MPP',
     paysWith: payment.details && Methods.describe(payment.details),
@@ -129,6 +130,16 @@ export function row(payment: Payments.Row): HistoryRow {
     decidedBy: payment.decidedBy && DecisionWords.who(payment.decidedBy),
     reason: DecisionWords.reason(payment),
   }
+}
+
+/** What a session's row is: its deposit, a top-up, or a call's voucher with the cumulative amount it signed. */
+function sessionWords(payment: Payments.Row): string | null {
+  const { details, evidence } = payment
+  if (details?.intent !== 'session' || !evidence) return null
+  if (evidence.action === 'open') return 'Deposit locked in escrow'
+  if (evidence.action === 'topUp') return 'Top-up of the escrow'
+  if (evidence.action !== 'voucher' || typeof evidence.cumulative !== 'string') return null
+  return `Voucher: ${Amount.formatWithSymbol(BigInt(evidence.cumulative), details)} paid in this session so far`
 }
 
 export function details(db: Database, registry: TokenRegistry.Registry, id: number): PaymentDetails | undefined {

@@ -191,6 +191,11 @@ export type HistoryRow = {
   fee: string | null
   /** What actually moved, when a check found less than the amount approved (a seller captured less). */
   settledAmount: string | null
+  /**
+   * A tempo session's row, in words: "Deposit locked in escrow", "Top-up of the escrow", or a
+   * call's voucher, "Voucher: 0.37 pathUSD paid in this session so far"; null for other payments.
+   */
+  session: string | null
   method: string | null
   /** The payment protocol the server asked in: "MPP" or "x402". */
   protocol: string

@@ -86,6 +86,7 @@ export function HistoryView(props: { changes: number; /** A payment whose detail
                     <td className="money">
                       {row.settledAmount ? <><s>{row.amount}</s> {row.settledAmount}</> : (row.amount ?? '—')}
                       {row.fee && <div className="muted">+ {row.fee} fee</div>}
+                      {row.session && <div className="muted">{row.session}</div>}
                     </td>
                     <td title={row.paysWith ?? undefined}>{row.protocol}</td>
                     <td>

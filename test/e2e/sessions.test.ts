@@ -49,6 +49,10 @@ describe('a session paid from the wallet', () => {
     expect(calls).toHaveLength(51)
     expect(calls.map((row) => row.evidence!.cumulative)).toEqual(Array.from({ length: 51 }, (_, index) => String((index + 1) * 10_000)))
     expect(calls.slice(1).every((row) => row.decidedBy?.startsWith('rule:') && row.details?.amountAtomic === 10_000n && row.details.budgetAmount === 0n)).toBe(true)
+    // History says what each row is.
+    expect((await rig.daemon.api('GET', `/api/history/${calls[50]!.id}`)).body).toMatchObject({ amount: '0.01 pathUSD', session: 'Voucher: 0.51 pathUSD paid in this session so far' })
+    const deposit = rig.ledger((db) => Payments.list(db).find((row) => row.evidence?.action === 'open'))!
+    expect((await rig.daemon.api('GET', `/api/history/${deposit.id}`)).body).toMatchObject({ amount: '0.51 pathUSD', session: 'Deposit locked in escrow' })
     const held = (await rig.server.stats()).channels
     expect(Object.values(held)).toEqual([expect.objectContaining({ deposit: '510000', cumulative: '510000' })])
     await rig.killAndRestart()
