@@ -62,7 +62,7 @@ describe('a session server that changes its terms', () => {
   it('closes the channel on expiry, and the unused deposit comes back', async () => {
     const escrowed = await rig.chain.balanceOf(pathUsd, rig.chain.escrow!)
     expect(escrowed).toBe(100_000n)
-    const [closed] = await until(rig.channels, (list) => list[0]?.state === 'closed', 'the channel expires and closes')
+    const [closed] = await until(rig.channels, (list) => list[0]?.state === 'closed', 'the channel expires and closes', 40_000)
     expect(closed).toMatchObject({ settled: 10_000n, refund: 90_000n })
     expect(await rig.chain.balanceOf(pathUsd, rig.chain.escrow!)).toBe(0n)
   }, 60_000)
