@@ -7,20 +7,17 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import * as Channels from '../../main/ledger/Channels.js'
 import * as Payments from '../../main/ledger/Payments.js'
-import * as Rules from '../../main/ledger/Rules.js'
-import * as Wallet from '../../main/wallet/Wallet.js'
-import { hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, pathUsd, startChain, writeConfig, type LocalChain } from '../helpers/chain.js'
-import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
-import { stopAll, temporaryHome } from '../helpers/processes.js'
+import { accounts, keys, pathUsd, startChain, type LocalChain } from '../helpers/chain.js'
+import type { Daemon } from '../helpers/companion.js'
+import { stopAll } from '../helpers/processes.js'
 import { modernServer, modernStats, type RunningServer } from '../helpers/servers.js'
-import { until } from './sessionRig.js'
+import { startPayer, until } from './sessionRig.js'
 
 let chain: LocalChain
 let server: RunningServer
+let payer: Awaited<ReturnType<typeof startPayer>>
 let daemon: Daemon
 let client: Client
-const home = temporaryHome()
 
 beforeAll(async () => {
   chain = await startChain({ variant: 'tempo' })
@@ -35,21 +32,18 @@ beforeAll(async () => {
     RECIPIENT_KEY: keys.recipient,
     SUGGESTED_DEPOSIT: '0.10',
   })
-  writeConfig(home.home, chain, { escrows: { [chain.chainId]: chain.escrow } })
-  await Wallet.importKey(home.home, keys.payer)
-  withLedger(home.home, (db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 10_000n, now: Date.now() }))
-  daemon = await startDaemon(home.home)
-  ;({ client } = await hostWithBridge([server.url], home.home))
+  payer = await startPayer(chain, server.url)
+  ;({ daemon, client } = payer)
 }, 120_000)
 
 afterAll(async () => {
   await client?.close()
   await stopAll()
-  home.remove()
+  payer?.home.remove()
 })
 
 const call = () => client.callTool({ name: 'paid_metered', arguments: {} }) as Promise<CallToolResult>
-const channels = () => withLedger(home.home, (db) => Channels.list(db, ['opening', 'open', 'closing', 'closed']))
+const channels = () => payer.ledger((db) => Channels.list(db, ['opening', 'open', 'closing', 'closed']))
 
 it('opens by approval, pays by voucher under the rule, and closes with the refund, all on the 2026-07-28 revision', async () => {
   const first = call()
@@ -66,7 +60,7 @@ it('opens by approval, pays by voucher under the rule, and closes with the refun
   const [closed] = await until(channels, (list) => list[0]?.state === 'closed', 'the channel closes')
   expect(closed).toMatchObject({ settled: 40_000n, refund: 60_000n })
   expect(await chain.balanceOf(pathUsd, chain.escrow!)).toBe(0n)
-  const calls = withLedger(home.home, (db) => Payments.list(db).filter((row) => row.evidence?.action === 'voucher'))
+  const calls = payer.ledger((db) => Payments.list(db).filter((row) => row.evidence?.action === 'voucher'))
   expect(calls.map((row) => row.state)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed'])
 
   // Every request the bridge sent the server was on the modern revision.

@@ -33,18 +33,15 @@ export type SessionRig = {
 }
 
 export async function startSessionRig(options: { suggestedDeposit: string; config?: Record<string, unknown>; cooperative?: boolean }): Promise<SessionRig> {
-  const home = temporaryHome()
   const chain = await startChain({ variant: 'tempo' })
   const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit, cooperative: options.cooperative })
-  writeConfig(home.home, chain, { escrows: { [chain.chainId]: chain.escrow }, ...options.config })
-  await Wallet.importKey(home.home, keys.payer)
-  const ledger = <T>(use: (db: Database.Database) => T) => withLedger(home.home, use)
-  ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 10_000n, now: Date.now() }))
+  const payer = await startPayer(chain, server.url, options.config)
+  const { home, ledger } = payer
   const rig: SessionRig = {
     chain,
     server,
-    daemon: await startDaemon(home.home),
-    client: (await hostWithBridge([server.url], home.home)).client,
+    daemon: payer.daemon,
+    client: payer.client,
     home: home.home,
     ledger,
     call: (n) => rig.client.callTool({ name: 'metered', arguments: { n } }),
@@ -69,6 +66,22 @@ export async function startSessionRig(options: { suggestedDeposit: string; confi
     },
   }
   return rig
+}
+
+/**
+ * The paying side for `serverUrl` on `chain`: a data directory trusting the chain's escrow (with
+ * `config` merged into settings.json), the payer's key, the user's rule for the server's calls up to
+ * 0.01 each paid to its known recipient, a companion, and an agent host behind the built bridge.
+ */
+export async function startPayer(chain: LocalChain, serverUrl: string, config: Record<string, unknown> = {}) {
+  const home = temporaryHome()
+  writeConfig(home.home, chain, { escrows: { [chain.chainId]: chain.escrow }, ...config })
+  await Wallet.importKey(home.home, keys.payer)
+  const ledger = <T>(use: (db: Database.Database) => T) => withLedger(home.home, use)
+  ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: serverUrl }, recipient: accounts.recipient.address, unit: 'usd', amount: 10_000n, now: Date.now() }))
+  const daemon = await startDaemon(home.home)
+  const { client } = await hostWithBridge([serverUrl], home.home)
+  return { home, ledger, daemon, client }
 }
 
 /** Polls `read` until `done` says so (`timeoutMs`, 20 s by default, at most). */
