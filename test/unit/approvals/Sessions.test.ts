@@ -85,6 +85,15 @@ test('a lease covers vouchers the same way, and they spend none of it', () => {
   expect(Leases.get(t.db, lease.id)!.spent).toBe(0n)
 })
 
+test('a hard per-call limit declines a voucher above it, whatever rule would pay', () => {
+  const t = setup()
+  Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('1'), now: 0 })
+  Rules.add(t.db, { kind: 'limit', scope: { upstream }, unit: 'usd', amount: usd('0.02'), now: 0 })
+  channel(t, 200_000n, 0n)
+  expect(t.decide([session(t.clock.now)])).toMatchObject({ kind: 'declined', reason: 'over_limit' })
+  expect(Channels.get(t.db, `0x${'ab'.repeat(32)}`)).toMatchObject({ cumulative: 0n })
+})
+
 test('a call above the per-call rule asks even inside the deposit', () => {
   const t = setup()
   Rules.add(t.db, { kind: 'auto_approve', scope: { upstream }, recipient: challenges.recipient, unit: 'usd', amount: usd('0.01'), now: 0 })
