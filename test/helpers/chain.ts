@@ -6,7 +6,7 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { writeFileSync } from 'node:fs'
 import * as LocalChainModule from '../../main/demo/LocalChain.js'
 import * as Home from '../../main/shared/Home.js'
-import { exited, freePort, start, stop, waitForHttp } from './processes.js'
+import { freePort, start, startFixtureServer, stop } from './processes.js'
 
 /** Keys of anvil's dev accounts (mnemonic "test test … junk"): #0 relays, #1 receives, #2 pays. */
 export const keys = {
@@ -105,7 +105,6 @@ export async function startPaidServer(
   chain: LocalChain,
   options: startPaidServer.Options = {},
 ): Promise<PaidServer> {
-  const port = await freePort()
   const realm = options.realm ?? 'paid.test.local'
   const env = {
     ...process.env,
@@ -123,13 +122,7 @@ export async function startPaidServer(
     DISCOVERY: options.discovery ?? 'off',
     ...options.env,
   }
-  const child = start(process.execPath, ['dist/fixtures/servers/paidServer.js', String(port)], { env })
-  // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const base = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`paid server exited before listening:\n${log}`)
+  const { child, port, base } = await startFixtureServer('paid server', 'dist/fixtures/servers/paidServer.js', { env })
   return {
     url: `${base}/mcp`,
     port,

@@ -8,7 +8,7 @@ import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from './bridge.js'
 import { accounts, keys, startChain, writeConfig, type LocalChain } from './chain.js'
 import { startDaemon, withLedger, type Daemon } from './companion.js'
-import { exited, freePort, start, stop, stopAll, temporaryHome, waitForHttp } from './processes.js'
+import { startFixtureServer, stop, stopAll, temporaryHome } from './processes.js'
 
 export type X402ServerStats = {
   required: Record<string, number>
@@ -33,7 +33,6 @@ export type X402Server = {
 }
 
 export async function startX402Server(chain: LocalChain): Promise<X402Server> {
-  const port = await freePort()
   const env = {
     ...process.env,
     RPC_URL: chain.rpcUrl,
@@ -43,12 +42,7 @@ export async function startX402Server(chain: LocalChain): Promise<X402Server> {
     RELAYER_KEY: keys.relayer,
     MPP_SECRET_KEY: 'x402-test-server-secret-key-of-at-least-32-bytes',
   }
-  const child = start(process.execPath, ['dist/fixtures/servers/x402Server.js', String(port)], { env })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const base = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`x402 server exited before listening:\n${log}`)
+  const { child, port, base } = await startFixtureServer('x402 server', 'dist/fixtures/servers/x402Server.js', { env })
   const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) }).then((response) => void response.body?.cancel())
   return {
     url: `${base}/mcp`,
