@@ -79,7 +79,7 @@ async function spent(client: PublicClient, { payer, nonce }: confirmUpto.Paramet
   return ((word >> (nonce & 255n)) & 1n) === 1n
 }
 
-/** Permit2's canonical address, as @x402/evm names it (loaded with the first check: the CLI never needs the library). */
-async function permit2Address(): Promise<Address> {
+/** Permit2's canonical address, as @x402/evm names it (loaded with the first check or upto payment: the CLI never needs the library). */
+export async function permit2Address(): Promise<Address> {
   return (await import('@x402/evm')).PERMIT2_ADDRESS
 }

@@ -5,6 +5,7 @@ import type * as Payment from '../../Payment.js'
 import * as TypedData from '../../TypedData.js'
 import type * as Method from '../Method.js'
 import * as Offer from './Offer.js'
+import { permit2Address } from './Settlement.js'
 
 /**
  * The x402 payment payload for an approved offer, made by `@x402/evm`'s client schemes
@@ -26,7 +27,7 @@ export function canSign(payment: Payment.Payment, setup: Method.Setup): boolean 
 }
 
 export async function sign(parameters: Method.sign.Parameters): Promise<Method.sign.ReturnType> {
-  const { payment, account, challenge } = parameters
+  const { payment, account, challenge, rpcUrl } = parameters
   if (!account) throw new Error('There is no wallet to sign with.')
   const { currency, chainId, recipient, scheme } = payment
   if (currency.kind !== 'token' || chainId === undefined || !recipient || !scheme) throw new Error(`Allowance cannot sign x402 payments in ${currency.symbol}.`)
@@ -50,19 +51,32 @@ export async function sign(parameters: Method.sign.Parameters): Promise<Method.s
     return { payload: { x402Version: 1, scheme: offer.accepted.scheme, network: offer.accepted.network, payload: created.payload } }
   }
   const requirements = { ...signing, network: `eip155:${chainId}`, amount: payment.amount.toString() } as PaymentRequirements
-  const client = scheme === 'upto' ? new UptoEvmScheme(signer) : new ExactEvmScheme(signer)
-  const created = await client.createPaymentPayload(2, requirements)
+  // An upto permit needs the token to let Permit2 pull from the wallet. When the server's
+  // facilitator offers to submit an EIP-2612 permit with the settlement, the library signs one for
+  // exactly the ceiling (reading the token's permit nonce from the node) if the allowance is short.
+  // Only that extension is handed to the library: never `erc20ApprovalGasSponsoring`, a signed
+  // transaction approving Permit2 for everything the wallet will ever hold.
+  const sponsoring = scheme === 'upto' ? offer.extensions?.[eip2612Sponsoring] : undefined
+  const created =
+    scheme === 'upto'
+      ? await new UptoEvmScheme(signer, rpcUrl ? { rpcUrl } : undefined).createPaymentPayload(2, requirements, sponsoring ? { extensions: { [eip2612Sponsoring]: sponsoring } } : undefined)
+      : await new ExactEvmScheme(signer).createPaymentPayload(2, requirements)
   commits(created.payload, payment, account.address)
+  await commitsPermit(created.extensions, created.payload, payment, account.address)
+  const extensions = { ...offer.extensions, ...created.extensions }
   return {
     payload: {
       x402Version: 2,
       ...(offer.resource && { resource: offer.resource }),
       accepted: offer.accepted,
       payload: created.payload,
-      ...(offer.extensions && { extensions: offer.extensions }),
+      ...(Object.keys(extensions).length > 0 && { extensions }),
     },
   }
 }
+
+/** x402's extension for an EIP-2612 permit to Permit2 that the facilitator submits with the settlement. */
+const eip2612Sponsoring = 'eip2612GasSponsoring'
 
 /** What a signed payload commits to, as the settlement check needs it (public parts only: never the signature). */
 export type Evidence =
@@ -107,6 +121,32 @@ function commits(payload: Record<string, unknown>, payment: Payment.Payment, pay
     isAddressEqual(found.to, recipient as Address) &&
     (found.scheme === 'exact' ? BigInt(found.value) === amount : BigInt(found.ceiling) === amount && isAddressEqual(found.token, token as Address))
   if (!ok) throw new Error('The x402 payload does not commit to the approved payment.')
+}
+
+/**
+ * The extensions the library added, checked against the approval: at most an EIP-2612 permit from
+ * the payer, of the approved token, to Permit2, for no more than the ceiling and expiring no later
+ * than the Permit2 permit. Throws on anything else.
+ */
+async function commitsPermit(extensions: Record<string, unknown> | undefined, payload: Record<string, unknown>, payment: Payment.Payment, payer: Address): Promise<void> {
+  const added = Object.keys(extensions ?? {})
+  if (added.length === 0) return
+  const info = (extensions?.[eip2612Sponsoring] as { info?: Record<string, unknown> } | undefined)?.info
+  const permit = evidence({ payload })
+  const token = payment.currency.kind === 'token' ? payment.currency.address : ''
+  const text = (value: unknown) => (typeof value === 'string' ? value : '')
+  const ok =
+    added.length === 1 &&
+    info !== undefined &&
+    permit?.scheme === 'upto' &&
+    isAddressEqual(text(info.from) as Address, payer) &&
+    isAddressEqual(text(info.asset) as Address, token as Address) &&
+    isAddressEqual(text(info.spender) as Address, await permit2Address()) &&
+    /^\d{1,78}$/.test(text(info.amount)) &&
+    BigInt(text(info.amount)) <= payment.amount &&
+    /^\d{1,78}$/.test(text(info.deadline)) &&
+    BigInt(text(info.deadline)) <= BigInt(permit.deadline)
+  if (!ok) throw new Error('The x402 payload carries an approval that does not stay within the approved payment.')
 }
 
 let loaded: Promise<{ ExactEvmScheme: typeof import('@x402/evm/exact/client').ExactEvmScheme; UptoEvmScheme: typeof import('@x402/evm/upto/client').UptoEvmScheme; ExactEvmSchemeV1: typeof import('@x402/evm/v1').ExactEvmSchemeV1 }> | undefined
