@@ -127,7 +127,7 @@ describe('x402 upto', () => {
     expect(held).toBe(20_000n)
 
     const [record] = JSON.parse((await cli(rig.home, ['history', '--json', '--limit', '1'])).stdout)
-    expect(record).toMatchObject({ id: paymentId, protocol: 'x402', scheme: 'upto', state: 'confirmed' })
+    expect(record).toMatchObject({ id: paymentId, protocol: 'x402', scheme: 'upto', state: 'confirmed', amount: '0.05', settled_amount_atomic: '20000', budget_amount: '20000', transaction: reference })
   })
 })
 
