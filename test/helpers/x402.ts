@@ -29,8 +29,12 @@ export type X402Server = {
   stats(): Promise<X402ServerStats>
   /** The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired with `patch` merged into its accepts entries; nothing settles. */
   offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean }): Promise<void>
-  /** `fake-transaction`: the next paid call settles nothing and names a made-up transaction; `lie-amount`: the next settlement response claims more than the offer. */
-  arm(action: 'fake-transaction' | 'lie-amount'): Promise<void>
+  /**
+   * `fake-transaction`: the next paid call settles nothing and names a made-up transaction;
+   * `lie-amount`: the next settlement response claims more than the offer; `claim-ceiling`: it
+   * claims the offer's whole amount, whatever settled.
+   */
+  arm(action: 'fake-transaction' | 'lie-amount' | 'claim-ceiling'): Promise<void>
   stop(): Promise<void>
 }
 
