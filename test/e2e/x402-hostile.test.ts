@@ -141,6 +141,24 @@ describe('payment responses the chain contradicts', () => {
     expect(row).toMatchObject({ state: 'confirmed', protocol: 'x402', settledAmountAtomic: 20_000n, transactionReference: reference, error: null })
     expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 20_000n })
   })
+
+  it('an upto settlement response naming an earlier settlement to the same recipient: the check finds the one that used this permit, and books it once', async () => {
+    const moved = (await transfers()).length
+    const earlier = (await rig.server.stats()).transactions.at(-1)!
+    await rig.server.arm('name-previous')
+    const result = await call('metered')
+    const { paymentId, reference } = paymentOf(result)
+    expect(reference).toBe(earlier)
+    expect((await transfers()).slice(moved)).toEqual([{ to: accounts.recipient.address, value: 20_000n }])
+    const row = await rig.outcome(paymentId)
+    expect(row).toMatchObject({ state: 'confirmed', settledAmountAtomic: 20_000n, receiptReference: earlier })
+    expect(row.transactionReference).not.toBe(earlier)
+    const receipt = await rig.chain.client.getTransactionReceipt({ hash: row.transactionReference as `0x${string}` })
+    expect(receipt.status).toBe('success')
+    // Each settlement transaction is booked by one row only.
+    const booked = rig.rows().map((each) => each.transactionReference).filter((hash) => hash !== null)
+    expect(new Set(booked).size).toBe(booked.length)
+  })
 })
 
 describe('a storm of payment-required answers after payment', () => {

@@ -32,9 +32,10 @@ export type X402Server = {
   /**
    * `fake-transaction`: the next paid call settles nothing and names a made-up transaction;
    * `lie-amount`: the next settlement response claims more than the offer; `claim-ceiling`: it
-   * claims the offer's whole amount, whatever settled.
+   * claims the offer's whole amount, whatever settled; `name-previous`: the next paid call settles
+   * and names the previous paid call's transaction.
    */
-  arm(action: 'fake-transaction' | 'lie-amount' | 'claim-ceiling'): Promise<void>
+  arm(action: 'fake-transaction' | 'lie-amount' | 'claim-ceiling' | 'name-previous'): Promise<void>
   stop(): Promise<void>
 }
 
