@@ -7,7 +7,9 @@
 // after payment is paid once per call, never twice.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
+import * as Scope from '../../main/ledger/Scope.js'
 import * as Settings from '../../main/ledger/Settings.js'
 import { accounts } from '../helpers/chain.js'
 import { startX402Rig, type X402Rig } from '../helpers/x402.js'
@@ -159,6 +161,23 @@ describe('payment responses the chain contradicts', () => {
     const booked = rig.rows().map((each) => each.transactionReference).filter((hash) => hash !== null)
     expect(new Set(booked).size).toBe(booked.length)
   })
+})
+
+it('an upto offer whose facilitator takes no EIP-2612 permit, from a wallet Permit2 may not pull the ceiling from: nothing is signed, the agent hears why, and nothing is held', async () => {
+  const [sent, moved, rows] = [await payloads(), (await transfers()).length, rig.rows().length]
+  await rig.server.offer({ extensions: null })
+  const result = await call('metered')
+  expect(result.isError).toBe(true)
+  const text = (result.content as { text: string }[])[0]!.text
+  expect(text).toContain('needs Permit2 to be allowed to move at least 50000 atomic units')
+  expect(text).toContain('Allowance does not grant Permit2 standing approvals')
+  expect(await payloads()).toBe(sent)
+  expect(await transfers()).toHaveLength(moved)
+  const [row] = rig.rows().slice(rows)
+  expect(row).toMatchObject({ state: 'failed', protocol: 'x402', settledAmountAtomic: null, details: { scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 50_000n } })
+  const day = { start: Date.now() - 3_600_000, end: Date.now() + 60_000 }
+  expect(rig.ledger((db) => Payments.reserved(db, { unit: 'usd', ...day, scope: Scope.normalize({ upstream: rig.server.url, operation: 'tools/call', target: 'metered' }) })))
+    .toBe(rig.rows().filter((each) => each.target === 'metered' && each.state === 'confirmed').reduce((sum, each) => sum + each.details!.budgetAmount, 0n))
 })
 
 describe('a storm of payment-required answers after payment', () => {

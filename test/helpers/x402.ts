@@ -27,8 +27,11 @@ export type X402Server = {
   url: string
   port: number
   stats(): Promise<X402ServerStats>
-  /** The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired with `patch` merged into its accepts entries; nothing settles. */
-  offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean }): Promise<void>
+  /**
+   * The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired
+   * with `patch` merged into its accepts entries, and `extensions` (null: none) for its own; nothing settles.
+   */
+  offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean; extensions?: Record<string, unknown> | null }): Promise<void>
   /**
    * `fake-transaction`: the next paid call settles nothing and names a made-up transaction;
    * `lie-amount`: the next settlement response claims more than the offer; `claim-ceiling`: it

@@ -1,6 +1,6 @@
 import type { PaymentRequirements, PaymentRequirementsV1 } from '@x402/core/types'
 import type { ClientEvmSigner } from '@x402/evm'
-import { getAddress, isAddressEqual, type Address } from 'viem'
+import { createPublicClient, getAddress, http, isAddressEqual, type Address } from 'viem'
 import type * as Payment from '../../Payment.js'
 import * as TypedData from '../../TypedData.js'
 import type * as Method from '../Method.js'
@@ -57,6 +57,7 @@ export async function sign(parameters: Method.sign.Parameters): Promise<Method.s
   // Only that extension is handed to the library: never `erc20ApprovalGasSponsoring`, a signed
   // transaction approving Permit2 for everything the wallet will ever hold.
   const sponsoring = scheme === 'upto' ? offer.extensions?.[eip2612Sponsoring] : undefined
+  if (scheme === 'upto' && !sponsoring && rpcUrl) await permit2MayPull(rpcUrl, requirements.asset as Address, account.address, payment.amount)
   const created =
     scheme === 'upto'
       ? await new UptoEvmScheme(signer, rpcUrl ? { rpcUrl } : undefined).createPaymentPayload(2, requirements, sponsoring ? { extensions: { [eip2612Sponsoring]: sponsoring } } : undefined)
@@ -121,6 +122,22 @@ function commits(payload: Record<string, unknown>, payment: Payment.Payment, pay
     isAddressEqual(found.to, recipient as Address) &&
     (found.scheme === 'exact' ? BigInt(found.value) === amount : BigInt(found.ceiling) === amount && isAddressEqual(found.token, token as Address))
   if (!ok) throw new Error('The x402 payload does not commit to the approved payment.')
+}
+
+/**
+ * Without a sponsored EIP-2612 permit, Permit2 can pull only what the token already lets it, and a
+ * permit it cannot use would hold the budget until it expires. Allowance never grants Permit2 a
+ * standing approval, so it refuses to sign and says why. A node that cannot say lets the permit
+ * go: the settlement check judges what happened.
+ */
+async function permit2MayPull(rpcUrl: string, token: Address, owner: Address, ceiling: bigint): Promise<void> {
+  const { getPermit2AllowanceReadParams } = await import('@x402/evm/upto/client')
+  const allowance = await createPublicClient({ transport: http(rpcUrl) })
+    .readContract(getPermit2AllowanceReadParams({ tokenAddress: token, ownerAddress: owner }))
+    .catch(() => undefined)
+  if (allowance !== undefined && allowance < ceiling) {
+    throw new Error(`This upto payment needs Permit2 to be allowed to move at least ${ceiling} atomic units of the token from the wallet (it may move ${allowance}), and the server's facilitator does not take an EIP-2612 permit with the payment; Allowance does not grant Permit2 standing approvals.`)
+  }
 }
 
 /**
