@@ -1,6 +1,6 @@
 import type { PaymentRequirements, PaymentRequirementsV1 } from '@x402/core/types'
 import type { ClientEvmSigner } from '@x402/evm'
-import { createPublicClient, getAddress, http, isAddressEqual, type Address } from 'viem'
+import { createPublicClient, getAddress, http, isAddress, isAddressEqual, type Address } from 'viem'
 import type * as Payment from '../../Payment.js'
 import * as TypedData from '../../TypedData.js'
 import type * as Method from '../Method.js'
@@ -9,8 +9,9 @@ import { permit2Address } from './Settlement.js'
 
 /**
  * The x402 payment payload for an approved offer, made by `@x402/evm`'s client schemes
- * (`exact`: an EIP-3009 authorization; `upto`: a Permit2 permit to the x402 upto proxy) from the
- * offer as Allowance validated it: the registry's token and signing domain, the approved amount
+ * (`exact`: an EIP-3009 authorization; `upto`: a Permit2 permit to the x402 upto proxy, with an
+ * EIP-2612 permit letting Permit2 pull at most the ceiling when the server's facilitator takes one
+ * and the token does not already let it) from the offer as Allowance validated it: the registry's token and signing domain, the approved amount
  * and recipient, and a validity window of at most {@link maxWindowSeconds} whatever the server
  * asked (a refused credential holds its budget until it can no longer be used). The payload echoes
  * the offer exactly as the server sent it in `accepted`, and is checked after signing to commit to
@@ -152,13 +153,14 @@ async function commitsPermit(extensions: Record<string, unknown> | undefined, pa
   const permit = evidence({ payload })
   const token = payment.currency.kind === 'token' ? payment.currency.address : ''
   const text = (value: unknown) => (typeof value === 'string' ? value : '')
+  const same = (value: unknown, address: string) => isAddress(text(value)) && isAddress(address) && isAddressEqual(text(value) as Address, address)
   const ok =
     added.length === 1 &&
     info !== undefined &&
     permit?.scheme === 'upto' &&
-    isAddressEqual(text(info.from) as Address, payer) &&
-    isAddressEqual(text(info.asset) as Address, token as Address) &&
-    isAddressEqual(text(info.spender) as Address, await permit2Address()) &&
+    same(info.from, payer) &&
+    same(info.asset, token) &&
+    same(info.spender, await permit2Address()) &&
     /^\d{1,78}$/.test(text(info.amount)) &&
     BigInt(text(info.amount)) <= payment.amount &&
     /^\d{1,78}$/.test(text(info.deadline)) &&
