@@ -120,7 +120,7 @@ describe('x402 upto', () => {
     const row = await rig.outcome(paymentId)
     expect(row).toMatchObject({ state: 'confirmed', protocol: 'x402', target: 'metered', settledAmountAtomic: 20_000n, transactionReference: reference })
     expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n })
-    // The budget held the 0.05 ceiling while the payment was in question; it now keeps what moved.
+    // Approved and reserved at the 0.05 ceiling; confirmed, the budget keeps only what moved.
     expect(row.details!.budgetAmount).toBe(20_000n)
     const day = { start: Date.now() - 3_600_000, end: Date.now() + 60_000 }
     const held = rig.ledger((db) => Payments.reserved(db, { unit: 'usd', ...day, scope: Scope.normalize({ upstream: rig.server.url, operation: 'tools/call', target: 'metered' }) }))
