@@ -84,6 +84,12 @@ describe('with Permit2 and the upto proxy deployed', () => {
     expect(await UptoSettlement.confirmUpto(parameters(hash))).toMatchObject({ status: 'confirmed', transaction: hash, amount: 12_345n })
   })
 
+  it('a settlement above the ceiling is refused by the chain itself: the permit stays unused', async () => {
+    const { parameters, settle } = await permit(50_000n)
+    await expect(settle(50_001n)).rejects.toThrow(/AmountExceedsPermitted/)
+    expect(await UptoSettlement.confirmUpto(parameters())).toMatchObject({ status: 'pending', unused: true })
+  })
+
   it('named nowhere, or as another transaction (an earlier settlement to the same recipient included), the settlement of this permit is found on chain', async () => {
     const earlier = await (await permit(50_000n)).settle(1_000n)
     const { parameters, settle } = await permit(50_000n)
