@@ -1,7 +1,7 @@
 // Regenerates main/demo/contracts/TestUSDC.json ({ abi, bytecode }) from TestUSDC.sol.
 // solc is not a dependency: this runs solc-js through npx (first run fetches it from npm).
 //
-//   node scripts/compile-test-token.mjs
+//   node scripts/compile-demo-token.mjs
 import { readFileSync, writeFileSync } from 'node:fs'
 import { compile } from './solc.mjs'
 

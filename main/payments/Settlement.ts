@@ -39,6 +39,9 @@ export type Finding =
 
 export const defaultTimeoutMs = 10_000
 
+/** How far back (in blocks) a check searches for the transaction that used a credential the server did not name. */
+export const lookbackBlocks = 10_000n
+
 export function pending(problem: string, options: { unused?: true } = {}): Verdict {
   return { status: 'pending', problem, ...options }
 }

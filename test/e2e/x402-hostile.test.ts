@@ -1,13 +1,15 @@
 // x402 servers that lie, end to end through the built bridge and companion: offers the registry
 // contradicts (an unknown asset, a network that does not hold the asset, decimals or amounts that
 // lie) and a payTo that changes are refused before anything is signed — the server receives no
-// payload; a payment response naming a transaction the chain does not have, or an upto settlement
-// above the approved ceiling, never makes a confirmed row; a storm of payment-required answers
+// payload; a payment response naming a transaction the chain does not have never makes a
+// confirmed row, and one claiming an upto settlement above the approved ceiling, or more than
+// moved, makes a row confirmed at what the chain shows moved; a storm of payment-required answers
 // after payment is paid once per call, never twice.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
+import * as Scope from '../../main/ledger/Scope.js'
 import * as Settings from '../../main/ledger/Settings.js'
 import { accounts } from '../helpers/chain.js'
 import { startX402Rig, type X402Rig } from '../helpers/x402.js'
@@ -111,23 +113,71 @@ describe('payment responses the chain contradicts', () => {
     expect(await transfers()).toHaveLength(moved)
   })
 
-  it('an upto settlement above the approved ceiling is no receipt: the agent hears the payment is in question, and the row is never confirmed', async () => {
-    const sent = await payloads()
+  it('an upto settlement response above the approved ceiling is no receipt: the agent hears the payment is in question, and the ledger books what the chain shows moved', async () => {
+    const [sent, moved] = [await payloads(), (await transfers()).length]
     await rig.server.arm('lie-amount')
     const result = await call('metered')
     const { paymentId, status, reason } = paymentOf(result)
     expect(status).toBe('unconfirmed')
     expect(reason).toMatch(/says 50001 atomic units were settled, more than the 50000 approved/)
     expect(await payloads()).toBe(sent + 1)
-    // Reported as a credential the server had and answered wrongly: it holds the ceiling while the
-    // chain is watched, and fails only once the permit is past its deadline unused.
-    await expect.poll(() => rig.ledger((db) => Payments.get(db, paymentId))?.state).toBe('sent')
-    await new Promise((resolve) => setTimeout(resolve, 1_000)) // a few checks
-    const row = rig.ledger((db) => Payments.get(db, paymentId))!
-    expect(row).toMatchObject({ state: 'sent', protocol: 'x402', settledAmountAtomic: null, transactionReference: null })
-    expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 50_000n })
-    expect(row.error).toMatch(/more than the 50000 approved/)
+    // The chain: the settlement moved 0.02 of the 0.05 permitted, in the transaction the server made.
+    expect((await transfers()).slice(moved)).toEqual([{ to: accounts.recipient.address, value: 20_000n }])
+    const transaction = (await rig.server.stats()).transactions.at(-1)
+    // Its answer was no receipt, so the row waited as a credential the server had; the check found
+    // the settlement of this permit on chain by itself, and booked what moved.
+    const row = await rig.outcome(paymentId)
+    expect(row).toMatchObject({ state: 'confirmed', protocol: 'x402', settledAmountAtomic: 20_000n, transactionReference: transaction, receiptReference: null })
+    expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 20_000n })
+    expect(row.error).toMatch(/did not accept the payment, but it was taken/)
   })
+
+  it('an upto settlement response claiming more than moved on chain: the ledger books what moved, and the budget releases the rest of the ceiling', async () => {
+    const moved = (await transfers()).length
+    await rig.server.arm('claim-ceiling')
+    const result = await call('metered')
+    const { paymentId, status, reference } = paymentOf(result)
+    expect(status).toBe('accepted') // 0.05 claimed: within the ceiling, so a receipt, but only a claim
+    expect((await transfers()).slice(moved)).toEqual([{ to: accounts.recipient.address, value: 20_000n }])
+    const row = await rig.outcome(paymentId)
+    expect(row).toMatchObject({ state: 'confirmed', protocol: 'x402', settledAmountAtomic: 20_000n, transactionReference: reference, error: null })
+    expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 20_000n })
+  })
+
+  it('an upto settlement response naming an earlier settlement to the same recipient: the check finds the one that used this permit, and books it once', async () => {
+    const moved = (await transfers()).length
+    const earlier = (await rig.server.stats()).transactions.at(-1)!
+    await rig.server.arm('name-previous')
+    const result = await call('metered')
+    const { paymentId, reference } = paymentOf(result)
+    expect(reference).toBe(earlier)
+    expect((await transfers()).slice(moved)).toEqual([{ to: accounts.recipient.address, value: 20_000n }])
+    const row = await rig.outcome(paymentId)
+    expect(row).toMatchObject({ state: 'confirmed', settledAmountAtomic: 20_000n, receiptReference: earlier })
+    expect(row.transactionReference).not.toBe(earlier)
+    const receipt = await rig.chain.client.getTransactionReceipt({ hash: row.transactionReference as `0x${string}` })
+    expect(receipt.status).toBe('success')
+    // Each settlement transaction is booked by one row only.
+    const booked = rig.rows().map((each) => each.transactionReference).filter((hash) => hash !== null)
+    expect(new Set(booked).size).toBe(booked.length)
+  })
+})
+
+it('an upto offer whose facilitator takes no EIP-2612 permit, from a wallet Permit2 may not pull the ceiling from: nothing is signed, the agent hears why, and nothing is held', async () => {
+  const [sent, moved, rows] = [await payloads(), (await transfers()).length, rig.rows().length]
+  await rig.server.offer({ extensions: null })
+  const result = await call('metered')
+  expect(result.isError).toBe(true)
+  const text = (result.content as { text: string }[])[0]!.text
+  expect(text).toContain('needs Permit2 to be allowed to move at least 50000 atomic units')
+  expect(text).toContain('Allowance does not grant Permit2 standing approvals')
+  expect(await payloads()).toBe(sent)
+  expect(await transfers()).toHaveLength(moved)
+  const [row] = rig.rows().slice(rows)
+  expect(row).toMatchObject({ state: 'failed', protocol: 'x402', settledAmountAtomic: null, details: { scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 50_000n } })
+  const day = { start: Date.now() - 3_600_000, end: Date.now() + 60_000 }
+  expect(rig.ledger((db) => Payments.reserved(db, { unit: 'usd', ...day, scope: Scope.normalize({ upstream: rig.server.url, operation: 'tools/call', target: 'metered' }) })))
+    .toBe(rig.rows().filter((each) => each.target === 'metered' && each.state === 'confirmed').reduce((sum, each) => sum + each.details!.budgetAmount, 0n))
 })
 
 describe('a storm of payment-required answers after payment', () => {

@@ -1,10 +1,13 @@
 // Paying x402 end to end: an agent host (the SDK client) → the built bridge → an x402 MCP server
 // built with @x402/core and @x402/evm whose local facilitator verifies and settles on anvil, with a
 // real companion deciding and signing with a keychain-held wallet. The same rules, cards, budgets
-// and ledger as MPP: paid by rule and by a human's click, `upto` approved at its ceiling, a server
+// and ledger as MPP: paid by rule and by a human's click, `upto` approved at its ceiling and settled
+// for less through Permit2 and x402's upto proxy (deployed on the test chain), a server
 // offering MPP and x402 paid in the protocol the user prefers for it, free calls untouched.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { PERMIT2_ADDRESS } from '@x402/evm'
+import { isAddressEqual, parseAbiItem, parseEventLogs } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
@@ -17,9 +20,13 @@ import { startX402Rig, type X402Rig } from '../helpers/x402.js'
 
 let rig: X402Rig
 
+const transfer = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)')
+const allowance = parseAbiItem('function allowance(address owner, address spender) view returns (uint256)')
+
 const payer = () => rig.chain.balanceOf(rig.chain.token, accounts.payer.address)
 const recipient = () => rig.chain.balanceOf(rig.chain.token, accounts.recipient.address)
 const call = (name: string, args: Record<string, unknown> = {}) => rig.client.callTool({ name, arguments: args }) as Promise<CallToolResult>
+const permit2Allowance = () => rig.chain.client.readContract({ address: rig.chain.token, abi: [allowance], functionName: 'allowance', args: [accounts.payer.address, PERMIT2_ADDRESS] })
 const paymentOf = (result: CallToolResult) => result._meta?.['allowance/payment'] as { status: string; paymentId: number; reference?: string; reason?: string }
 
 beforeAll(async () => {
@@ -88,29 +95,39 @@ describe('x402 exact', () => {
 })
 
 describe('x402 upto', () => {
-  it('approves and reserves the ceiling; a settlement the chain does not show is never confirmed, and keeps the ceiling reserved', async () => {
-    const before = await payer()
+  it('approves and reserves the ceiling; the chain moves what the server settled, the ledger books it, and the budget keeps only that', async () => {
+    const [payerBefore, recipientBefore] = [await payer(), await recipient()]
+    // The payer has never let Permit2 pull this token: the approval travels in the payment.
+    expect(await permit2Allowance()).toBe(0n)
     const result = await call('metered')
     expect(result.content).toEqual([{ type: 'text', text: 'used 0.02 of the 0.05 allowed' }])
-    const { paymentId, status } = paymentOf(result)
+    const { paymentId, status, reference } = paymentOf(result)
     expect(status).toBe('accepted')
     const stats = await rig.server.stats()
-    expect(stats.payloads.at(-1)).toMatchObject({ target: 'metered', scheme: 'upto' })
-    // This chain has no Permit2 and no x402 upto proxy: the library's facilitator answered
-    // success for a transaction that called an address with no code, and moved nothing.
-    expect(stats.settled.metered).toBe(1)
-    const transaction = await rig.chain.client.getTransactionReceipt({ hash: stats.transactions.at(-1) as `0x${string}` })
-    expect(transaction).toMatchObject({ status: 'success', logs: [] })
-    expect(await payer()).toBe(before)
+    expect(stats.payloads.at(-1)).toMatchObject({ target: 'metered', scheme: 'upto', payTo: accounts.recipient.address })
+    expect(reference).toBe(stats.transactions.at(-1))
+
+    // What the chain shows: the settlement moved 0.02 from the payer to the recipient, in the
+    // transaction the server named, and Permit2 may pull no more than the rest of the ceiling.
+    expect(await payer()).toBe(payerBefore - 20_000n)
+    expect(await recipient()).toBe(recipientBefore + 20_000n)
+    const receipt = await rig.chain.client.getTransactionReceipt({ hash: reference as `0x${string}` })
+    expect(receipt.status).toBe('success')
+    const moved = parseEventLogs({ abi: [transfer], logs: receipt.logs }).filter((log) => isAddressEqual(log.address, rig.chain.token))
+    expect(moved.map(({ args }) => args)).toEqual([{ from: accounts.payer.address, to: accounts.recipient.address, value: 20_000n }])
+    expect(await permit2Allowance()).toBe(30_000n)
 
     const row = await rig.outcome(paymentId)
-    expect(row).toMatchObject({ state: 'unconfirmed', protocol: 'x402', settledAmountAtomic: null })
-    expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n, budgetAmount: 50_000n })
-    expect(row.error).toMatch(/moves none of the payer's/)
-    // Money may have moved as far as anyone but the chain can say: the ceiling stays held.
+    expect(row).toMatchObject({ state: 'confirmed', protocol: 'x402', target: 'metered', settledAmountAtomic: 20_000n, transactionReference: reference })
+    expect(row.details).toMatchObject({ scheme: 'upto', amountAtomic: 50_000n })
+    // Approved and reserved at the 0.05 ceiling; confirmed, the budget keeps only what moved.
+    expect(row.details!.budgetAmount).toBe(20_000n)
     const day = { start: Date.now() - 3_600_000, end: Date.now() + 60_000 }
     const held = rig.ledger((db) => Payments.reserved(db, { unit: 'usd', ...day, scope: Scope.normalize({ upstream: rig.server.url, operation: 'tools/call', target: 'metered' }) }))
-    expect(held).toBe(50_000n)
+    expect(held).toBe(20_000n)
+
+    const [record] = JSON.parse((await cli(rig.home, ['history', '--json', '--limit', '1'])).stdout)
+    expect(record).toMatchObject({ id: paymentId, protocol: 'x402', scheme: 'upto', state: 'confirmed', amount: '0.05', settled_amount_atomic: '20000', budget_amount: '20000', transaction: reference })
   })
 })
 

@@ -124,7 +124,7 @@ export async function startPaidServer(
     DISCOVERY: options.discovery ?? 'off',
     ...options.env,
   }
-  const { child, port, base } = await startFixtureServer('paidServer', env)
+  const { child, port, base } = await startFixtureServer('paid server', 'dist/fixtures/servers/paidServer.js', { env })
   return {
     url: `${base}/mcp`,
     port,
@@ -201,7 +201,7 @@ export async function startSessionServer(chain: LocalChain, options: { price?: s
     // A server that ignores close requests leaves the payer to withdraw after the grace period.
     COOPERATIVE: options.cooperative === false ? '0' : '1',
   }
-  const { child, base, log } = await startFixtureServer('sessionServer', env)
+  const { child, base, log } = await startFixtureServer('session server', 'dist/fixtures/servers/sessionServer.js', { env })
   const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', ...(body !== undefined && { body: JSON.stringify(body) }) })
   return {
     url: `${base}/mcp`,

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openPage } from './browser.js'
-import { exited, freePort, start, stop, waitForHttp } from './processes.js'
+import { startFixtureServer, stop } from './processes.js'
 
 export type AuthServer = {
   issuer: string
@@ -29,13 +29,10 @@ export type AuthStats = {
 
 /** The tests' authorization server (dist/fixtures/servers/authServer.js); `env` adds its switches. */
 export async function startAuthServer(env: Record<string, string> = {}): Promise<AuthServer> {
-  const port = await freePort()
-  const child = start(process.execPath, ['--no-warnings', 'dist/fixtures/servers/authServer.js', String(port)], { env: { ...process.env, ...env } })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const issuer = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${issuer}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`the authorization server did not start:\n${log}`)
+  const { child, port, base: issuer } = await startFixtureServer('authorization server', 'dist/fixtures/servers/authServer.js', {
+    nodeArgs: ['--no-warnings'],
+    env: { ...process.env, ...env },
+  })
   const post = (path: string, body?: unknown) => fetch(`${issuer}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) }).then((response) => response.json())
   return {
     issuer,
@@ -56,16 +53,11 @@ export type ProtectedServer = {
 
 /** The protected MCP test server, trusting `issuer`; `env` adds the gate's switches (Bearer.ts). */
 export async function startProtectedServer(issuer: string, env: Record<string, string> = {}): Promise<ProtectedServer> {
-  const port = await freePort()
-  const child = start(process.execPath, ['dist/fixtures/servers/protectedServer.js', String(port)], { env: { ...process.env, ISSUER: issuer, ...env } })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const ready = await Promise.race([waitForHttp(`http://127.0.0.1:${port}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`the protected server did not start:\n${log}`)
+  const { child, port, base } = await startFixtureServer('protected server', 'dist/fixtures/servers/protectedServer.js', { env: { ...process.env, ISSUER: issuer, ...env } })
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `${base}/mcp`,
     port,
-    stats: () => fetch(`http://127.0.0.1:${port}/admin/stats`).then((response) => response.json()),
+    stats: () => fetch(`${base}/admin/stats`).then((response) => response.json()),
     stop: () => stop(child),
   }
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { freePort } from '../../main/shared/Net.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../../main/shared/Net.js'
 
 /** Every process a test started, stopped by PID when the test file ends. */
 const started = new Set<ChildProcess>()
@@ -56,23 +56,7 @@ export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)))
 }
 
-export { freePort } from '../../main/shared/Net.js'
-
-/**
- * Starts a bundled test server (`dist/fixtures/servers/<name>.js`) on a free 127.0.0.1 port and
- * waits until its `/admin/stats` answers. Its stderr is read (a full pipe would stall it), and its
- * tail explains an early exit.
- */
-export async function startFixtureServer(name: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; base: string; log(): string }> {
-  const port = await freePort()
-  const child = start(process.execPath, [`dist/fixtures/servers/${name}.js`, String(port)], { env })
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const base = `http://127.0.0.1:${port}`
-  const ready = await Promise.race([waitForHttp(`${base}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`${name} exited before listening:\n${log}`)
-  return { child, port, base, log: () => log }
-}
+export { freePort }
 
 /** Resolves once something accepts HTTP on `url` (any status). */
 export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void> {
@@ -86,6 +70,45 @@ export async function waitForHttp(url: string, timeoutMs = 15_000): Promise<void
     }
   }
   throw new Error(`nothing answered on ${url} within ${timeoutMs} ms`)
+}
+
+/** A test server on a free port, up and answering `readyPath`; `log()` is the tail of its stderr. */
+export type FixtureServer = { child: ChildProcess; port: number; base: string; log(): string }
+
+/**
+ * Starts the bundled test server `script` (`args(port)` gives its arguments) on a free port and
+ * waits until `readyPath` answers. The port is only known free a moment before the server binds
+ * it, so a server that lost it to another process is started again on another; a server that
+ * exits for any other reason fails with its own words. Startup is given a minute because the
+ * machines running the suite are shared and can be slow.
+ */
+export async function startFixtureServer(
+  name: string,
+  script: string,
+  options: { args?: (port: number) => string[]; env?: NodeJS.ProcessEnv; readyPath?: string; nodeArgs?: string[] } = {},
+): Promise<FixtureServer> {
+  const { args = (port) => [String(port)], env = process.env, readyPath = '/admin/stats', nodeArgs = [] } = options
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    const child = start(process.execPath, [...nodeArgs, script, ...args(port)], { env })
+    // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
+    let log = ''
+    child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
+    const stderrClosed = new Promise((resolve) => (child.stderr ? child.stderr.once('close', resolve) : resolve(undefined)))
+    const base = `http://127.0.0.1:${port}`
+    const outcome = await Promise.race([
+      waitForHttp(`${base}${readyPath}`, 60_000).then(() => 'ready' as const, () => 'silent' as const),
+      exited(child).then(() => 'exited' as const),
+    ])
+    if (outcome === 'ready') return { child, port, base, log: () => log }
+    if (outcome === 'silent') {
+      await stop(child)
+      throw new Error(`the ${name} did not answer on ${base}${readyPath} within 60 s:\n${log}`)
+    }
+    await stderrClosed
+    if (log.includes('EADDRINUSE') && attempt < 3) continue
+    throw new Error(`the ${name} exited before listening:\n${log}`)
+  }
 }
 
 /** A fresh ALLOWANCE_HOME, removed by the returned function. */

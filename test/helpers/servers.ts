@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { exited, freePort, start, stop, waitForHttp } from './processes.js'
+import { freePort, start, startFixtureServer, stop, waitForHttp } from './processes.js'
 
 export type RunningServer = { url: string; port: number; process: ChildProcess; stop(): Promise<void> }
 
@@ -47,14 +47,11 @@ export type ModernStdioMode = 'stdio-modern' | 'stdio-dual' | 'stdio-legacy'
  * RECIPIENT, RELAYER_KEY, MPP_SECRET_KEY, REALM) make the paid tools charge.
  */
 export async function modernServer(mode: ModernMode, env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort()
-  const child = start(process.execPath, ['dist/fixtures/servers/modernServer.js', mode, String(port)], { env: { ...process.env, ...env } })
-  // Reading stderr keeps a full pipe from stalling the server and explains an early exit.
-  let log = ''
-  child.stderr?.on('data', (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-4000)))
-  const ready = await Promise.race([waitForHttp(`http://127.0.0.1:${port}/admin/stats`).then(() => true, () => false), exited(child).then(() => false)])
-  if (!ready) throw new Error(`modern server exited before listening:\n${log}`)
-  return { url: `http://127.0.0.1:${port}/mcp`, port, process: child, stop: () => stop(child) }
+  const { child, port, base } = await startFixtureServer('modern server', 'dist/fixtures/servers/modernServer.js', {
+    args: (port) => [mode, String(port)],
+    env: { ...process.env, ...env },
+  })
+  return { url: `${base}/mcp`, port, process: child, stop: () => stop(child) }
 }
 
 /** How to spawn the modern server on stdio (for an SDK `StdioClientTransport`); STATS_FILE receives its stats. */

@@ -2,6 +2,8 @@
 // it: anvil, the server with its local facilitator, a companion with the payer's key in the OS
 // keychain, and an agent host that launched the built bridge against the server.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { concatHex, createWalletClient, http, type Address, type Hex } from 'viem'
+import contracts from '../fixtures/contracts/UptoContracts.json' with { type: 'json' }
 import type * as Ledger from '../../main/ledger/Database.js'
 import * as Payments from '../../main/ledger/Payments.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
@@ -25,11 +27,35 @@ export type X402Server = {
   url: string
   port: number
   stats(): Promise<X402ServerStats>
-  /** The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired with `patch` merged into its accepts entries; nothing settles. */
-  offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean }): Promise<void>
-  /** `fake-transaction`: the next paid call settles nothing and names a made-up transaction; `lie-amount`: the next settlement response claims more than the offer. */
-  arm(action: 'fake-transaction' | 'lie-amount'): Promise<void>
+  /**
+   * The next `count` (1) priced calls with a payload (`paid`) or without answer a PaymentRequired
+   * with `patch` merged into its accepts entries, and `extensions` (null: none) for its own; nothing settles.
+   */
+  offer(options: { patch?: Record<string, unknown>; count?: number; paid?: boolean; extensions?: Record<string, unknown> | null }): Promise<void>
+  /**
+   * `fake-transaction`: the next paid call settles nothing and names a made-up transaction;
+   * `lie-amount`: the next settlement response claims more than the offer; `claim-ceiling`: it
+   * claims the offer's whole amount, whatever settled; `name-previous`: the next paid call settles
+   * and names the previous paid call's transaction.
+   */
+  arm(action: 'fake-transaction' | 'lie-amount' | 'claim-ceiling' | 'name-previous'): Promise<void>
   stop(): Promise<void>
+}
+
+/**
+ * Deploys Permit2 and x402's upto proxy (test/fixtures/contracts/UptoContracts.json, compiled from
+ * their published sources) as they are deployed on public chains: through Arachnid's CREATE2
+ * deployer, which anvil has from genesis, with their published salts. They land at the canonical
+ * addresses @x402/evm names, so the library's `upto` client and facilitator use them unchanged.
+ */
+export async function deployUptoContracts(chain: LocalChain): Promise<void> {
+  const wallet = createWalletClient({ chain: chain.viemChain, account: accounts.relayer, transport: http(chain.rpcUrl) })
+  for (const { address, salt, initCode } of [contracts.Permit2, contracts.x402UptoPermit2Proxy]) {
+    const hash = await wallet.sendTransaction({ to: contracts.create2Deployer as Address, data: concatHex([salt as Hex, initCode as Hex]) })
+    const receipt = await chain.client.waitForTransactionReceipt({ hash })
+    const code = await chain.client.getCode({ address: address as Address })
+    if (receipt.status !== 'success' || !code || code === '0x') throw new Error(`deploying ${address} through the CREATE2 deployer left no code there`)
+  }
 }
 
 export async function startX402Server(chain: LocalChain): Promise<X402Server> {
@@ -42,7 +68,7 @@ export async function startX402Server(chain: LocalChain): Promise<X402Server> {
     RELAYER_KEY: keys.relayer,
     MPP_SECRET_KEY: 'x402-test-server-secret-key-of-at-least-32-bytes',
   }
-  const { child, port, base } = await startFixtureServer('x402Server', env)
+  const { child, port, base } = await startFixtureServer('x402 server', 'dist/fixtures/servers/x402Server.js', { env })
   const post = (path: string, body?: unknown) => fetch(`${base}${path}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) }).then((response) => void response.body?.cancel())
   return {
     url: `${base}/mcp`,
@@ -72,6 +98,7 @@ export async function startX402Rig(options: { settings?: Record<string, unknown>
   const home = temporaryHome()
   try {
     const chain = await startChain()
+    await deployUptoContracts(chain)
     const server = await startX402Server(chain)
     writeConfig(home.home, chain, options.settings)
     await Wallet.importKey(home.home, keys.payer)

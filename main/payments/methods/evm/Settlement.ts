@@ -26,8 +26,6 @@ const authorizationState = parseAbiItem('function authorizationState(address aut
 /** The last second a Date can show (year 275760); later expiries read as "until it expires". */
 const maxDateSeconds = 8_640_000_000_000n
 
-/** How far back (in blocks) to look for the transaction that used an authorization. */
-const lookback = 10_000n
 
 /** What a signed authorization commits to: all public (the signature, which is not, stays out). */
 export type Evidence = { from: Address; to: Address; value: bigint; nonce: Hex; validBefore: bigint }
@@ -52,7 +50,7 @@ export function confirm(parameters: confirm.Parameters): Promise<Settlement.Verd
     if (used) {
       const found = await find(client, parameters)
       if (found) return judge(found, parameters)
-      return Settlement.pending(`The authorization is marked used on chain, but no transaction using it was found in the last ${lookback} blocks (it may have been canceled).`)
+      return Settlement.pending(`The authorization is marked used on chain, but no transaction using it was found in the last ${Settlement.lookbackBlocks} blocks (it may have been canceled).`)
     }
     if (named) return Settlement.mismatch(`${namedProblem(named)}, and the ${unused(parameters)}`)
     return Settlement.pending(`The ${unused(parameters)}`, { unused: true })
@@ -91,7 +89,7 @@ async function find(client: PublicClient, parameters: confirm.Parameters): Promi
     address: parameters.token,
     event: authorizationUsed,
     args: { authorizer: parameters.payer, nonce: parameters.nonce },
-    fromBlock: latest > lookback ? latest - lookback : 0n,
+    fromBlock: latest > Settlement.lookbackBlocks ? latest - Settlement.lookbackBlocks : 0n,
     toBlock: latest,
   })
   const hash = logs.at(-1)?.transactionHash
