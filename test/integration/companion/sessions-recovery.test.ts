@@ -24,15 +24,16 @@ describe('a top-up pending after a crash', () => {
   }, 60_000)
   afterAll(() => stopAll())
 
-  /** A channel the payer opened on chain with 0.10. */
-  async function openOnChain(salt: Hex): Promise<Hex> {
+  /**
+   * A channel the payer opened on chain with 0.10, a top-up of 0.05 signed for it, and the ledger as
+   * the companion leaves it right before that top-up leaves: its row signed, the channel naming it.
+   */
+  async function crashedAtTopUp(salt: Hex) {
+    const db = ledger()
     const identity = { ...target, payer: accounts.payer.address, payee: accounts.recipient.address, salt }
     await Channel.send(target, await Channel.signOpen({ identity, account: accounts.payer, deposit: 100_000n }))
-    return Channel.id(identity)
-  }
-
-  /** The ledger as the companion leaves it right before a top-up of 0.05 leaves: its row signed, the channel naming it. */
-  function pendingInLedger(db: ReturnType<typeof ledger>, id: Hex, salt: Hex, topUp: Channel.Signed) {
+    const id = Channel.id(identity)
+    const topUp = await Channel.signTopUp({ target, account: accounts.payer, channelId: id, additional: 50_000n })
     const context = { host: 'Claude Code', upstream: 'http://127.0.0.1:1/mcp', operation: 'tools/call' as const, target: 'metered' }
     const currency = `${chain.chainId}:${pathUsd.toLowerCase()}`
     const details = { realm: 'r', challengeId: 'c', method: 'tempo', protocol: 'mpp' as const, intent: 'session', scheme: null, amountAtomic: 50_000n, currency, decimals: 6, symbol: 'pathUSD', recipient: accounts.recipient.address, chainId: chain.chainId, budgetUnit: 'usd', budgetAmount: 50_000n, flags: [], description: null }
@@ -40,7 +41,7 @@ describe('a top-up pending after a crash', () => {
     Outcome.signed(db, paymentId, { now: Date.now(), evidence: { payer: accounts.payer.address, escrow: target.escrow, channelId: id, action: 'topUp', transaction: topUp.hash } })
     Channels.add(db, { ...target, id, upstream: context.upstream, currency, payer: accounts.payer.address, payee: accounts.recipient.address, salt, deposit: 100_000n, cumulative: 100_000n, validBefore: 0, openPaymentId: 0, expiresAt: Date.now() + 3_600_000, now: Date.now() })
     Channels.update(db, id, { state: 'open', topUp: 50_000n, topUpTransaction: topUp.hash, topUpPaymentId: paymentId, validBefore: topUp.validBefore }, Date.now())
-    return paymentId
+    return { db, id, topUp, paymentId }
   }
 
   /** A companion's sessions started on `db`, resolving what it finds; the rows it hands to the settlement checks. */
@@ -65,11 +66,7 @@ describe('a top-up pending after a crash', () => {
   }
 
   it('counts one the wallet had sent, and hands its row to the settlement checks', async () => {
-    const db = ledger()
-    const salt = `0x${'0a'.repeat(32)}` as Hex
-    const id = await openOnChain(salt)
-    const topUp = await Channel.signTopUp({ target, account: accounts.payer, channelId: id, additional: 50_000n })
-    const paymentId = pendingInLedger(db, id, salt, topUp)
+    const { db, id, topUp, paymentId } = await crashedAtTopUp(`0x${'0a'.repeat(32)}`)
     await Channel.send(target, topUp)
     const { sessions, watched } = restarted(db)
     try {
@@ -82,11 +79,7 @@ describe('a top-up pending after a crash', () => {
   }, 60_000)
 
   it('gives up one that never left once it can no longer land: its row fails, the deposit is what the escrow holds', async () => {
-    const db = ledger()
-    const salt = `0x${'0b'.repeat(32)}` as Hex
-    const id = await openOnChain(salt)
-    const topUp = await Channel.signTopUp({ target, account: accounts.payer, channelId: id, additional: 50_000n })
-    const paymentId = pendingInLedger(db, id, salt, topUp)
+    const { db, id, paymentId } = await crashedAtTopUp(`0x${'0b'.repeat(32)}`)
     const { sessions } = restarted(db)
     try {
       expect(await settled(db, id, 40_000)).toMatchObject({ deposit: 100_000n, topUp: null })
