@@ -44,26 +44,36 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Starts the workers; once every one has loaded and said "ready", tells them all to go; resolves with each one's tally. */
+/**
+ * Starts the workers and walks them through two barriers: "go" once every one has loaded, and
+ * "continue" once every one has made its first decision, so that all eight are mid-run together.
+ * Resolves with each one's tally.
+ */
 function runTogether(argsOf: (worker: number) => string[]): Promise<string[]> {
-  let ready = 0
   const children = Array.from({ length: workers }, (_, worker) => spawn(process.execPath, [join(here, 'fixtures/decideWorker.mjs'), ...argsOf(worker)], { stdio: ['pipe', 'pipe', 'pipe'] }))
+  const barrier = (next: (child: (typeof children)[number]) => void) => {
+    let arrived = 0
+    return () => {
+      if (++arrived === workers) children.forEach(next)
+    }
+  }
+  const loaded = barrier((child) => child.stdin.write('go\n'))
+  const started = barrier((child) => child.stdin.end('continue\n'))
   return Promise.all(
     children.map(
       (child) =>
         new Promise<string>((resolvePromise, reject) => {
           let stdout = ''
           let stderr = ''
-          let loaded = false
           child.stdout.on('data', (chunk) => {
+            const before = stdout
             stdout += chunk
-            if (loaded || !stdout.startsWith('ready\n')) return
-            loaded = true
-            if (++ready === workers) for (const each of children) each.stdin.end('go\n')
+            if (!before.includes('ready\n') && stdout.includes('ready\n')) loaded()
+            if (!before.includes('started\n') && stdout.includes('started\n')) started()
           })
           child.stderr.on('data', (chunk) => (stderr += chunk))
           child.on('error', reject)
-          child.on('exit', (code) => (code === 0 ? resolvePromise(stdout.slice('ready\n'.length)) : reject(new Error(`worker exited ${code}: ${stderr}`))))
+          child.on('exit', (code) => (code === 0 ? resolvePromise(stdout.slice(stdout.lastIndexOf('\n') + 1)) : reject(new Error(`worker exited ${code}: ${stderr}`))))
         }),
     ),
   )
@@ -83,7 +93,7 @@ test('8 processes deciding 50 requests each against a budget for exactly 100: 10
   const approved = tallies.reduce((sum, tally) => sum + tally.approved, 0)
   const exceeded = tallies.reduce((sum, tally) => sum + (tally.declined.budget_exceeded ?? 0), 0)
   expect({ approved, exceeded, asked: tallies.reduce((sum, tally) => sum + tally.ask, 0) }).toEqual({ approved: 100, exceeded: 300, asked: 0 })
-  // The workers really ran at the same time.
+  // The workers really ran at the same time (the barriers see to it; this checks they held).
   expect(Math.max(...tallies.map((tally) => tally.first))).toBeLessThan(Math.min(...tallies.map((tally) => tally.last)))
 
   const rows = Payments.list(db)
