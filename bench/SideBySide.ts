@@ -54,7 +54,7 @@ export async function until(done: () => boolean | Promise<boolean>, everyMs: num
  * merged into its settings.json), the payer's key and an auto-approve rule up to `ruleAmount`
  * (default $1.00) for each of `serverUrls` (trusting the recipient), a companion, and an agent host
  * per server that started the bridge (`clients`, in order; `client` is the first). `confirmed()`
- * counts the ledger's confirmed payments.
+ * counts the ledger's confirmed payments; `home` is the data directory.
  * BENCH_PROFILE=<directory>: the companion writes a CPU profile of the run there.
  */
 export async function startAllowance(chain: LocalChain, serverUrls: string | string[], options: { config?: Record<string, unknown>; ruleAmount?: bigint } = {}) {
@@ -71,6 +71,7 @@ export async function startAllowance(chain: LocalChain, serverUrls: string | str
   const clients = await Promise.all(urls.map(async (url) => (await hostWithBridge([url], home.home)).client))
   const ledger = Database.open(Home.paths(home.home).database)
   return {
+    home: home.home,
     client: clients[0]!,
     clients,
     confirmed: () => Payments.count(ledger, { states: ['confirmed'] }),
