@@ -1,3 +1,4 @@
+import * as AddressShares from '../ledger/AddressShares.js'
 import { type Database, immediate } from '../ledger/Database.js'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
@@ -129,6 +130,7 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   }
 
   const { payment } = chosen
+  if (payment.kind === 'proof') return decideProof(db, { chosen, candidates, row, prior, settings: (options.policy ?? policy(db)).settings })
   // What the server asks now is the price the user and the agent are shown next (advisory only).
   Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(payment) }, now)
   const bound = options.feeOf?.(payment)
@@ -157,6 +159,37 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   }
   const paymentId = Payments.insert(db, { ...fields, state: 'requested' })
   return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates, ...(prior?.details && { prior: { paymentId: prior.id, details: prior.details } }) } }
+}
+
+/**
+ * An identity proof (a zero-amount challenge: the wallet's address, no money) is approved for what
+ * it is: by the user's share of their address with this server, or by the human. No payment rule,
+ * lease or budget covers it; the kill switch and the user's answer to a second round still apply.
+ */
+function decideProof(db: Database, parameters: decideProof.Parameters): Decision {
+  const { chosen, candidates, row, prior, settings } = parameters
+  const { context } = row
+  const fields = { ...row, details: toDetails(chosen.payment) }
+  const decline = (reason: 'paused' | 'rechallenge'): Decision => {
+    const paymentId = Payments.insert(db, { ...fields, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason })
+    return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(chosen.payment), Message.clause(reason)) }
+  }
+  if (settings.paused) return decline('paused')
+  if (prior && settings.rechallenge === 'decline') return decline('rechallenge')
+  // A proof after a credential in the same host request is the human's to give, like a second payment.
+  const share = prior ? undefined : AddressShares.covering(db, context.upstream)
+  if (share) {
+    const decidedBy = `share:${share.id}`
+    const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy })
+    return { kind: 'approved', paymentId, challenge: chosen.challenge, payment: chosen.payment, decidedBy }
+  }
+  const paymentId = Payments.insert(db, { ...fields, state: 'requested' })
+  const reasons: AskReason[] = prior ? ['proof', 'paying_twice'] : ['proof']
+  return { kind: 'ask', paymentId, payment: chosen.payment, options: { reasons, alternatives: candidates, ...(prior?.details && { prior: { paymentId: prior.id, details: prior.details } }) } }
+}
+
+declare namespace decideProof {
+  type Parameters = { chosen: Challenge.Candidate; candidates: Challenge.Candidate[]; row: Row; prior: Payments.Row | undefined; settings: Settings.Settings }
 }
 
 /**
@@ -233,6 +266,16 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       const { settings, rules, budgets } = policy(db)
       if (settings.paused) return decline('paused', Message.clause('paused'), toPrice(payment))
+      if (payment.kind === 'proof') {
+        // Showing the address is all a proof costs: no budget, no lease, no payment rule; at most a share.
+        const option = row.round > 1 ? 'once' : (response.option ?? 'once')
+        if (option !== 'once' && !('share' in option)) throw new Error('An identity proof moves no money: a lease or payment rule cannot cover it.')
+        if (option !== 'once') AddressShares.add(db, { upstream: context.upstream, now })
+        const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now }
+        Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
+        return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
+      }
+      if (response.option !== undefined && response.option !== 'once' && 'share' in response.option) throw new Error('Sharing the address approves identity proofs only, never a payment.')
       const bound = options.feeOf?.(payment)
       const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
       const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
@@ -241,7 +284,7 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       // A second payment for one host request is the human's to make, once: it never creates a lease or rule.
       const option = row.round > 1 ? 'once' : (response.option ?? 'once')
-      const leaseId = option === 'once' ? undefined : grant(db, option, payment, held, context, now)
+      const leaseId = option === 'once' || 'share' in option ? undefined : grant(db, option, payment, held, context, now)
       Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
       const fields = { ...toDetails(payment, bound), ...feeFields(bound), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
@@ -251,11 +294,15 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 }
 
 export declare namespace answer {
-  /** What the human may create along with approving: nothing, a lease, or an auto-approve rule. */
+  /**
+   * What the human may create along with approving: nothing, a lease, or an auto-approve rule
+   * (payments); a share of the wallet's address with the server (identity proofs).
+   */
   type Option =
     | 'once'
     | { lease: { minutes: number; limit: bigint; scope?: 'server' | 'target' } }
     | { rule: { perCallLimit: bigint; scope?: 'server' | 'target' } }
+    | { share: true }
   type Response =
     | { approve: true; option?: Option; challengeId?: string }
     | { approve: false; reason?: 'declined_by_user' | 'timeout' | 'cancelled' }
@@ -270,7 +317,7 @@ export declare namespace answer {
  * payment (users read "up to $0.05" as everything spent under that approval); its id is returned
  * so the payment row names it and a failure refunds it.
  */
-function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, held: bigint, context: Scope.Context, now: number): number | undefined {
+function grant(db: Database, option: Exclude<answer.Option, 'once' | { share: true }>, payment: Challenge.Payment, held: bigint, context: Scope.Context, now: number): number | undefined {
   const scopeOf = (scope: 'server' | 'target' | undefined): Scope.Scope =>
     scope === 'target' ? { upstream: context.upstream, operation: context.operation, target: context.target } : { upstream: context.upstream }
   if ('lease' in option) {
@@ -399,6 +446,7 @@ function feeFields(bound: FeeBound | undefined): Payments.transition.Fields {
 
 function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Payments.Details {
   return {
+    kind: payment.kind,
     realm: payment.realm,
     challengeId: payment.challengeId,
     method: payment.method,

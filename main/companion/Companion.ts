@@ -431,7 +431,8 @@ export class Companion implements Handler {
     const tempoMode = this.config.tempoMode
     try {
       const byCard = Methods.get(payment.method).paysWith === 'card'
-      const short = byCard ? undefined : await this.funds.shortfall(payment)
+      const proof = payment.kind === 'proof'
+      const short = byCard || proof ? undefined : await this.funds.shortfall(payment)
       if (short) return this.notEnough(decision, context, short)
       const account = byCard ? undefined : await this.walletKey.account()
       const card = byCard ? await this.card() : undefined
@@ -440,7 +441,7 @@ export class Companion implements Handler {
       const evidence = this.settlements.track(paymentId, payment, credential, { payer: account?.address, card })
       await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
       if (byCard) this.funds.cardPaid()
-      else this.funds.spent(payment)
+      else if (!proof) this.funds.spent(payment)
       return { kind: 'approved', paymentId, protocol: payment.protocol, credential, decidedBy: decision.decidedBy }
     } catch (error) {
       const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)

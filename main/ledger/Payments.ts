@@ -36,8 +36,12 @@ export function stateIn(states: readonly State[]): string {
 /** The payment protocol a server asked in. */
 export type Protocol = 'mpp' | 'x402'
 
+/** What a row asks of the wallet: `payment` (money moves) or `proof` (its address is shown; nothing moves). */
+export type Kind = 'payment' | 'proof'
+
 /** What the validated challenge says; absent when the challenge could not be validated. */
 export type Details = {
+  kind: Kind
   realm: string
   challengeId: string
   method: string
@@ -124,8 +128,8 @@ export function insert(db: Database, values: insert.Values): number {
   const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash,
         arguments_preview, decision, decided_by, decided_at, decline_reason, lease_id, challenge_id, realm, method, intent,
         amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description, round,
-        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated, protocol, scheme)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated, protocol, scheme, kind)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     now,
     now,
     values.state,
@@ -163,6 +167,7 @@ export function insert(db: Database, values: insert.Values): number {
     values.fee?.estimated ? 1 : 0,
     details?.protocol ?? values.protocol ?? 'mpp',
     details?.scheme ?? null,
+    details?.kind ?? 'payment',
   )
   return Number(result.lastInsertRowid)
 }
@@ -382,7 +387,8 @@ export declare namespace recentApprovals {
 
 /** Whether a payment to this upstream was ever approved (by a human or a rule). */
 export function seenUpstream(db: Database, upstream: string): boolean {
-  return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
+  // A shared address is not a payment: it makes no server or recipient known.
+  return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND kind = 'payment' LIMIT 1`).pluck().get(upstream) === 1
 }
 
 /**
@@ -391,7 +397,7 @@ export function seenUpstream(db: Database, upstream: string): boolean {
  */
 export function seenRecipient(db: Database, upstream: string, recipient: string): boolean {
   return (
-    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND lower(recipient) = ? LIMIT 1`)
+    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND lower(recipient) = ? AND kind = 'payment' LIMIT 1`)
       .pluck()
       .get(upstream, recipient.toLowerCase()) === 1
   )
@@ -412,6 +418,7 @@ export function unresolved(db: Database): Row[] {
 }
 
 const columns = {
+  kind: 'kind',
   realm: 'realm',
   challengeId: 'challenge_id',
   method: 'method',
@@ -461,6 +468,7 @@ function fromSql(row: Sql): Row {
     row.amount_atomic === null
       ? null
       : {
+          kind: s('kind') as Kind,
           realm: s('realm'),
           challengeId: s('challenge_id'),
           method: s('method'),

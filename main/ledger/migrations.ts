@@ -333,4 +333,19 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- What a row asks of the wallet: \`payment\` (money moves) or \`proof\` (a zero-amount challenge
+  -- answered with a signature that reveals the wallet's address; nothing moves).
+  ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment' CHECK (kind = 'payment' OR kind = 'proof');
+  -- "Share my address with <server>": the user's standing answer to a server's identity proofs.
+  -- Apart from the payment rules on purpose: no payment rule or lease ever covers a proof, and no
+  -- share covers a payment. Removing one keeps its row (history names it as \`share:<id>\`).
+  CREATE TABLE address_shares (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    upstream TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE UNIQUE INDEX address_shares_upstream ON address_shares (upstream) WHERE deleted_at IS NULL;
+  `,
 ]

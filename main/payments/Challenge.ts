@@ -42,7 +42,7 @@ const maxChallengeBytes = 16 * 1024
  * }
  * const result = Challenge.validate(challenge, { now: new Date(), registry: TokenRegistry.create() })
  * if (result.ok) result.payment.budgetAmount // 10000n micro-USD: $0.01
- * else result.message // one sentence, e.g. 'The challenge amount is zero.'
+ * else result.message // one sentence, e.g. 'The challenge has no recipient.'
  * ```
  */
 export function validate(challenge: unknown, options: validate.Options): Result {
@@ -152,7 +152,7 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const details =
     request.methodDetails === undefined ? {} : ChallengeFields.record(request.methodDetails, 'The challenge methodDetails is not a JSON object.')
   const amount = Amount.parse(request.amount)
-  if (amount === 0n) ChallengeFields.invalid('The challenge amount is zero.')
+  if (amount === 0n && !method.proves) ChallengeFields.unsupported(`A zero-amount challenge asks for an identity proof, which Allowance cannot give with the "${name}" payment method.`)
   if (typeof request.currency !== 'string' || request.currency.length === 0 || request.currency.length > 64) {
     ChallengeFields.invalid('The challenge currency is missing or malformed.')
   }
@@ -177,6 +177,7 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
 
   const budgetUnit = TokenRegistry.budgetUnit(entry)
   return {
+    kind: amount === 0n ? 'proof' : 'payment',
     challengeId: id,
     realm,
     method: method.name,

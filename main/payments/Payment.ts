@@ -21,7 +21,15 @@ export type Split = { amount: bigint; recipient: string }
  */
 export type Scheme = 'exact' | 'upto'
 
+/**
+ * What a challenge asks of the wallet: `payment`, or `proof`, a zero-amount charge answered with a
+ * signature over the challenge that reveals the wallet's address and moves no money (tempo only in
+ * mppx 0.11). A proof is approved for what it is: never by a payment rule or lease.
+ */
+export type Kind = 'payment' | 'proof'
+
 export type Payment = {
+  kind: Kind
   challengeId: string
   realm: string
   method: TokenRegistry.Method

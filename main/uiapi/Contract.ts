@@ -158,12 +158,14 @@ export const ApproveBody = z.strictObject({
       z.literal('once'),
       z.strictObject({ lease: z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60), limit: budgetUnits, scope: z.enum(['server', 'target']).optional() }) }),
       z.strictObject({ rule: z.strictObject({ perCallLimit: budgetUnits, scope: z.enum(['server', 'target']).optional() }) }),
+      // An identity proof only: share the wallet's address with this server from now on.
+      z.strictObject({ share: z.literal(true) }),
     ])
     .default('once'),
   challengeId: z.string().max(1024).optional(),
 })
 export type ApproveRequest = z.input<typeof ApproveBody>
-/** This payment only, a lease, or a standing rule. */
+/** This payment only, a lease, or a standing rule; for an identity proof, this once or a standing share. */
 export type ApproveOption = NonNullable<ApproveRequest['option']>
 
 // ─── History ────────────────────────────────────────────────────────────────────────────────

@@ -70,6 +70,8 @@ export type PaidServerStats = {
   references: Hex[]
   /** GETs of its discovery document. */
   discoveryReads: number
+  /** The `source` of every identity proof it verified: `did:pkh:eip155:<chain>:<address>`. */
+  proofs: string[]
 }
 
 /** What the server's `/openapi.json` answers: none, its prices, every call at 0.01, JSON of another shape, not JSON, or over 1 MiB. */

@@ -26,6 +26,11 @@ export type Method<name extends string = string> = {
   /** What pays: the wallet's key, or the user's card. */
   readonly paysWith: 'wallet' | 'card'
   /**
+   * Whether the method answers a zero-amount charge with an identity proof (a signature revealing
+   * the wallet's address, no money moved). A method without it cannot be asked for amount 0.
+   */
+  readonly proves?: boolean | undefined
+  /**
    * Reads and validates the method's part of a challenge's request (currency, recipient, chain,
    * `methodDetails`). Throws a `ChallengeFields.Rejection` for a challenge it cannot pay.
    */
@@ -89,7 +94,7 @@ export declare namespace check {
     request: Record<string, unknown>
     /** The request's `methodDetails` (`{}` when absent). */
     details: Record<string, unknown>
-    /** The request's amount, already read (atomic units, non-zero). */
+    /** The request's amount, already read (atomic units; zero only for a method that {@link Method.proves}). */
     amount: bigint
     /** The request's `currency`, a non-empty string of at most 64 characters. */
     currency: string

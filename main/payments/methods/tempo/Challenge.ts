@@ -3,7 +3,11 @@ import * as ChallengeFields from '../../ChallengeFields.js'
 import type * as Payment from '../../Payment.js'
 import type * as Method from '../Method.js'
 
-/** A `tempo` charge: a TIP-20 on a Tempo chain, paid to `recipient` and up to ten splits. */
+/**
+ * A `tempo` charge: a TIP-20 on a Tempo chain, paid to `recipient` and up to ten splits. A charge
+ * of amount 0 is an identity proof (mppx signs EIP-712 typed data instead of a transfer): it may
+ * carry no splits, which would be money asked for under a proof's name.
+ */
 
 const maxSplits = 10
 
@@ -11,6 +15,7 @@ export function check(parameters: Method.check.Parameters): Method.check.ReturnT
   const { request, details, amount } = parameters
   const { chainId, entry } = ChallengeFields.token(parameters)
   const recipient = ChallengeFields.address(request.recipient, 'recipient')
+  if (amount === 0n && details.splits !== undefined) ChallengeFields.invalid('The challenge asks for an identity proof (amount 0) yet names splits to pay.')
   return { currency: entry, recipient, chainId, splits: checkSplits(details.splits, amount) }
 }
 

@@ -18,6 +18,7 @@ export const method: Method.Method<'tempo'> = {
   intents: ['charge'],
   protocol: 'mpp',
   paysWith: 'wallet',
+  proves: true,
   check: Challenge.check,
   describe: OnChain.describe,
   canSign: Sign.canSign,
