@@ -152,6 +152,8 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const details =
     request.methodDetails === undefined ? {} : ChallengeFields.record(request.methodDetails, 'The challenge methodDetails is not a JSON object.')
   const amount = Amount.parse(request.amount)
+  if (amount === 0n && method.protocol === 'x402') ChallengeFields.invalid('The challenge amount is zero.')
+  // An MPP charge of amount 0 asks for an identity proof, which only some methods define (mppx 0.11: tempo).
   if (amount === 0n && !method.proves) ChallengeFields.unsupported(`A zero-amount challenge asks for an identity proof, which Allowance cannot give with the "${name}" payment method.`)
   if (typeof request.currency !== 'string' || request.currency.length === 0 || request.currency.length > 64) {
     ChallengeFields.invalid('The challenge currency is missing or malformed.')

@@ -67,7 +67,7 @@ export function hostile(now: Date): [name: string, challenge: unknown, reason: '
     ['a numeric amount', withRequest({ amount: 50000 }), 'invalid_challenge', /must be a string/],
     ['a negative amount', withRequest({ amount: '-50000' }), 'invalid_challenge', /not an integer string/],
     ['an exponent amount', withRequest({ amount: '5e4' }), 'invalid_challenge', /not an integer string/],
-    ['a zero amount', withRequest({ amount: '0' }), 'invalid_challenge', /is zero/],
+    ['a zero-amount proof naming splits to pay', withRequest({ amount: '0', methodDetails: { ...base.request.methodDetails, splits: [split('1')] } }), 'invalid_challenge', /identity proof \(amount 0\) yet names splits/],
     ['a huge amount', withRequest({ amount: (2n ** 256n).toString() }), 'invalid_challenge', /out of range/],
     ['an unknown currency', withRequest({ currency: '0x1111111111111111111111111111111111111111' }), 'invalid_challenge', /unknown to Allowance/],
     ['18 declared decimals on a 6-decimal token', withDetails({ decimals: 18 }), 'invalid_challenge', /decimals/],
