@@ -1,63 +1,40 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useRef, useState } from 'react'
 import * as Api from './Api.js'
 import { Address } from './Address.js'
-import { answered, type Outcome } from './AnswerNotice.js'
+import type { Outcome } from './AnswerNotice.js'
 import { ApprovalActions } from './ApprovalActions.js'
 import { CallPreview } from './CallPreview.js'
 import { Countdown } from './Countdown.js'
+import { ProofCard } from './ProofCard.js'
 import { RiskFlags } from './RiskFlags.js'
+import { useCardAnswer } from './useCardAnswer.js'
 import { useLoaded } from './useLoaded.js'
 import { WalletLocked } from './WalletLocked.js'
+
+/** A request waiting for the human: a payment's card, or an identity proof's. */
+export function ApprovalCard(props: ApprovalCard.Props) {
+  return props.approval.payment.kind === 'proof' ? <ProofCard {...props} /> : <PaymentCard {...props} />
+}
+
+export declare namespace ApprovalCard {
+  type Props = { approval: Api.Approval; onAnswering?(paymentId: number): void; onAnswered(outcome: Outcome): void }
+}
 
 /**
  * One payment waiting for the human: who asks, what it buys, what it costs and to whom, what it
  * leaves of the budgets, and what looks risky. Esc declines; Ctrl/Cmd+Enter pays once; nothing
  * approves on a bare Enter, and no approving button takes the focus by itself.
  */
-export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(paymentId: number): void; onAnswered(outcome: Outcome): void }) {
+function PaymentCard(props: ApprovalCard.Props) {
   const { approval, onAnswering, onAnswered } = props
   const [challengeId, setChallengeId] = useState(approval.options[0]!.challengeId)
   const option = approval.options.find((candidate) => candidate.challengeId === challengeId) ?? approval.options[0]!
-  const [busy, setBusy] = useState(false)
-  const [problem, setProblem] = useState<string>()
   const heading = useId()
   const card = useRef<HTMLElement>(null)
   // Paying by wallet needs its key: a locked one would turn the human's Pay into a failed payment.
   const wallet = useLoaded(Api.wallet, [])
   const walletLocked = option.byWallet && wallet.value?.locked === true
-
-  const answer = async (choice: Api.ApproveOption | 'decline') => {
-    if (busy || (walletLocked && choice !== 'decline')) return
-    setBusy(true)
-    setProblem(undefined)
-    onAnswering?.(approval.paymentId)
-    try {
-      await (choice === 'decline' ? Api.decline(approval.paymentId) : Api.approve(approval.paymentId, choice, option.challengeId))
-      onAnswered(answered(approval, option, choice))
-    } catch (error) {
-      setProblem((error as Error).message)
-      setBusy(false)
-    }
-  }
-  // The latest `answer` for the document-wide keys.
-  const keys = useRef(answer)
-  keys.current = answer
-
-  useEffect(() => {
-    card.current?.focus()
-    const onKey = (event: KeyboardEvent) => {
-      if (event.repeat) return
-      if (event.key === 'Escape') {
-        event.preventDefault()
-        void keys.current('decline')
-      } else if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault()
-        void keys.current('once')
-      }
-    }
-    document.addEventListener('keydown', onKey)
-    return () => document.removeEventListener('keydown', onKey)
-  }, [approval.paymentId])
+  const { busy, problem, answer } = useCardAnswer({ approval, option, canApprove: !walletLocked, card, onAnswering, onAnswered })
 
   return (
     <section className="card" aria-labelledby={heading} ref={card} tabIndex={-1}>
@@ -129,7 +106,7 @@ export function ApprovalCard(props: { approval: Api.Approval; onAnswering?(payme
 
       <RiskFlags approval={approval} option={option} />
       {walletLocked && <WalletLocked because="Unlock it to pay; declining needs no passphrase." unlocked={wallet.reload} />}
-      <ApprovalActions key={option.challengeId} approval={approval} option={option} busy={busy} canPay={!walletLocked} onAnswer={(choice) => void answer(choice)} />
+      <ApprovalActions key={option.challengeId} approval={approval} option={option} busy={busy} canPay={!walletLocked} onAnswer={answer} />
       {problem && (
         <p role="alert" className="problem">
           {problem}

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as AddressShares from '../../main/ledger/AddressShares.js'
 import * as Leases from '../../main/ledger/Leases.js'
 import * as Rules from '../../main/ledger/Rules.js'
+import { openPage } from '../helpers/browser.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
 import { autoApprove, startRig, type Rig } from './rig.js'
 
@@ -50,6 +51,27 @@ describe('a server asking to see the wallet address', () => {
     const row = await rig.outcome(paymentId)
     expect(row).toMatchObject({ state: 'confirmed', decidedBy: 'human', settledAmountAtomic: 0n, fee: null })
     expect(row.details).toMatchObject({ kind: 'proof', amountAtomic: 0n, budgetAmount: 0n, method: 'tempo', intent: 'charge' })
+  })
+
+  it('in the headless UI, the card says who asks to see which address and that no money moves; Share once answers it', async () => {
+    const browser = await openPage(rig.daemon.ui)
+    try {
+      const { proofs } = await rig.server.stats()
+      const call = rig.client.callTool({ name: 'whoami', arguments: {} })
+      const card = browser.page.getByRole('region', { name: /asks to see your wallet address/ })
+      await card.waitFor({ timeout: 10_000 })
+      const shown = await card.innerText()
+      expect(shown).toContain(`127.0.0.1:${rig.server.port} asks to see your wallet address`)
+      expect(shown).toContain('No money moves')
+      expect(shown.toLowerCase()).toContain(accounts.payer.address.slice(0, 6).toLowerCase())
+      expect(shown).not.toMatch(/Pay once|Allow for/)
+      await card.getByRole('button', { name: /Share once/ }).click()
+      expect((await call).isError).toBeFalsy()
+      await browser.page.getByRole('status').filter({ hasText: 'Showed your wallet address' }).waitFor({ timeout: 5_000 })
+      expect((await rig.server.stats()).proofs.slice(proofs.length)).toEqual([payerSource])
+    } finally {
+      await browser.close()
+    }
   })
 
   it('is never covered by a payment rule or a lease: with both in force it still asks, and declined, it signs nothing', async () => {
