@@ -339,6 +339,15 @@ export type Lease = Applies & {
   expiresAt: number
 }
 
+/** A share of the wallet's address with a server ("share my address with <server>"): its identity proofs are answered without asking. */
+export type AddressShare = {
+  id: number
+  upstream: string
+  /** The upstream's short name. */
+  server: string
+  createdAt: number
+}
+
 /** A unit amounts can be typed in: `name` is what the companion reads back ("usd", "iso:eur", "<chainId>:<address>"). */
 export type Unit = { name: string; label: string }
 

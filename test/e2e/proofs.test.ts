@@ -110,6 +110,17 @@ describe('a server asking to see the wallet address', () => {
     expect(await rig.outcome(paymentId)).toMatchObject({ state: 'confirmed', decidedBy: `share:${share!.id}`, details: { kind: 'proof', amountAtomic: 0n } })
     expect((await rig.server.stats()).proofs.slice(proofs.length)).toEqual([payerSource, payerSource])
     expect(await balances()).toEqual(before)
+    // Rules & budgets lists the share with the server's name.
+    expect((await rig.daemon.api('GET', '/api/shares')).body).toEqual([{ id: share!.id, upstream: rig.server.url, server: `127.0.0.1:${rig.server.port}`, createdAt: share!.createdAt }])
+  })
+
+  it('Stop sharing: the next proof asks again; the share is back only by the human\'s word', async () => {
+    const [share] = (await rig.daemon.api('GET', '/api/shares')).body
+    expect((await rig.daemon.api('POST', `/api/shares/${share.id}/remove`)).status).toBe(200)
+    expect((await rig.daemon.api('GET', '/api/shares')).body).toEqual([])
+    const again = await whoami({ approve: true, body: { option: { share: true } }, expectReasons: ['proof'] })
+    expect(again.isError).toBeFalsy()
+    expect((await rig.daemon.api('GET', '/api/shares')).body).toHaveLength(1)
   })
 })
 
