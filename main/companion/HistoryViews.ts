@@ -113,7 +113,8 @@ export function row(payment: Payments.Row): HistoryRow {
     server: Scope.upstreamLabel(payment.upstream),
     operation: payment.operation,
     target: payment.target,
-    amount: payment.details ? Amount.formatWithSymbol(payment.details.amountAtomic, payment.details) : null,
+    // An identity proof moves nothing: what it gave away was the address.
+    amount: payment.details ? (payment.details.kind === 'proof' ? 'address shown, no money' : Amount.formatWithSymbol(payment.details.amountAtomic, payment.details)) : null,
     fee: feeText(payment.fee),
     settledAmount:
       payment.details && payment.settledAmountAtomic !== null && payment.settledAmountAtomic !== payment.details.amountAtomic

@@ -51,6 +51,9 @@ describe('a server asking to see the wallet address', () => {
     const row = await rig.outcome(paymentId)
     expect(row).toMatchObject({ state: 'confirmed', decidedBy: 'human', settledAmountAtomic: 0n, fee: null })
     expect(row.details).toMatchObject({ kind: 'proof', amountAtomic: 0n, budgetAmount: 0n, method: 'tempo', intent: 'charge' })
+    // History shows what was given away: the address, not an amount.
+    const { body: history } = await rig.daemon.api('GET', `/api/history/${paymentId}`)
+    expect(history).toMatchObject({ amount: 'address shown, no money', state: 'confirmed', decidedBy: 'you' })
   })
 
   it('in the headless UI, the card says who asks to see which address and that no money moves; Share once answers it', async () => {
@@ -60,6 +63,8 @@ describe('a server asking to see the wallet address', () => {
       const call = rig.client.callTool({ name: 'whoami', arguments: {} })
       const card = browser.page.getByRole('region', { name: /asks to see your wallet address/ })
       await card.waitFor({ timeout: 10_000 })
+      // The wallet's address shows once the page has read it.
+      await card.getByText(new RegExp(accounts.payer.address.slice(0, 6), 'i')).first().waitFor({ timeout: 5_000 })
       const shown = await card.innerText()
       expect(shown).toContain(`127.0.0.1:${rig.server.port} asks to see your wallet address`)
       expect(shown).toContain('No money moves')
