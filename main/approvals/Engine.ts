@@ -7,6 +7,7 @@ import * as Prices from '../ledger/Prices.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
+import * as Subscriptions from '../ledger/Subscriptions.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Methods from '../payments/methods/Methods.js'
 import * as Quote from '../payments/Quote.js'
@@ -132,7 +133,7 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   const { payment } = chosen
   if (payment.kind === 'proof') return decideProof(db, { chosen, candidates, row, prior, settings: (options.policy ?? policy(db)).settings })
   // What the server asks now is the price the user and the agent are shown next (advisory only).
-  Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(payment) }, now)
+  if (payment.kind === 'payment') Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(payment) }, now)
   const bound = options.feeOf?.(payment)
   const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
   const details = toDetails(payment, bound)
@@ -151,7 +152,11 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (prior && settings.rechallenge === 'decline') return decline('rechallenge', Message.clause('rechallenge'), 'policy')
 
   const named = Rules.namesUpstream(allRules, context.upstream)
-  const verdict = prior ? { ask: secondPayment(prior, payment) } : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
+  const verdict = prior
+    ? { ask: secondPayment(prior, payment) }
+    : payment.kind === 'subscription'
+      ? { ask: subscriptionAsks(db, payment, context.upstream, now) }
+      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
   if ('decidedBy' in verdict) {
     Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
     const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
@@ -190,6 +195,22 @@ function decideProof(db: Database, parameters: decideProof.Parameters): Decision
 
 declare namespace decideProof {
   type Parameters = { chosen: Challenge.Candidate; candidates: Challenge.Candidate[]; row: Row; prior: Payments.Row | undefined; settings: Settings.Settings }
+}
+
+/**
+ * A subscription is the human's to approve, every time a server asks for one, and the card says
+ * what changed since the terms in force with that server: a higher amount, a shorter period (each
+ * a higher charge per unit of time than the human accepted).
+ */
+function subscriptionAsks(db: Database, payment: Challenge.Payment, upstream: string, now: number): AskReason[] {
+  const reasons: AskReason[] = ['subscription']
+  const terms = Subscriptions.inForce(db, upstream, now)
+  if (!terms || !payment.subscription) return reasons
+  if (terms.currency === payment.currency.key && payment.amount > terms.amountAtomic) reasons.push('amount_increased')
+  if (payment.subscription.periodSeconds < terms.periodSeconds) reasons.push('period_shortened')
+  if ((terms.recipient ?? '').toLowerCase() !== (payment.recipient ?? '').toLowerCase()) reasons.push('recipient_changed')
+  if (terms.currency !== payment.currency.key) reasons.push('currency_changed')
+  return reasons
 }
 
 /**
@@ -276,6 +297,7 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
         return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
       }
       if (response.option !== undefined && response.option !== 'once' && 'share' in response.option) throw new Error('Sharing the address approves identity proofs only, never a payment.')
+      if (payment.kind === 'subscription' && response.option !== undefined && response.option !== 'once') throw new Error('A subscription is approved on its own terms: a lease or rule cannot come with it.')
       const bound = options.feeOf?.(payment)
       const held = payment.budgetAmount + (bound?.budgetAmount ?? 0n)
       const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
@@ -288,6 +310,7 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
       Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
       const fields = { ...toDetails(payment, bound), ...feeFields(bound), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
+      if (payment.subscription) Subscriptions.add(db, { ...terms(payment, payment.subscription), paymentId, upstream: context.upstream, createdAt: now })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
     })
     .immediate()
@@ -464,6 +487,12 @@ function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Pa
     flags: payment.flags,
     description: payment.description ?? null,
   }
+}
+
+/** The terms the human approved, as the ledger keeps them. */
+function terms(payment: Challenge.Payment, subscription: NonNullable<Challenge.Payment['subscription']>) {
+  const { periodCount, periodUnit, periodSeconds, expires, accessKey } = subscription
+  return { recipient: payment.recipient ?? '', currency: payment.currency.key, amountAtomic: payment.amount, periodCount, periodUnit, periodSeconds, expiresAt: expires.getTime(), accessKey }
 }
 
 function toPrice(payment: Challenge.Payment): Message.Price {

@@ -36,8 +36,11 @@ export function stateIn(states: readonly State[]): string {
 /** The payment protocol a server asked in. */
 export type Protocol = 'mpp' | 'x402'
 
-/** What a row asks of the wallet: `payment` (money moves) or `proof` (its address is shown; nothing moves). */
-export type Kind = 'payment' | 'proof'
+/**
+ * What a row asks of the wallet: `payment` (money moves), `proof` (its address is shown; nothing
+ * moves) or `subscription` (an authorization to charge every period, and its first charge).
+ */
+export type Kind = 'payment' | 'proof' | 'subscription'
 
 /** What the validated challenge says; absent when the challenge could not be validated. */
 export type Details = {

@@ -144,15 +144,15 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const intent = ChallengeFields.text(challenge.intent, 'intent', 64)
   if (!/^[a-z][a-z0-9:_-]*$/.test(name)) ChallengeFields.invalid(`The challenge method ${JSON.stringify(name)} is malformed.`)
   if (!/^[A-Za-z0-9-]+$/.test(intent)) ChallengeFields.invalid(`The challenge intent ${JSON.stringify(intent)} is malformed.`)
-  if (intent !== 'charge') ChallengeFields.unsupported(`Allowance pays one-time charges only, not the "${intent}" intent.`)
   const method = Methods.find(name)
   if (!method) ChallengeFields.unsupported(`Allowance cannot pay with the "${name}" payment method.`)
+  if (!method.intents.includes(intent)) ChallengeFields.unsupported(`Allowance pays ${method.intents.join(' and ')} payments with "${name}", not the "${intent}" intent.`)
 
   const request = ChallengeFields.record(challenge.request, 'The challenge request is not a JSON object.')
   const details =
     request.methodDetails === undefined ? {} : ChallengeFields.record(request.methodDetails, 'The challenge methodDetails is not a JSON object.')
   const amount = Amount.parse(request.amount)
-  if (amount === 0n && method.protocol === 'x402') ChallengeFields.invalid('The challenge amount is zero.')
+  if (amount === 0n && (method.protocol === 'x402' || intent !== 'charge')) ChallengeFields.invalid('The challenge amount is zero.')
   // An MPP charge of amount 0 asks for an identity proof, which only some methods define (mppx 0.11: tempo).
   if (amount === 0n && !method.proves) ChallengeFields.unsupported(`A zero-amount challenge asks for an identity proof, which Allowance cannot give with the "${name}" payment method.`)
   if (typeof request.currency !== 'string' || request.currency.length === 0 || request.currency.length > 64) {
@@ -161,7 +161,8 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const currency = request.currency as string
 
   // The method's own part: currency, recipient, chain, splits.
-  const { currency: entry, recipient, chainId, splits, scheme } = method.check({ method: name, request, details, amount, currency, registry })
+  const { currency: entry, recipient, chainId, splits, scheme, subscription } = method.check({ method: name, intent, request, details, amount, currency, registry })
+  if (subscription && subscription.expires.getTime() <= now.getTime()) ChallengeFields.expired(`The subscription ended at ${subscription.expires.toISOString()}.`)
 
   const flags: Flag[] = []
   if (details.decimals !== undefined && details.decimals !== entry.decimals) flags.push('declared_decimals_mismatch')
@@ -179,12 +180,13 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
 
   const budgetUnit = TokenRegistry.budgetUnit(entry)
   return {
-    kind: amount === 0n ? 'proof' : 'payment',
+    kind: subscription ? 'subscription' : amount === 0n ? 'proof' : 'payment',
     challengeId: id,
     realm,
     method: method.name,
     protocol: method.protocol,
-    intent: 'charge',
+    intent: subscription ? 'subscription' : 'charge',
+    ...(subscription && { subscription }),
     ...(scheme && { scheme }),
     amount,
     currency: entry,

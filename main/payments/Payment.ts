@@ -24,9 +24,23 @@ export type Scheme = 'exact' | 'upto'
 /**
  * What a challenge asks of the wallet: `payment`, or `proof`, a zero-amount charge answered with a
  * signature over the challenge that reveals the wallet's address and moves no money (tempo only in
- * mppx 0.11). A proof is approved for what it is: never by a payment rule or lease.
+ * mppx 0.11); or `subscription`, a fixed amount per period until cancelled or expired, which the
+ * wallet authorizes once and the server then charges each period. A proof or a subscription is
+ * approved for what it is: never by a payment rule or lease.
  */
-export type Kind = 'payment' | 'proof'
+export type Kind = 'payment' | 'proof' | 'subscription'
+
+/** A subscription's terms as the wallet would authorize them: `amount` every period, until `expires`. */
+export type Subscription = {
+  /** "30 days", "1 week": the period as the server stated it. */
+  periodCount: number
+  periodUnit: 'day' | 'week' | 'dev_second'
+  periodSeconds: number
+  /** When the authorization ends: no charge after it. */
+  expires: Date
+  /** The server's access key that the wallet authorizes to charge each period. */
+  accessKey: string
+}
 
 export type Payment = {
   kind: Kind
@@ -35,7 +49,10 @@ export type Payment = {
   method: TokenRegistry.Method
   /** The protocol the server asked in: `mpp` or `x402`. */
   protocol: Protocol
-  intent: 'charge'
+  /** `charge` (one payment, or a proof), or `subscription`. */
+  intent: 'charge' | 'subscription'
+  /** A subscription's terms: `amount` is charged now and then once per period. */
+  subscription?: Subscription | undefined
   /** x402 only: `exact`, or `upto`, whose amount is a ceiling (the server settles at most that). */
   scheme?: Scheme | undefined
   /** Atomic units of `currency` (for `upto`, the most the server may settle). */

@@ -21,7 +21,7 @@ export type Method<name extends string = string> = {
    * `PaymentRequired` tool result, a payload in `x402/payment`).
    */
   readonly protocol: Protocol
-  /** The intents Allowance pays with this method (what the bridge advertises). */
+  /** The intents Allowance pays with this method (what the bridge advertises): `charge`, `subscription`. */
   readonly intents: readonly string[]
   /** What pays: the wallet's key, or the user's card. */
   readonly paysWith: 'wallet' | 'card'
@@ -90,6 +90,8 @@ export declare namespace check {
   type Parameters = {
     /** The method's name, as the challenge gives it. */
     method: string
+    /** One of the method's {@link Method.intents}. */
+    intent: string
     /** The challenge's `request`. */
     request: Record<string, unknown>
     /** The request's `methodDetails` (`{}` when absent). */
@@ -109,6 +111,8 @@ export declare namespace check {
     splits: readonly Payment.Split[]
     /** The x402 scheme (`exact`, `upto`); MPP methods have none. */
     scheme?: Payment.Scheme | undefined
+    /** A subscription's terms (intent `subscription`). */
+    subscription?: Payment.Subscription | undefined
   }
 }
 

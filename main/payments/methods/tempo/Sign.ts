@@ -26,6 +26,19 @@ export function client(parameters: Method.sign.Parameters): Method.Client {
   if (!rpcUrl) throw new Error(`No RPC URL is configured for ${Chains.withId(chainId)}; add one under "rpc" in settings.json.`)
   const base = Chains.withRpc[chainId] ?? tempoLocalnet
   const chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } }
+  // A subscription: the wallet signs a key authorization for the server's access key, limited to
+  // the approved amount per period, token, recipient and end; mppx checks it against the challenge.
+  if (payment.subscription) {
+    const approved = payment.subscription
+    return tempo.subscription({
+      account,
+      getClient: () => createClient({ chain, transport: http(rpcUrl) }),
+      validateRequest(request) {
+        const held = request.recipient.toLowerCase() === payment.recipient?.toLowerCase() && BigInt(request.amount) === payment.amount
+        if (!held || request.methodDetails?.accessKey?.accessKeyAddress.toLowerCase() !== approved.accessKey.toLowerCase()) throw new Error('The subscription differs from the approved terms.')
+      },
+    })
+  }
   return tempo.charge({
     account,
     getClient: () => createClient({ chain, transport: http(rpcUrl) }),

@@ -15,7 +15,7 @@ import * as TempoSettlement from './Settlement.js'
  */
 export const method: Method.Method<'tempo'> = {
   name: 'tempo',
-  intents: ['charge'],
+  intents: ['charge', 'subscription'],
   protocol: 'mpp',
   paysWith: 'wallet',
   proves: true,
@@ -24,18 +24,21 @@ export const method: Method.Method<'tempo'> = {
   canSign: Sign.canSign,
   sign: Mpp.sign(Sign.client),
   broadcasts: (parameters) => Sign.mode(parameters) === 'push',
-  track: (parameters) => OnChain.evidence(parameters, TempoSettlement.evidence(parameters.credential)),
+  // A subscription's first charge is a transfer the server makes with the wallet's authorization: found by its memo's challenge nonce.
+  track: (parameters) =>
+    OnChain.evidence(parameters, parameters.payment.subscription ? { challengeNonce: TempoSettlement.challengeNonce(parameters.payment.challengeId) } : TempoSettlement.evidence(parameters.credential)),
   async confirm(parameters) {
     const target = OnChain.target(parameters)
     if ('finding' in target) return target.finding
     const { evidence, payment, reference } = parameters
     const transaction = evidence.transaction as Hex | undefined
     const memo = evidence.memo as Hex | undefined
+    const challengeNonce = evidence.challengeNonce as Hex | undefined
     const splits = ((evidence.splits ?? []) as { recipient: Address; amount: string }[]).map((split) => ({ recipient: split.recipient, amount: BigInt(split.amount) }))
     const primary = payment.amount - splits.reduce((sum, split) => sum + split.amount, 0n)
     const { rpcUrl, chainId, currency, payer, recipient } = target
     const payments = [{ recipient, amount: primary }, ...splits]
-    const verdict = await TempoSettlement.confirm({ rpcUrl, chainId, currency, payer, payments, transaction, memo, reference })
+    const verdict = await TempoSettlement.confirm({ rpcUrl, chainId, currency, payer, payments, transaction, memo, challengeNonce, reference })
     return Settlement.finding(verdict, payment.amount, undefined)
   },
   async estimateFee({ payment, rpc, payer }) {

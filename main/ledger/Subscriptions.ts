@@ -1,0 +1,72 @@
+import { type Database, statement } from './Database.js'
+
+/**
+ * Subscriptions the human approved: the terms the wallet authorized a server to charge (an amount
+ * of a token every period, until an end), the payment row of the first charge, and whether the
+ * user cancelled. A server's later subscription challenge is held to the terms in force.
+ */
+export type Subscription = {
+  id: number
+  paymentId: number
+  upstream: string
+  recipient: string
+  /** The ledger's currency key (`<chainId>:<address>`). */
+  currency: string
+  amountAtomic: bigint
+  periodCount: number
+  periodUnit: string
+  periodSeconds: number
+  expiresAt: number
+  accessKey: string
+  createdAt: number
+  cancelledAt: number | null
+}
+
+/** Records an approved subscription; call in the transaction that approves its first charge. */
+export function add(db: Database, values: Omit<Subscription, 'id' | 'cancelledAt'>): Subscription {
+  const id = statement(db, `INSERT INTO subscriptions (payment_id, upstream, recipient, currency, amount_atomic, period_count, period_unit, period_seconds,
+        expires_at, access_key, created_at) VALUES (@paymentId, @upstream, @recipient, @currency, @amountAtomic, @periodCount, @periodUnit, @periodSeconds,
+        @expiresAt, @accessKey, @createdAt)`).run({ ...values, amountAtomic: values.amountAtomic.toString() }).lastInsertRowid
+  return get(db, Number(id))!
+}
+
+export function get(db: Database, id: number): Subscription | undefined {
+  const row = statement(db, 'SELECT * FROM subscriptions WHERE id = ?').get(id) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** The subscriptions in force at `now` (approved, not cancelled, not ended), newest first. */
+export function active(db: Database, now: number): Subscription[] {
+  return (statement(db, 'SELECT * FROM subscriptions WHERE cancelled_at IS NULL AND expires_at > ? ORDER BY id DESC').all(now) as Sql[]).map(fromSql)
+}
+
+/** The terms in force with `upstream`: its newest subscription not cancelled nor ended. */
+export function inForce(db: Database, upstream: string, now: number): Subscription | undefined {
+  const row = statement(db, 'SELECT * FROM subscriptions WHERE upstream = ? AND cancelled_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1').get(upstream, now) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** The user's cancel; false when the subscription is not in force. */
+export function cancel(db: Database, id: number, now: number): boolean {
+  return statement(db, 'UPDATE subscriptions SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL').run(now, id).changes === 1
+}
+
+type Sql = Record<string, string | number | null>
+
+function fromSql(row: Sql): Subscription {
+  return {
+    id: row.id as number,
+    paymentId: row.payment_id as number,
+    upstream: row.upstream as string,
+    recipient: row.recipient as string,
+    currency: row.currency as string,
+    amountAtomic: BigInt(row.amount_atomic as string),
+    periodCount: row.period_count as number,
+    periodUnit: row.period_unit as string,
+    periodSeconds: row.period_seconds as number,
+    expiresAt: row.expires_at as number,
+    accessKey: row.access_key as string,
+    createdAt: row.created_at as number,
+    cancelledAt: row.cancelled_at as number | null,
+  }
+}

@@ -1,0 +1,75 @@
+// Subscriptions on anvil's Tempo mode, with mppx's real tempo subscription server (the paid
+// server's `pro_plan`: 9.00 pathUSD every 30 days). Allowance shows the terms, only the human
+// approves, and the wallet signs a key authorization for exactly those terms, which mppx verifies.
+// Activation cannot complete on anvil 1.7.1: the server's transaction carrying that key
+// authorization is refused ("Failed to decode transaction"), so the first charge never happens
+// here and the ledger keeps the credential as sent (the server holds an authorization it could
+// still use). Changed terms (a higher amount, a shorter period) ask again; no rule approves one.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Rules from '../../main/ledger/Rules.js'
+import * as Subscriptions from '../../main/ledger/Subscriptions.js'
+import { accounts, pathUsd } from '../helpers/chain.js'
+import { startRig, type Rig } from './rig.js'
+
+let rig: Rig
+beforeAll(async () => void (rig = await startRig({ variant: 'tempo', server: { methods: ['tempo'] }, config: { tempoMode: 'push' } })), 120_000)
+afterAll(() => rig?.stop())
+
+const balance = () => rig.chain.balanceOf(pathUsd, accounts.payer.address)
+
+/** Calls `pro_plan`; once its card shows, checks why it asks, then approves or declines it. */
+async function subscribe(answer: 'approve' | 'decline', reasons: string[]) {
+  const call = rig.client.callTool({ name: 'pro_plan', arguments: {} })
+  const asked = await rig.pending()
+  expect(asked.reasons).toEqual(reasons)
+  const response = await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/${answer}`, {})
+  expect(response.status).toBe(200)
+  return { result: await call, asked }
+}
+
+describe('a server selling a subscription', () => {
+  it('shows the terms and asks the human; approved, the wallet signs a key authorization for exactly those terms, which the server verifies', async () => {
+    const before = await balance()
+    const challenge = await rig.challenge('pro_plan')
+    const call = rig.client.callTool({ name: 'pro_plan', arguments: {} })
+    const asked = await rig.pending()
+    expect(asked.reasons).toEqual(['subscription'])
+    // The card's terms: 9 pathUSD every 30 days until the end the server named, paid to its recipient.
+    const [card] = (await rig.daemon.api('GET', '/api/approvals')).body
+    expect(card.payment).toMatchObject({ kind: 'subscription', intent: 'subscription', recipient: challenge.request.recipient, subscription: { periodCount: 30, periodUnit: 'day', periodSeconds: 30 * 86_400 } })
+    expect(card.options[0].amount).toBe('9 pathUSD')
+    expect((await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/approve`, {})).status).toBe(200)
+    const failure = await call.then(() => undefined, (error: { code: number; message: string }) => error)
+    // What the server received: one key authorization, for the terms it asked.
+    const { subscriptions } = await rig.server.stats()
+    expect(subscriptions).toHaveLength(1)
+    expect(subscriptions[0]).toMatchObject({ payload: 'keyAuthorization', request: { amount: '9000000', periodCount: '30', periodUnit: 'day', recipient: challenge.request.recipient } })
+    // On anvil the server cannot submit it: it answers with an internal error, and nothing moves.
+    expect(failure).toMatchObject({ code: -32603, message: expect.stringContaining('An internal payment error occurred') })
+    expect(await balance()).toBe(before)
+    const row = rig.rows().find((payment) => payment.id === asked.paymentId)!
+    expect(row).toMatchObject({ decidedBy: 'human', state: 'sent', details: { kind: 'subscription', intent: 'subscription', amountAtomic: 9_000_000n } })
+    // The approved terms are kept: what later challenges from this server are held to.
+    const terms = rig.ledger((db) => Subscriptions.inForce(db, rig.server.url, Date.now()))
+    expect(terms).toMatchObject({ paymentId: asked.paymentId, amountAtomic: 9_000_000n, periodSeconds: 30 * 86_400, accessKey: challenge.request.methodDetails.accessKey.accessKeyAddress })
+  })
+
+  it('a higher amount asks again, saying so; declined, nothing is signed', async () => {
+    await rig.server.setPlan({ amount: '12' })
+    const sent = (await rig.server.stats()).subscriptions.length
+    const { result } = await subscribe('decline', ['subscription', 'amount_increased'])
+    expect(result.isError).toBe(true)
+    expect((await rig.server.stats()).subscriptions).toHaveLength(sent)
+  })
+
+  it('hostile: a period that shrinks asks again even under an auto-approve rule for far more; declined, nothing is signed', async () => {
+    rig.ledger((db) => Rules.add(db, { kind: 'auto_approve', scope: { upstream: rig.server.url }, recipient: accounts.recipient.address, unit: 'usd', amount: 1_000_000_000n, now: Date.now() }))
+    await rig.server.setPlan({ amount: '9', periodCount: '7' })
+    const sent = (await rig.server.stats()).subscriptions.length
+    const before = await balance()
+    const { result } = await subscribe('decline', ['subscription', 'period_shortened'])
+    expect(result.isError).toBe(true)
+    expect((await rig.server.stats()).subscriptions).toHaveLength(sent)
+    expect(await balance()).toBe(before)
+  })
+})
