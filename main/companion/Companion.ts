@@ -10,6 +10,7 @@ import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
 import type * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
+import * as Subscriptions from '../ledger/Subscriptions.js'
 import * as Amount from '../payments/Amount.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
@@ -320,6 +321,28 @@ export class Companion implements Handler {
     this.walletKey.lock()
     this.log.info('the wallet was locked')
     return this.walletStatus()
+  }
+
+  /**
+   * The user cancels a subscription: in the ledger first (its terms no longer hold later challenges),
+   * then where the method can (tempo: the wallet revokes the server's access key on chain). The
+   * sentence says what was done; a chain that cannot be reached leaves it cancelled in the ledger,
+   * and says so.
+   */
+  async cancelSubscription(id: number): Promise<string | undefined> {
+    const subscription = Subscriptions.get(this.db, id)
+    if (!subscription || !Subscriptions.cancel(this.db, id, Date.now())) return undefined
+    const method = Methods.find(Payments.get(this.db, subscription.paymentId)?.details?.method ?? '')
+    let outcome: string
+    try {
+      const account = await this.walletKey.account()
+      outcome = method?.cancelSubscription ? await method.cancelSubscription({ subscription, account, rpc: this.config.rpc }) : 'The payment method has no way to stop the server charging; ask the seller.'
+    } catch (error) {
+      outcome = `Cancelled in Allowance, but the server's access key could not be revoked: ${ErrorWords.describe(error).split('\n')[0]!.slice(0, 200)}`
+    }
+    Subscriptions.cancelled(this.db, id, outcome)
+    this.log.info(`subscription ${id} cancelled: ${outcome}`)
+    return outcome
   }
 
   /** The kill switch: while paused, every payment is declined. */

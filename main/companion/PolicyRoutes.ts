@@ -8,6 +8,7 @@ import * as Units from '../payments/Units.js'
 import { BudgetBody, EditBody, PauseBody, RuleBody, type AddressShare, type Done, type Paused, type Scope as ScopeRequest } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as PolicyViews from './PolicyViews.js'
+import * as SubscriptionViews from './SubscriptionViews.js'
 import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
 
 /**
@@ -26,6 +27,7 @@ import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * successor) in one transaction; a budget's use carries over, being counted from the payment rows.
  * - `GET /api/leases` (in force), `POST /api/leases/:id/revoke`
  * - `GET /api/shares` (the servers the wallet's address is shown to when they ask), `POST /api/shares/:id/remove`
+ * - `GET /api/subscriptions` (every one approved), `POST /api/subscriptions/:id/cancel`
  * - `POST /api/pause` `{ paused }`; `GET /api/units`
  *
  * `scope` is `{ server?, operation?, target?, host? }`; blank fields mean any.
@@ -179,6 +181,17 @@ export function routes(companion: Companion): Route[] {
         const id = Number(params[0])
         if (!Leases.revoke(db, id, Date.now())) throw new RouteError(404, `Lease ${id} is not in force (it was revoked, or there is none).`)
         return ok({ id, message: `Lease ${id} revoked: its calls ask you again.` } satisfies Done)
+      },
+    },
+    { method: 'GET', path: /^\/api\/subscriptions$/, answer: () => ok(SubscriptionViews.subscriptions(db, Date.now())) },
+    {
+      method: 'POST',
+      path: /^\/api\/subscriptions\/(\d+)\/cancel$/,
+      async answer({ params }) {
+        const id = Number(params[0])
+        const outcome = await companion.cancelSubscription(id)
+        if (outcome === undefined) throw new RouteError(404, `Subscription ${id} is not in force (it was cancelled, or there is none).`)
+        return ok({ id, message: `Subscription ${id} cancelled. ${outcome}` } satisfies Done)
       },
     },
     {

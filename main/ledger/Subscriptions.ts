@@ -20,10 +20,12 @@ export type Subscription = {
   accessKey: string
   createdAt: number
   cancelledAt: number | null
+  /** What cancelling did beyond the ledger: the access key revoked on chain, or why not. */
+  cancelOutcome: string | null
 }
 
 /** Records an approved subscription; call in the transaction that approves its first charge. */
-export function add(db: Database, values: Omit<Subscription, 'id' | 'cancelledAt'>): Subscription {
+export function add(db: Database, values: Omit<Subscription, 'id' | 'cancelledAt' | 'cancelOutcome'>): Subscription {
   const id = statement(db, `INSERT INTO subscriptions (payment_id, upstream, recipient, currency, amount_atomic, period_count, period_unit, period_seconds,
         expires_at, access_key, created_at) VALUES (@paymentId, @upstream, @recipient, @currency, @amountAtomic, @periodCount, @periodUnit, @periodSeconds,
         @expiresAt, @accessKey, @createdAt)`).run({ ...values, amountAtomic: values.amountAtomic.toString() }).lastInsertRowid
@@ -35,20 +37,44 @@ export function get(db: Database, id: number): Subscription | undefined {
   return row && fromSql(row)
 }
 
-/** The subscriptions in force at `now` (approved, not cancelled, not ended), newest first. */
-export function active(db: Database, now: number): Subscription[] {
-  return (statement(db, 'SELECT * FROM subscriptions WHERE cancelled_at IS NULL AND expires_at > ? ORDER BY id DESC').all(now) as Sql[]).map(fromSql)
-}
-
 /** The terms in force with `upstream`: its newest subscription not cancelled nor ended. */
 export function inForce(db: Database, upstream: string, now: number): Subscription | undefined {
   const row = statement(db, 'SELECT * FROM subscriptions WHERE upstream = ? AND cancelled_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1').get(upstream, now) as Sql | undefined
   return row && fromSql(row)
 }
 
-/** The user's cancel; false when the subscription is not in force. */
+/** The user's cancel, in the ledger first: false when the subscription was already cancelled (or there is none). */
 export function cancel(db: Database, id: number, now: number): boolean {
   return statement(db, 'UPDATE subscriptions SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL').run(now, id).changes === 1
+}
+
+/** Notes what cancelling did beyond the ledger. */
+export function cancelled(db: Database, id: number, outcome: string): void {
+  statement(db, 'UPDATE subscriptions SET cancel_outcome = ? WHERE id = ?').run(outcome.slice(0, 500), id)
+}
+
+/** Every subscription ever approved, newest first. */
+export function list(db: Database): Subscription[] {
+  return (statement(db, 'SELECT * FROM subscriptions ORDER BY id DESC').all() as Sql[]).map(fromSql)
+}
+
+/**
+ * When the server may charge next, counting whole periods from `anchor` (the first charge), or
+ * undefined when the subscription ends (or was cancelled) before that.
+ *
+ * @example
+ * ```ts
+ * import * as Subscriptions from './Subscriptions.js'
+ *
+ * declare const monthly: Subscriptions.Subscription // 30 days, first charged on 1 March
+ * Subscriptions.nextCharge(monthly, { anchor: Date.parse('2026-03-01'), now: Date.parse('2026-03-10') }) // 31 March
+ * ```
+ */
+export function nextCharge(subscription: Pick<Subscription, 'periodSeconds' | 'expiresAt' | 'cancelledAt'>, at: { anchor: number; now: number }): number | undefined {
+  if (subscription.cancelledAt !== null) return undefined
+  const period = subscription.periodSeconds * 1000
+  const next = at.anchor + (Math.floor(Math.max(0, at.now - at.anchor) / period) + 1) * period
+  return next < subscription.expiresAt ? next : undefined
 }
 
 type Sql = Record<string, string | number | null>
@@ -68,5 +94,6 @@ function fromSql(row: Sql): Subscription {
     accessKey: row.access_key as string,
     createdAt: row.created_at as number,
     cancelledAt: row.cancelled_at as number | null,
+    cancelOutcome: row.cancel_outcome as string | null,
   }
 }

@@ -364,7 +364,9 @@ export const migrations: readonly string[] = [
     expires_at INTEGER NOT NULL,
     access_key TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    cancelled_at INTEGER
+    cancelled_at INTEGER,
+    -- What cancelling did beyond the ledger (the access key revoked on chain, or why not).
+    cancel_outcome TEXT
   );
   CREATE INDEX subscriptions_upstream ON subscriptions (upstream);
   `,

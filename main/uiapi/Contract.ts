@@ -348,6 +348,32 @@ export type AddressShare = {
   createdAt: number
 }
 
+/**
+ * A subscription the user approved, as Rules & budgets lists it. `active`: the first charge is
+ * confirmed on chain; `activating`: it is not yet (or the server never took it: the row says);
+ * `cancelled`, `ended`.
+ */
+export type SubscriptionView = {
+  id: number
+  upstream: string
+  server: string
+  /** "9 pathUSD" */
+  amount: string
+  /** "every 30 days" */
+  period: string
+  state: 'active' | 'activating' | 'cancelled' | 'ended'
+  /** When the server may charge next (epoch ms); null once cancelled or ended, or before the first charge. */
+  nextChargeAt: number | null
+  /** Charges confirmed on chain so far. */
+  charges: number
+  /** The payment row of the first charge (History). */
+  firstPaymentId: number
+  expiresAt: number
+  cancelledAt: number | null
+  /** What cancelling did beyond the ledger: the access key revoked on chain, or why not. */
+  cancelOutcome: string | null
+}
+
 /** A unit amounts can be typed in: `name` is what the companion reads back ("usd", "iso:eur", "<chainId>:<address>"). */
 export type Unit = { name: string; label: string }
 

@@ -5,6 +5,8 @@
 // authorization is refused ("Failed to decode transaction"), so the first charge never happens
 // here and the ledger keeps the credential as sent (the server holds an authorization it could
 // still use). Changed terms (a higher amount, a shorter period) ask again; no rule approves one.
+import { createClient, http, type Address } from 'viem'
+import { Actions } from 'viem/tempo'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Rules from '../../main/ledger/Rules.js'
 import * as Subscriptions from '../../main/ledger/Subscriptions.js'
@@ -71,5 +73,37 @@ describe('a server selling a subscription', () => {
     expect(result.isError).toBe(true)
     expect((await rig.server.stats()).subscriptions).toHaveLength(sent)
     expect(await balance()).toBe(before)
+  })
+
+  it('Rules & budgets lists it as not yet active (the server never took the first charge); Cancel ends it: the chain never authorized the key, and a later offer is not held to the cancelled terms', async () => {
+    const [listed] = (await rig.daemon.api('GET', '/api/subscriptions')).body
+    expect(listed).toMatchObject({ server: `127.0.0.1:${rig.server.port}`, amount: '9 pathUSD', period: 'every 30 days', state: 'activating', charges: 0, nextChargeAt: null, cancelledAt: null })
+    const cancelled = await rig.daemon.api('POST', `/api/subscriptions/${listed.id}/cancel`)
+    expect(cancelled.status).toBe(200)
+    expect(cancelled.body.message).toContain('never authorized')
+    expect((await rig.daemon.api('GET', '/api/subscriptions')).body[0]).toMatchObject({ state: 'cancelled', cancelledAt: expect.any(Number) })
+    expect((await rig.daemon.api('POST', `/api/subscriptions/${listed.id}/cancel`)).status).toBe(404)
+    // The 7-day plan asked above is no longer compared with anything: it asks as a new subscription.
+    const { result } = await subscribe('decline', ['subscription'])
+    expect(result.isError).toBe(true)
+  })
+
+  it('Cancel revokes the server\'s access key on chain where the chain authorized it: the chain then marks it revoked', async () => {
+    await rig.server.setPlan({ amount: '9', periodCount: '30' })
+    const call = rig.client.callTool({ name: 'pro_plan', arguments: {} })
+    const asked = await rig.pending()
+    expect((await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/approve`, {})).status).toBe(200)
+    await call.catch(() => undefined)
+    const terms = rig.ledger((db) => Subscriptions.inForce(db, rig.server.url, Date.now()))!
+    // What an activation would leave on chain, as far as anvil can carry it: the wallet's keychain
+    // authorizes the server's access key (without the spending limit, which anvil drops).
+    const wallet = createClient({ chain: rig.chain.viemChain, transport: http(rig.chain.rpcUrl), account: accounts.payer })
+    const accessKey = terms.accessKey as Address
+    await Actions.accessKey.authorizeSync(wallet, { accessKey: { accessKeyAddress: accessKey, keyType: 'secp256k1' }, expiry: Math.floor(terms.expiresAt / 1000) })
+    expect(await Actions.accessKey.getMetadata(wallet, { accessKey })).toMatchObject({ address: expect.stringMatching(new RegExp(accessKey, 'i')), isRevoked: false })
+    const cancelled = await rig.daemon.api('POST', `/api/subscriptions/${terms.id}/cancel`)
+    expect(cancelled.status).toBe(200)
+    expect(cancelled.body.message).toContain("revoked the server's access key on chain")
+    expect(await Actions.accessKey.getMetadata(wallet, { accessKey })).toMatchObject({ isRevoked: true })
   })
 })

@@ -56,6 +56,11 @@ export type Method<name extends string = string> = {
   confirm(parameters: confirm.Parameters): Promise<Settlement.Finding>
   /** An upper bound of the network fee the wallet pays on top of the payment, for methods that cost one. Never throws. */
   estimateFee?: ((parameters: estimateFee.Parameters) => Promise<Settlement.Fee | undefined>) | undefined
+  /**
+   * Stops a subscription's future charges where the method can (tempo: the wallet revokes the
+   * access key it authorized); one sentence saying what was done. Throws when it could not.
+   */
+  cancelSubscription?: ((parameters: cancelSubscription.Parameters) => Promise<string>) | undefined
   /** The sentence for a seller's refusal (`problem.detail` of its -32043) when the method can explain it (a declined card). */
   explainRefusal?: ((detail: string | undefined) => string | undefined) | undefined
 }
@@ -171,6 +176,15 @@ export declare namespace confirm {
     /** The server refused the credential (or never answered): it may still be used. */
     refused: boolean
     /** The user's RPC endpoints by chain id. */
+    rpc: Readonly<Record<string, string>>
+  }
+}
+
+export declare namespace cancelSubscription {
+  type Parameters = {
+    /** The subscription's terms as approved (the ledger's currency key `<chainId>:<address>`). */
+    subscription: { accessKey: string; currency: string }
+    account: LocalAccount
     rpc: Readonly<Record<string, string>>
   }
 }

@@ -30,6 +30,7 @@ const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'functio
   confirm: { kind: 'function' },
   estimateFee: { kind: 'function', optional: true },
   explainRefusal: { kind: 'function', optional: true },
+  cancelSubscription: { kind: 'function', optional: true },
 }
 
 describe('Methods', () => {

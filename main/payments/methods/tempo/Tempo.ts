@@ -4,6 +4,7 @@ import * as Settlement from '../../Settlement.js'
 import type * as Method from '../Method.js'
 import * as Mpp from '../Mpp.js'
 import * as OnChain from '../OnChain.js'
+import * as AccessKey from './AccessKey.js'
 import * as Challenge from './Challenge.js'
 import * as Sign from './Sign.js'
 import * as TempoSettlement from './Settlement.js'
@@ -40,6 +41,15 @@ export const method: Method.Method<'tempo'> = {
     const payments = [{ recipient, amount: primary }, ...splits]
     const verdict = await TempoSettlement.confirm({ rpcUrl, chainId, currency, payer, payments, transaction, memo, challengeNonce, reference })
     return Settlement.finding(verdict, payment.amount, undefined)
+  },
+  async cancelSubscription({ subscription, account, rpc }) {
+    const chainId = Number(subscription.currency.split(':')[0])
+    const rpcUrl = Chains.rpcUrlFor(chainId, rpc)
+    if (!rpcUrl) throw new Error(`No RPC endpoint is configured for ${Chains.withId(chainId)}, so the access key cannot be revoked.`)
+    const revocation = await AccessKey.revoke({ account, accessKey: subscription.accessKey as Address, chainId, rpcUrl })
+    if (revocation.status === 'revoked') return `The wallet revoked the server's access key on chain (${Settlement.short(revocation.transaction)}): it can charge no more.`
+    if (revocation.status === 'already_revoked') return "The server's access key was already revoked on chain: it can charge no more."
+    return "The chain never authorized the server's access key (the subscription was not activated): it cannot charge."
   },
   async estimateFee({ payment, rpc, payer }) {
     const { chainId, currency, recipient, amount } = payment
