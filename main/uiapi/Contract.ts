@@ -139,6 +139,8 @@ export type Approval = {
   alreadySent: string | null
   /** How many times this server asked to be paid again after a credential, in the last 7 days. */
   rechallenges: number
+  /** A subscription's terms in words and dates: "every 30 days", its first charge now, the next ones, and its end. */
+  subscription: { period: string; nextCharges: number[]; expiresAt: number } | null
 }
 
 /** What became of a waiting payment: the answer to approve and decline (a list of them for decline-all). */

@@ -20,6 +20,9 @@ export declare namespace ApprovalCard {
   type Props = { approval: Api.Approval; onAnswering?(paymentId: number): void; onAnswered(outcome: Outcome): void }
 }
 
+/** "7 Jan 2027" */
+const day = (at: number) => new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
+
 /**
  * One payment waiting for the human: who asks, what it buys, what it costs and to whom, what it
  * leaves of the budgets, and what looks risky. Esc declines; Ctrl/Cmd+Enter pays once; nothing
@@ -40,7 +43,7 @@ function PaymentCard(props: ApprovalCard.Props) {
     <section className="card" aria-labelledby={heading} ref={card} tabIndex={-1}>
       <header>
         <h2 id={heading}>
-          <span className="host">{approval.host}</span> asks to pay
+          <span className="host">{approval.host}</span> {approval.subscription ? 'asks to subscribe' : 'asks to pay'}
         </h2>
         <Countdown until={approval.expiresAt} />
       </header>
@@ -49,6 +52,7 @@ function PaymentCard(props: ApprovalCard.Props) {
         {option.upTo && <span className="muted">up to </span>}
         <strong>{option.amount}</strong>
         {option.usd && <span className="usd"> ≈ {option.usd}</span>}
+        {approval.subscription && <span className="muted"> {approval.subscription.period}</span>}
       </p>
 
       <dl className="facts">
@@ -61,6 +65,15 @@ function PaymentCard(props: ApprovalCard.Props) {
           <span title={approval.upstream}>{approval.server}</span>
           <span className={approval.realmDiffers ? 'realm differs' : 'realm'}> · realm {approval.realm}</span>
         </dd>
+        {approval.subscription && (
+          <>
+            <dt>Charges</dt>
+            <dd>
+              now, then {approval.subscription.nextCharges.map(day).join(', ')}
+              {approval.subscription.nextCharges.length > 0 && '…'} until {day(approval.subscription.expiresAt)}, unless you cancel it
+            </dd>
+          </>
+        )}
         <dt>Recipient</dt>
         <dd>{option.recipient ? <Address value={option.recipient} label="recipient address" /> : 'the server’s card account'}</dd>
         <dt>Network</dt>

@@ -10,6 +10,7 @@ import { Actions } from 'viem/tempo'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Rules from '../../main/ledger/Rules.js'
 import * as Subscriptions from '../../main/ledger/Subscriptions.js'
+import { openPage } from '../helpers/browser.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
 
@@ -30,6 +31,26 @@ async function subscribe(answer: 'approve' | 'decline', reasons: string[]) {
 }
 
 describe('a server selling a subscription', () => {
+  it('in the headless UI, the card shows the amount per period, the first charge now, the next dates and the end; it offers no lease or rule', async () => {
+    const browser = await openPage(rig.daemon.ui)
+    try {
+      const call = rig.client.callTool({ name: 'pro_plan', arguments: {} })
+      const card = browser.page.getByRole('region', { name: /asks to subscribe/ })
+      await card.waitFor({ timeout: 10_000 })
+      const shown = await card.innerText()
+      expect(shown).toContain('9 pathUSD')
+      expect(shown).toContain('every 30 days')
+      expect(shown).toMatch(/Charges\s+now, then .+… until .+, unless you cancel it/)
+      expect(shown).toContain('the server charges this amount every period until you cancel it')
+      expect(shown).not.toMatch(/Allow for|Always allow/)
+      await card.getByRole('button', { name: /Decline/ }).click()
+      expect((await call).isError).toBe(true)
+      expect((await rig.server.stats()).subscriptions).toEqual([])
+    } finally {
+      await browser.close()
+    }
+  })
+
   it('shows the terms and asks the human; approved, the wallet signs a key authorization for exactly those terms, which the server verifies', async () => {
     const before = await balance()
     const challenge = await rig.challenge('pro_plan')
@@ -83,6 +104,17 @@ describe('a server selling a subscription', () => {
     expect(cancelled.body.message).toContain('never authorized')
     expect((await rig.daemon.api('GET', '/api/subscriptions')).body[0]).toMatchObject({ state: 'cancelled', cancelledAt: expect.any(Number) })
     expect((await rig.daemon.api('POST', `/api/subscriptions/${listed.id}/cancel`)).status).toBe(404)
+    // Rules & budgets shows it so, with no Cancel left to press.
+    const browser = await openPage(rig.daemon.ui)
+    try {
+      await browser.page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Rules & budgets', exact: true }).click()
+      const row = browser.page.getByRole('table', { name: 'Subscriptions', exact: true }).getByRole('row').filter({ hasText: '9 pathUSD every 30 days' })
+      await row.waitFor({ timeout: 5_000 })
+      expect(await row.innerText()).toContain('Cancelled')
+      expect(await row.getByRole('button', { name: /Cancel/ }).count()).toBe(0)
+    } finally {
+      await browser.close()
+    }
     // The 7-day plan asked above is no longer compared with anything: it asks as a new subscription.
     const { result } = await subscribe('decline', ['subscription'])
     expect(result.isError).toBe(true)
