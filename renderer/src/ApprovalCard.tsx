@@ -3,7 +3,7 @@ import * as Api from './Api.js'
 import { Address } from './Address.js'
 import type { Outcome } from './AnswerNotice.js'
 import { ApprovalActions } from './ApprovalActions.js'
-import { CallPreview } from './CallPreview.js'
+import { ServerSays, WhoAsks } from './CardFacts.js'
 import { Countdown } from './Countdown.js'
 import { ProofCard } from './ProofCard.js'
 import { RiskFlags } from './RiskFlags.js'
@@ -56,15 +56,7 @@ function PaymentCard(props: ApprovalCard.Props) {
       </p>
 
       <dl className="facts">
-        <dt>For</dt>
-        <dd>
-          <CallPreview approval={approval} />
-        </dd>
-        <dt>Server</dt>
-        <dd>
-          <span title={approval.upstream}>{approval.server}</span>
-          <span className={approval.realmDiffers ? 'realm differs' : 'realm'}> · realm {approval.realm}</span>
-        </dd>
+        <WhoAsks approval={approval} />
         {approval.subscription && (
           <>
             <dt>Charges</dt>
@@ -107,14 +99,7 @@ function PaymentCard(props: ApprovalCard.Props) {
                 </div>
               ))}
         </dd>
-        {option.description && (
-          <>
-            <dt>Server says</dt>
-            <dd className="untrusted" title="Written by the server, not checked by Allowance">
-              “{option.description}”
-            </dd>
-          </>
-        )}
+        <ServerSays description={option.description} />
       </dl>
 
       <RiskFlags approval={approval} option={option} />

@@ -2,7 +2,7 @@ import { type MouseEvent, useId, useRef } from 'react'
 import * as Api from './Api.js'
 import { Address } from './Address.js'
 import type { ApprovalCard } from './ApprovalCard.js'
-import { CallPreview } from './CallPreview.js'
+import { ServerSays, WhoAsks } from './CardFacts.js'
 import { Countdown } from './Countdown.js'
 import { useCardAnswer } from './useCardAnswer.js'
 import { useLoaded } from './useLoaded.js'
@@ -39,27 +39,12 @@ export function ProofCard(props: ApprovalCard.Props) {
       </p>
 
       <dl className="facts">
-        <dt>For</dt>
-        <dd>
-          <CallPreview approval={approval} />
-        </dd>
-        <dt>Server</dt>
-        <dd>
-          <span title={approval.upstream}>{approval.server}</span>
-          <span className={approval.realmDiffers ? 'realm differs' : 'realm'}> · realm {approval.realm}</span>
-        </dd>
+        <WhoAsks approval={approval} />
         <dt>It learns</dt>
         <dd>{wallet.value?.address ? <Address value={wallet.value.address} label="your wallet address" /> : 'your wallet address'}</dd>
         <dt>Network</dt>
         <dd>{option.chain}</dd>
-        {option.description && (
-          <>
-            <dt>Server says</dt>
-            <dd className="untrusted" title="Written by the server, not checked by Allowance">
-              “{option.description}”
-            </dd>
-          </>
-        )}
+        <ServerSays description={option.description} />
       </dl>
 
       {walletLocked && <WalletLocked because="Unlock it to sign the proof; declining needs no passphrase." unlocked={wallet.reload} />}
