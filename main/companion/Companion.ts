@@ -32,6 +32,7 @@ import * as Funds from './Funds.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
+import * as Renewals from './Renewals.js'
 import * as Settlements from './Settlements.js'
 import * as WalletKey from './WalletKey.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
@@ -93,6 +94,21 @@ export class Companion implements Handler {
       intervalMs: configured().config.balances.checkSeconds * 1000,
     })
     this.walletKey = WalletKey.create(home)
+    this.renewals = Renewals.create({
+      db,
+      config: () => configured().config,
+      registry: () => configured().registry,
+      payer: () => this.walletKey.state()?.address,
+      log,
+      onCharge: (paymentId, beyondTerms) => {
+        this.emit({ paymentId, stage: 'confirmed', decidedBy: Payments.get(db, paymentId)?.decidedBy ?? undefined })
+        if (beyondTerms) {
+          this.log.warn(`payment ${paymentId}: ${beyondTerms}`)
+          this.notice({ title: 'A subscription charged beyond its terms', body: `${beyondTerms} Cancel it in Rules & budgets to revoke its access key.` })
+        }
+      },
+      intervalMs: 60_000,
+    })
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
     this.auth = new Broker({
       home,
@@ -115,6 +131,8 @@ export class Companion implements Handler {
     })
   }
 
+  /** The subscriptions' later charges, found on chain. */
+  readonly renewals: Renewals.Renewals
   /** The OAuth broker: sign-ins to servers, their tokens in the keychain, one flow per server for every bridge. */
   readonly auth: Broker
   /** The wallet's balances and the card, watched for what would make payments fail. */
@@ -391,6 +409,7 @@ export class Companion implements Handler {
     this.auth.close()
     this.discovery.close()
     this.funds.close()
+    this.renewals.close()
     this.noticeListeners.clear()
     this.paymentListeners.clear()
     this.queue.close()

@@ -27,7 +27,7 @@ import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * successor) in one transaction; a budget's use carries over, being counted from the payment rows.
  * - `GET /api/leases` (in force), `POST /api/leases/:id/revoke`
  * - `GET /api/shares` (the servers the wallet's address is shown to when they ask), `POST /api/shares/:id/remove`
- * - `GET /api/subscriptions` (every one approved), `POST /api/subscriptions/:id/cancel`
+ * - `GET /api/subscriptions` (every one approved, with the charges the chain shows), `POST /api/subscriptions/:id/cancel`
  * - `POST /api/pause` `{ paused }`; `GET /api/units`
  *
  * `scope` is `{ server?, operation?, target?, host? }`; blank fields mean any.
@@ -183,7 +183,15 @@ export function routes(companion: Companion): Route[] {
         return ok({ id, message: `Lease ${id} revoked: its calls ask you again.` } satisfies Done)
       },
     },
-    { method: 'GET', path: /^\/api\/subscriptions$/, answer: () => ok(SubscriptionViews.subscriptions(db, Date.now())) },
+    {
+      method: 'GET',
+      path: /^\/api\/subscriptions$/,
+      // What the chain shows now: the servers' latest charges are looked up first.
+      answer: async () => {
+        await companion.renewals.scan()
+        return ok(SubscriptionViews.subscriptions(db, Date.now()))
+      },
+    },
     {
       method: 'POST',
       path: /^\/api\/subscriptions\/(\d+)\/cancel$/,

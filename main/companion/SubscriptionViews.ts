@@ -7,16 +7,17 @@ import type { SubscriptionView } from '../uiapi/Contract.js'
 
 /**
  * The subscriptions the user approved, as Rules & budgets lists them: the terms, the state, the
- * next charge and the charges so far (each a payment row in History). Only a charge the chain
- * confirmed counts; the first one anchors the periods.
+ * next charge and the charges so far (each a payment row in History: the first, then the ones the
+ * server made later). Only a charge the chain confirmed counts; the latest anchors the next.
  */
 export function subscriptions(db: Database, now: number): SubscriptionView[] {
   return Subscriptions.list(db).map((subscription) => {
     const first = Payments.get(db, subscription.paymentId)
     const details = first?.details
-    const confirmedAt = first?.state === 'confirmed' ? (first.confirmedAt ?? first.createdAt) : undefined
-    const state = subscription.cancelledAt !== null ? 'cancelled' : subscription.expiresAt <= now ? 'ended' : confirmedAt !== undefined ? 'active' : 'activating'
-    const next = confirmedAt === undefined ? undefined : Subscriptions.nextCharge(subscription, { anchor: confirmedAt, now })
+    const charges = [first, ...Payments.decidedBy(db, `subscription:${subscription.id}`)].filter((row) => row?.state === 'confirmed')
+    const latest = Math.max(...charges.map((row) => row!.confirmedAt ?? row!.createdAt))
+    const state = subscription.cancelledAt !== null ? 'cancelled' : subscription.expiresAt <= now ? 'ended' : charges.length > 0 ? 'active' : 'activating'
+    const next = charges.length === 0 ? undefined : Subscriptions.nextCharge(subscription, { anchor: latest, now })
     return {
       id: subscription.id,
       upstream: subscription.upstream,
@@ -25,7 +26,7 @@ export function subscriptions(db: Database, now: number): SubscriptionView[] {
       period: periodWords(subscription),
       state,
       nextChargeAt: state === 'active' ? (next ?? null) : null,
-      charges: confirmedAt === undefined ? 0 : 1,
+      charges: charges.length,
       firstPaymentId: subscription.paymentId,
       expiresAt: subscription.expiresAt,
       cancelledAt: subscription.cancelledAt,

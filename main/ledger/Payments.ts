@@ -248,6 +248,17 @@ export declare namespace list {
   }
 }
 
+/** The row that a check (or a subscription's charge) found in this transaction, if any. */
+export function byTransaction(db: Database, transaction: string): Row | undefined {
+  const row = statement(db, 'SELECT * FROM payments WHERE lower(transaction_reference) = lower(?) LIMIT 1').get(transaction) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** The rows `decidedBy` decided (`subscription:<id>`: that subscription's later charges), oldest first. */
+export function decidedBy(db: Database, decidedBy: string): Row[] {
+  return (statement(db, 'SELECT * FROM payments WHERE decided_by = ? ORDER BY id').all(decidedBy) as Sql[]).map(fromSql)
+}
+
 /** How many rows `filters` selects. */
 export function count(db: Database, filters: Omit<list.Filters, 'limit'> = {}): number {
   const { sql, values } = where(filters)

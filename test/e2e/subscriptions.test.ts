@@ -5,10 +5,14 @@
 // authorization is refused ("Failed to decode transaction"), so the first charge never happens
 // here and the ledger keeps the credential as sent (the server holds an authorization it could
 // still use). Changed terms (a higher amount, a shorter period) ask again; no rule approves one.
-import { createClient, http, type Address } from 'viem'
-import { Actions } from 'viem/tempo'
+import { concat, createClient, http, keccak256, pad, slice, toBytes, type Address } from 'viem'
+import { generatePrivateKey } from 'viem/accounts'
+import { Account as TempoAccount, Actions } from 'viem/tempo'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Budgets from '../../main/ledger/Budgets.js'
+import * as Payments from '../../main/ledger/Payments.js'
 import * as Rules from '../../main/ledger/Rules.js'
+import * as Settings from '../../main/ledger/Settings.js'
 import * as Subscriptions from '../../main/ledger/Subscriptions.js'
 import { openPage } from '../helpers/browser.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
@@ -137,5 +141,68 @@ describe('a server selling a subscription', () => {
     expect(cancelled.status).toBe(200)
     expect(cancelled.body.message).toContain("revoked the server's access key on chain")
     expect(await Actions.accessKey.getMetadata(wallet, { accessKey })).toMatchObject({ isRevoked: true })
+  })
+})
+
+// A renewal is a transfer the server makes from the wallet's account with the access key the wallet
+// authorized; Allowance signs nothing and learns of it from the chain. Anvil cannot carry mppx's
+// activation (above), so here the test plays the server: it holds the access key the challenge
+// names, the wallet's keychain authorizes it on chain (without the spending limit anvil drops), and
+// the key makes the charges mppx's server would make, with its memos. What Allowance does with
+// them is real: the rows, the budget, the terms check, the revocation.
+describe('renewals, as the chain shows them', () => {
+  it('each charge the server makes is a History row counted in the budget; one within a period is flagged; after Cancel the key can charge nothing', async () => {
+    rig.ledger((db) => Settings.set(db, { rechallenge: 'decline' }))
+    const budget = rig.ledger((db) => Budgets.add(db, { period: 'day', scope: { upstream: rig.server.url }, unit: 'usd', amount: 100_000_000n, now: Date.now() }))
+    const usedBefore = rig.ledger((db) => Budgets.usage(db, budget, new Date()).used)
+    const serverKey = TempoAccount.fromSecp256k1(generatePrivateKey(), { access: accounts.payer.address })
+    const real = await rig.challenge('pro_plan')
+    const terms = { amount: '1000000', periodCount: '3', periodUnit: 'dev_second' }
+    const accessKey = { accessKeyAddress: serverKey.accessKeyAddress.toLowerCase(), keyType: 'secp256k1' }
+    const offered = { ...real, request: { ...real.request, ...terms, methodDetails: { ...real.request.methodDetails, accessKey } } }
+    await rig.server.answerNext({ data: { challenges: [offered] } })
+    const call = rig.client.callTool({ name: 'pro_plan', arguments: {} })
+    const asked = await rig.pending()
+    expect((await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/approve`, {})).status).toBe(200)
+    await call.catch(() => undefined)
+    const subscription = rig.ledger((db) => Subscriptions.inForce(db, rig.server.url, Date.now()))!
+    expect(subscription).toMatchObject({ paymentId: asked.paymentId, accessKey: serverKey.accessKeyAddress.toLowerCase(), periodSeconds: 3 })
+
+    // The server's side: its key authorized by the wallet's keychain, then its charges.
+    const wallet = createClient({ chain: rig.chain.viemChain, transport: http(rig.chain.rpcUrl), account: accounts.payer })
+    await Actions.accessKey.authorizeSync(wallet, { accessKey: serverKey, expiry: Math.floor(subscription.expiresAt / 1000) })
+    const server = createClient({ chain: rig.chain.viemChain, transport: http(rig.chain.rpcUrl), account: serverKey })
+    const memo = (reference: string) => concat([pad('0x', { size: 25 }), slice(keccak256(toBytes(reference)), 0, 7)])
+    const charge = async (reference: string) => (await Actions.token.transferSync(server, { token: pathUsd, to: accounts.recipient.address, amount: 1_000_000n, memo: memo(reference) })).receipt
+    const before = await balance()
+    await charge(real.id) // the first charge, bound to the approved challenge
+    // The settlement checks find it by its memo: the approved row is confirmed.
+    expect(await rig.outcome(asked.paymentId)).toMatchObject({ state: 'confirmed', settledAmountAtomic: 1_000_000n })
+    await new Promise((resolve) => setTimeout(resolve, 3_200)) // one period
+    const renewal = await charge('renewal:1')
+    const listed = () => rig.daemon.api('GET', '/api/subscriptions').then(({ body }) => body.find((row: { id: number }) => row.id === subscription.id))
+    expect(await listed()).toMatchObject({ state: 'active', charges: 2, period: 'every 3 seconds (a test unit)', nextChargeAt: expect.any(Number) })
+    const row = rig.ledger((db) => Payments.byTransaction(db, renewal.transactionHash))!
+    expect(row).toMatchObject({ state: 'confirmed', decidedBy: `subscription:${subscription.id}`, error: null, details: { kind: 'subscription', amountAtomic: 1_000_000n } })
+    // The budget counts both charges, fees included, to the atomic unit of what left the wallet.
+    const spent = before - (await balance())
+    expect(spent).toBe(2_000_000n)
+    const charged = rig.rows().filter((payment) => payment.id === asked.paymentId || payment.decidedBy === `subscription:${subscription.id}`)
+    expect(rig.ledger((db) => Budgets.usage(db, budget, new Date()).used) - usedBefore).toBe(charged.reduce((sum, payment) => sum + payment.details!.budgetAmount, 0n))
+    expect(charged.every((payment) => payment.details!.budgetAmount >= 1_000_000n)).toBe(true)
+
+    // A second charge within the same period breaks the terms: recorded, and said so.
+    const early = await charge('renewal:1-again')
+    expect(await listed()).toMatchObject({ charges: 3 })
+    expect(rig.ledger((db) => Payments.byTransaction(db, early.transactionHash))).toMatchObject({ state: 'confirmed', error: expect.stringContaining('before the period you approved had passed') })
+    const { body: history } = await rig.daemon.api('GET', `/api/history/${rig.ledger((db) => Payments.byTransaction(db, early.transactionHash))!.id}`)
+    expect(history).toMatchObject({ decidedBy: 'your subscription', warning: expect.stringContaining('before the period') })
+
+    // Cancel: the wallet revokes the key; the server can charge no more.
+    const cancelled = await rig.daemon.api('POST', `/api/subscriptions/${subscription.id}/cancel`)
+    expect(cancelled.body.message).toContain("revoked the server's access key on chain")
+    const after = await balance()
+    await expect(charge('renewal:2')).rejects.toThrow()
+    expect(await balance()).toBe(after)
   })
 })

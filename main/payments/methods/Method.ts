@@ -61,6 +61,8 @@ export type Method<name extends string = string> = {
    * access key it authorized); one sentence saying what was done. Throws when it could not.
    */
   cancelSubscription?: ((parameters: cancelSubscription.Parameters) => Promise<string>) | undefined
+  /** The charges a subscription's server made so far, as the chain shows them (renewals are the server's to make; the wallet signs none). */
+  subscriptionCharges?: ((parameters: subscriptionCharges.Parameters) => Promise<subscriptionCharges.Charge[]>) | undefined
   /** The sentence for a seller's refusal (`problem.detail` of its -32043) when the method can explain it (a declined card). */
   explainRefusal?: ((detail: string | undefined) => string | undefined) | undefined
 }
@@ -187,6 +189,17 @@ export declare namespace cancelSubscription {
     account: LocalAccount
     rpc: Readonly<Record<string, string>>
   }
+}
+
+export declare namespace subscriptionCharges {
+  type Parameters = {
+    subscription: { accessKey: string; currency: string; recipient: string }
+    /** The wallet's address. */
+    payer: string
+    rpc: Readonly<Record<string, string>>
+  }
+  /** A charge: its transaction, the atomic units paid, when (epoch ms), the fee the wallet paid, and its memo. */
+  type Charge = { transaction: string; amount: bigint; at: number; fee?: Settlement.Fee | undefined; memo?: string | undefined }
 }
 
 export declare namespace estimateFee {

@@ -31,6 +31,7 @@ const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'functio
   estimateFee: { kind: 'function', optional: true },
   explainRefusal: { kind: 'function', optional: true },
   cancelSubscription: { kind: 'function', optional: true },
+  subscriptionCharges: { kind: 'function', optional: true },
 }
 
 describe('Methods', () => {

@@ -6,6 +6,7 @@ import * as Mpp from '../Mpp.js'
 import * as OnChain from '../OnChain.js'
 import * as AccessKey from './AccessKey.js'
 import * as Challenge from './Challenge.js'
+import * as Charges from './Charges.js'
 import * as Sign from './Sign.js'
 import * as TempoSettlement from './Settlement.js'
 
@@ -43,13 +44,16 @@ export const method: Method.Method<'tempo'> = {
     return Settlement.finding(verdict, payment.amount, undefined)
   },
   async cancelSubscription({ subscription, account, rpc }) {
-    const chainId = Number(subscription.currency.split(':')[0])
-    const rpcUrl = Chains.rpcUrlFor(chainId, rpc)
-    if (!rpcUrl) throw new Error(`No RPC endpoint is configured for ${Chains.withId(chainId)}, so the access key cannot be revoked.`)
+    const { chainId, rpcUrl } = node(subscription.currency, rpc, 'the access key cannot be revoked')
     const revocation = await AccessKey.revoke({ account, accessKey: subscription.accessKey as Address, chainId, rpcUrl })
     if (revocation.status === 'revoked') return `The wallet revoked the server's access key on chain (${Settlement.short(revocation.transaction)}): it can charge no more.`
     if (revocation.status === 'already_revoked') return "The server's access key was already revoked on chain: it can charge no more."
     return "The chain never authorized the server's access key (the subscription was not activated): it cannot charge."
+  },
+  subscriptionCharges({ subscription, payer, rpc }) {
+    const { chainId, rpcUrl } = node(subscription.currency, rpc, "the server's charges cannot be looked up")
+    const [, token] = subscription.currency.split(':') as [string, Address]
+    return Charges.find({ rpcUrl, chainId, currency: token, payer: payer as Address, recipient: subscription.recipient as Address, accessKey: subscription.accessKey as Address })
   },
   async estimateFee({ payment, rpc, payer }) {
     const { chainId, currency, recipient, amount } = payment
@@ -57,4 +61,12 @@ export const method: Method.Method<'tempo'> = {
     if (!rpcUrl || !payer || chainId === undefined || currency.kind !== 'token' || !recipient) return undefined
     return TempoSettlement.estimateFee({ rpcUrl, chainId, currency: currency.address as Address, payer: payer as Address, recipient: recipient as Address, amount }).catch(() => undefined)
   },
+}
+
+/** The chain of a ledger currency key (`<chainId>:<address>`) and the user's node for it; throws a sentence ending in `otherwise` when there is none. */
+function node(currency: string, rpc: Readonly<Record<string, string>>, otherwise: string): { chainId: number; rpcUrl: string } {
+  const chainId = Number(currency.split(':')[0])
+  const rpcUrl = Chains.rpcUrlFor(chainId, rpc)
+  if (!rpcUrl) throw new Error(`No RPC endpoint is configured for ${Chains.withId(chainId)}, so ${otherwise}.`)
+  return { chainId, rpcUrl }
 }
