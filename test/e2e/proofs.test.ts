@@ -9,7 +9,9 @@ import * as AddressShares from '../../main/ledger/AddressShares.js'
 import * as Leases from '../../main/ledger/Leases.js'
 import * as Rules from '../../main/ledger/Rules.js'
 import { openPage } from '../helpers/browser.js'
-import { accounts, pathUsd } from '../helpers/chain.js'
+import { hostWithBridge } from '../helpers/bridge.js'
+import { accounts, keys, pathUsd } from '../helpers/chain.js'
+import { modernServer, modernStats } from '../helpers/servers.js'
 import { autoApprove, startRig, type Rig } from './rig.js'
 
 /** The TIP-20 stablecoin anvil's Tempo mode has the payer pay its network fees in. */
@@ -166,5 +168,37 @@ describe('a proof that is really a payment', () => {
     expect(rig.rows().at(-1)).toMatchObject({ state: 'declined', details: { kind: 'payment', amountAtomic: 250_000n } })
     expect((await rig.server.stats()).credentials).toHaveLength(credentials.length)
     expect(await balances()).toEqual(before)
+  })
+})
+
+describe('on the 2026-07-28 era', () => {
+  it('a modern-only server\'s proof request (challenges in a result\'s _meta) gets the same card; approved, the server verifies the payer\'s proof', async () => {
+    const server = await modernServer('modern', {
+      RPC_URL: rig.chain.rpcUrl,
+      CHAIN_ID: String(rig.chain.chainId),
+      TOKEN: rig.chain.token,
+      RECIPIENT: accounts.recipient.address,
+      RELAYER_KEY: keys.relayer,
+      MPP_SECRET_KEY: 'modern-proofs-test-secret-key-of-at-least-32-bytes',
+      REALM: 'modern.test.local',
+      PROOFS: 'tempo',
+    })
+    const { client } = await hostWithBridge([server.url], rig.home)
+    try {
+      const before = await balances()
+      const call = client.callTool({ name: 'whoami', arguments: {} })
+      const asked = await rig.pending()
+      expect(asked.reasons).toEqual(['proof'])
+      expect((await rig.daemon.api('POST', `/api/approvals/${asked.paymentId}/approve`, {})).status).toBe(200)
+      const result = await call
+      expect(result.isError).toBeFalsy()
+      expect(result.content).toEqual([{ type: 'text', text: `you are ${accounts.payer.address}` }])
+      expect((await modernStats(server)).proofs).toEqual([payerSource])
+      expect(await balances()).toEqual(before)
+      expect(await rig.outcome(asked.paymentId)).toMatchObject({ state: 'confirmed', details: { kind: 'proof', amountAtomic: 0n } })
+    } finally {
+      await client.close()
+      await server.stop()
+    }
   })
 })
