@@ -25,6 +25,27 @@ export function tempo(now: Date, overrides: { amount?: string; recipient?: strin
   }
 }
 
+/** A tempo subscription (mppx's shape): `amount` every `periodCount` `periodUnit`, charged with the server's access key. */
+export function tempoSubscription(now: Date, overrides: { amount?: string; periodCount?: string; periodUnit?: string; expires?: string; accessKey?: unknown } = {}) {
+  return {
+    id: `subscription-${++counter}`,
+    realm: 'tools.example.com',
+    method: 'tempo',
+    intent: 'subscription',
+    request: {
+      amount: overrides.amount ?? '9000000',
+      currency: pathUsd,
+      recipient,
+      periodCount: overrides.periodCount ?? '30',
+      periodUnit: overrides.periodUnit ?? 'day',
+      subscriptionExpires: overrides.expires ?? new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+      methodDetails: { chainId: 42431, accessKey: 'accessKey' in overrides ? overrides.accessKey : { accessKeyAddress: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', keyType: 'secp256k1' } },
+    },
+    expires: future(now),
+    description: 'Pro plan',
+  }
+}
+
 export function evm(now: Date, overrides: { amount?: string; details?: Record<string, unknown> } = {}) {
   return {
     id: `evm-${++counter}`,
