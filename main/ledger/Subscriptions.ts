@@ -37,9 +37,16 @@ export function get(db: Database, id: number): Subscription | undefined {
   return row && fromSql(row)
 }
 
+/**
+ * A subscription exists once its authorization may have left the wallet: one whose first payment
+ * was declined or failed (nothing was signed, or it is proven unused) is no subscription at all.
+ */
+const authorized = `SELECT subscriptions.* FROM subscriptions JOIN payments ON payments.id = subscriptions.payment_id
+  WHERE payments.state <> 'declined' AND payments.state <> 'failed'`
+
 /** The terms in force with `upstream`: its newest subscription not cancelled nor ended. */
 export function inForce(db: Database, upstream: string, now: number): Subscription | undefined {
-  const row = statement(db, 'SELECT * FROM subscriptions WHERE upstream = ? AND cancelled_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1').get(upstream, now) as Sql | undefined
+  const row = statement(db, `${authorized} AND subscriptions.upstream = ? AND cancelled_at IS NULL AND expires_at > ? ORDER BY subscriptions.id DESC LIMIT 1`).get(upstream, now) as Sql | undefined
   return row && fromSql(row)
 }
 
@@ -53,9 +60,9 @@ export function cancelled(db: Database, id: number, outcome: string): void {
   statement(db, 'UPDATE subscriptions SET cancel_outcome = ? WHERE id = ?').run(outcome.slice(0, 500), id)
 }
 
-/** Every subscription ever approved, newest first. */
+/** Every subscription that exists (see `authorized`), newest first. */
 export function list(db: Database): Subscription[] {
-  return (statement(db, 'SELECT * FROM subscriptions ORDER BY id DESC').all() as Sql[]).map(fromSql)
+  return (statement(db, `${authorized} ORDER BY subscriptions.id DESC`).all() as Sql[]).map(fromSql)
 }
 
 /**

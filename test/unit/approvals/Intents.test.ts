@@ -73,6 +73,15 @@ describe('subscriptions', () => {
     expect(t.decide([challenges.tempoSubscription(t.clock.now, { periodCount: '7' })])).toMatchObject({ options: { reasons: ['subscription'] } })
   })
 
+  test('one whose authorization never left the wallet (signing failed) holds no terms and is not listed', () => {
+    const t = setup()
+    const asked = t.decide([challenges.tempoSubscription(t.clock.now)])
+    t.answer(asked, { approve: true })
+    Payments.transition(t.db, asked.paymentId!, { from: ['approved'], to: 'failed', now: t.clock.now.getTime() })
+    expect(Subscriptions.inForce(t.db, upstream, t.clock.now.getTime())).toBeUndefined()
+    expect(Subscriptions.list(t.db)).toEqual([])
+  })
+
   test('a budget too small for the first charge declines it', () => {
     const t = setup()
     Budgets.add(t.db, { period: 'day', scope: {}, unit: 'usd', amount: usd('5'), now: 0 })
