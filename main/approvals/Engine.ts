@@ -25,7 +25,9 @@ import * as Message from './Message.js'
  * Order: invalid → declined; paused → declined; above a hard limit → declined `over_limit`; over a
  * budget → declined `budget_exceeded`; a loop or a never-paid server/recipient → ask; an active
  * lease with room → approved; the narrowest auto-approve rule at or above the amount → approved;
- * otherwise ask.
+ * otherwise ask. Two intents are approved for what they are, never by a payment rule or lease: an
+ * identity proof (amount 0: the wallet's address) by the user's share with that server, else the
+ * human; a subscription by the human only, told what changed since the terms in force.
  *
  * @example
  * ```ts
