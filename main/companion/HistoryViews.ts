@@ -1,5 +1,6 @@
 import * as DecisionWords from '../approvals/DecisionWords.js'
 import type { Database } from '../ledger/Database.js'
+import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
@@ -113,8 +114,7 @@ export function row(payment: Payments.Row): HistoryRow {
     server: Scope.upstreamLabel(payment.upstream),
     operation: payment.operation,
     target: payment.target,
-    // An identity proof moves nothing: what it gave away was the address.
-    amount: payment.details ? (payment.details.kind === 'proof' ? 'address shown, no money' : Amount.formatWithSymbol(payment.details.amountAtomic, payment.details)) : null,
+    amount: payment.details ? PaymentRecord.amountText(payment.details) : null,
     fee: feeText(payment.fee),
     settledAmount:
       payment.details && payment.settledAmountAtomic !== null && payment.settledAmountAtomic !== payment.details.amountAtomic
