@@ -36,10 +36,13 @@ export function create(parameters: create.Parameters): Renewals {
       if (!first?.details || !method?.subscriptionCharges) continue
       try {
         const charges = await method.subscriptionCharges({ subscription, payer: address, rpc: config().rpc })
-        for (const charge of charges) {
+        // Oldest first: each charge is measured from the one before it on chain (the first charge included).
+        let previous: number | undefined
+        for (const charge of charges.sort((a, b) => a.at - b.at)) {
           const fee = charge.fee && FeeBounds.inBudget(registry(), first.details, charge.fee, false)
-          const recorded = Renewal.record(db, subscription, { ...charge, fee })
+          const recorded = Renewal.record(db, subscription, { ...charge, fee }, previous)
           if (recorded) onCharge(recorded.paymentId, recorded.beyondTerms)
+          previous = charge.at
         }
       } catch (error) {
         log.warn(`subscription ${subscription.id}: its charges could not be looked up: ${ErrorWords.describe(error)}`)

@@ -10,6 +10,7 @@ import * as Leases from '../../main/ledger/Leases.js'
 import * as Rules from '../../main/ledger/Rules.js'
 import { openPage } from '../helpers/browser.js'
 import { hostWithBridge } from '../helpers/bridge.js'
+import { cli } from '../helpers/cli.js'
 import { accounts, keys, pathUsd } from '../helpers/chain.js'
 import { modernServer, modernStats } from '../helpers/servers.js'
 import { autoApprove, startRig, type Rig } from './rig.js'
@@ -117,8 +118,10 @@ describe('a server asking to see the wallet address', () => {
     expect(await rig.outcome(paymentId)).toMatchObject({ state: 'confirmed', decidedBy: `share:${share!.id}`, details: { kind: 'proof', amountAtomic: 0n } })
     expect((await rig.server.stats()).proofs.slice(proofs.length)).toEqual([payerSource, payerSource])
     expect(await balances()).toEqual(before)
-    // Rules & budgets lists the share with the server's name.
+    // Rules & budgets lists the share with the server's name, and so does the CLI.
     expect((await rig.daemon.api('GET', '/api/shares')).body).toEqual([{ id: share!.id, upstream: rig.server.url, server: `127.0.0.1:${rig.server.port}`, createdAt: share!.createdAt }])
+    const listed = await cli(rig.home, ['shares', 'list', '--json'])
+    expect(JSON.parse(listed.stdout)).toEqual([{ id: share!.id, upstream: rig.server.url, createdAt: new Date(share!.createdAt).toISOString() }])
   })
 
   it('Stop sharing: the next proof asks again; the share is back only by the human\'s word', async () => {

@@ -15,6 +15,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import * as Settings from '../../main/ledger/Settings.js'
 import * as Subscriptions from '../../main/ledger/Subscriptions.js'
 import { openPage } from '../helpers/browser.js'
+import { cli } from '../helpers/cli.js'
 import { accounts, pathUsd } from '../helpers/chain.js'
 import { startRig, type Rig } from './rig.js'
 
@@ -74,7 +75,15 @@ describe('a server selling a subscription', () => {
     // On anvil the server cannot submit it: it answers with an internal error, and nothing moves.
     expect(failure).toMatchObject({ code: -32603, message: expect.stringContaining('An internal payment error occurred') })
     expect(await balance()).toBe(before)
-    const row = rig.rows().find((payment) => payment.id === asked.paymentId)!
+    // The bridge reports the server's answer after answering the host.
+    const reported = async () => {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+        const row = rig.rows().find((payment) => payment.id === asked.paymentId)!
+        if (row.state !== 'signed') return row
+      }
+      throw new Error('the bridge never reported the outcome')
+    }
+    const row = await reported()
     expect(row).toMatchObject({ decidedBy: 'human', state: 'sent', details: { kind: 'subscription', intent: 'subscription', amountAtomic: 9_000_000n } })
     // The approved terms are kept: what later challenges from this server are held to.
     const terms = rig.ledger((db) => Subscriptions.inForce(db, rig.server.url, Date.now()))
@@ -182,6 +191,8 @@ describe('renewals, as the chain shows them', () => {
     const renewal = await charge('renewal:1')
     const listed = () => rig.daemon.api('GET', '/api/subscriptions').then(({ body }) => body.find((row: { id: number }) => row.id === subscription.id))
     expect(await listed()).toMatchObject({ state: 'active', charges: 2, period: 'every 3 seconds (a test unit)', nextChargeAt: expect.any(Number) })
+    const inCli = JSON.parse((await cli(rig.home, ['subscriptions', 'list', '--json'])).stdout)
+    expect(inCli.find((row: { id: number }) => row.id === subscription.id)).toMatchObject({ state: 'active', charges: 2, amount: '1 pathUSD' })
     const row = rig.ledger((db) => Payments.byTransaction(db, renewal.transactionHash))!
     expect(row).toMatchObject({ state: 'confirmed', decidedBy: `subscription:${subscription.id}`, error: null, details: { kind: 'subscription', amountAtomic: 1_000_000n } })
     // The budget counts both charges, fees included, to the atomic unit of what left the wallet.

@@ -116,20 +116,21 @@ describe('renewals', () => {
   test('a charge a period later is booked once, confirmed, counted in the budget, within the terms', () => {
     const { t, subscription, start } = subscribed()
     const charge = { transaction: '0xrenewal1', amount: 9_000_000n, at: start + 30 * day }
-    const recorded = Renewal.record(t.db, subscription, charge)!
+    const recorded = Renewal.record(t.db, subscription, charge, start)!
     expect(recorded.beyondTerms).toBeUndefined()
     expect(Payments.get(t.db, recorded.paymentId)).toMatchObject({ state: 'confirmed', decidedBy: `subscription:${subscription.id}`, settledAmountAtomic: 9_000_000n, details: { kind: 'subscription' } })
-    expect(Renewal.record(t.db, subscription, charge)).toBeUndefined()
+    expect(Renewal.record(t.db, subscription, charge, start)).toBeUndefined()
     expect(Budgets.usage(t.db, Budgets.add(t.db, { period: 'month', scope: {}, unit: 'usd', amount: usd('100'), now: start + 30 * day }), new Date(start + 30 * day)).used).toBe(usd('9'))
   })
 
   test('more than the amount, a second charge within a period, or one after a cancel is booked and said to break the terms', () => {
     const { t, subscription, start } = subscribed()
-    expect(Renewal.record(t.db, subscription, { transaction: '0xmore', amount: 12_000_000n, at: start + 30 * day })?.beyondTerms).toMatch(/more than the 9 pathUSD a period/)
-    expect(Renewal.record(t.db, subscription, { transaction: '0xearly', amount: 9_000_000n, at: start + 31 * day })?.beyondTerms).toMatch(/before the period/)
+    expect(Renewal.record(t.db, subscription, { transaction: '0xmore', amount: 12_000_000n, at: start + 30 * day }, start)?.beyondTerms).toMatch(/more than the 9 pathUSD a period/)
+    expect(Renewal.record(t.db, subscription, { transaction: '0xearly', amount: 9_000_000n, at: start + 31 * day }, start + 30 * day)?.beyondTerms).toMatch(/before the period/)
+    expect(Renewal.record(t.db, subscription, { transaction: '0xontime', amount: 9_000_000n, at: start + 61 * day - 500 }, start + 31 * day)?.beyondTerms).toBeUndefined()
     Subscriptions.cancel(t.db, subscription.id, start + 40 * day)
     const cancelled = Subscriptions.get(t.db, subscription.id)!
-    expect(Renewal.record(t.db, cancelled, { transaction: '0xlate', amount: 9_000_000n, at: start + 90 * day })?.beyondTerms).toMatch(/after you cancelled/)
+    expect(Renewal.record(t.db, cancelled, { transaction: '0xlate', amount: 9_000_000n, at: start + 95 * day }, start + 61 * day)?.beyondTerms).toMatch(/after you cancelled/)
   })
 
   test('the next charge counts whole periods from the latest, and none after the end or a cancel', () => {
