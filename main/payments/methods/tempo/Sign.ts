@@ -34,8 +34,16 @@ export function client(parameters: Method.sign.Parameters): Method.Client {
       account,
       getClient: () => createClient({ chain, transport: http(rpcUrl) }),
       validateRequest(request) {
-        const held = request.recipient.toLowerCase() === payment.recipient?.toLowerCase() && BigInt(request.amount) === payment.amount
-        if (!held || request.methodDetails?.accessKey?.accessKeyAddress.toLowerCase() !== approved.accessKey.toLowerCase()) throw new Error('The subscription differs from the approved terms.')
+        const same = (a: string | undefined, b: string | undefined) => a !== undefined && a.toLowerCase() === b?.toLowerCase()
+        const held =
+          same(request.recipient, payment.recipient) &&
+          same(request.currency, currency.address) &&
+          same(request.methodDetails?.accessKey?.accessKeyAddress, approved.accessKey) &&
+          BigInt(request.amount) === payment.amount &&
+          Number(request.periodCount) === approved.periodCount &&
+          request.periodUnit === approved.periodUnit &&
+          new Date(request.subscriptionExpires).getTime() === approved.expires.getTime()
+        if (!held) throw new Error('The subscription differs from the approved terms.')
       },
     })
   }

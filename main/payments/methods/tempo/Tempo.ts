@@ -13,7 +13,9 @@ import * as TempoSettlement from './Settlement.js'
 /**
  * `tempo`: a TIP-20 transfer (with splits) the wallet signs on a Tempo chain; the server broadcasts
  * it (pull) or the wallet does while signing (push). The wallet pays the network fee, in a
- * stablecoin, unless the server sponsors it.
+ * stablecoin, unless the server sponsors it. A charge of amount 0 is an identity proof (an EIP-712
+ * signature, no transfer). A subscription is a key authorization for the server's access key,
+ * which then charges each period from the wallet's account; revoking the key cancels it on chain.
  */
 export const method: Method.Method<'tempo'> = {
   name: 'tempo',
