@@ -1,3 +1,4 @@
+import { privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, test } from 'vitest'
 import * as Renewal from '../../../main/approvals/Renewal.js'
 import * as AddressShares from '../../../main/ledger/AddressShares.js'
@@ -7,8 +8,10 @@ import * as Payments from '../../../main/ledger/Payments.js'
 import * as Rules from '../../../main/ledger/Rules.js'
 import * as Settings from '../../../main/ledger/Settings.js'
 import * as Subscriptions from '../../../main/ledger/Subscriptions.js'
+import * as Challenge from '../../../main/payments/Challenge.js'
+import * as Signer from '../../../main/payments/Signer.js'
 import * as challenges from '../payments/challenges.js'
-import { setup, upstream, usd } from './setup.js'
+import { registry, setup, upstream, usd } from './setup.js'
 
 /** A user who pays this server freely: an auto-approve rule for $1,000 a call naming its recipient, and a lease. */
 function generous(t: ReturnType<typeof setup>) {
@@ -139,5 +142,31 @@ describe('renewals', () => {
     expect(Subscriptions.nextCharge(terms, { anchor: 0, now: 30 * day })).toBe(60 * day)
     expect(Subscriptions.nextCharge(terms, { anchor: 0, now: 95 * day })).toBeUndefined()
     expect(Subscriptions.nextCharge({ ...terms, cancelledAt: 5 }, { anchor: 0, now: 10 * day })).toBeUndefined()
+  })
+})
+
+describe('signing a subscription', () => {
+  const account = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
+  const now = new Date(2026, 2, 4, 12, 0, 0)
+  const sign = (challenge: unknown, approved: unknown) => {
+    const result = Challenge.validate(approved, { now, registry })
+    if (!result.ok) throw new Error(result.message)
+    return Signer.sign({ challenge, payment: result.payment, account, rpcUrl: 'http://127.0.0.1:9' })
+  }
+
+  test('signs a key authorization for the approved terms, without a node', async () => {
+    const challenge = challenges.tempoSubscription(now)
+    const { credential } = await sign(challenge, challenge)
+    expect(credential).toMatchObject({ payload: { type: 'keyAuthorization', signature: expect.stringMatching(/^0x/) }, source: expect.stringContaining(account.address.toLowerCase()) })
+  })
+
+  test.each([
+    ['a shorter period', { periodCount: '7' }],
+    ['a later end', { expires: new Date(now.getTime() + 2 * 365 * 86_400_000).toISOString() }],
+    ['another access key', { accessKey: { accessKeyAddress: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65', keyType: 'secp256k1' } }],
+  ])('refuses a challenge that differs from the approved one by %s', async (_, change) => {
+    const approved = challenges.tempoSubscription(now)
+    const other = challenges.tempoSubscription(now, change)
+    await expect(sign({ ...other, id: approved.id }, approved)).rejects.toThrow(/differs from the approved terms/)
   })
 })

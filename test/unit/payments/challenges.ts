@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 /** Challenges as servers send them over MCP (`request` as an object), for tests. */
 export const recipient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 /** The card seller's Stripe profile: whom a `stripe` charge pays. */
@@ -28,7 +29,8 @@ export function tempo(now: Date, overrides: { amount?: string; recipient?: strin
 /** A tempo subscription (mppx's shape): `amount` every `periodCount` `periodUnit`, charged with the server's access key. */
 export function tempoSubscription(now: Date, overrides: { amount?: string; periodCount?: string; periodUnit?: string; expires?: string; accessKey?: unknown } = {}) {
   return {
-    id: `subscription-${++counter}`,
+    // mppx binds the key authorization to the challenge id, which must encode 32 bytes.
+    id: randomBytes(32).toString('base64url'),
     realm: 'tools.example.com',
     method: 'tempo',
     intent: 'subscription',
