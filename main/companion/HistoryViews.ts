@@ -125,7 +125,8 @@ export function row(payment: Payments.Row): HistoryRow {
     paysWith: payment.details && Methods.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
-    reference: payment.transactionReference ?? payment.receiptReference,
+    // An identity proof has no transaction (its check records none): its server's receipt is its reference.
+    reference: payment.transactionReference || payment.receiptReference,
     warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ? ErrorWords.plain(payment.error) : 'Money may have moved.') : null,
     decidedBy: payment.decidedBy && DecisionWords.who(payment.decidedBy),
     reason: DecisionWords.reason(payment),

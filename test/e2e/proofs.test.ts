@@ -56,7 +56,7 @@ describe('a server asking to see the wallet address', () => {
     expect(row.details).toMatchObject({ kind: 'proof', amountAtomic: 0n, budgetAmount: 0n, method: 'tempo', intent: 'charge' })
     // History shows what was given away: the address, not an amount.
     const { body: history } = await rig.daemon.api('GET', `/api/history/${paymentId}`)
-    expect(history).toMatchObject({ amount: 'address shown, no money', state: 'confirmed', decidedBy: 'you' })
+    expect(history).toMatchObject({ amount: 'address shown, no money', state: 'confirmed', decidedBy: 'you', reference: row.receiptReference, explorerUrl: null })
   })
 
   it('in the headless UI, the card says who asks to see which address and that no money moves; Share once answers it', async () => {
