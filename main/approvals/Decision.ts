@@ -27,6 +27,11 @@ export type DeclineReason =
  *   with what changed since that credential: `recipient_changed`, `currency_changed`,
  *   `chain_changed`, `amount_increased`.
  * `new_recipient` holds whatever rule or lease covers the server, unless an auto-approve rule names the recipient.
+ * - `subscription`: the server asks for a subscription (an amount every period until cancelled),
+ *   which only the human approves; with what changed since the terms in force with that server:
+ *   `amount_increased`, `period_shortened`.
+ * - `proof`: the server asks to see the wallet's address (an identity proof, no money moves) and the
+ *   user has not shared it with this server.
  */
 export type AskReason =
   | 'no_rule'
@@ -39,6 +44,9 @@ export type AskReason =
   | 'currency_changed'
   | 'chain_changed'
   | 'amount_increased'
+  | 'proof'
+  | 'subscription'
+  | 'period_shortened'
 
 export type Approved = {
   kind: 'approved'
@@ -46,7 +54,7 @@ export type Approved = {
   /** The chosen challenge exactly as the server sent it: what the credential must echo. */
   challenge: unknown
   payment: Challenge.Payment
-  /** `rule:<id>`, `lease:<id>` or `human`. */
+  /** `rule:<id>`, `lease:<id>`, `share:<id>` (an identity proof) or `human`. */
   decidedBy: string
 }
 

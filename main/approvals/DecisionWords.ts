@@ -59,6 +59,8 @@ export function who(decidedBy: string): string {
   const [kind] = decidedBy.split(':')
   if (kind === 'human') return 'you'
   if (kind === 'rule' || kind === 'lease' || kind === 'budget') return `your ${kind}`
+  if (kind === 'share') return 'your share of the address'
+  if (kind === 'subscription') return 'your subscription'
   return 'Allowance'
 }
 
@@ -100,6 +102,8 @@ export function sentence(db: Database, registry: TokenRegistry.Registry, payment
     const lease = Leases.get(db, id)
     return lease ? `Your lease: pay up to ${money(lease.amount, lease.unit)} in all ${where(lease)}` : 'Your lease'
   }
+  if (kind === 'share') return 'Your share of the wallet address with this server'
+  if (kind === 'subscription') return `Your subscription ${id}: the server charged it with the key you authorized`
   if (kind === 'budget') {
     const budget = Budgets.ever(db, id)
     return budget ? `Your budget${since(Budgets.get(db, id), Budgets.replacement(db, id), 'budget')}: ${money(budget.amount, budget.unit)} a ${budget.period} ${where(budget)}` : 'Your budget'

@@ -1,3 +1,4 @@
+import * as AddressShares from '../ledger/AddressShares.js'
 import { type Database, immediate } from '../ledger/Database.js'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
@@ -6,6 +7,7 @@ import * as Prices from '../ledger/Prices.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
+import * as Subscriptions from '../ledger/Subscriptions.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Methods from '../payments/methods/Methods.js'
 import * as Quote from '../payments/Quote.js'
@@ -24,7 +26,9 @@ import * as SessionPlan from './SessionPlan.js'
  * Order: invalid → declined; paused → declined; above a hard limit → declined `over_limit`; over a
  * budget → declined `budget_exceeded`; a loop or a never-paid server/recipient → ask; an active
  * lease with room → approved; the narrowest auto-approve rule at or above the amount → approved;
- * otherwise ask.
+ * otherwise ask. Two intents are approved for what they are, never by a payment rule or lease: an
+ * identity proof (amount 0: the wallet's address) by the user's share with that server, else the
+ * human; a subscription by the human only, told what changed since the terms in force.
  *
  * @example
  * ```ts
@@ -129,8 +133,9 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
     return { kind: 'declined', paymentId, reason, message: Message.declined(context, undefined, Message.clause(reason, message)) }
   }
 
+  if (chosen.payment.kind === 'proof') return decideProof(db, { chosen, candidates, row, prior, settings: (options.policy ?? policy(db)).settings })
   // What the server asks now is the price the user and the agent are shown next (advisory only).
-  Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(chosen.payment) }, now)
+  if (chosen.payment.kind === 'payment') Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(chosen.payment) }, now)
   // A session call is decided as what it does to its channel: a deposit, a top-up or a voucher.
   const payment = SessionPlan.plan(db, chosen.payment, context.upstream)
   const bound = options.feeOf?.(payment)
@@ -151,7 +156,11 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (prior && settings.rechallenge === 'decline') return decline('rechallenge', Message.clause('rechallenge'), 'policy')
 
   const named = Rules.namesUpstream(allRules, context.upstream)
-  const verdict = prior ? { ask: secondPayment(prior, payment) } : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
+  const verdict = prior
+    ? { ask: secondPayment(prior, payment) }
+    : payment.kind === 'subscription'
+      ? { ask: subscriptionAsks(db, payment, context.upstream, now) }
+      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
   if ('decidedBy' in verdict) {
     Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
     const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
@@ -159,6 +168,53 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   }
   const paymentId = Payments.insert(db, { ...fields, state: 'requested' })
   return { kind: 'ask', paymentId, payment, options: { reasons: verdict.ask, alternatives: candidates, ...(prior?.details && { prior: { paymentId: prior.id, details: prior.details } }) } }
+}
+
+/**
+ * An identity proof (a zero-amount challenge: the wallet's address, no money) is approved for what
+ * it is: by the user's share of their address with this server, or by the human. No payment rule,
+ * lease or budget covers it; the kill switch and the user's answer to a second round still apply.
+ */
+function decideProof(db: Database, parameters: decideProof.Parameters): Decision {
+  const { chosen, candidates, row, prior, settings } = parameters
+  const { context } = row
+  const fields = { ...row, details: toDetails(chosen.payment) }
+  const decline = (reason: 'paused' | 'rechallenge'): Decision => {
+    const paymentId = Payments.insert(db, { ...fields, state: 'declined', decision: 'declined', decidedBy: 'policy', declineReason: reason })
+    return { kind: 'declined', paymentId, reason, message: Message.declined(context, toPrice(chosen.payment), Message.clause(reason)) }
+  }
+  if (settings.paused) return decline('paused')
+  if (prior && settings.rechallenge === 'decline') return decline('rechallenge')
+  // A proof after a credential in the same host request is the human's to give, like a second payment.
+  const share = prior ? undefined : AddressShares.covering(db, context.upstream)
+  if (share) {
+    const decidedBy = `share:${share.id}`
+    const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy })
+    return { kind: 'approved', paymentId, challenge: chosen.challenge, payment: chosen.payment, decidedBy }
+  }
+  const paymentId = Payments.insert(db, { ...fields, state: 'requested' })
+  const reasons: AskReason[] = prior ? ['proof', 'paying_twice'] : ['proof']
+  return { kind: 'ask', paymentId, payment: chosen.payment, options: { reasons, alternatives: candidates, ...(prior?.details && { prior: { paymentId: prior.id, details: prior.details } }) } }
+}
+
+declare namespace decideProof {
+  type Parameters = { chosen: Challenge.Candidate; candidates: Challenge.Candidate[]; row: Row; prior: Payments.Row | undefined; settings: Settings.Settings }
+}
+
+/**
+ * A subscription is the human's to approve, every time a server asks for one, and the card says
+ * what changed since the terms in force with that server: a higher amount, a shorter period (each
+ * a higher charge per unit of time than the human accepted).
+ */
+function subscriptionAsks(db: Database, payment: Challenge.Payment, upstream: string, now: number): AskReason[] {
+  const reasons: AskReason[] = ['subscription']
+  const terms = Subscriptions.inForce(db, upstream, now)
+  if (!terms || !payment.subscription) return reasons
+  if (terms.currency === payment.currency.key && payment.amount > terms.amountAtomic) reasons.push('amount_increased')
+  if (payment.subscription.periodSeconds < terms.periodSeconds) reasons.push('period_shortened')
+  if ((terms.recipient ?? '').toLowerCase() !== (payment.recipient ?? '').toLowerCase()) reasons.push('recipient_changed')
+  if (terms.currency !== payment.currency.key) reasons.push('currency_changed')
+  return reasons
 }
 
 /**
@@ -236,6 +292,17 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       const { settings, rules, budgets } = policy(db)
       if (settings.paused) return decline('paused', Message.clause('paused'), toPrice(payment))
+      if (payment.kind === 'proof') {
+        // Showing the address is all a proof costs: no budget, no lease, no payment rule; at most a share.
+        const option = row.round > 1 ? 'once' : (response.option ?? 'once')
+        if (option !== 'once' && !('share' in option)) throw new Error('An identity proof moves no money: a lease or payment rule cannot cover it.')
+        if (option !== 'once') AddressShares.add(db, { upstream: context.upstream, now })
+        const fields = { ...toDetails(payment), decision: 'approved' as const, decidedBy: 'human', decidedAt: now }
+        Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
+        return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
+      }
+      if (response.option !== undefined && response.option !== 'once' && 'share' in response.option) throw new Error('Sharing the address approves identity proofs only, never a payment.')
+      if (payment.kind === 'subscription' && response.option !== undefined && response.option !== 'once') throw new Error('A subscription is approved on its own terms: a lease or rule cannot come with it.')
       const bound = options.feeOf?.(payment)
       const held = SessionPlan.held(payment) + (bound?.budgetAmount ?? 0n)
       const usages = Budgets.usages(db, { budgets, context, unit: payment.budgetUnit, now: options.now })
@@ -244,21 +311,26 @@ export function answer(db: Database, paymentId: number, response: answer.Respons
 
       // A second payment for one host request is the human's to make, once: it never creates a lease or rule.
       const option = row.round > 1 ? 'once' : (response.option ?? 'once')
-      const leaseId = option === 'once' ? undefined : grant(db, option, payment, held, context, now)
+      const leaseId = option === 'once' || 'share' in option ? undefined : grant(db, option, payment, held, context, now)
       Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
       const fields = { ...toDetails(payment, bound), ...feeFields(bound), decision: 'approved' as const, decidedBy: 'human', decidedAt: now, leaseId }
       Payments.transition(db, paymentId, { from: ['requested'], to: 'approved', now, fields })
+      if (payment.subscription) Subscriptions.add(db, { ...terms(payment, payment.subscription), paymentId, upstream: context.upstream, createdAt: now })
       return { kind: 'approved', paymentId, challenge: candidate.challenge, payment, decidedBy: 'human' }
     })
     .immediate()
 }
 
 export declare namespace answer {
-  /** What the human may create along with approving: nothing, a lease, or an auto-approve rule. */
+  /**
+   * What the human may create along with approving: nothing, a lease, or an auto-approve rule
+   * (payments); a share of the wallet's address with the server (identity proofs).
+   */
   type Option =
     | 'once'
     | { lease: { minutes: number; limit: bigint; scope?: 'server' | 'target' } }
     | { rule: { perCallLimit: bigint; scope?: 'server' | 'target' } }
+    | { share: true }
   type Response =
     | { approve: true; option?: Option; challengeId?: string }
     | { approve: false; reason?: 'declined_by_user' | 'timeout' | 'cancelled' }
@@ -273,7 +345,7 @@ export declare namespace answer {
  * payment (users read "up to $0.05" as everything spent under that approval); its id is returned
  * so the payment row names it and a failure refunds it.
  */
-function grant(db: Database, option: Exclude<answer.Option, 'once'>, payment: Challenge.Payment, held: bigint, context: Scope.Context, now: number): number | undefined {
+function grant(db: Database, option: Exclude<answer.Option, 'once' | { share: true }>, payment: Challenge.Payment, held: bigint, context: Scope.Context, now: number): number | undefined {
   const scopeOf = (scope: 'server' | 'target' | undefined): Scope.Scope =>
     scope === 'target' ? { upstream: context.upstream, operation: context.operation, target: context.target } : { upstream: context.upstream }
   if ('lease' in option) {
@@ -403,6 +475,7 @@ function feeFields(bound: FeeBound | undefined): Payments.transition.Fields {
 
 function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Payments.Details {
   return {
+    kind: payment.kind,
     realm: payment.realm,
     challengeId: payment.challengeId,
     method: payment.method,
@@ -420,6 +493,12 @@ function toDetails(payment: Challenge.Payment, bound?: FeeBound | undefined): Pa
     flags: payment.flags,
     description: payment.description ?? null,
   }
+}
+
+/** The terms the human approved, as the ledger keeps them. */
+function terms(payment: Challenge.Payment, subscription: NonNullable<Challenge.Payment['subscription']>) {
+  const { periodCount, periodUnit, periodSeconds, expires, accessKey } = subscription
+  return { recipient: payment.recipient ?? '', currency: payment.currency.key, amountAtomic: payment.amount, periodCount, periodUnit, periodSeconds, expiresAt: expires.getTime(), accessKey }
 }
 
 function toPrice(payment: Challenge.Payment): Message.Price {

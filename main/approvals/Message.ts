@@ -1,3 +1,4 @@
+import type * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Amount from '../payments/Amount.js'
@@ -8,12 +9,12 @@ import type { DeclineReason } from './Decision.js'
  * and the companion's registry (symbol, decimals), never from the server's text.
  */
 
-/** A payment's price as the ledger knows it. */
-export type Price = { amount: bigint; decimals: number; symbol: string; budgetUnit: string }
+/** A payment's price as the ledger knows it; an identity proof (`kind: 'proof'`) has none to speak of. */
+export type Price = { amount: bigint; decimals: number; symbol: string; budgetUnit: string; kind?: Payments.Kind | undefined }
 
 /** The price of a payment as its ledger row records it. */
-export function priceOf(details: { amountAtomic: bigint; decimals: number; symbol: string; budgetUnit: string }): Price {
-  return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit }
+export function priceOf(details: { amountAtomic: bigint; decimals: number; symbol: string; budgetUnit: string; kind?: Payments.Kind | undefined }): Price {
+  return { amount: details.amountAtomic, decimals: details.decimals, symbol: details.symbol, budgetUnit: details.budgetUnit, kind: details.kind }
 }
 
 /**
@@ -31,6 +32,8 @@ export function priceOf(details: { amountAtomic: bigint; decimals: number; symbo
  * ```
  */
 export function subject(context: Scope.Context, price?: Price | undefined): string {
+  if (price?.kind === 'proof') return `Showing the wallet's address to ${Scope.upstreamLabel(context.upstream)} for ${target(context)}`
+  if (price?.kind === 'subscription') return `Subscription of ${Amount.formatWithSymbol(price.amount, price)} a period to ${Scope.upstreamLabel(context.upstream)} for ${target(context)}`
   const what = price ? `Payment of ${Amount.formatWithSymbol(price.amount, price)}` : 'Payment'
   return `${what} to ${Scope.upstreamLabel(context.upstream)} for ${target(context)}`
 }

@@ -5,7 +5,7 @@
 export const advertised = {
   methods: {
     evm: { intents: ['charge'] },
-    tempo: { intents: ['charge', 'session'] },
+    tempo: { intents: ['charge', 'session', 'subscription'] },
     stripe: { intents: ['charge'] },
   },
 } as const

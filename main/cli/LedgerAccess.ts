@@ -41,7 +41,7 @@ export function end(parameters: end.Parameters): number {
 export declare namespace end {
   type Parameters = {
     args: readonly string[]
-    what: 'rule' | 'budget' | 'lease'
+    what: 'rule' | 'budget' | 'lease' | 'share'
     done: 'removed' | 'revoked'
     /** Marks the row ended; false when there is no such row still in force. */
     end: (db: Database.Database, id: number, now: number) => boolean

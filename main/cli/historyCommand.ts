@@ -4,7 +4,6 @@ import * as Payments from '../ledger/Payments.js'
 import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Spend from '../ledger/Spend.js'
-import * as Amount from '../payments/Amount.js'
 import * as LedgerAccess from './LedgerAccess.js'
 import * as Money from './Money.js'
 import * as Options from './Options.js'
@@ -76,7 +75,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       row.host,
       row.upstream,
       Scope.call(row.operation, row.target),
-      row.details ? Amount.formatWithSymbol(row.details.amountAtomic, row.details) : '',
+      row.details ? PaymentRecord.amountText(row.details) : '',
       row.protocol === 'x402' ? ['x402', row.details?.scheme].filter(Boolean).join(' ') : 'MPP',
       row.decidedBy ? DecisionWords.who(row.decidedBy) : '',
       DecisionWords.reason(row) ?? '',

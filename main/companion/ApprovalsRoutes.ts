@@ -13,7 +13,8 @@ import { ok, RouteError, type Route } from './UiRoute.js'
  * - `GET /api/approvals`: the waiting payments, oldest first
  * - `POST /api/approvals/:id/approve` `{ option?, challengeId? }`: `option` is `once` (the default),
  *   `{ lease: { minutes, limit, scope? } }` or `{ rule: { perCallLimit, scope? } }`, limits in
- *   budget units; `challengeId` picks one of the payment's acceptable alternatives
+ *   budget units, or for an identity proof `{ share: true }` (share the address with the server
+ *   from now on); `challengeId` picks one of the payment's acceptable alternatives
  * - `POST /api/approvals/:id/decline`
  * - `POST /api/approvals/decline-all`: every waiting payment
  *
@@ -61,6 +62,7 @@ function answering(answer: () => Decision) {
 
 function toOption(option: ApproveOption): Engine.answer.Option {
   if (option === 'once') return 'once'
+  if ('share' in option) return { share: true }
   if ('lease' in option) return { lease: { ...option.lease, limit: BigInt(option.lease.limit) } }
   return { rule: { ...option.rule, perCallLimit: BigInt(option.rule.perCallLimit) } }
 }

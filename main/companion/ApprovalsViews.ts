@@ -14,6 +14,7 @@ import * as Methods from '../payments/methods/Methods.js'
 import * as Quote from '../payments/Quote.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import type { Approval, DecisionView, Option } from '../uiapi/Contract.js'
+import * as SubscriptionViews from './SubscriptionViews.js'
 
 /**
  * The approval card's view of a waiting payment, and of what became of it, as plain JSON (their
@@ -55,7 +56,17 @@ export function approval(db: Database, registry: TokenRegistry.Registry, entry: 
     advertised: advertised(db, context, entry.payment),
     alreadySent: alreadySent(entry.options.prior?.details),
     rechallenges: Payments.rechallenges(db, row.upstream, now.getTime()),
+    subscription: subscriptionTerms(entry.payment, now.getTime()),
   }
+}
+
+/** A subscription's period in words and its next three charges after the first (now), within its end. */
+function subscriptionTerms(payment: Challenge.Payment, now: number): Approval['subscription'] {
+  const terms = payment.subscription
+  if (!terms) return null
+  const expiresAt = terms.expires.getTime()
+  const nextCharges = [1, 2, 3].map((n) => now + n * terms.periodSeconds * 1000).filter((at) => at < expiresAt)
+  return { period: SubscriptionViews.periodWords(terms), nextCharges, expiresAt }
 }
 
 function alreadySent(details: Payments.Details | undefined): string | null {

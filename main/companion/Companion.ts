@@ -10,6 +10,7 @@ import * as Payments from '../ledger/Payments.js'
 import { recover } from '../ledger/Recovery.js'
 import type * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
+import * as Subscriptions from '../ledger/Subscriptions.js'
 import * as Amount from '../payments/Amount.js'
 import * as Challenge from '../payments/Challenge.js'
 import * as Signer from '../payments/Signer.js'
@@ -31,6 +32,7 @@ import * as Funds from './Funds.js'
 import * as FeeBounds from './FeeBounds.js'
 import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
+import * as Renewals from './Renewals.js'
 import * as Sessions from './Sessions.js'
 import * as Settlements from './Settlements.js'
 import * as WalletKey from './WalletKey.js'
@@ -102,6 +104,21 @@ export class Companion implements Handler {
       onChange: (paymentId, stage) => this.emit({ paymentId, stage }),
       watch: (paymentId) => settlements.watch(paymentId),
     })
+    this.renewals = Renewals.create({
+      db,
+      config: () => configured().config,
+      registry: () => configured().registry,
+      payer: () => this.walletKey.state()?.address,
+      log,
+      onCharge: (paymentId, beyondTerms) => {
+        this.emit({ paymentId, stage: 'confirmed', decidedBy: Payments.get(db, paymentId)?.decidedBy ?? undefined })
+        if (beyondTerms) {
+          this.log.warn(`payment ${paymentId}: ${beyondTerms}`)
+          this.notice({ title: 'A subscription charged beyond its terms', body: `${beyondTerms} Cancel it in Rules & budgets to revoke its access key.` })
+        }
+      },
+      intervalMs: 60_000,
+    })
     this.cardInfo = Cached.fromFile(Card.infoPath(home), () => Card.info(home))
     this.auth = new Broker({
       home,
@@ -124,6 +141,8 @@ export class Companion implements Handler {
     })
   }
 
+  /** The subscriptions' later charges, found on chain. */
+  readonly renewals: Renewals.Renewals
   /** The OAuth broker: sign-ins to servers, their tokens in the keychain, one flow per server for every bridge. */
   readonly auth: Broker
   /** The wallet's balances and the card, watched for what would make payments fail. */
@@ -335,6 +354,28 @@ export class Companion implements Handler {
     return this.walletStatus()
   }
 
+  /**
+   * The user cancels a subscription: in the ledger first (its terms no longer hold later challenges),
+   * then where the method can (tempo: the wallet revokes the server's access key on chain). The
+   * sentence says what was done; a chain that cannot be reached leaves it cancelled in the ledger,
+   * and says so.
+   */
+  async cancelSubscription(id: number): Promise<string | undefined> {
+    const subscription = Subscriptions.get(this.db, id)
+    if (!subscription || !Subscriptions.cancel(this.db, id, Date.now())) return undefined
+    const method = Methods.find(Payments.get(this.db, subscription.paymentId)?.details?.method ?? '')
+    let outcome: string
+    try {
+      const account = await this.walletKey.account()
+      outcome = method?.cancelSubscription ? await method.cancelSubscription({ subscription, account, rpc: this.config.rpc }) : 'The payment method has no way to stop the server charging; ask the seller.'
+    } catch (error) {
+      outcome = `Cancelled in Allowance, but the server's access key could not be revoked: ${ErrorWords.describe(error).split('\n')[0]!.slice(0, 200)}`
+    }
+    Subscriptions.cancelled(this.db, id, outcome)
+    this.log.info(`subscription ${id} cancelled: ${outcome}`)
+    return outcome
+  }
+
   /** The kill switch: while paused, every payment is declined. */
   setPaused(paused: boolean): void {
     Settings.set(this.db, { paused })
@@ -381,6 +422,7 @@ export class Companion implements Handler {
     this.auth.close()
     this.discovery.close()
     this.funds.close()
+    this.renewals.close()
     this.noticeListeners.clear()
     this.paymentListeners.clear()
     this.queue.close()
@@ -447,7 +489,8 @@ export class Companion implements Handler {
     const tempoMode = this.config.tempoMode
     try {
       const byCard = Methods.get(payment.method).paysWith === 'card'
-      const short = byCard ? undefined : await this.funds.shortfall(payment)
+      const proof = payment.kind === 'proof'
+      const short = byCard || proof ? undefined : await this.funds.shortfall(payment)
       if (short) return this.notEnough(decision, context, short)
       const account = byCard ? undefined : await this.walletKey.account()
       const card = byCard ? await this.card() : undefined
@@ -456,7 +499,7 @@ export class Companion implements Handler {
       const evidence = this.settlements.track(paymentId, payment, credential, { payer: account?.address, card })
       await Batcher.signed(this.db, paymentId, { now: Date.now(), evidence })
       if (byCard) this.funds.cardPaid()
-      else this.funds.spent(payment)
+      else if (!proof) this.funds.spent(payment)
       return { kind: 'approved', paymentId, protocol: payment.protocol, credential, decidedBy: decision.decidedBy }
     } catch (error) {
       const reason = ErrorWords.describe(error).split('\n')[0]!.slice(0, 300)

@@ -32,7 +32,7 @@ export function create(parameters: create.Parameters): FeeBounds {
       if (!challenges.some((challenge) => estimatorOf((challenge as { method?: unknown } | null)?.method))) return
       const now = Date.now()
       const { accepted } = Challenge.select(challenges, { now: new Date(now), registry: registry() })
-      const withFee = accepted.map(({ payment }) => payment).filter((payment) => estimatorOf(payment.method) && payment.chainId !== undefined)
+      const withFee = accepted.map(({ payment }) => payment).filter((payment) => payment.kind === 'payment' && estimatorOf(payment.method) && payment.chainId !== undefined)
       await Promise.all(
         withFee.map(async (payment) => {
           const key = keyOf(payment)
@@ -44,7 +44,8 @@ export function create(parameters: create.Parameters): FeeBounds {
       )
     },
     of(payment) {
-      if (!estimatorOf(payment.method)) return undefined
+      // An identity proof is a signature, never a transaction: it costs no fee.
+      if (payment.kind === 'proof' || !estimatorOf(payment.method)) return undefined
       const fee = known.get(keyOf(payment))?.fee
       return fee && inBudget(registry(), payment, fee, true)
     },

@@ -1,5 +1,6 @@
 import * as DecisionWords from '../approvals/DecisionWords.js'
 import type { Database } from '../ledger/Database.js'
+import * as PaymentRecord from '../ledger/PaymentRecord.js'
 import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Scope from '../ledger/Scope.js'
@@ -113,7 +114,7 @@ export function row(payment: Payments.Row): HistoryRow {
     server: Scope.upstreamLabel(payment.upstream),
     operation: payment.operation,
     target: payment.target,
-    amount: payment.details ? Amount.formatWithSymbol(payment.details.amountAtomic, payment.details) : null,
+    amount: payment.details ? PaymentRecord.amountText(payment.details) : null,
     fee: feeText(payment.fee),
     settledAmount:
       payment.details && payment.settledAmountAtomic !== null && payment.settledAmountAtomic !== payment.details.amountAtomic
@@ -125,7 +126,8 @@ export function row(payment: Payments.Row): HistoryRow {
     paysWith: payment.details && Methods.describe(payment.details),
     chainId: payment.details?.chainId ?? null,
     recipient: payment.details?.recipient ?? null,
-    reference: payment.transactionReference ?? payment.receiptReference,
+    // An identity proof has no transaction (its check records none): its server's receipt is its reference.
+    reference: payment.transactionReference || payment.receiptReference,
     warning: payment.state === 'unconfirmed' || (payment.state === 'confirmed' && payment.error !== null) ? (payment.error ? ErrorWords.plain(payment.error) : 'Money may have moved.') : null,
     decidedBy: payment.decidedBy && DecisionWords.who(payment.decidedBy),
     reason: DecisionWords.reason(payment),

@@ -1,12 +1,14 @@
+import * as AddressShares from '../ledger/AddressShares.js'
 import * as Budgets from '../ledger/Budgets.js'
 import * as Leases from '../ledger/Leases.js'
 import * as Rules from '../ledger/Rules.js'
 import * as Scope from '../ledger/Scope.js'
 import * as Settings from '../ledger/Settings.js'
 import * as Units from '../payments/Units.js'
-import { BudgetBody, EditBody, PauseBody, RuleBody, type Done, type Paused, type Scope as ScopeRequest } from '../uiapi/Contract.js'
+import { BudgetBody, EditBody, PauseBody, RuleBody, type AddressShare, type Done, type Paused, type Scope as ScopeRequest } from '../uiapi/Contract.js'
 import type { Companion } from './Companion.js'
 import * as PolicyViews from './PolicyViews.js'
+import * as SubscriptionViews from './SubscriptionViews.js'
 import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
 
 /**
@@ -24,6 +26,8 @@ import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * An edit makes a new rule or budget (the history keeps naming the old one, which names its
  * successor) in one transaction; a budget's use carries over, being counted from the payment rows.
  * - `GET /api/leases` (in force), `POST /api/leases/:id/revoke`
+ * - `GET /api/shares` (the servers the wallet's address is shown to when they ask), `POST /api/shares/:id/remove`
+ * - `GET /api/subscriptions` (every one approved, with the charges the chain shows), `POST /api/subscriptions/:id/cancel`
  * - `POST /api/pause` `{ paused }`; `GET /api/units`
  *
  * `scope` is `{ server?, operation?, target?, host? }`; blank fields mean any.
@@ -177,6 +181,39 @@ export function routes(companion: Companion): Route[] {
         const id = Number(params[0])
         if (!Leases.revoke(db, id, Date.now())) throw new RouteError(404, `Lease ${id} is not in force (it was revoked, or there is none).`)
         return ok({ id, message: `Lease ${id} revoked: its calls ask you again.` } satisfies Done)
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/subscriptions$/,
+      // What the chain shows now: the servers' latest charges are looked up first.
+      answer: async () => {
+        await companion.renewals.scan()
+        return ok(SubscriptionViews.subscriptions(db, Date.now()))
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/subscriptions\/(\d+)\/cancel$/,
+      async answer({ params }) {
+        const id = Number(params[0])
+        const outcome = await companion.cancelSubscription(id)
+        if (outcome === undefined) throw new RouteError(404, `Subscription ${id} is not in force (it was cancelled, or there is none).`)
+        return ok({ id, message: `Subscription ${id} cancelled. ${outcome}` } satisfies Done)
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/shares$/,
+      answer: () => ok(AddressShares.list(db).map((share) => ({ ...share, server: Scope.upstreamLabel(share.upstream) }) satisfies AddressShare)),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/shares\/(\d+)\/remove$/,
+      answer({ params }) {
+        const id = Number(params[0])
+        if (!AddressShares.remove(db, id, Date.now())) throw new RouteError(404, `Share ${id} is not in force (it was removed, or there is none).`)
+        return ok({ id, message: `Share ${id} removed: that server's requests to see your address ask you again.` } satisfies Done)
       },
     },
     {

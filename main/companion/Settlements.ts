@@ -208,9 +208,10 @@ type Verdict = Settlement.Finding
 
 type Context = { inMemory: Map<number, unknown>; config: Config.Config; registry: TokenRegistry.Registry }
 
-/** The payment's method checks it, with what it kept. */
+/** The payment's method checks it, with what it kept. An identity proof is a signature that moves nothing: its server's answer is the whole story. */
 async function look(row: Payments.Row, context: Context): Promise<Verdict> {
   const details = row.details!
+  if (details.kind === 'proof') return row.state === 'accepted' ? { status: 'confirmed', transaction: '', amount: 0n } : { status: 'nothing_moved', problem: 'an identity proof moves no money' }
   const method = Methods.find(details.method)
   if (!method) return { status: 'mismatch', problem: `Allowance cannot check ${details.method} payments.` }
   const { amountAtomic: amount, currency, recipient, chainId } = details

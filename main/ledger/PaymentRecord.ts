@@ -41,6 +41,7 @@ export const columns = [
   'error',
   'accepted_at',
   'confirmed_at',
+  'kind',
 ] as const
 
 export type PaymentRecord = { [column in (typeof columns)[number]]: string | number | null }
@@ -96,7 +97,13 @@ export function from(row: Payments.Row): PaymentRecord {
     error: row.error,
     accepted_at: iso(row.acceptedAt),
     confirmed_at: iso(row.confirmedAt),
+    kind: details?.kind ?? null,
   }
+}
+
+/** A row's amount as people read it: "0.01 USDC", or for an identity proof (nothing moves) what it gave away. */
+export function amountText(details: Payments.Details): string {
+  return details.kind === 'proof' ? 'address shown, no money' : Amount.formatWithSymbol(details.amountAtomic, details)
 }
 
 /**

@@ -36,8 +36,15 @@ export function stateIn(states: readonly State[]): string {
 /** The payment protocol a server asked in. */
 export type Protocol = 'mpp' | 'x402'
 
+/**
+ * What a row asks of the wallet: `payment` (money moves), `proof` (its address is shown; nothing
+ * moves) or `subscription` (an authorization to charge every period, and its first charge).
+ */
+export type Kind = 'payment' | 'proof' | 'subscription'
+
 /** What the validated challenge says; absent when the challenge could not be validated. */
 export type Details = {
+  kind: Kind
   realm: string
   challengeId: string
   method: string
@@ -124,8 +131,8 @@ export function insert(db: Database, values: insert.Values): number {
   const result = statement(db, `INSERT INTO payments (created_at, updated_at, state, host, upstream, operation, target, arguments_hash,
         arguments_preview, decision, decided_by, decided_at, decline_reason, lease_id, challenge_id, realm, method, intent,
         amount_atomic, currency, decimals, symbol, recipient, chain_id, budget_unit, budget_amount, flags, description, round,
-        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated, protocol, scheme)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        previous_payment_id, fee_atomic, fee_currency, fee_symbol, fee_decimals, fee_estimated, protocol, scheme, kind)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     now,
     now,
     values.state,
@@ -163,6 +170,7 @@ export function insert(db: Database, values: insert.Values): number {
     values.fee?.estimated ? 1 : 0,
     details?.protocol ?? values.protocol ?? 'mpp',
     details?.scheme ?? null,
+    details?.kind ?? 'payment',
   )
   return Number(result.lastInsertRowid)
 }
@@ -238,6 +246,17 @@ export declare namespace list {
     search?: string
     limit?: number
   }
+}
+
+/** The row that a check (or a subscription's charge) found in this transaction, if any. */
+export function byTransaction(db: Database, transaction: string): Row | undefined {
+  const row = statement(db, 'SELECT * FROM payments WHERE lower(transaction_reference) = lower(?) LIMIT 1').get(transaction) as Sql | undefined
+  return row && fromSql(row)
+}
+
+/** The rows `decidedBy` decided (`subscription:<id>`: that subscription's later charges), oldest first. */
+export function decidedBy(db: Database, decidedBy: string): Row[] {
+  return (statement(db, 'SELECT * FROM payments WHERE decided_by = ? ORDER BY id').all(decidedBy) as Sql[]).map(fromSql)
 }
 
 /** How many rows `filters` selects. */
@@ -382,7 +401,8 @@ export declare namespace recentApprovals {
 
 /** Whether a payment to this upstream was ever approved (by a human or a rule). */
 export function seenUpstream(db: Database, upstream: string): boolean {
-  return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? LIMIT 1`).pluck().get(upstream) === 1
+  // A shared address is not a payment: it makes no server or recipient known.
+  return statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND kind = 'payment' LIMIT 1`).pluck().get(upstream) === 1
 }
 
 /**
@@ -391,7 +411,7 @@ export function seenUpstream(db: Database, upstream: string): boolean {
  */
 export function seenRecipient(db: Database, upstream: string, recipient: string): boolean {
   return (
-    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND lower(recipient) = ? LIMIT 1`)
+    statement(db, `SELECT 1 FROM payments WHERE decision = 'approved' AND upstream = ? AND lower(recipient) = ? AND kind = 'payment' LIMIT 1`)
       .pluck()
       .get(upstream, recipient.toLowerCase()) === 1
   )
@@ -412,6 +432,7 @@ export function unresolved(db: Database): Row[] {
 }
 
 const columns = {
+  kind: 'kind',
   realm: 'realm',
   challengeId: 'challenge_id',
   method: 'method',
@@ -461,6 +482,7 @@ function fromSql(row: Sql): Row {
     row.amount_atomic === null
       ? null
       : {
+          kind: s('kind') as Kind,
           realm: s('realm'),
           challengeId: s('challenge_id'),
           method: s('method'),

@@ -370,4 +370,41 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX channels_live ON channels (upstream, state);
   `,
+  `
+  -- What a row asks of the wallet: \`payment\` (money moves), \`proof\` (a zero-amount challenge
+  -- answered with a signature that reveals the wallet's address; nothing moves) or \`subscription\`
+  -- (an authorization for the server to charge every period; the row is its first charge).
+  ALTER TABLE payments ADD COLUMN kind TEXT NOT NULL DEFAULT 'payment' CHECK (kind = 'payment' OR kind = 'proof' OR kind = 'subscription');
+  -- "Share my address with <server>": the user's standing answer to a server's identity proofs.
+  -- Apart from the payment rules on purpose: no payment rule or lease ever covers a proof, and no
+  -- share covers a payment. Removing one keeps its row (history names it as \`share:<id>\`).
+  CREATE TABLE address_shares (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    upstream TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+  );
+  CREATE UNIQUE INDEX address_shares_upstream ON address_shares (upstream) WHERE deleted_at IS NULL;
+  -- Subscriptions the human approved: the terms the wallet authorized (amount per period, until
+  -- \`expires_at\`), the payment row of their first charge, and when the user cancelled. A server's
+  -- later challenge is held to these terms: a higher amount or a shorter period asks again.
+  CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id INTEGER NOT NULL REFERENCES payments (id),
+    upstream TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount_atomic TEXT NOT NULL,
+    period_count INTEGER NOT NULL,
+    period_unit TEXT NOT NULL,
+    period_seconds INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    access_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    cancelled_at INTEGER,
+    -- What cancelling did beyond the ledger (the access key revoked on chain, or why not).
+    cancel_outcome TEXT
+  );
+  CREATE INDEX subscriptions_upstream ON subscriptions (upstream);
+  `,
 ]

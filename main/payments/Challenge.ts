@@ -42,7 +42,7 @@ const maxChallengeBytes = 16 * 1024
  * }
  * const result = Challenge.validate(challenge, { now: new Date(), registry: TokenRegistry.create() })
  * if (result.ok) result.payment.budgetAmount // 10000n micro-USD: $0.01
- * else result.message // one sentence, e.g. 'The challenge amount is zero.'
+ * else result.message // one sentence, e.g. 'The challenge has no recipient.'
  * ```
  */
 export function validate(challenge: unknown, options: validate.Options): Result {
@@ -152,14 +152,17 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
   const details =
     request.methodDetails === undefined ? {} : ChallengeFields.record(request.methodDetails, 'The challenge methodDetails is not a JSON object.')
   const amount = Amount.parse(request.amount)
-  if (amount === 0n) ChallengeFields.invalid('The challenge amount is zero.')
+  if (amount === 0n && (method.protocol === 'x402' || intent !== 'charge')) ChallengeFields.invalid('The challenge amount is zero.')
+  // An MPP charge of amount 0 asks for an identity proof, which only some methods define (mppx 0.11: tempo).
+  if (amount === 0n && !method.proves) ChallengeFields.unsupported(`A zero-amount challenge asks for an identity proof, which Allowance cannot give with the "${name}" payment method.`)
   if (typeof request.currency !== 'string' || request.currency.length === 0 || request.currency.length > 64) {
     ChallengeFields.invalid('The challenge currency is missing or malformed.')
   }
   const currency = request.currency as string
 
   // The method's own part: currency, recipient, chain, splits.
-  const { currency: entry, recipient, chainId, splits, scheme, session } = method.check({ method: name, intent, request, details, amount, currency, registry })
+  const { currency: entry, recipient, chainId, splits, scheme, session, subscription } = method.check({ method: name, intent, request, details, amount, currency, registry })
+  if (subscription && subscription.expires.getTime() <= now.getTime()) ChallengeFields.expired(`The subscription ended at ${subscription.expires.toISOString()}.`)
 
   const flags: Flag[] = []
   if (details.decimals !== undefined && details.decimals !== entry.decimals) flags.push('declared_decimals_mismatch')
@@ -177,12 +180,14 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
 
   const budgetUnit = TokenRegistry.budgetUnit(entry)
   return {
+    kind: subscription ? 'subscription' : amount === 0n && !session ? 'proof' : 'payment',
     challengeId: id,
     realm,
     method: method.name,
     protocol: method.protocol,
-    intent: session ? 'session' : 'charge',
+    intent: session ? 'session' : subscription ? 'subscription' : 'charge',
     ...(session && { session }),
+    ...(subscription && { subscription }),
     ...(scheme && { scheme }),
     amount,
     currency: entry,
@@ -199,7 +204,7 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
 
 /** "one-time charges" or "one-time charges and sessions": what a method's intents pay. */
 function describeIntents(intents: readonly string[]): string {
-  const words: Record<string, string> = { charge: 'one-time charges', session: 'sessions' }
+  const words: Record<string, string> = { charge: 'one-time charges', session: 'sessions', subscription: 'subscriptions' }
   return intents.map((intent) => words[intent] ?? intent).join(' and ')
 }
 

@@ -21,8 +21,8 @@ export type Split = { amount: bigint; recipient: string }
  */
 export type Scheme = 'exact' | 'upto'
 
-/** `charge`: a one-time payment; `session`: a call paid inside a payment channel (tempo). */
-export type Intent = 'charge' | 'session'
+/** `charge`: a one-time payment (or a proof); `session`: a call paid inside a payment channel (tempo); `subscription`: a fixed amount per period. */
+export type Intent = 'charge' | 'session' | 'subscription'
 
 /**
  * A `session` payment's terms. The channel's deposit sits in `escrow`; each call adds its `price`
@@ -47,7 +47,29 @@ export type Step =
   | { action: 'voucher'; channelId: string; cumulative: bigint }
   | { action: 'topUp'; channelId: string; additional: bigint; cumulative: bigint }
 
+/**
+ * What a challenge asks of the wallet: `payment`, or `proof`, a zero-amount charge answered with a
+ * signature over the challenge that reveals the wallet's address and moves no money (tempo only in
+ * mppx 0.11); or `subscription`, a fixed amount per period until cancelled or expired, which the
+ * wallet authorizes once and the server then charges each period. A proof or a subscription is
+ * approved for what it is: never by a payment rule or lease.
+ */
+export type Kind = 'payment' | 'proof' | 'subscription'
+
+/** A subscription's terms as the wallet would authorize them: `amount` every period, until `expires`. */
+export type Subscription = {
+  /** "30 days", "1 week": the period as the server stated it. */
+  periodCount: number
+  periodUnit: 'day' | 'week' | 'dev_second'
+  periodSeconds: number
+  /** When the authorization ends: no charge after it. */
+  expires: Date
+  /** The server's access key that the wallet authorizes to charge each period. */
+  accessKey: string
+}
+
 export type Payment = {
+  kind: Kind
   challengeId: string
   realm: string
   method: TokenRegistry.Method
@@ -56,6 +78,8 @@ export type Payment = {
   intent: Intent
   /** `session` only: the channel terms, and once planned, what paying does to the channel. */
   session?: Session | undefined
+  /** A subscription's terms: `amount` is charged now and then once per period. */
+  subscription?: Subscription | undefined
   /** x402 only: `exact`, or `upto`, whose amount is a ceiling (the server settles at most that). */
   scheme?: Scheme | undefined
   /** Atomic units of `currency` (for `upto`, the most the server may settle). */

@@ -144,6 +144,8 @@ export type Approval = {
   alreadySent: string | null
   /** How many times this server asked to be paid again after a credential, in the last 7 days. */
   rechallenges: number
+  /** A subscription's terms in words and dates: "every 30 days", its first charge now, the next ones, and its end. */
+  subscription: { period: string; nextCharges: number[]; expiresAt: number } | null
 }
 
 /** What became of a waiting payment: the answer to approve and decline (a list of them for decline-all). */
@@ -163,12 +165,14 @@ export const ApproveBody = z.strictObject({
       z.literal('once'),
       z.strictObject({ lease: z.strictObject({ minutes: z.number().positive().max(7 * 24 * 60), limit: budgetUnits, scope: z.enum(['server', 'target']).optional() }) }),
       z.strictObject({ rule: z.strictObject({ perCallLimit: budgetUnits, scope: z.enum(['server', 'target']).optional() }) }),
+      // An identity proof only: share the wallet's address with this server from now on.
+      z.strictObject({ share: z.literal(true) }),
     ])
     .default('once'),
   challengeId: z.string().max(1024).optional(),
 })
 export type ApproveRequest = z.input<typeof ApproveBody>
-/** This payment only, a lease, or a standing rule. */
+/** This payment only, a lease, or a standing rule; for an identity proof, this once or a standing share. */
 export type ApproveOption = NonNullable<ApproveRequest['option']>
 
 // ─── History ────────────────────────────────────────────────────────────────────────────────
@@ -345,6 +349,41 @@ export type Lease = Applies & {
   remaining: string
   share: number
   expiresAt: number
+}
+
+/** A share of the wallet's address with a server ("share my address with <server>"): its identity proofs are answered without asking. */
+export type AddressShare = {
+  id: number
+  upstream: string
+  /** The upstream's short name. */
+  server: string
+  createdAt: number
+}
+
+/**
+ * A subscription the user approved, as Rules & budgets lists it. `active`: the first charge is
+ * confirmed on chain; `activating`: it is not yet (or the server never took it: the row says);
+ * `cancelled`, `ended`.
+ */
+export type SubscriptionView = {
+  id: number
+  upstream: string
+  server: string
+  /** "9 pathUSD" */
+  amount: string
+  /** "every 30 days" */
+  period: string
+  state: 'active' | 'activating' | 'cancelled' | 'ended'
+  /** When the server may charge next (epoch ms); null once cancelled or ended, or before the first charge. */
+  nextChargeAt: number | null
+  /** Charges confirmed on chain so far. */
+  charges: number
+  /** The payment row of the first charge (History). */
+  firstPaymentId: number
+  expiresAt: number
+  cancelledAt: number | null
+  /** What cancelling did beyond the ledger: the access key revoked on chain, or why not. */
+  cancelOutcome: string | null
 }
 
 /** A unit amounts can be typed in: `name` is what the companion reads back ("usd", "iso:eur", "<chainId>:<address>"). */

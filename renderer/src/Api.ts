@@ -96,6 +96,10 @@ export const removeBudget = (id: number) => request<Contract.Done>('POST', `/api
 export const restoreBudget = (id: number) => request<Contract.Done>('POST', `/api/budgets/${id}/restore`)
 export const leases = () => request<Contract.Lease[]>('GET', '/api/leases')
 export const revokeLease = (id: number) => request<Contract.Done>('POST', `/api/leases/${id}/revoke`)
+export const subscriptions = () => request<Contract.SubscriptionView[]>('GET', '/api/subscriptions')
+export const cancelSubscription = (id: number) => request<Contract.Done>('POST', `/api/subscriptions/${id}/cancel`)
+export const shares = () => request<Contract.AddressShare[]>('GET', '/api/shares')
+export const removeShare = (id: number) => request<Contract.Done>('POST', `/api/shares/${id}/remove`)
 export const pause = (paused: boolean) => request<Contract.Paused>('POST', '/api/pause', { paused } satisfies Contract.PauseRequest)
 export const units = () => request<Contract.Unit[]>('GET', '/api/units')
 

@@ -54,11 +54,11 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
           Decline <kbd>Esc</kbd>
         </button>
         <button type="button" className="approve" onClick={pointer(() => 'once')} disabled={payDisabled} aria-keyshortcuts="Control+Enter Meta+Enter">
-          Pay once <kbd>Ctrl+Enter</kbd>
+          {approval.subscription ? 'Subscribe' : 'Pay once'} <kbd>Ctrl+Enter</kbd>
         </button>
       </div>
-      {/* A second payment for one call is a one-off: it never creates a lease or a rule. */}
-      {!approval.reasons.includes('paying_twice') && (
+      {/* A second payment for one call is a one-off, and a subscription is approved on its own terms: neither creates a lease or a rule. */}
+      {!approval.reasons.includes('paying_twice') && !approval.subscription && (
         <>
           <div className="remember">
             <span>

@@ -2,6 +2,7 @@ import { useEffect, useId } from 'react'
 import * as Api from './Api.js'
 import { ChangeNotice } from './ChangeNotice.js'
 import { clock } from './Countdown.js'
+import { EndAction } from './RowActions.js'
 import { useChange } from './useChange.js'
 import { useLoaded } from './useLoaded.js'
 import { useNow } from './useNow.js'
@@ -57,9 +58,7 @@ export function LeasesSection(props: { changes: number }) {
                     </span>
                   </td>
                   <td>
-                    <button type="button" className="link danger" onClick={() => void change.run(() => Api.revokeLease(lease.id), leases.reload)} aria-label={`Revoke lease ${lease.id}`}>
-                      Revoke
-                    </button>
+                    <EndAction text="Revoke" label={`Revoke lease ${lease.id}`} change={change} end={() => Api.revokeLease(lease.id)} onEnded={leases.reload} />
                   </td>
                 </tr>
               )

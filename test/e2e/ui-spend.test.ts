@@ -36,6 +36,7 @@ function seed(options: { upstream: string; host: string; target: string; amount:
       context: { host: options.host, upstream: options.upstream, operation: 'tools/call', target: options.target },
       argumentsHash: `seed-${options.at}`,
       details: {
+        kind: 'payment',
         realm: new URL(options.upstream).host,
         challengeId: `seed-${options.at}`,
         method: 'evm',

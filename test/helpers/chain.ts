@@ -72,6 +72,10 @@ export type PaidServerStats = {
   references: Hex[]
   /** GETs of its discovery document. */
   discoveryReads: number
+  /** The `source` of every identity proof it verified: `did:pkh:eip155:<chain>:<address>`. */
+  proofs: string[]
+  /** Every subscription credential it received: its payload type and the terms its challenge named. */
+  subscriptions: { payload: string; request: Record<string, any> }[]
 }
 
 /** What the server's `/openapi.json` answers: none, its prices, every call at 0.01, JSON of another shape, not JSON, or over 1 MiB. */
@@ -97,6 +101,8 @@ export type PaidServer = {
   answerNext(answer: { code?: number; message?: string; data: unknown; count?: number; credential?: boolean }): Promise<void>
   /** Changes what its discovery document says from now on. */
   setDiscovery(mode: DiscoveryMode): Promise<void>
+  /** Changes the terms `pro_plan`'s subscription asks from now on (amount in display units). */
+  setPlan(terms: { amount?: string; periodCount?: string; periodUnit?: 'day' | 'week' | 'dev_second' }): Promise<void>
   /** Changes a priced target's price (display units, "0.02") from now on: its challenges and its honest document. */
   setPrice(target: string, price: string): Promise<void>
   stop(): Promise<void>
@@ -134,6 +140,7 @@ export async function startPaidServer(
     chargeKept: () => fetch(`${base}/admin/charge-kept`, { method: 'POST' }).then((response) => response.json() as ReturnType<PaidServer['chargeKept']>),
     answerNext: (answer) => fetch(`${base}/admin/challenge`, { method: 'POST', body: JSON.stringify(answer) }).then((response) => void response.body?.cancel()),
     setDiscovery: (mode) => fetch(`${base}/admin/discovery`, { method: 'POST', body: JSON.stringify({ mode }) }).then((response) => void response.body?.cancel()),
+    setPlan: (terms) => fetch(`${base}/admin/subscription`, { method: 'POST', body: JSON.stringify(terms) }).then((response) => void response.body?.cancel()),
     setPrice: (target, price) => fetch(`${base}/admin/price`, { method: 'POST', body: JSON.stringify({ target, price }) }).then((response) => void response.body?.cancel()),
     stop: () => stop(child),
   }

@@ -74,6 +74,8 @@ export type ModernStats = {
   listen: number
   credentials: Record<string, number>
   settlements: { tool: string; reference?: string; challengeId: string }[]
+  /** The `source` of every identity proof `whoami` verified (with PROOFS=tempo). */
+  proofs: string[]
   endlessRounds: number
   extraTools: string[]
   /** Open 2025-era sessions (HTTP only). */

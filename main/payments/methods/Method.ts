@@ -21,10 +21,15 @@ export type Method<name extends string = string> = {
    * `PaymentRequired` tool result, a payload in `x402/payment`).
    */
   readonly protocol: Protocol
-  /** The intents Allowance pays with this method (what the bridge advertises). */
+  /** The intents Allowance pays with this method (what the bridge advertises): `charge`, `subscription`. */
   readonly intents: readonly string[]
   /** What pays: the wallet's key, or the user's card. */
   readonly paysWith: 'wallet' | 'card'
+  /**
+   * Whether the method answers a zero-amount charge with an identity proof (a signature revealing
+   * the wallet's address, no money moved). A method without it cannot be asked for amount 0.
+   */
+  readonly proves?: boolean | undefined
   /**
    * Reads and validates the method's part of a challenge's request (currency, recipient, chain,
    * `methodDetails`). Throws a `ChallengeFields.Rejection` for a challenge it cannot pay.
@@ -51,6 +56,13 @@ export type Method<name extends string = string> = {
   confirm(parameters: confirm.Parameters): Promise<Settlement.Finding>
   /** An upper bound of the network fee the wallet pays on top of the payment, for methods that cost one. Never throws. */
   estimateFee?: ((parameters: estimateFee.Parameters) => Promise<Settlement.Fee | undefined>) | undefined
+  /**
+   * Stops a subscription's future charges where the method can (tempo: the wallet revokes the
+   * access key it authorized); one sentence saying what was done. Throws when it could not.
+   */
+  cancelSubscription?: ((parameters: cancelSubscription.Parameters) => Promise<string>) | undefined
+  /** The charges a subscription's server made so far, as the chain shows them (renewals are the server's to make; the wallet signs none). */
+  subscriptionCharges?: ((parameters: subscriptionCharges.Parameters) => Promise<subscriptionCharges.Charge[]>) | undefined
   /** The sentence for a seller's refusal (`problem.detail` of its -32043) when the method can explain it (a declined card). */
   explainRefusal?: ((detail: string | undefined) => string | undefined) | undefined
 }
@@ -91,7 +103,7 @@ export declare namespace check {
     request: Record<string, unknown>
     /** The request's `methodDetails` (`{}` when absent). */
     details: Record<string, unknown>
-    /** The request's amount, already read (atomic units, non-zero). */
+    /** The request's amount, already read (atomic units; zero only for a method that {@link Method.proves}). */
     amount: bigint
     /** The request's `currency`, a non-empty string of at most 64 characters. */
     currency: string
@@ -108,6 +120,8 @@ export declare namespace check {
     scheme?: Payment.Scheme | undefined
     /** A `session` intent's channel terms. */
     session?: Payment.Session | undefined
+    /** A subscription's terms (intent `subscription`). */
+    subscription?: Payment.Subscription | undefined
   }
 }
 
@@ -168,6 +182,26 @@ export declare namespace confirm {
     /** The user's RPC endpoints by chain id. */
     rpc: Readonly<Record<string, string>>
   }
+}
+
+export declare namespace cancelSubscription {
+  type Parameters = {
+    /** The subscription's terms as approved (the ledger's currency key `<chainId>:<address>`). */
+    subscription: { accessKey: string; currency: string }
+    account: LocalAccount
+    rpc: Readonly<Record<string, string>>
+  }
+}
+
+export declare namespace subscriptionCharges {
+  type Parameters = {
+    subscription: { accessKey: string; currency: string; recipient: string }
+    /** The wallet's address. */
+    payer: string
+    rpc: Readonly<Record<string, string>>
+  }
+  /** A charge: its transaction, the atomic units paid, when (epoch ms), the fee the wallet paid, and its memo. */
+  type Charge = { transaction: string; amount: bigint; at: number; fee?: Settlement.Fee | undefined; memo?: string | undefined }
 }
 
 export declare namespace estimateFee {

@@ -19,6 +19,8 @@ const commands: Record<string, () => Promise<object>> = {
   rules: () => import('../../../main/cli/rulesCommand.js'),
   budget: () => import('../../../main/cli/budgetCommand.js'),
   leases: () => import('../../../main/cli/leasesCommand.js'),
+  subscriptions: () => import('../../../main/cli/subscriptionsCommand.js'),
+  shares: () => import('../../../main/cli/sharesCommand.js'),
   pause: () => import('../../../main/cli/pauseCommand.js'),
   resume: () => import('../../../main/cli/pauseCommand.js'),
   rechallenge: () => import('../../../main/cli/rechallengeCommand.js'),

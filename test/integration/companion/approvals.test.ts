@@ -254,7 +254,7 @@ function hostileLines(count: number): string[] {
     tempoCharge({ amount: '-5' }),
     tempoCharge({ amount: '1e6' }),
     tempoCharge({ amount: '1'.repeat(90) }),
-    tempoCharge({ amount: '0' }),
+    tempoCharge({ amount: '0', request: { methodDetails: { chainId: 42431, splits: [{ amount: '1', recipient: '0x70997970c51812dC3a010c7d01b50E677c4f79C8' }] } } }),
     tempoCharge({ expires: '2001-01-01T00:00:00Z' }),
     tempoCharge({ expires: 'tomorrow' }),
     tempoCharge({ request: { currency: '0x0000000000000000000000000000000000000bad' } }),

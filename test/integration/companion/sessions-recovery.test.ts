@@ -36,7 +36,7 @@ describe('a top-up pending after a crash', () => {
     const topUp = await Channel.signTopUp({ target, account: accounts.payer, channelId: id, additional: 50_000n })
     const context = { host: 'Claude Code', upstream: 'http://127.0.0.1:1/mcp', operation: 'tools/call' as const, target: 'metered' }
     const currency = `${chain.chainId}:${pathUsd.toLowerCase()}`
-    const details = { realm: 'r', challengeId: 'c', method: 'tempo', protocol: 'mpp' as const, intent: 'session', scheme: null, amountAtomic: 50_000n, currency, decimals: 6, symbol: 'pathUSD', recipient: accounts.recipient.address, chainId: chain.chainId, budgetUnit: 'usd', budgetAmount: 50_000n, flags: [], description: null }
+    const details = { kind: 'payment' as const, realm: 'r', challengeId: 'c', method: 'tempo', protocol: 'mpp' as const, intent: 'session', scheme: null, amountAtomic: 50_000n, currency, decimals: 6, symbol: 'pathUSD', recipient: accounts.recipient.address, chainId: chain.chainId, budgetUnit: 'usd', budgetAmount: 50_000n, flags: [], description: null }
     const paymentId = Payments.insert(db, { now: Date.now(), state: 'approved', decision: 'approved', decidedBy: 'human', context, argumentsHash: 'h', details })
     Outcome.signed(db, paymentId, { now: Date.now(), evidence: { payer: accounts.payer.address, escrow: target.escrow, channelId: id, action: 'topUp', transaction: topUp.hash } })
     Channels.add(db, { ...target, id, upstream: context.upstream, currency, payer: accounts.payer.address, payee: accounts.recipient.address, salt, deposit: 100_000n, cumulative: 100_000n, validBefore: 0, openPaymentId: 0, expiresAt: Date.now() + 3_600_000, now: Date.now() })

@@ -49,7 +49,7 @@ describe('withPaymentCapability', () => {
     const augmented = withPaymentCapability(request)
     expect(augmented.params).toEqual({
       ...request.params,
-      capabilities: { roots: { listChanged: true }, experimental: { mine: {}, payment: { methods: { evm: { intents: ['charge'] }, tempo: { intents: ['charge', 'session'] }, stripe: { intents: ['charge'] } } } } },
+      capabilities: { roots: { listChanged: true }, experimental: { mine: {}, payment: { methods: { evm: { intents: ['charge'] }, tempo: { intents: ['charge', 'session', 'subscription'] }, stripe: { intents: ['charge'] } } } } },
     })
     expect(request.params.capabilities.experimental).toEqual({ mine: {} }) // the host's message is not mutated
   })

@@ -33,6 +33,7 @@ async function call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unkno
 function payment(options: { upstream?: string; target?: string; host?: string; state: 'confirmed' | 'declined'; amount: bigint; at: number }): number {
   const { db } = companion
   const details: Payments.Details = {
+    kind: 'payment',
     realm: 'tools.example.com',
     challengeId: `challenge-${options.at}`,
     method: 'evm',

@@ -7,6 +7,7 @@ import { ledger } from './temp.js'
 
 const context = { host: 'Claude Code', upstream: 'https://tools.example.com/mcp', operation: 'tools/call' as const, target: 'search' }
 const details = (amount: bigint): Payments.Details => ({
+  kind: 'payment',
   realm: 'tools.example.com',
   challengeId: `c${amount}`,
   method: 'tempo',

@@ -44,6 +44,16 @@ describe('validate', () => {
     })
   })
 
+  test('a zero-amount tempo charge is an identity proof: amount 0, nothing to budget', () => {
+    const result = Challenge.validate(challenges.tempo(now, { amount: '0' }), options)
+    expect(result.ok && result.payment).toMatchObject({ kind: 'proof', amount: 0n, budgetAmount: 0n, method: 'tempo', intent: 'charge' })
+    expect(Challenge.validate(challenges.tempo(now), options)).toMatchObject({ ok: true, payment: { kind: 'payment' } })
+  })
+
+  test('a zero-amount evm charge asks for a proof evm does not define (mppx 0.11): unsupported', () => {
+    expect(Challenge.validate(challenges.evm(now, { amount: '0' }), options)).toMatchObject({ ok: false, reason: 'unsupported_method', message: expect.stringMatching(/identity proof.*"evm"/) })
+  })
+
   test('a missing expires is allowed but flagged', () => {
     const { expires: _, ...challenge } = challenges.tempo(now)
     expect(Challenge.validate(challenge, options)).toMatchObject({ ok: true, payment: { flags: ['testnet', 'no_expiry'] } })

@@ -15,11 +15,12 @@ const registry = TokenRegistry.create()
 const options = { now, registry }
 
 /** Every member of Method.Method: what each is, and whether a method may leave it out. */
-const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'function'; optional?: true }> = {
+const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'function' | 'boolean'; optional?: true }> = {
   name: { kind: 'string' },
   protocol: { kind: 'string' },
   intents: { kind: 'array' },
   paysWith: { kind: 'string' },
+  proves: { kind: 'boolean', optional: true },
   check: { kind: 'function' },
   describe: { kind: 'function' },
   canSign: { kind: 'function' },
@@ -29,6 +30,8 @@ const members: Record<keyof Method.Method, { kind: 'string' | 'array' | 'functio
   confirm: { kind: 'function' },
   estimateFee: { kind: 'function', optional: true },
   explainRefusal: { kind: 'function', optional: true },
+  cancelSubscription: { kind: 'function', optional: true },
+  subscriptionCharges: { kind: 'function', optional: true },
 }
 
 describe('Methods', () => {

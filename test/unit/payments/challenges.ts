@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 /** Challenges as servers send them over MCP (`request` as an object), for tests. */
 export const recipient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 /** The card seller's Stripe profile: whom a `stripe` charge pays. */
@@ -22,6 +23,28 @@ export function tempo(now: Date, overrides: { amount?: string; recipient?: strin
     },
     expires: overrides.expires ?? future(now),
     description: 'Premium search',
+  }
+}
+
+/** A tempo subscription (mppx's shape): `amount` every `periodCount` `periodUnit`, charged with the server's access key. */
+export function tempoSubscription(now: Date, overrides: { amount?: string; periodCount?: string; periodUnit?: string; expires?: string; accessKey?: unknown } = {}) {
+  return {
+    // mppx binds the key authorization to the challenge id, which must encode 32 bytes.
+    id: randomBytes(32).toString('base64url'),
+    realm: 'tools.example.com',
+    method: 'tempo',
+    intent: 'subscription',
+    request: {
+      amount: overrides.amount ?? '9000000',
+      currency: pathUsd,
+      recipient,
+      periodCount: overrides.periodCount ?? '30',
+      periodUnit: overrides.periodUnit ?? 'day',
+      subscriptionExpires: overrides.expires ?? new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+      methodDetails: { chainId: 42431, accessKey: 'accessKey' in overrides ? overrides.accessKey : { accessKeyAddress: '0x90F79bf6EB2c4f870365E785982E1f101E93b906', keyType: 'secp256k1' } },
+    },
+    expires: future(now),
+    description: 'Pro plan',
   }
 }
 
@@ -67,7 +90,7 @@ export function hostile(now: Date): [name: string, challenge: unknown, reason: '
     ['a numeric amount', withRequest({ amount: 50000 }), 'invalid_challenge', /must be a string/],
     ['a negative amount', withRequest({ amount: '-50000' }), 'invalid_challenge', /not an integer string/],
     ['an exponent amount', withRequest({ amount: '5e4' }), 'invalid_challenge', /not an integer string/],
-    ['a zero amount', withRequest({ amount: '0' }), 'invalid_challenge', /is zero/],
+    ['a zero-amount proof naming splits to pay', withRequest({ amount: '0', methodDetails: { ...base.request.methodDetails, splits: [split('1')] } }), 'invalid_challenge', /identity proof \(amount 0\) yet names splits/],
     ['a huge amount', withRequest({ amount: (2n ** 256n).toString() }), 'invalid_challenge', /out of range/],
     ['an unknown currency', withRequest({ currency: '0x1111111111111111111111111111111111111111' }), 'invalid_challenge', /unknown to Allowance/],
     ['18 declared decimals on a 6-decimal token', withDetails({ decimals: 18 }), 'invalid_challenge', /decimals/],

@@ -5,6 +5,8 @@ import {
   keccak256,
   parseAbiItem,
   parseEventLogs,
+  slice,
+  stringToBytes,
   type Address,
   type Hex,
 } from 'viem'
@@ -75,6 +77,14 @@ export function evidence(credential: { payload: unknown }): Evidence | undefined
   }
 }
 
+/**
+ * The memo nonce mppx's Attribution binds a server-made transfer to its challenge with: the first 7
+ * bytes of keccak256(challenge id), which end the memo.
+ */
+export function challengeNonce(challengeId: string): Hex {
+  return slice(keccak256(stringToBytes(challengeId)), 0, 7)
+}
+
 /** Never throws: a node that cannot say is a `pending` verdict. */
 export function confirm(parameters: confirm.Parameters): Promise<Settlement.Verdict> {
   return Settlement.check(parameters, async () => {
@@ -86,7 +96,7 @@ export function confirm(parameters: confirm.Parameters): Promise<Settlement.Verd
     if (own) return judge(own, parameters)
     const named = Settlement.isBytes32(reference) && !sameHash(reference, transaction) ? await receiptOf(client, reference) : undefined
     if (named && vouchedFor(named, parameters)) return judge(named, parameters)
-    const found = memo && (await findByMemo(client, { ...parameters, memo }))
+    const found = (memo || parameters.challengeNonce) && (await findByMemo(client, parameters))
     if (found) return judge(found, parameters)
     if (named) return Settlement.mismatch(namedProblem(named, parameters))
     return Settlement.pending(`The transaction ${transaction ? `${Settlement.short(transaction)} ` : ''}paying ${what(parameters)} is not on chain.`, { unused: true })
@@ -106,6 +116,11 @@ export declare namespace confirm {
     transaction?: Hex | undefined
     /** From {@link evidence} (pull mode). */
     memo?: Hex | undefined
+    /**
+     * A transfer the server makes with the wallet's authorization (a subscription's charge): the
+     * last 7 bytes of its memo, which mppx derives from the challenge id (see {@link challengeNonce}).
+     */
+    challengeNonce?: Hex | undefined
     /** The server's receipt reference: should be the transaction hash, but is not trusted. */
     reference?: string | undefined
     timeoutMs?: number | undefined
@@ -220,16 +235,18 @@ function vouchedFor(receipt: Receipt, { transaction, memo, currency, payer }: co
   return transaction === undefined
 }
 
-async function findByMemo(client: Client, parameters: confirm.Parameters & { memo: Hex }): Promise<Receipt | undefined> {
+async function findByMemo(client: Client, parameters: confirm.Parameters): Promise<Receipt | undefined> {
+  const { memo, challengeNonce } = parameters
   const latest = await client.getBlockNumber()
   const logs = await client.getLogs({
     address: parameters.currency,
     event: transferWithMemo,
-    args: { from: parameters.payer, memo: parameters.memo },
+    args: { from: parameters.payer, ...(memo && { memo }) },
     fromBlock: latest > lookback ? latest - lookback : 0n,
     toBlock: latest,
   })
-  const hash = logs.at(-1)?.transactionHash
+  const bound = memo ? logs : logs.filter((log) => challengeNonce && log.args.memo?.toLowerCase().endsWith(challengeNonce.slice(2).toLowerCase()))
+  const hash = bound.at(-1)?.transactionHash
   return hash ? receiptOf(client, hash) : undefined
 }
 

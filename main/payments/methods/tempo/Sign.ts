@@ -26,6 +26,27 @@ export function client(parameters: Method.sign.Parameters): Method.Client {
   if (!rpcUrl) throw new Error(`No RPC URL is configured for ${Chains.withId(chainId)}; add one under "rpc" in settings.json.`)
   const base = Chains.withRpc[chainId] ?? tempoLocalnet
   const chain = { ...base, id: chainId, rpcUrls: { default: { http: [rpcUrl] } } }
+  // A subscription: the wallet signs a key authorization for the server's access key, limited to
+  // the approved amount per period, token, recipient and end; mppx checks it against the challenge.
+  if (payment.subscription) {
+    const approved = payment.subscription
+    return tempo.subscription({
+      account,
+      getClient: () => createClient({ chain, transport: http(rpcUrl) }),
+      validateRequest(request) {
+        const same = (a: string | undefined, b: string | undefined) => a !== undefined && a.toLowerCase() === b?.toLowerCase()
+        const held =
+          same(request.recipient, payment.recipient) &&
+          same(request.currency, currency.address) &&
+          same(request.methodDetails?.accessKey?.accessKeyAddress, approved.accessKey) &&
+          BigInt(request.amount) === payment.amount &&
+          Number(request.periodCount) === approved.periodCount &&
+          request.periodUnit === approved.periodUnit &&
+          new Date(request.subscriptionExpires).getTime() === approved.expires.getTime()
+        if (!held) throw new Error('The subscription differs from the approved terms.')
+      },
+    })
+  }
   return tempo.charge({
     account,
     getClient: () => createClient({ chain, transport: http(rpcUrl) }),
