@@ -54,7 +54,7 @@ describe('initialize', () => {
     expect(seen!.capabilities).toMatchObject({ sampling: {}, elicitation: {}, roots: { listChanged: true } })
     expect(seen!.capabilities.experimental).toEqual({
       'host-feature': { on: true },
-      payment: { methods: { evm: { intents: ['charge'] }, tempo: { intents: ['charge', 'subscription'] }, stripe: { intents: ['charge'] } } },
+      payment: { methods: { evm: { intents: ['charge'] }, tempo: { intents: ['charge', 'session', 'subscription'] }, stripe: { intents: ['charge'] } } },
     })
   })
 })
