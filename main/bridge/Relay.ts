@@ -300,6 +300,7 @@ export class Relay {
         return this.dispatch(request, onResponse, replayed, authorized + 1)
       }
       if (failure.kind === 'unreachable' || failure.kind === 'closed') {
+        this.log.warn(`lost ${this.upstreamName} during ${request.method}: ${failure.message}`)
         this.dropSession(session)
         this.scheduleReconnect()
       }
