@@ -34,6 +34,7 @@ import type * as Messages from '../wire/Messages.js'
 import type * as Schemas from '../wire/Schemas.js'
 import * as Renewals from './Renewals.js'
 import * as Sessions from './Sessions.js'
+import * as SessionTurns from './SessionTurns.js'
 import * as Settlements from './Settlements.js'
 import * as WalletKey from './WalletKey.js'
 import { ProtocolError, type Connection, type Handler } from './SocketServer.js'
@@ -149,6 +150,7 @@ export class Companion implements Handler {
   readonly funds: Funds.Funds
   /** The wallet's tempo session channels: their vouchers, top-ups and closing. */
   readonly sessions: Sessions.Sessions
+  private readonly sessionTurns = SessionTurns.create()
   private readonly noticeListeners = new Set<(notice: Notice) => void>()
 
   /** Calls `listener` with what the user should hear without asking (money running out, a failing card); returns the unsubscribe. */
@@ -427,11 +429,18 @@ export class Companion implements Handler {
     this.paymentListeners.clear()
     this.queue.close()
     this.sessions.stop()
+    this.sessionTurns.close()
     this.settlements.close()
     this.db.close()
   }
 
-  private async decide(request: Messages.PaymentRequest, connection: Connection, key: string): Promise<Messages.PaymentDecision> {
+  /** Decides a payment request; session calls to one server take turns (SessionTurns.ts). */
+  private decide(request: Messages.PaymentRequest, connection: Connection, key: string): Promise<Messages.PaymentDecision> {
+    if (!request.challenges.some(asksForSession)) return this.decideAndSign(request, connection, key)
+    return this.sessionTurns.take(request.upstream, () => this.decideAndSign(request, connection, key))
+  }
+
+  private async decideAndSign(request: Messages.PaymentRequest, connection: Connection, key: string): Promise<Messages.PaymentDecision> {
     const setup = { wallet: this.walletKey.state() !== undefined, card: this.cardInfo() !== undefined, rpc: this.config.rpc }
     const payable = (payment: Challenge.Payment) => Signer.canSign(payment, setup)
     const calls = this.calls.get(connection.id) ?? new Map<string, number>()
@@ -588,6 +597,7 @@ export class Companion implements Handler {
     if (outcome.status === 'accepted' || outcome.sent) this.settlements.watch(paymentId)
     else this.settlements.forget(paymentId)
     this.sessions.reported(paymentId)
+    this.sessionTurns.reported(paymentId)
     const state = outcome.status === 'accepted' ? 'accepted' : outcome.sent ? 'sent' : 'failed'
     this.emit({ paymentId, stage: outcome.status === 'accepted' ? 'accepted' : 'failed' })
     return { state }
@@ -626,6 +636,11 @@ function watchConfig(path: string, log: Logger): () => Configured {
     if (!config.problem || !current) current = { config, registry: TokenRegistry.create({ tokens: config.tokens, escrows: config.escrows }) }
     return current
   })
+}
+
+/** Whether a challenge, as the bridge relayed it, asks for a call inside a session. */
+function asksForSession(challenge: unknown): boolean {
+  return typeof challenge === 'object' && challenge !== null && (challenge as { intent?: unknown }).intent === 'session'
 }
 
 function sameServer(a: string, b: string): boolean {
