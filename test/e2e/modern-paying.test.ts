@@ -11,7 +11,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import type * as Scope from '../../main/ledger/Scope.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, writeConfig, type LocalChain } from '../helpers/chain.js'
+import { accounts, keys, sellerEnv, startChain, writeConfig, type LocalChain } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 import { modernServer, modernStats, type RunningServer } from '../helpers/servers.js'
@@ -26,12 +26,7 @@ const names: string[] = []
 beforeAll(async () => {
   chain = await startChain()
   server = await modernServer('modern', {
-    RPC_URL: chain.rpcUrl,
-    CHAIN_ID: String(chain.chainId),
-    TOKEN: chain.token,
-    RECIPIENT: accounts.recipient.address,
-    RELAYER_KEY: keys.relayer,
-    MPP_SECRET_KEY: 'modern-paying-test-secret-key-of-at-least-32-bytes',
+    ...sellerEnv(chain, 'modern-paying-test-secret-key-of-at-least-32-bytes'),
     REALM: 'modern.test.local',
   })
   writeConfig(home.home, chain)

@@ -11,7 +11,7 @@ import * as Rules from '../../main/ledger/Rules.js'
 import { openPage } from '../helpers/browser.js'
 import { hostWithBridge } from '../helpers/bridge.js'
 import { cli } from '../helpers/cli.js'
-import { accounts, keys, pathUsd } from '../helpers/chain.js'
+import { accounts, pathUsd, sellerEnv } from '../helpers/chain.js'
 import { modernServer, modernStats } from '../helpers/servers.js'
 import { autoApprove, startRig, type Rig } from './rig.js'
 
@@ -177,12 +177,7 @@ describe('a proof that is really a payment', () => {
 describe('on the 2026-07-28 era', () => {
   it('a modern-only server\'s proof request (challenges in a result\'s _meta) gets the same card; approved, the server verifies the payer\'s proof', async () => {
     const server = await modernServer('modern', {
-      RPC_URL: rig.chain.rpcUrl,
-      CHAIN_ID: String(rig.chain.chainId),
-      TOKEN: rig.chain.token,
-      RECIPIENT: accounts.recipient.address,
-      RELAYER_KEY: keys.relayer,
-      MPP_SECRET_KEY: 'modern-proofs-test-secret-key-of-at-least-32-bytes',
+      ...sellerEnv(rig.chain, 'modern-proofs-test-secret-key-of-at-least-32-bytes'),
       REALM: 'modern.test.local',
       PROOFS: 'tempo',
     })

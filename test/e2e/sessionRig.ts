@@ -8,9 +8,10 @@ import type * as Database from '../../main/ledger/Database.js'
 import * as Rules from '../../main/ledger/Rules.js'
 import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
-import { accounts, keys, startChain, startSessionServer, writeConfig, type LocalChain, type SessionServer } from '../helpers/chain.js'
+import { accounts, keys, sellerEnv, startChain, startSessionServer, writeConfig, type LocalChain, type SessionServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
 import { stop, stopAll, temporaryHome } from '../helpers/processes.js'
+import { modernServer } from '../helpers/servers.js'
 
 export type SessionRig = {
   chain: LocalChain
@@ -82,6 +83,32 @@ export async function startPayer(chain: LocalChain, serverUrl: string, config: R
   const daemon = await startDaemon(home.home)
   const { client } = await hostWithBridge([serverUrl], home.home)
   return { home, ledger, daemon, client }
+}
+
+/**
+ * anvil's Tempo mode, the dual-era test server selling on it on the 2026-07-28 revision only
+ * (`env` adds to what it sells with on the chain: ESCROW, SUBSCRIPTIONS, ...), and the paying side for it
+ * (`startPayer`, with `config`). `stop` ends them all.
+ */
+export async function startModernPayer(secretKey: string, env: (chain: LocalChain) => Record<string, string>, config: Record<string, unknown> = {}) {
+  try {
+    const chain = await startChain({ variant: 'tempo' })
+    const server = await modernServer('modern', { ...sellerEnv(chain, secretKey), ...env(chain) })
+    const payer = await startPayer(chain, server.url, config)
+    return {
+      ...payer,
+      chain,
+      server,
+      async stop() {
+        await payer.client.close()
+        await stopAll()
+        payer.home.remove()
+      },
+    }
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
 }
 
 /** Polls `read` until `done` says so (`timeoutMs`, 20 s by default, at most). */

@@ -108,6 +108,11 @@ export type PaidServer = {
   stop(): Promise<void>
 }
 
+/** What a test server sells with on `chain`: account #1 is paid, the relayer settles, `secretKey` binds its challenges. */
+export function sellerEnv(chain: LocalChain, secretKey: string): Record<string, string> {
+  return { RPC_URL: chain.rpcUrl, CHAIN_ID: String(chain.chainId), TOKEN: chain.token, RECIPIENT: accounts.recipient.address, RELAYER_KEY: keys.relayer, MPP_SECRET_KEY: secretKey }
+}
+
 /** The bundled paid MCP server (dist/fixtures/servers/paidServer.js) settling on `chain`; account #1 is paid. */
 export async function startPaidServer(
   chain: LocalChain,
@@ -117,12 +122,7 @@ export async function startPaidServer(
   const env = {
     ...process.env,
     METHODS: (options.methods ?? [chain.variant]).join(','),
-    RPC_URL: chain.rpcUrl,
-    CHAIN_ID: String(chain.chainId),
-    TOKEN: chain.token,
-    RECIPIENT: accounts.recipient.address,
-    RELAYER_KEY: keys.relayer,
-    MPP_SECRET_KEY: 'paid-test-server-secret-key-of-at-least-32-bytes',
+    ...sellerEnv(chain, 'paid-test-server-secret-key-of-at-least-32-bytes'),
     REALM: realm,
     TEMPO_MODES: (options.tempoModes ?? ['push']).join(','),
     RESPONSE: options.response ?? 'sse',

@@ -76,6 +76,8 @@ export type ModernStats = {
   settlements: { tool: string; reference?: string; challengeId: string }[]
   /** The `source` of every identity proof `whoami` verified (with PROOFS=tempo). */
   proofs: string[]
+  /** Every subscription credential `pro_plan` received (with SUBSCRIPTIONS=tempo): its payload type and the terms its challenge named. */
+  subscriptions: { payload: string; request: Record<string, unknown> }[]
   endlessRounds: number
   extraTools: string[]
   /** Open 2025-era sessions (HTTP only). */
