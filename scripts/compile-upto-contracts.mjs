@@ -18,6 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, posix } from 'node:path'
 import { concatHex, encodeAbiParameters, getAddress, getContractAddress, keccak256 } from 'viem'
 import { PERMIT2_ADDRESS, x402UptoPermit2ProxyAddress } from '@x402/evm'
+import { compile as solcjs } from './solc.mjs'
 
 const artifact = 'test/fixtures/contracts/UptoContracts.json'
 /** Arachnid's deterministic deployer, through which both were deployed (anvil has it at genesis). */
@@ -99,11 +100,7 @@ function compile(build) {
     sources: sources(build),
     settings: { ...build.settings, remappings: build.remappings, outputSelection: { [build.entry]: { [build.name]: ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } } },
   }
-  const stdout = execFileSync('npx', ['-y', `solc@${build.solc}`, '--standard-json'], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['pipe', 'pipe', 'inherit'] })
-  // solcjs may print a notice line before the JSON.
-  const output = JSON.parse(stdout.slice(stdout.indexOf('{')))
-  const errors = (output.errors ?? []).filter((error) => error.severity === 'error')
-  if (errors.length > 0) throw new Error(errors.map((error) => error.formattedMessage).join('\n'))
+  const output = solcjs(`solc@${build.solc}`, input)
   const contract = output.contracts[build.entry][build.name]
   const initCode = concatHex([`0x${contract.evm.bytecode.object}`, build.constructorArgs])
   const landsAt = getContractAddress({ opcode: 'CREATE2', from: create2Deployer, salt: build.salt, bytecodeHash: keccak256(initCode) })
