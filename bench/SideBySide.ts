@@ -7,6 +7,7 @@ import { hostWithBridge } from '../test/helpers/bridge.js'
 import { accounts, keys, writeConfig, type LocalChain } from '../test/helpers/chain.js'
 import { startDaemon, withLedger } from '../test/helpers/companion.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
+import { median, percentile, table } from './stats.js'
 
 /** Timing for the paid-call benches: two paths, each a free call and a paid one, measured alike. */
 export type Path = {
@@ -37,6 +38,20 @@ export async function timedSideBySide(paths: Path[], calls: number, warmup: numb
     }
   }
   return latencies
+}
+
+/** What a paid call costs on top of a free one: the difference of their medians. */
+export const overhead = ({ paid, free }: Latencies): number => median(paid) - median(free)
+
+/** Milliseconds as the benches print them. */
+export const fixed = (value: number): string => value.toFixed(2)
+
+/** The paid-call benches' table: each path's free and paid medians, paid p99 and overhead. */
+export function overheadTable(rows: [path: string, latencies: Latencies][]): string {
+  return table(
+    ['path', 'free median ms', 'paid median ms', 'paid p99 ms', 'paid − free (median) ms'],
+    rows.map(([path, latencies]) => [path, fixed(median(latencies.free)), fixed(median(latencies.paid)), fixed(percentile(latencies.paid, 99)), fixed(overhead(latencies))]),
+  )
 }
 
 /** Polls `done` until it holds; false if it did not within `timeoutMs`. */

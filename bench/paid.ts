@@ -16,8 +16,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
 import { accounts, startChain, startPaidServer } from '../test/helpers/chain.js'
-import { startAllowance, timedSideBySide, until } from './SideBySide.js'
-import { median, percentile, table } from './stats.js'
+import { fixed, overhead, overheadTable, startAllowance, timedSideBySide, until } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -67,8 +66,6 @@ const [anchor, ours] = await timedSideBySide([
     },
   },
 ], calls, warmup)
-const { free: anchorFree, paid: anchorPaid } = anchor!
-const { free: oursFree, paid: oursPaid } = ours!
 await anchorClient.close()
 // The companion's settlement checks ran between the timed calls: every payment must end confirmed by the chain.
 const paid = warmup + calls
@@ -76,20 +73,10 @@ const confirmed = allowance.confirmed()
 await allowance.close()
 await chain.stop()
 
-const overhead = (paid: number[], free: number[]) => median(paid) - median(free)
-const anchorOverhead = overhead(anchorPaid, anchorFree)
-const oursOverhead = overhead(oursPaid, oursFree)
-const fixed = (value: number) => value.toFixed(2)
+const anchorOverhead = overhead(anchor!)
+const oursOverhead = overhead(ours!)
 console.log(`\nPaid call overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls), settlement excluded`)
-console.log(
-  table(
-    ['path', 'free median ms', 'paid median ms', 'paid p99 ms', 'paid − free (median) ms'],
-    [
-      ['mppx McpClient.wrap in-process (anchor)', fixed(median(anchorFree)), fixed(median(anchorPaid)), fixed(percentile(anchorPaid, 99)), fixed(anchorOverhead)],
-      ['Allowance: bridge + companion, auto-approve rule', fixed(median(oursFree)), fixed(median(oursPaid)), fixed(percentile(oursPaid, 99)), fixed(oursOverhead)],
-    ],
-  ),
-)
+console.log(overheadTable([['mppx McpClient.wrap in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance paid-call overhead ${fixed(oursOverhead)} ms (target ≤ 10 ms); ratio to the anchor's ${fixed(oursOverhead / anchorOverhead)} (target ≤ 1.00)`)
 console.log(`${confirmed} of ${paid} payments confirmed on chain by the companion's settlement checks`)
 if (unsettled) console.log(`${unsettled} paid call(s) still had settlement work running when the bench went on`)

@@ -12,7 +12,7 @@ import * as Home from '../main/shared/Home.js'
 import type { PaymentDecision } from '../main/wire/Messages.js'
 import { CompanionClient } from '../main/wire/Client.js'
 import { pathUsd, startChain, startPaidServer, startSessionServer } from '../test/helpers/chain.js'
-import { startAllowance, timedSideBySide, until } from './SideBySide.js'
+import { fixed, overhead, overheadTable, startAllowance, timedSideBySide, until } from './SideBySide.js'
 import { median, percentile, table } from './stats.js'
 
 const calls = Number(process.env.BENCH_SESSION_CALLS ?? 200)
@@ -97,18 +97,8 @@ const stats = await selling.stats()
 await allowance.close()
 await chain.stop()
 
-const overhead = (paths: { paid: number[]; free: number[] }) => median(paths.paid) - median(paths.free)
-const fixed = (value: number) => value.toFixed(2)
 console.log(`\nSession voucher overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls), pathUSD (${pathUsd}) on anvil's Tempo mode`)
-console.log(
-  table(
-    ['path', 'free median ms', 'paid median ms', 'paid p99 ms', 'paid − free (median) ms'],
-    [
-      ['one-shot tempo charge (push), auto-approve rule (anchor)', fixed(median(oneShot!.free)), fixed(median(oneShot!.paid)), fixed(percentile(oneShot!.paid, 99)), fixed(overhead(oneShot!))],
-      ['voucher inside an open session, auto-approve rule', fixed(median(voucher!.free)), fixed(median(voucher!.paid)), fixed(percentile(voucher!.paid, 99)), fixed(overhead(voucher!))],
-    ],
-  ),
-)
+console.log(overheadTable([['one-shot tempo charge (push), auto-approve rule (anchor)', oneShot!], ['voucher inside an open session, auto-approve rule', voucher!]]))
 console.log(`Session call overhead ${fixed(overhead(voucher!))} ms, with the server's challenge round trip; ratio to the one-shot charge's ${fixed(overhead(voucher!) / overhead(oneShot!))}`)
 console.log(`\nThe voucher path itself (${calls} calls after ${warmup} warm-up): a bridge's question to the companion, answered with a signed voucher`)
 console.log(table(['path', 'median ms', 'p99 ms'], [['bridge → companion: decide by rule, sign the cumulative voucher, record it', fixed(median(decisions)), fixed(percentile(decisions, 99))]]))

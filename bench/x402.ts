@@ -19,8 +19,7 @@ import type { PaymentRequired } from '@x402/core/types'
 import { registerExactEvmScheme } from '@x402/evm/exact/client'
 import { accounts, startChain } from '../test/helpers/chain.js'
 import { startX402Server } from '../test/helpers/x402.js'
-import { startAllowance, timedSideBySide, until, type Latencies } from './SideBySide.js'
-import { median, percentile, table } from './stats.js'
+import { fixed, overhead, overheadTable, startAllowance, timedSideBySide, until } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -82,16 +81,8 @@ const confirmed = allowance.confirmed()
 await allowance.close()
 await chain.stop()
 
-const overhead = ({ paid, free }: Latencies) => median(paid) - median(free)
-const fixed = (value: number) => value.toFixed(2)
-const row = (name: string, latencies: Latencies) => [name, fixed(median(latencies.free)), fixed(median(latencies.paid)), fixed(percentile(latencies.paid, 99)), fixed(overhead(latencies))]
 console.log(`\nx402 paid call overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls); the server settles before it answers, on both paths`)
-console.log(
-  table(
-    ['path', 'free median ms', 'paid median ms', 'paid p99 ms', 'paid − free (median) ms'],
-    [row('x402Client + ExactEvmScheme in-process (anchor)', anchor!), row('Allowance: bridge + companion, auto-approve rule', ours!)],
-  ),
-)
+console.log(overheadTable([['x402Client + ExactEvmScheme in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance x402 paid-call overhead ${fixed(overhead(ours!))} ms; ratio to the anchor's ${fixed(overhead(ours!) / overhead(anchor!))} (target ≤ 1.00)`)
 console.log(`${confirmed} of ${paid} x402 payments confirmed on chain by the companion's settlement checks`)
 if (unsettled) console.log(`${unsettled} paid call(s) still had settlement work running when the bench went on`)
