@@ -32,7 +32,7 @@ function recordNow(db: Database, subscription: Subscriptions.Subscription, charg
   const nonce = first.evidence?.challengeNonce
   if (typeof nonce === 'string' && charge.memo?.toLowerCase().endsWith(nonce.slice(2).toLowerCase())) return undefined
   const beyondTerms = breach(subscription, charge, previous, details)
-  const price = details.budgetUnit === 'usd' ? Amount.toMicroUsd(charge.amount, details.decimals) : charge.amount
+  const price = Amount.toBudget(charge.amount, details.decimals, details.budgetUnit)
   const held = price + (charge.fee?.budgetAmount ?? 0n)
   const context = { host: first.host, upstream: first.upstream, operation: first.operation, target: first.target }
   const paymentId = Payments.insert(db, {

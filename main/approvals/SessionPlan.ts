@@ -35,6 +35,6 @@ export function held(payment: Challenge.Payment): bigint {
 
 /** The payment as a payment of `amount` (a deposit or top-up), in its budget unit too. */
 function withAmount(payment: Challenge.Payment, amount: bigint, step: NonNullable<Challenge.Payment['session']>['step']): Challenge.Payment {
-  const budgetAmount = payment.budgetUnit === 'usd' ? Amount.toMicroUsd(amount, payment.currency.decimals) : amount
+  const budgetAmount = Amount.toBudget(amount, payment.currency.decimals, payment.budgetUnit)
   return { ...payment, amount, budgetAmount, session: { ...payment.session!, step } }
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../shared/Log.js'
 import { CompanionError, type CompanionClient } from '../wire/Client.js'
 import type { AuthAnswer, ClientRequest, Event } from '../wire/Messages.js'
 import type { JSONRPCMessage, JSONRPCRequest } from './JsonRpc.js'
+import * as Progress from './Progress.js'
 import type { UpstreamError } from './transports/UpstreamError.js'
 
 /**
@@ -94,7 +95,7 @@ export class Authorization {
     const what = `${this.options.upstream} wants you to sign in`
     const companion = this.options.companion()
     if (!companion) throw new SignInNeeded('companion_unavailable', `${what}, and the Allowance companion is not available.`)
-    const stopProgress = this.keepAlive(request)
+    const stopProgress = Progress.keepAlive(request, { toHost: (message) => this.options.toHost(message), intervalMs: this.options.progressIntervalMs, message: 'Waiting for you to sign in, in Allowance' })
     let answer: AuthAnswer
     try {
       answer = await companion.request<AuthAnswer>({ type: 'auth.token', request: { server: this.options.upstream, host: this.options.host(), ...fields } })
@@ -107,20 +108,6 @@ export class Authorization {
     if (answer.kind === 'declined') throw new SignInNeeded(answer.reason, answer.message)
     if (this.token?.value !== answer.accessToken) this.generation++
     this.token = { value: answer.accessToken, id: answer.id, expiresAt: answer.expiresAt, refreshAt: answer.refreshAt }
-  }
-
-  private keepAlive(request: JSONRPCRequest | undefined): () => void {
-    const token = ((request?.params ?? {}) as { _meta?: { progressToken?: unknown } })._meta?.progressToken
-    if (typeof token !== 'string' && typeof token !== 'number') return () => {}
-    let progress = 0
-    const timer = setInterval(() => {
-      this.options.toHost({
-        jsonrpc: '2.0',
-        method: 'notifications/progress',
-        params: { progressToken: token, progress: ++progress, message: 'Waiting for you to sign in, in Allowance' },
-      })
-    }, this.options.progressIntervalMs)
-    return () => clearInterval(timer)
   }
 }
 

@@ -3,6 +3,7 @@ import type { ClientRequest, PaymentDecision, Receipt } from '../wire/Messages.j
 import { CompanionError, type CompanionClient } from '../wire/Client.js'
 import { ErrorCode, errorResponse, type JSONRPCMessage, type JSONRPCRequest, type JSONRPCResponse } from './JsonRpc.js'
 import * as Payment from './Payment.js'
+import * as Progress from './Progress.js'
 import { UpstreamError } from './transports/UpstreamError.js'
 
 /**
@@ -135,7 +136,7 @@ export class PaidCall {
       type: 'payment.request',
       request: { host: this.context.host(), upstream: this.context.upstream, ...operation, challenges, ...(x402 !== undefined && { x402 }), call: this.call },
     }
-    const stopProgress = this.keepAlive()
+    const stopProgress = Progress.keepAlive(this.request, { toHost: (message) => this.context.toHost(message), intervalMs: this.context.progressIntervalMs, message: 'Waiting for payment approval in Allowance' })
     try {
       const sent = companion.send<PaymentDecision>(message)
       this.pendingDecision = { id: sent.id }
@@ -154,20 +155,6 @@ export class PaidCall {
       this.pendingDecision = undefined
       stopProgress()
     }
-  }
-
-  private keepAlive(): () => void {
-    const token = ((this.request.params ?? {}) as { _meta?: { progressToken?: unknown } })._meta?.progressToken
-    if (typeof token !== 'string' && typeof token !== 'number') return () => {}
-    let progress = 0
-    const timer = setInterval(() => {
-      this.context.toHost({
-        jsonrpc: '2.0',
-        method: 'notifications/progress',
-        params: { progressToken: token, progress: ++progress, message: 'Waiting for payment approval in Allowance' },
-      })
-    }, this.context.progressIntervalMs)
-    return () => clearInterval(timer)
   }
 
   /**

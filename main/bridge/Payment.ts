@@ -107,16 +107,18 @@ export function swallowedFailure(response: JSONRPCResponse): { code: number; tex
 
 /** The retry of `request` under a new id, with the credential merged into the host's `_meta`. */
 export function withCredential(request: JSONRPCRequest, id: string, credential: unknown): JSONRPCRequest {
-  const params = (request.params ?? {}) as Record<string, unknown>
-  const meta = (params._meta ?? {}) as Record<string, unknown>
-  return { ...request, id, params: { ...params, _meta: { ...meta, [credentialKey]: credential } } }
+  return withMeta(request, id, credentialKey, credential)
 }
 
 /** The retry of `request` under a new id, with the x402 payment payload merged into the host's `_meta`. */
 export function withX402Payment(request: JSONRPCRequest, id: string, payload: unknown): JSONRPCRequest {
+  return withMeta(request, id, x402PaymentKey, payload)
+}
+
+function withMeta(request: JSONRPCRequest, id: string, key: string, value: unknown): JSONRPCRequest {
   const params = (request.params ?? {}) as Record<string, unknown>
   const meta = (params._meta ?? {}) as Record<string, unknown>
-  return { ...request, id, params: { ...params, _meta: { ...meta, [x402PaymentKey]: payload } } }
+  return { ...request, id, params: { ...params, _meta: { ...meta, [key]: value } } }
 }
 
 export type Receipt = { status: 'success'; method: string; reference?: string; challengeId?: string; timestamp?: string; amount?: string }

@@ -83,7 +83,7 @@ export function inBudget(registry: TokenRegistry.Registry, payment: inBudget.Pay
     estimated,
   }
   if (!entry || TokenRegistry.budgetUnit(entry) !== payment.budgetUnit) return { fee: booked, budgetAmount: 0n }
-  return { fee: booked, budgetAmount: payment.budgetUnit === 'usd' ? Amount.toMicroUsd(fee.amount, decimals) : fee.amount }
+  return { fee: booked, budgetAmount: Amount.toBudget(fee.amount, decimals, payment.budgetUnit) }
 }
 
 export declare namespace inBudget {

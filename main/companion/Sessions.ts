@@ -317,7 +317,7 @@ export function create(parameters: create.Parameters): Sessions {
     }
   }
 
-  const toBudget = (row: Payments.Row, atomic: bigint) => (row.details!.budgetUnit === 'usd' ? Amount.toMicroUsd(atomic, row.details!.decimals) : atomic)
+  const toBudget = (row: Payments.Row, atomic: bigint) => Amount.toBudget(atomic, row.details!.decimals, row.details!.budgetUnit)
 
   const scheduleExpiry = (channel: Channels.Channel) => {
     later(channel.expiresAt - Date.now(), async () => {

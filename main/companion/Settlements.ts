@@ -76,7 +76,7 @@ export function create(parameters: create.Parameters): Settlements {
   const apply = (row: Payments.Row, verdict: Verdict, deadline: boolean) => {
     const now = Date.now()
     const details = row.details!
-    const toBudget = (amount: bigint) => (details.budgetUnit === 'usd' ? Amount.toMicroUsd(amount, details.decimals) : amount)
+    const toBudget = (amount: bigint) => Amount.toBudget(amount, details.decimals, details.budgetUnit)
     if (verdict.status === 'confirmed') {
       const fee = verdict.fee && FeeBounds.inBudget(registry(), details, verdict.fee, false)
       const error = row.state === 'sent' ? `The server did not accept the payment, but it was taken: ${verdict.transaction}.` : undefined

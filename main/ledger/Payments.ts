@@ -1,5 +1,7 @@
 import { type Database, statement } from './Database.js'
 import * as Scope from './Scope.js'
+import type { Kind } from '../payments/Payment.js'
+import type { Protocol } from '../payments/methods/Method.js'
 
 /**
  * Payment rows: one per challenge a bridge asked about, moving
@@ -33,14 +35,9 @@ export function stateIn(states: readonly State[]): string {
   return `(${states.map((state) => `state = '${assertState(state)}'`).join(' OR ')})`
 }
 
-/** The payment protocol a server asked in. */
-export type Protocol = 'mpp' | 'x402'
-
-/**
- * What a row asks of the wallet: `payment` (money moves), `proof` (its address is shown; nothing
- * moves) or `subscription` (an authorization to charge every period, and its first charge).
- */
-export type Kind = 'payment' | 'proof' | 'subscription'
+/** The payment protocol a server asked in, and what a row asks of the wallet, as payments define them. */
+export type { Protocol } from '../payments/methods/Method.js'
+export type { Kind } from '../payments/Payment.js'
 
 /** What the validated challenge says; absent when the challenge could not be validated. */
 export type Details = {

@@ -11,8 +11,6 @@ import type * as Scope from './Scope.js'
 
 export type Source = 'discovery' | 'challenge' | 'x402'
 
-export const sources: readonly Source[] = ['discovery', 'challenge', 'x402']
-
 /** A quote (what it costs, in the registry's terms) for one server's call, from one source, when. */
 export type Price = Quote & {
   upstream: string

@@ -116,6 +116,22 @@ export function toMicroUsd(atomic: bigint, decimals: number): bigint {
   return (atomic + divisor - 1n) / divisor
 }
 
+/**
+ * What `atomic` units of a currency count against budgets in `budgetUnit`: micro-USD for `usd`
+ * (rounded up, as {@link toMicroUsd}), the atomic amount itself for a budget in the token.
+ *
+ * @example
+ * ```ts
+ * import * as Amount from './Amount.js'
+ *
+ * Amount.toBudget(25n, 2, 'usd') // 250000n
+ * Amount.toBudget(25n, 2, '8453:0x…') // 25n
+ * ```
+ */
+export function toBudget(atomic: bigint, decimals: number, budgetUnit: string): bigint {
+  return budgetUnit === 'usd' ? toMicroUsd(atomic, decimals) : atomic
+}
+
 /** Parses a human decimal string (`"1.50"`) into atomic units, refusing more precision than `decimals`. */
 export function fromDecimal(value: string, decimals: number): bigint {
   const match = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/.exec(value)

@@ -1,7 +1,7 @@
 import * as Amount from './Amount.js'
 import * as ChallengeFields from './ChallengeFields.js'
 import * as Methods from './methods/Methods.js'
-import * as X402Offer from './methods/x402/Offer.js'
+import * as X402 from './methods/x402/X402.js'
 import type { Flag, Payment } from './Payment.js'
 import * as TokenRegistry from './TokenRegistry.js'
 
@@ -64,7 +64,7 @@ export declare namespace validate {
  * its x402 `PaymentRequired` in the same envelope (method `x402`, see methods/x402/Offer.ts).
  */
 export function alternatives(offer: { challenges: readonly unknown[]; x402?: unknown }, context: { upstream: string }): unknown[] {
-  return [...offer.challenges, ...(offer.x402 === undefined ? [] : X402Offer.challenges(offer.x402, context))]
+  return [...offer.challenges, ...(offer.x402 === undefined ? [] : X402.challenges(offer.x402, context))]
 }
 
 export type Candidate = { index: number; challenge: unknown; payment: Payment }
@@ -198,7 +198,7 @@ function check(value: unknown, { now, registry }: validate.Options): Payment {
     description: typeof challenge.description === 'string' ? displayText(challenge.description) : undefined,
     flags,
     budgetUnit,
-    budgetAmount: budgetUnit === 'usd' ? Amount.toMicroUsd(amount, entry.decimals) : amount,
+    budgetAmount: Amount.toBudget(amount, entry.decimals, budgetUnit),
   }
 }
 

@@ -83,7 +83,7 @@ const httpMethods = new Set(['delete', 'get', 'head', 'options', 'patch', 'post'
 const mcpName = /^[A-Za-z0-9_./-]{1,128}$/
 
 /** The MCP call an operation prices, if any. */
-export function callOf(path: string, operationId: unknown): { operation: 'tools/call' | 'prompts/get'; target: string } | undefined {
+function callOf(path: string, operationId: unknown): { operation: 'tools/call' | 'prompts/get'; target: string } | undefined {
   if (typeof operationId === 'string' && mcpName.test(operationId)) return { operation: 'tools/call', target: operationId }
   const match = /^\/(?:mcp\/)?(tools|prompts)\/([^/]+)\/?$/.exec(path)
   if (!match) return undefined
@@ -126,7 +126,8 @@ function quoteOf(offers: readonly Offer[], registry: TokenRegistry.Registry): Qu
  * `methodDetails.chainId`) when it gives one, else the one chain the registry knows that token on.
  */
 function entryOf(offer: Offer, method: string, currency: string, registry: TokenRegistry.Registry): TokenRegistry.Entry | undefined {
-  if (method === 'stripe') return registry.lookup({ method, currency })
+  // A card's currency is a fiat code: no chain to look for.
+  if (Methods.find(method)?.paysWith === 'card') return registry.lookup({ method, currency })
   const details = (offer as { methodDetails?: { chainId?: unknown } }).methodDetails
   const declared = (offer as { chainId?: unknown }).chainId ?? (typeof details === 'object' && details !== null ? details.chainId : undefined)
   const chainId = typeof declared === 'number' ? declared : typeof declared === 'string' && /^[1-9][0-9]{0,15}$/.test(declared) ? Number(declared) : undefined

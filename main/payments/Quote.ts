@@ -58,7 +58,7 @@ export function inCurrency(entry: TokenRegistry.Entry, amount: bigint | null, pa
     symbol: entry.symbol,
     decimals: entry.decimals,
     budgetUnit,
-    budgetAmount: amount === null ? null : budgetUnit === 'usd' ? Amount.toMicroUsd(amount, entry.decimals) : amount,
+    budgetAmount: amount === null ? null : Amount.toBudget(amount, entry.decimals, budgetUnit),
   }
 }
 
