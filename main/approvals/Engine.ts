@@ -14,6 +14,7 @@ import * as Quote from '../payments/Quote.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Arguments from './Arguments.js'
 import type { AskReason, Decision, DeclineReason } from './Decision.js'
+import * as KnownServer from './KnownServer.js'
 import * as Message from './Message.js'
 import * as SessionPlan from './SessionPlan.js'
 
@@ -155,12 +156,12 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
   if (prior && settings.rechallenge === 'decline') return decline('rechallenge', Message.clause('rechallenge'), 'policy')
 
-  const named = Rules.namesUpstream(allRules, context.upstream)
+  const known = KnownServer.known(db, allRules, context.upstream, now)
   const verdict = prior
     ? { ask: secondPayment(prior, payment) }
     : payment.kind === 'subscription'
       ? { ask: subscriptionAsks(db, payment, context.upstream, now) }
-      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, named })
+      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, known })
   if ('decidedBy' in verdict) {
     Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
     const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })
@@ -379,11 +380,11 @@ function refuse(payment: Challenge.Payment, held: bigint, rules: readonly Rules.
 }
 
 function automatic(db: Database, parameters: automatic.Parameters): { decidedBy: string; leaseId?: number } | { ask: AskReason[] } {
-  const { payment, held, context, argumentsHash, now, settings, rules, named } = parameters
+  const { payment, held, context, argumentsHash, now, settings, rules, known } = parameters
   const ask: AskReason[] = []
   const { count, seconds } = settings.loopBreaker
   if (Payments.recentApprovals(db, { ...context, argumentsHash, since: now - seconds * 1000 }) >= count) ask.push('loop')
-  if (!named && !Leases.namesUpstream(db, context.upstream, now) && !Payments.seenUpstream(db, context.upstream)) ask.push('new_server')
+  if (!known) ask.push('new_server')
   // Whatever covers the server, a recipient is the human's to trust, unless a rule names it.
   const recipients = [payment.recipient, ...payment.splits.map((split) => split.recipient)].filter((r): r is string => !!r)
   const unknown = (recipient: string) => !Rules.namesRecipient(rules, recipient) && !Payments.seenRecipient(db, context.upstream, recipient)
@@ -407,8 +408,8 @@ declare namespace automatic {
     settings: Settings.Settings
     /** The rules covering the payment, narrowest first. */
     rules: readonly Rules.Rule[]
-    /** Whether an auto-approve rule names the upstream. */
-    named: boolean
+    /** Whether the server needs no first-time approval (KnownServer.ts). */
+    known: boolean
   }
 }
 

@@ -1,7 +1,6 @@
 import * as Budgets from '../ledger/Budgets.js'
 import type { Database } from '../ledger/Database.js'
 import * as Leases from '../ledger/Leases.js'
-import * as Payments from '../ledger/Payments.js'
 import * as Period from '../ledger/Period.js'
 import * as Prices from '../ledger/Prices.js'
 import * as Rules from '../ledger/Rules.js'
@@ -10,6 +9,7 @@ import * as Settings from '../ledger/Settings.js'
 import * as Quote from '../payments/Quote.js'
 import type * as TokenRegistry from '../payments/TokenRegistry.js'
 import * as Units from '../payments/Units.js'
+import * as KnownServer from './KnownServer.js'
 import * as Message from './Message.js'
 
 /**
@@ -83,7 +83,7 @@ export function policy(db: Database, now = Date.now()): Policy {
     rules,
     budgets: Budgets.list(db),
     leases,
-    known: (upstream) => Rules.namesUpstream(rules, upstream) || leases.some((lease) => lease.upstream === upstream) || Payments.seenUpstream(db, upstream),
+    known: (upstream) => KnownServer.known(db, rules, upstream, now),
   }
 }
 
