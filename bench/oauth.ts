@@ -7,7 +7,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { startDaemon } from '../test/helpers/companion.js'
-import { browserStandIn, signInAt, startAuthServer, startProtectedServer } from '../test/helpers/oauth.js'
+import { browserStandIn, openSignIn, signInAt, startAuthServer, startProtectedServer } from '../test/helpers/oauth.js'
 import { stopAll, temporaryHome } from '../test/helpers/processes.js'
 import { median, percentile, table } from './stats.js'
 
@@ -33,13 +33,7 @@ try {
 
   // The signed-in bridge: its first request waits for the sign-in, which the bench makes.
   const signingIn = host([server.url])
-  let card: { id: number } | undefined
-  while (!card) {
-    card = (await daemon.api('GET', '/api/signins')).body[0]
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  await daemon.api('POST', `/api/signins/${card.id}/open`)
-  await signInAt(await browser.next(), 'bench')
+  await signInAt((await openSignIn(daemon, browser)).url, 'bench')
   const signedIn = await signingIn
   const token = (await auth.stats()).issued.access.at(-1)!
   const fixed = await host([server.url, '--header', 'Authorization: Bearer ${BENCH_TOKEN}'], { BENCH_TOKEN: token })

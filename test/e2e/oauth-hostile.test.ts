@@ -36,9 +36,8 @@ test('an answer claiming another issuer (a mix-up) is refused before the code go
   const rig = await startOAuthRig()
   try {
     const connecting = connect(rig)
-    const card = await rig.card()
-    await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
-    const redirect = await consentWithoutRedirect(await rig.browser.next())
+    const { url } = await rig.openSignIn()
+    const redirect = await consentWithoutRedirect(url)
     expect(redirect.searchParams.get('iss')).toBe(rig.auth.issuer)
     redirect.searchParams.set('iss', 'https://attacker.example')
     const page = await fetch(redirect)
@@ -59,9 +58,8 @@ test('an answer with another state is ignored with a page saying so; the sign-in
   const rig = await startOAuthRig()
   try {
     const connecting = connect(rig)
-    const card = await rig.card()
-    await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
-    const redirect = await consentWithoutRedirect(await rig.browser.next())
+    const { card, url } = await rig.openSignIn()
+    const redirect = await consentWithoutRedirect(url)
     const forged = new URL(redirect)
     forged.searchParams.set('state', 'forged-state')
     const page = await fetch(forged)
@@ -110,9 +108,8 @@ test('a token endpoint that hangs: the person and the agent hear why within 60 s
   try {
     await rig.auth.tokenMode('hang')
     const connecting = connect(rig)
-    const card = await rig.card()
-    await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
-    const redirect = await consentWithoutRedirect(await rig.browser.next())
+    const { url } = await rig.openSignIn()
+    const redirect = await consentWithoutRedirect(url)
     const delivered = Date.now()
     const page = await fetch(redirect)
     expect(await page.text()).toContain('did not answer within 15 s')
@@ -131,9 +128,7 @@ test('a token endpoint that answers garbage is refused with a sentence, nothing 
   try {
     await rig.auth.tokenMode('garbage')
     const connecting = connect(rig)
-    const card = await rig.card()
-    await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
-    const page = await signInAt(await rig.browser.next())
+    const page = await rig.openSignIn().then(({ url }) => signInAt(url))
     expect(page.status).toBe(400)
     expect(page.text).toContain('answered with something that is not a token')
     const outcome = await connecting

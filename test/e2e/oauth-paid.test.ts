@@ -8,7 +8,7 @@ import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
 import { accounts, keys, startChain, startPaidServer, writeConfig } from '../helpers/chain.js'
 import { startDaemon, withLedger } from '../helpers/companion.js'
-import { browserStandIn, signInAt, startAuthServer } from '../helpers/oauth.js'
+import { browserStandIn, openSignIn, signInAt, startAuthServer } from '../helpers/oauth.js'
 import { stopAll, temporaryHome } from '../helpers/processes.js'
 
 const home = temporaryHome()
@@ -30,12 +30,7 @@ test('a token and a payment in one call', async () => {
     const before = await chain.balanceOf(chain.token, accounts.recipient.address)
 
     const connecting = hostWithBridge([server.url], home.home)
-    let card: { id: number } | undefined
-    for (const deadline = Date.now() + 15_000; !card && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
-      card = (await daemon.api('GET', '/api/signins')).body[0]
-    }
-    await daemon.api('POST', `/api/signins/${card!.id}/open`)
-    await signInAt(await browser.next(), 'judy')
+    await signInAt((await openSignIn(daemon, browser)).url, 'judy')
     const { client } = await connecting
 
     const result = await client.callTool({ name: 'search', arguments: { query: 'signed in and paid' } })

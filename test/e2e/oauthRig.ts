@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { startDaemon, type Daemon } from '../helpers/companion.js'
-import { browserStandIn, signInAt, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../helpers/oauth.js'
+import { browserStandIn, openSignIn, signInAt, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../helpers/oauth.js'
 import { stop, temporaryHome } from '../helpers/processes.js'
 
 export type OAuthRig = {
@@ -19,6 +19,8 @@ export type OAuthRig = {
   card(timeoutMs?: number): Promise<Card>
   /** Every sign-in card waiting. */
   cards(): Promise<Card[]>
+  /** The person: waits for a card and presses Sign in; the URL the browser was sent to. */
+  openSignIn(): Promise<{ card: Card; url: string }>
   /** The person: waits for a card, presses Sign in, logs in as `user` and consents. */
   signIn(user?: string): Promise<{ card: Card; text: string }>
   /** A new companion for the same home (the old one stopped first). */
@@ -56,11 +58,9 @@ export async function startOAuthRig(options: { auth?: Record<string, string>; se
       const { body } = await rig.daemon.api('GET', '/api/signins')
       return body as Card[]
     },
+    openSignIn: () => openSignIn<Card>(rig.daemon, browser),
     async signIn(user = 'alice') {
-      const card = await rig.card()
-      const opened = await rig.daemon.api('POST', `/api/signins/${card.id}/open`)
-      if (opened.status !== 200) throw new Error(`Sign in answered ${opened.status}: ${JSON.stringify(opened.body)}`)
-      const url = await browser.next()
+      const { card, url } = await rig.openSignIn()
       const page = await signInAt(url, user)
       return { card, text: page.text }
     },

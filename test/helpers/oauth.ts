@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { openPage } from './browser.js'
+import type { Daemon } from './companion.js'
 import { startFixtureServer, stop } from './processes.js'
 
 export type AuthServer = {
@@ -60,6 +61,26 @@ export async function startProtectedServer(issuer: string, env: Record<string, s
     stats: () => fetch(`${base}/admin/stats`).then((response) => response.json()),
     stop: () => stop(child),
   }
+}
+
+/**
+ * The person pressing **Sign in** on the first sign-in card (waiting up to `timeoutMs` for one):
+ * the card, and the authorization URL the companion opened in the (stand-in) browser.
+ */
+export async function openSignIn<Card extends { id: number } = { id: number }>(
+  daemon: Daemon,
+  browser: { next(timeoutMs?: number): Promise<string> },
+  timeoutMs = 30_000,
+): Promise<{ card: Card; url: string }> {
+  let card: Card | undefined
+  for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    card = ((await daemon.api('GET', '/api/signins')).body as Card[])[0]
+    if (card) break
+    if (Date.now() > deadline) throw new Error(`no sign-in card; the companion said:\n${daemon.stderr()}`)
+  }
+  const opened = await daemon.api('POST', `/api/signins/${card.id}/open`)
+  if (opened.status !== 200) throw new Error(`Sign in answered ${opened.status}: ${JSON.stringify(opened.body)}`)
+  return { card, url: await browser.next() }
 }
 
 /**
