@@ -1,16 +1,11 @@
 // The x402 MCP test server (dist/fixtures/servers/x402Server.js) on a local chain, and a rig around
 // it: anvil, the server with its local facilitator, a companion with the payer's key in the OS
 // keychain, and an agent host that launched the built bridge against the server.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { concatHex, createWalletClient, http, type Address, type Hex } from 'viem'
 import contracts from '../fixtures/contracts/UptoContracts.json' with { type: 'json' }
-import type * as Ledger from '../../main/ledger/Database.js'
-import * as Payments from '../../main/ledger/Payments.js'
-import * as Wallet from '../../main/wallet/Wallet.js'
-import { hostWithBridge } from './bridge.js'
-import { accounts, keys, startChain, writeConfig, type LocalChain } from './chain.js'
-import { startDaemon, withLedger, type Daemon } from './companion.js'
-import { startFixtureServer, stop, stopAll, temporaryHome } from './processes.js'
+import { accounts, keys, type LocalChain } from './chain.js'
+import { startPayingRig, type PayingRig } from './payingRig.js'
+import { startFixtureServer, stop } from './processes.js'
 
 export type X402ServerStats = {
   required: Record<string, number>
@@ -80,56 +75,17 @@ export async function startX402Server(chain: LocalChain): Promise<X402Server> {
   }
 }
 
-export type X402Rig = {
-  chain: LocalChain
-  server: X402Server
-  daemon: Daemon
-  client: Client
-  home: string
-  ledger<T>(use: (db: Ledger.Database) => T): T
-  rows(): Payments.Row[]
-  /** The row once the bridge has reported and the checks have found what the chain shows (confirmed, failed or unconfirmed). */
-  outcome(paymentId: number): Promise<Payments.Row>
-  stop(): Promise<void>
-}
+export type X402Rig = PayingRig<X402Server>
 
 /** `settings` is merged over the settings.json that teaches the registry the chain's TestUSDC and points its RPC at anvil. */
-export async function startX402Rig(options: { settings?: Record<string, unknown> } = {}): Promise<X402Rig> {
-  const home = temporaryHome()
-  try {
-    const chain = await startChain()
-    await deployUptoContracts(chain)
-    const server = await startX402Server(chain)
-    writeConfig(home.home, chain, options.settings)
-    await Wallet.importKey(home.home, keys.payer)
-    const daemon = await startDaemon(home.home)
-    const { client } = await hostWithBridge([server.url], home.home)
-    const ledger = <T>(use: (db: Ledger.Database) => T) => withLedger(home.home, use)
-    return {
-      chain,
-      server,
-      daemon,
-      client,
-      home: home.home,
-      ledger,
-      rows: () => ledger((db) => Payments.list(db).sort((a, b) => a.id - b.id)),
-      async outcome(paymentId) {
-        const inQuestion: Payments.State[] = ['requested', 'approved', 'signed', 'sent', 'accepted']
-        for (const deadline = Date.now() + 20_000; ; await new Promise((resolve) => setTimeout(resolve, 20))) {
-          const row = ledger((db) => Payments.get(db, paymentId))
-          if (row && !inQuestion.includes(row.state)) return row
-          if (Date.now() > deadline) throw new Error(`payment ${paymentId} is still ${row?.state ?? 'missing'}`)
-        }
-      },
-      async stop() {
-        await client.close()
-        await stopAll()
-        home.remove()
-      },
-    }
-  } catch (error) {
-    await stopAll()
-    home.remove()
-    throw error
-  }
+export function startX402Rig(options: { settings?: Record<string, unknown> } = {}): Promise<X402Rig> {
+  return startPayingRig({
+    startServer: async (chain) => {
+      await deployUptoContracts(chain)
+      return startX402Server(chain)
+    },
+    config: options.settings,
+    inQuestion: ['requested', 'approved', 'signed', 'sent', 'accepted'],
+    outcomeMs: 20_000,
+  })
 }
