@@ -54,6 +54,32 @@ export function overheadTable(rows: [path: string, latencies: Latencies][]): str
   )
 }
 
+/**
+ * The untimed waits after each paid call, settlement kept out of the timed calls: until `onChain()`
+ * (a count the chain adds one to per paid call) has grown for every paid call so far, and on
+ * Allowance's path also until the companion's checks have confirmed each of its payments.
+ * `unsettled()` counts the waits that gave up.
+ */
+export async function settlementWaits(onChain: () => Promise<number>, confirmed: () => number) {
+  const start = await onChain()
+  let paid = 0
+  let ours = 0
+  let unsettled = 0
+  const anchor = async () => {
+    paid++
+    if (!(await until(async () => (await onChain()) - start >= paid, 5))) unsettled++
+  }
+  return {
+    anchor,
+    async ours() {
+      await anchor()
+      ours++
+      if (!(await until(() => confirmed() >= ours, 10))) unsettled++
+    },
+    unsettled: () => unsettled,
+  }
+}
+
 /** Polls `done` until it holds; false if it did not within `timeoutMs`. */
 export async function until(done: () => boolean | Promise<boolean>, everyMs: number, timeoutMs = 15_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs

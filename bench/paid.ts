@@ -16,7 +16,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
 import { accounts, startChain, startPaidServer } from '../test/helpers/chain.js'
-import { fixed, overhead, overheadTable, startAllowance, timedSideBySide, until } from './SideBySide.js'
+import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -25,15 +25,6 @@ process.env.SETTLE = 'background'
 const chain = await startChain()
 const server = await startPaidServer(chain, { methods: ['evm'] })
 
-/** Every paid call has the server's relayer submit one transfer: the paid calls so far, and what the chain has of them. */
-const relayerStart = await chain.client.getTransactionCount({ address: accounts.relayer.address })
-let paidSoFar = 0
-let unsettled = 0
-const transfersOnChain = async () => {
-  paidSoFar++
-  const mined = () => chain.client.getTransactionCount({ address: accounts.relayer.address }).then((count) => count - relayerStart >= paidSoFar)
-  if (!(await until(mined, 5))) unsettled++
-}
 
 // Anchor: the host itself pays in-process with mppx.
 const anchorClient = new Client({ name: 'bench-anchor', version: '1' })
@@ -45,13 +36,13 @@ McpClient.wrap(anchorClient, {
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
 const allowance = await startAllowance(chain, server.url)
 const { client } = allowance
-let oursPaidSoFar = 0
+const waits = await settlementWaits(() => chain.client.getTransactionCount({ address: accounts.relayer.address }), allowance.confirmed)
 
 const [anchor, ours] = await timedSideBySide([
   {
     free: (i) => anchorClient.callTool({ name: 'free_echo', arguments: { text: `a${i}` } }),
     paid: (i) => anchorClient.callTool({ name: 'search', arguments: { query: `a${i}` } }),
-    settled: transfersOnChain,
+    settled: waits.anchor,
   },
   {
     free: (i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }),
@@ -59,11 +50,7 @@ const [anchor, ours] = await timedSideBySide([
       const result = await client.callTool({ name: 'search', arguments: { query: `b${i}` } })
       if (result.isError) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
     },
-    settled: async () => {
-      await transfersOnChain()
-      oursPaidSoFar++
-      if (!(await until(() => allowance.confirmed() >= oursPaidSoFar, 10))) unsettled++
-    },
+    settled: waits.ours,
   },
 ], calls, warmup)
 await anchorClient.close()
@@ -79,5 +66,5 @@ console.log(`\nPaid call overhead: ${calls} paid and ${calls} free calls per pat
 console.log(overheadTable([['mppx McpClient.wrap in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance paid-call overhead ${fixed(oursOverhead)} ms (target ≤ 10 ms); ratio to the anchor's ${fixed(oursOverhead / anchorOverhead)} (target ≤ 1.00)`)
 console.log(`${confirmed} of ${paid} payments confirmed on chain by the companion's settlement checks`)
-if (unsettled) console.log(`${unsettled} paid call(s) still had settlement work running when the bench went on`)
+if (waits.unsettled()) console.log(`${waits.unsettled()} paid call(s) still had settlement work running when the bench went on`)
 if (confirmed < paid) process.exitCode = 1

@@ -19,7 +19,7 @@ import type { PaymentRequired } from '@x402/core/types'
 import { registerExactEvmScheme } from '@x402/evm/exact/client'
 import { accounts, startChain } from '../test/helpers/chain.js'
 import { startX402Server } from '../test/helpers/x402.js'
-import { fixed, overhead, overheadTable, startAllowance, timedSideBySide, until } from './SideBySide.js'
+import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -28,15 +28,6 @@ const chain = await startChain()
 const server = await startX402Server(chain)
 
 
-/** Each paid call moves one transfer out of the payer's wallet: the paid calls so far, and what the chain has of them. */
-const transfersStart = (await chain.transfersFrom(chain.token, accounts.payer.address)).length
-let paidSoFar = 0
-let unsettled = 0
-const transfersOnChain = async () => {
-  paidSoFar++
-  const moved = () => chain.transfersFrom(chain.token, accounts.payer.address).then((transfers) => transfers.length - transfersStart >= paidSoFar)
-  if (!(await until(moved, 5))) unsettled++
-}
 
 // Anchor: the host pays in-process with the x402 libraries' client.
 const anchorClient = new Client({ name: 'bench-anchor', version: '1' })
@@ -54,7 +45,7 @@ async function anchorPaid(name: string, args: Record<string, unknown>): Promise<
 // Allowance: host → bridge → server, the companion deciding by rule and signing.
 const allowance = await startAllowance(chain, server.url)
 const { client } = allowance
-let oursPaidSoFar = 0
+const waits = await settlementWaits(async () => (await chain.transfersFrom(chain.token, accounts.payer.address)).length, allowance.confirmed)
 
 const check = (result: CallToolResult) => {
   if (result.isError || !result._meta?.['x402/payment-response']) throw new Error(`a paid call failed: ${JSON.stringify(result.content)}`)
@@ -63,16 +54,12 @@ const [anchor, ours] = await timedSideBySide([
   {
     free: (i) => anchorClient.callTool({ name: 'free_echo', arguments: { text: `a${i}` } }),
     paid: async (i) => check(await anchorPaid('search', { query: `a${i}` })),
-    settled: transfersOnChain,
+    settled: waits.anchor,
   },
   {
     free: (i) => client.callTool({ name: 'free_echo', arguments: { text: `b${i}` } }),
     paid: async (i) => check((await client.callTool({ name: 'search', arguments: { query: `b${i}` } })) as CallToolResult),
-    settled: async () => {
-      await transfersOnChain()
-      oursPaidSoFar++
-      if (!(await until(() => allowance.confirmed() >= oursPaidSoFar, 10))) unsettled++
-    },
+    settled: waits.ours,
   },
 ], calls, warmup)
 await anchorClient.close()
@@ -85,5 +72,5 @@ console.log(`\nx402 paid call overhead: ${calls} paid and ${calls} free calls pe
 console.log(overheadTable([['x402Client + ExactEvmScheme in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance x402 paid-call overhead ${fixed(overhead(ours!))} ms; ratio to the anchor's ${fixed(overhead(ours!) / overhead(anchor!))} (target ≤ 1.00)`)
 console.log(`${confirmed} of ${paid} x402 payments confirmed on chain by the companion's settlement checks`)
-if (unsettled) console.log(`${unsettled} paid call(s) still had settlement work running when the bench went on`)
+if (waits.unsettled()) console.log(`${waits.unsettled()} paid call(s) still had settlement work running when the bench went on`)
 if (confirmed < paid) process.exitCode = 1
