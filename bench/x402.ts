@@ -27,8 +27,6 @@ const warmup = 20
 const chain = await startChain()
 const server = await startX402Server(chain)
 
-
-
 // Anchor: the host pays in-process with the x402 libraries' client.
 const anchorClient = new Client({ name: 'bench-anchor', version: '1' })
 await anchorClient.connect(new StreamableHTTPClientTransport(new URL(server.url)))

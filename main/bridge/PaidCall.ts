@@ -111,7 +111,7 @@ export class PaidCall {
       // An x402 server that failed after the payment answers with an error result and no payment response.
       const settled = (response.result._meta as Record<string, unknown> | undefined)?.[Payment.x402ResponseKey]
       if (x402 && response.result.isError === true && settled === undefined) {
-        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with an error result: ${resultText(response).slice(0, 300)}`, sent: true })
+        this.report(paymentId, { status: 'failed', error: `the server answered the paid call with an error result: ${(Payment.firstText(response) ?? 'no text').slice(0, 300)}`, sent: true })
         return response
       }
       const receipt = x402 ? Payment.x402ReceiptFor(response, { challengeId: paid.id, payload: credential.payload }) : Payment.receiptFor(response, paid)
@@ -245,12 +245,6 @@ function refusalDetail(response: JSONRPCResponse): string {
 }
 
 /** The first text of a tool result, for a sentence about it. */
-function resultText(response: JSONRPCResponse): string {
-  const content = 'result' in response ? response.result.content : undefined
-  const text = Array.isArray(content) ? (content[0] as { text?: unknown } | undefined)?.text : undefined
-  return typeof text === 'string' ? text : 'no text'
-}
-
 function withMeta(response: JSONRPCResponse, meta: Record<string, unknown>): JSONRPCResponse {
   if (!('result' in response)) return response
   return { ...response, result: { ...response.result, _meta: { ...(response.result._meta ?? {}), ...meta } } }

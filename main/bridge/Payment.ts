@@ -99,10 +99,16 @@ export function challengesIn(response: JSONRPCResponse): unknown[] | undefined {
  */
 export function swallowedFailure(response: JSONRPCResponse): { code: number; text: string } | undefined {
   if (!('result' in response) || response.result.isError !== true) return undefined
-  const content = response.result.content
+  const text = firstText(response)
+  const match = text === undefined ? null : /^MCP error (-32042|-32043|-32602|-32603):/.exec(text)
+  return match ? { code: Number(match[1]), text: text! } : undefined
+}
+
+/** The text of a result's first content block, if it has one. */
+export function firstText(response: JSONRPCResponse): string | undefined {
+  const content = 'result' in response ? response.result.content : undefined
   const text = Array.isArray(content) ? (content[0] as { text?: unknown } | undefined)?.text : undefined
-  const match = typeof text === 'string' ? /^MCP error (-32042|-32043|-32602|-32603):/.exec(text) : null
-  return match ? { code: Number(match[1]), text: text as string } : undefined
+  return typeof text === 'string' ? text : undefined
 }
 
 /** The retry of `request` under a new id, with the credential merged into the host's `_meta`. */
