@@ -75,13 +75,13 @@ export function get(db: Database, id: string): Channel | undefined {
 }
 
 export function list(db: Database, states: readonly State[] = live): Channel[] {
-  return (statement(db, 'SELECT * FROM channels ORDER BY created_at').all() as Sql[]).map(fromSql).filter((channel) => states.includes(channel.state))
+  return (statement(db, `SELECT * FROM channels WHERE ${stateIn(states)} ORDER BY created_at`).all() as Sql[]).map(fromSql)
 }
 
 /** The live channel that pays this server's `payee` in `currency` over `escrow`, if any (the newest). */
 export function find(db: Database, where: { upstream: string; escrow: string; currency: string; payee: string }): Channel | undefined {
   const row = statement(db, `SELECT * FROM channels WHERE upstream = @upstream AND lower(escrow) = lower(@escrow) AND currency = @currency
-      AND lower(payee) = lower(@payee) AND (state = 'opening' OR state = 'open' OR state = 'closing') ORDER BY created_at DESC LIMIT 1`).get(where) as Sql | undefined
+      AND lower(payee) = lower(@payee) AND ${stateIn(live)} ORDER BY created_at DESC LIMIT 1`).get(where) as Sql | undefined
   return row && fromSql(row)
 }
 
@@ -149,6 +149,11 @@ const columns: Record<keyof update.Fields, string> = {
 }
 
 type Sql = Record<string, string | number | null>
+
+/** An SQL condition on a channel's state; the states are this module's own constants, never input. */
+function stateIn(states: readonly State[]): string {
+  return states.length === 0 ? '0' : `state IN (${states.map((state) => `'${state}'`).join(', ')})`
+}
 
 function fromSql(row: Sql): Channel {
   const big = (value: string | number | null) => (value === null ? null : BigInt(value))
