@@ -54,8 +54,9 @@ export function useApprovals(): Live {
         change(next)
         return next
       })
-    // Answered while the list was being fetched: the list must not bring these back.
+    // Answered while the lists were being fetched: the lists must not bring these back.
     let answered = new Set<number>()
+    let signInsGone = new Set<number>()
     const resolved = ({ paymentId, decision }: Api.Resolved) => {
       answered.add(paymentId)
       const approval = listed.current.get(paymentId)
@@ -68,16 +69,17 @@ export function useApprovals(): Live {
         open() {
           setConnected(true)
           answered = new Set()
+          signInsGone = new Set()
           update((next) => next.clear())
+          updateSignIns((next) => next.clear())
           Api.approvals().then(
             (list) => update((next) => list.filter((entry) => !answered.has(entry.paymentId)).forEach((entry) => next.set(entry.paymentId, inPageClock(entry)))),
             () => {},
           )
+          // Merged, not replacing: a card the stream brought while this list was on its way
+          // (listed before the card came) must stay.
           Api.signIns().then(
-            (list) => updateSignIns((next) => {
-              next.clear()
-              for (const request of list) next.set(request.id, request)
-            }),
+            (list) => updateSignIns((next) => list.filter((request) => !signInsGone.has(request.id)).forEach((request) => next.set(request.id, request))),
             () => {},
           )
         },
@@ -95,6 +97,7 @@ export function useApprovals(): Live {
             updateSignIns((next) => next.set(request.id, request))
           } else if (name === 'signin.resolved') {
             const { id } = JSON.parse(data) as { id: number }
+            signInsGone.add(id)
             updateSignIns((next) => next.delete(id))
             setChanges((count) => count + 1)
           }

@@ -58,16 +58,36 @@ test('the sign-in card on the page, Sign in through the browser, then the Server
   }
 }, 120_000)
 
-test('Not now on the card: the agent reads one sentence, and the card is gone', async () => {
+test('a card that comes while the page lists the cards stays; Not now on it: the agent reads one sentence, and the card is gone', async () => {
   const rig = await startOAuthRig()
   const ui = await openPage(rig.daemon.ui)
   try {
-    const connecting = hostWithBridge([rig.server.url], rig.home).then(
-      () => 'connected',
-      (error: Error) => error.message,
-    )
-    const card = ui.page.getByRole('region', { name: /asks you to sign in to/ })
-    await card.getByRole('button', { name: 'Not now' }).click()
+    // A second page, routed before it loads, so the list held below is its own first one.
+    const page = await ui.context.newPage()
+    const card = page.getByRole('region', { name: /asks you to sign in to/ })
+    // The page lists the cards as it connects; the companion answers before any card exists, the
+    // card comes on the event stream, and only then does that stale, empty list reach the page.
+    let connecting: Promise<string> | undefined
+    let staleListFulfilled!: (finished: Promise<unknown>) => void
+    const staleList = new Promise<Promise<unknown>>((resolve) => (staleListFulfilled = resolve))
+    await page.route('**/api/signins', async (route) => {
+      if (connecting) return route.continue()
+      const stale = await route.fetch()
+      expect(await stale.json()).toEqual([])
+      connecting = hostWithBridge([rig.server.url], rig.home).then(
+        () => 'connected',
+        (error: Error) => error.message,
+      )
+      await card.waitFor({ timeout: 30_000 })
+      staleListFulfilled(page.waitForEvent('requestfinished', { predicate: (request) => request.url().endsWith('/api/signins') }))
+      await route.fulfill({ response: stale })
+    })
+    await page.goto(String(rig.daemon.ui))
+    await (await staleList)
+    // The page has the stale list; two frames later React has drawn whatever it made of it.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))))
+    expect(await card.count()).toBe(1)
+    await card.getByRole('button', { name: 'Not now' }).click({ timeout: 5_000 })
     await card.waitFor({ state: 'detached', timeout: 15_000 })
     expect(await connecting).toMatch(/needs you to sign in, and you chose Not now in Allowance\. Sign in from Allowance \(Servers\) or with `allowance auth login http:\/\/127\.0\.0\.1:\d+\/mcp`, then try again\./)
   } finally {
