@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import * as Secp256k1 from './Secp256k1.js'
 import * as SecretStore from './SecretStore.js'
 
 /**
@@ -49,7 +50,7 @@ export async function account(home: string, options: Options = {}): Promise<Priv
   if (!key) throw new Error(`The wallet ${current.address} is recorded but its key is missing from the ${current.store === 'keychain' ? 'OS keychain' : 'keystore file'}.`)
   const signer = privateKeyToAccount(key as `0x${string}`)
   if (signer.address.toLowerCase() !== current.address.toLowerCase()) throw new Error('The stored key does not match the recorded wallet address.')
-  return signer
+  return Secp256k1.withFastSignatures(signer, key as `0x${string}`)
 }
 
 /** Deletes the key from its store and forgets the wallet. */
