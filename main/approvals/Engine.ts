@@ -136,7 +136,10 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
 
   if (chosen.payment.kind === 'proof') return decideProof(db, { chosen, candidates, row, prior, settings: (options.policy ?? policy(db)).settings })
   // What the server asks now is the price the user and the agent are shown next (advisory only).
-  if (chosen.payment.kind === 'payment') Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source: 'challenge', ...Quote.ofPayment(chosen.payment) }, now)
+  if (chosen.payment.kind === 'payment') {
+    const source = chosen.payment.protocol === 'x402' ? 'x402' : 'challenge'
+    Prices.learn(db, { upstream: context.upstream, operation: context.operation, target: context.target, source, ...Quote.ofPayment(chosen.payment) }, now)
+  }
   // A session call is decided as what it does to its channel: a deposit, a top-up or a voucher.
   const payment = SessionPlan.plan(db, chosen.payment, context.upstream)
   const bound = options.feeOf?.(payment)

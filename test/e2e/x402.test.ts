@@ -68,6 +68,11 @@ describe('x402 exact', () => {
     expect(csv[1]).toContain(',x402,x402,exact,')
     const { body: history } = await rig.daemon.api('GET', '/api/history')
     expect(history.rows[0]).toMatchObject({ id: paymentId, protocol: 'x402', paysWith: 'x402 exact · USDC on Local test chain' })
+
+    // The offer is the call's known price from now on, named as an x402 offer.
+    const { prices } = JSON.parse((await cli(rig.home, ['servers', 'prices', rig.server.url, '--json'])).stdout)
+    expect(prices).toContainEqual(expect.objectContaining({ target: 'search', source: 'x402', price: '0.01 USDC' }))
+    expect((await cli(rig.home, ['servers', 'prices', rig.server.url])).stdout).toMatch(/search.*0\.01 USDC.*x402 offer/)
   })
 
   it('above the rule, asks a human on a card that names the protocol and scheme; Pay once pays once', async () => {
