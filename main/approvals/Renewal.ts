@@ -11,6 +11,19 @@ import * as Amount from '../payments/Amount.js'
  * than the amount, or a second charge within one period, is recorded with the sentence that says so.
  * Periods are measured between the charges' block times (`previous`: the subscription's charge
  * before this one on chain), never against a clock of this machine.
+ *
+ * @example
+ * ```ts
+ * import * as Database from '../ledger/Database.js'
+ * import * as Subscriptions from '../ledger/Subscriptions.js'
+ * import * as Renewal from './Renewal.js'
+ *
+ * const db = Database.open(':memory:')
+ * declare const subscription: Subscriptions.Subscription // approved: 9 USDC every 30 days
+ * declare const charge: Renewal.Charge // a transfer the server made with the access key, read from the chain
+ * const recorded = Renewal.record(db, subscription, charge, undefined) // undefined when this transaction is booked already
+ * recorded?.beyondTerms // e.g. a second charge within one period, in a sentence
+ * ```
  */
 export type Charge = { transaction: string; amount: bigint; at: number; fee?: { fee: Payments.Fee; budgetAmount: bigint } | undefined; memo?: string | undefined }
 

@@ -10,6 +10,19 @@ import type * as Challenge from '../payments/Challenge.js'
  * the deposit like any other (the decision is about that amount: limits, rules, leases, budgets, the
  * card); a voucher is a payment of the call's price whose money the deposit already committed, so
  * it is checked against the limits and rules for its price and holds nothing more against budgets.
+ *
+ * @example
+ * ```ts
+ * import type * as Challenge from '../payments/Challenge.js'
+ * import * as Database from '../ledger/Database.js'
+ * import * as SessionPlan from './SessionPlan.js'
+ *
+ * const db = Database.open(':memory:')
+ * declare const call: Challenge.Payment // a validated tempo session challenge: 0.001 per call, deposit 0.1 suggested
+ * const planned = SessionPlan.plan(db, call, 'https://tools.example.com/mcp')
+ * planned.session?.step // { action: 'open', deposit: 100000n }: no channel yet, so the decision is about the deposit
+ * SessionPlan.held(planned) // 100000n held against budgets; a voucher of an open channel holds 0n
+ * ```
  */
 export function plan(db: Database, payment: Challenge.Payment, upstream: string): Challenge.Payment {
   const session = payment.session

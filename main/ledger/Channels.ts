@@ -12,6 +12,18 @@ import { type Database, statement } from './Database.js'
  *   withdraws after the grace period;
  * - `closed`: the escrow paid out (`settled` to the server, `refund` back to the wallet);
  * - `abandoned`: the open transaction never landed and no longer can: nothing moved.
+ *
+ * @example
+ * ```ts
+ * import * as Channels from './Channels.js'
+ * import * as Database from './Database.js'
+ *
+ * const db = Database.open(':memory:')
+ * declare const opened: Channels.add.Values // the deposit's channel, as the signed open transaction names it
+ * Channels.add(db, opened) // state 'opening', before the open transaction leaves
+ * Channels.raise(db, opened.id, { from: 0n, to: 10_000n, now: Date.now() }) // the first voucher; false if another moved it first
+ * Channels.list(db) // the live ones: opening, open, closing
+ * ```
  */
 export type State = 'opening' | 'open' | 'closing' | 'closed' | 'abandoned'
 

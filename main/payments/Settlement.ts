@@ -5,6 +5,15 @@ import { HttpRequestError, TimeoutError, TransactionReceiptNotFoundError, http, 
  * calls a payment confirmed only on a `confirmed` verdict, never on the server's receipt alone.
  * Each payment method checks its own evidence (methods/<method>/Settlement.ts); this module holds the
  * verdict they share and the guard that turns an unreachable, slow or garbled node into `pending`.
+ *
+ * @example
+ * ```ts
+ * import * as Settlement from './Settlement.js'
+ *
+ * declare function lookOnChain(): Promise<Settlement.Verdict> // a method's check of its evidence
+ * const verdict = await Settlement.check({ rpcUrl: 'http://127.0.0.1:8545', timeoutMs: 5_000 }, lookOnChain)
+ * if (verdict.status === 'pending') console.log(verdict.problem) // "The node at 127.0.0.1:8545 did not answer within 5 s; the payment is not confirmed yet."
+ * ```
  */
 
 /** What the wallet paid on top of the payment, e.g. a network fee. */
