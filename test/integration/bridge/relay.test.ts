@@ -49,6 +49,9 @@ describe('initialize', () => {
     expect(client.getServerCapabilities()?.experimental).toEqual({ 'test-feature': { enabled: true } })
     expect(client.getInstructions()).toBe('A server for relay tests.')
 
+    // The server records the handshake on `notifications/initialized`, which the bridge relays on
+    // its own request after the host's connect resolved.
+    await expect.poll(async () => (await serverStats(server)).initializeParams.length, { timeout: 10_000 }).toBe(1)
     const [seen] = (await serverStats(server)).initializeParams
     expect(seen!.clientInfo).toMatchObject({ name: 'test-host', version: '9.9.9' })
     expect(seen!.capabilities).toMatchObject({ sampling: {}, elicitation: {}, roots: { listChanged: true } })
