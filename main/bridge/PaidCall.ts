@@ -244,7 +244,7 @@ function refusalDetail(response: JSONRPCResponse): string {
   return typeof detail === 'string' && detail ? `: ${detail.slice(0, 300)}` : ''
 }
 
-/** The first text of a tool result, for a sentence about it. */
+/** The response with `meta` merged into its result's `_meta` (an error response stays as it is). */
 function withMeta(response: JSONRPCResponse, meta: Record<string, unknown>): JSONRPCResponse {
   if (!('result' in response)) return response
   return { ...response, result: { ...response.result, _meta: { ...(response.result._meta ?? {}), ...meta } } }

@@ -24,15 +24,12 @@ export type Charge = {
 const transfer = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 amount)')
 const transferWithMemo = parseAbiItem('event TransferWithMemo(address indexed from, address indexed to, uint256 amount, bytes32 indexed memo)')
 
-/** How far back (in blocks) to look. */
-const lookback = 10_000n
-
 export async function find(parameters: find.Parameters): Promise<Charge[]> {
   const { rpcUrl, chainId, currency, payer, recipient, accessKey } = parameters
   const client = createPublicClient({ chain: { ...tempoLocalnet, id: chainId }, transport: Settlement.transport({ rpcUrl }) })
   if ((await client.getChainId()) !== chainId) throw new Error(`The node for chain ${chainId} answers for another chain.`)
   const latest = await client.getBlockNumber()
-  const range = { address: currency, args: { from: payer, to: recipient }, fromBlock: latest > lookback ? latest - lookback : 0n, toBlock: latest }
+  const range = { address: currency, args: { from: payer, to: recipient }, fromBlock: latest > Settlement.lookbackBlocks ? latest - Settlement.lookbackBlocks : 0n, toBlock: latest }
   const [logs, memoLogs] = await Promise.all([client.getLogs({ ...range, event: transfer }), client.getLogs({ ...range, event: transferWithMemo })])
   const memos = new Map(memoLogs.map((log) => [log.transactionHash, log.args.memo]))
   const byTransaction = new Map<Hex, bigint>()
