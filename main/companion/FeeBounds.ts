@@ -25,7 +25,8 @@ const lifetimeMs = 60_000
 export function create(parameters: create.Parameters): FeeBounds {
   const { registry, rpc, payer } = parameters
   const known = new Map<string, { at: number; fee: Settlement.Fee | undefined }>()
-  const keyOf = (payment: Challenge.Payment) => `${payment.chainId}:${payment.currency.key}`
+  // Per intent too: a session's open or top-up has no estimate here, and must not stand for a charge's fee (or the other way round).
+  const keyOf = (payment: Challenge.Payment) => `${payment.intent}:${payment.chainId}:${payment.currency.key}`
   return {
     async prepare(challenges) {
       // Only some methods (tempo) cost a fee: the other challenges need no second validation.
