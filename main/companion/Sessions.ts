@@ -42,6 +42,8 @@ export type Sessions = {
 
 /** When to look again at a transaction just signed: once it can no longer land, if it has not. */
 const validSecondsMs = (Channel.validSeconds + 1) * 1000
+/** The pause before asking a node again that could not answer. */
+const lookAgainMs = 5_000
 
 export function create(parameters: create.Parameters): Sessions {
   const { db, log, account, rpc, onChange, watch } = parameters
@@ -160,7 +162,13 @@ export function create(parameters: create.Parameters): Sessions {
     const channel = Channels.get(db, channelId)
     if (!channel?.topUp) return
     const { amount, transaction, paymentId } = channel.topUp
-    const receipt = await Channel.receiptOf(targetOf(channel), transaction as Hex)
+    // A node that cannot say is no answer: look again, never call the top-up failed on it.
+    const receipt = await Channel.receiptOf(targetOf(channel), transaction as Hex).catch((error: unknown) => {
+      log.warn(`sessions: the top-up ${transaction} could not be looked up (${ErrorWords.describe(error)}); looking again`)
+      later(lookAgainMs, () => settleTopUp(channelId))
+      return null
+    })
+    if (receipt === null) return
     if (receipt?.status === 'success') {
       immediate(db, () => {
         const now = Date.now()

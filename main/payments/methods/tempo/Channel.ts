@@ -17,6 +17,7 @@ import { getBlock, getLogs, getTransactionReceipt, prepareTransactionRequest, re
 import { tempoLocalnet } from 'viem/chains'
 import { Abis } from 'viem/tempo'
 import * as Chains from '../../Chains.js'
+import * as Settlement from '../../Settlement.js'
 import * as TypedData from '../../TypedData.js'
 
 /**
@@ -30,7 +31,7 @@ import * as TypedData from '../../TypedData.js'
  */
 
 const { Chain, Channel: ChannelId } = SessionLegacy.Session
-export const escrowAbi = Chain.escrowAbi
+const escrowAbi = Chain.escrowAbi
 
 /** Seconds a signed open or top-up transaction stays valid (Tempo expiring nonce): after that it can never land. */
 export const validSeconds = 25
@@ -49,7 +50,7 @@ export type Target = {
 /** A channel's identity: who pays whom in which token, and the salt that makes it unique. */
 export type Identity = Target & { payer: Address; payee: Address; salt: Hex }
 
-export function client(target: Pick<Target, 'rpcUrl' | 'chainId'>): Client {
+function client(target: Pick<Target, 'rpcUrl' | 'chainId'>): Client {
   const base = Chains.withRpc[target.chainId] ?? tempoLocalnet
   const chain = { ...base, id: target.chainId, rpcUrls: { default: { http: [target.rpcUrl] } } }
   return createClient({ chain, transport: http(target.rpcUrl) })
@@ -127,9 +128,9 @@ export async function send(target: Pick<Target, 'rpcUrl' | 'chainId'>, signed: S
   return receipt
 }
 
-/** A transaction's receipt, or undefined while it is not on chain. */
+/** A transaction's receipt, or undefined while it is not on chain; throws when the node cannot say. */
 export async function receiptOf(target: Pick<Target, 'rpcUrl' | 'chainId'>, hash: Hex): Promise<TransactionReceipt | undefined> {
-  return getTransactionReceipt(client(target), { hash }).catch(() => undefined)
+  return Settlement.receiptOrNone(getTransactionReceipt(client(target), { hash }))
 }
 
 export type State = { deposit: bigint; settled: bigint; finalized: boolean; closeRequestedAt: bigint; payer: Address; payee: Address; token: Address }
