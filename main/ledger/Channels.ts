@@ -65,7 +65,7 @@ export type Channel = {
 }
 
 /** The channels still holding (or about to hold) money. */
-export const live: readonly State[] = ['opening', 'open', 'closing']
+const live: readonly State[] = ['opening', 'open', 'closing']
 
 export function add(db: Database, channel: add.Values): void {
   statement(db, `INSERT INTO channels (id, upstream, chain_id, escrow, asset, currency, payer, payee, salt, state, deposit, cumulative,

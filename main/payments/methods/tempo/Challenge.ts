@@ -61,7 +61,7 @@ const periodUnits = { day: 86_400, week: 604_800, dev_second: 1 } as const
  * `periodCount` × `periodUnit`, until `subscriptionExpires`, charged by the server's access key
  * (`methodDetails.accessKey`) that the wallet authorizes. No splits: one recipient is paid.
  */
-export function subscription(parameters: Method.check.Parameters): Payment.Subscription {
+function subscription(parameters: Method.check.Parameters): Payment.Subscription {
   const { request, details } = parameters
   if (details.splits !== undefined) ChallengeFields.invalid('A subscription challenge cannot name splits.')
   const count = typeof request.periodCount === 'string' && /^[1-9][0-9]{0,5}$/.test(request.periodCount) ? Number(request.periodCount) : undefined

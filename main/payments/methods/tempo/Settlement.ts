@@ -32,9 +32,6 @@ const transfer = parseAbiItem('event Transfer(address indexed from, address inde
 const transferWithMemo = parseAbiItem('event TransferWithMemo(address indexed from, address indexed to, uint256 amount, bytes32 indexed memo)')
 const transferWithMemoCall = parseAbiItem('function transferWithMemo(address to, uint256 amount, bytes32 memo)')
 
-/** How far back (in blocks) to look for a pull-mode transaction by its memo. */
-const lookback = 10_000n
-
 /** Tempo prices gas in USD per 10^18 gas; TIP-20 tokens have 6 decimals (Tempo's fee spec). */
 const attoPerAtomic = 10n ** 12n
 
@@ -242,7 +239,7 @@ async function findByMemo(client: Client, parameters: confirm.Parameters): Promi
     address: parameters.currency,
     event: transferWithMemo,
     args: { from: parameters.payer, ...(memo && { memo }) },
-    fromBlock: latest > lookback ? latest - lookback : 0n,
+    fromBlock: latest > Settlement.lookbackBlocks ? latest - Settlement.lookbackBlocks : 0n,
     toBlock: latest,
   })
   const bound = memo ? logs : logs.filter((log) => challengeNonce && log.args.memo?.toLowerCase().endsWith(challengeNonce.slice(2).toLowerCase()))
