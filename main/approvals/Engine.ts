@@ -376,8 +376,7 @@ function refuse(payment: Challenge.Payment, held: bigint, rules: readonly Rules.
   const price = toPrice(payment)
   const limit = rules.find((rule) => rule.kind === 'limit' && payment.budgetAmount > rule.amount)
   if (limit) return { reason: 'over_limit' as const, clause: Message.overLimit(limit.amount, price, limit), decidedBy: `rule:${limit.id}` }
-  // A session voucher holds nothing more (its deposit was counted), but a budget the user lowered below what is committed stops it.
-  const over = Budgets.exceeded(usages, held) ?? (held === 0n ? usages.find((usage) => usage.used > usage.budget.amount) : undefined)
+  const over = Budgets.exceeded(usages, held)
   if (!over) return undefined
   return { reason: 'budget_exceeded' as const, clause: Message.budgetExceeded(over.budget, over.remaining, price), decidedBy: `budget:${over.budget.id}` }
 }

@@ -205,9 +205,13 @@ export declare namespace usages {
   type Parameters = { budgets?: readonly Budget[] | undefined; context: Scope.Context; unit: string; now: Date }
 }
 
-/** The first of `usages` with less than `amount` left. */
+/**
+ * The first of `usages` that `amount` more would take past its budget. An amount of 0 (a session
+ * voucher, whose deposit was counted) passes unless the budget is already overspent: the user
+ * lowered it below what is committed.
+ */
 export function exceeded(usages: readonly Usage[], amount: bigint): Usage | undefined {
-  return usages.find((usage) => amount > usage.remaining)
+  return usages.find((usage) => usage.used + amount > usage.budget.amount)
 }
 
 /**
