@@ -68,19 +68,25 @@ test('a card that comes while the page lists the cards stays; Not now on it: the
     // The page lists the cards as it connects; the companion answers before any card exists, the
     // card comes on the event stream, and only then does that stale, empty list reach the page.
     let connecting: Promise<string> | undefined
-    let staleListFulfilled!: (finished: Promise<unknown>) => void
-    const staleList = new Promise<Promise<unknown>>((resolve) => (staleListFulfilled = resolve))
+    // Settled by the route below: with the page's wait for the stale list to arrive, or with what went wrong there.
+    let stale!: { resolve(finished: Promise<unknown>): void; reject(error: unknown): void }
+    const staleList = new Promise<Promise<unknown>>((resolve, reject) => (stale = { resolve, reject }))
     await page.route('**/api/signins', async (route) => {
       if (connecting) return route.continue()
-      const stale = await route.fetch()
-      expect(await stale.json()).toEqual([])
-      connecting = hostWithBridge([rig.server.url], rig.home).then(
-        () => 'connected',
-        (error: Error) => error.message,
-      )
-      await card.waitFor({ timeout: 30_000 })
-      staleListFulfilled(page.waitForEvent('requestfinished', { predicate: (request) => request.url().endsWith('/api/signins') }))
-      await route.fulfill({ response: stale })
+      try {
+        const listed = await route.fetch()
+        expect(await listed.json()).toEqual([])
+        connecting = hostWithBridge([rig.server.url], rig.home).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        )
+        await card.waitFor({ timeout: 30_000 })
+        stale.resolve(page.waitForEvent('requestfinished', { predicate: (request) => request.url().endsWith('/api/signins') }))
+        await route.fulfill({ response: listed })
+      } catch (error) {
+        stale.reject(error)
+        await route.abort().catch(() => {})
+      }
     })
     await page.goto(String(rig.daemon.ui))
     await (await staleList)
