@@ -184,10 +184,12 @@ describe('renewals, as the chain shows them', () => {
     const memo = (reference: string) => concat([pad('0x', { size: 25 }), slice(keccak256(toBytes(reference)), 0, 7)])
     const charge = async (reference: string) => (await Actions.token.transferSync(server, { token: pathUsd, to: accounts.recipient.address, amount: 1_000_000n, memo: memo(reference) })).receipt
     const before = await balance()
-    await charge(real.id) // the first charge, bound to the approved challenge
+    const first = await charge(real.id) // the first charge, bound to the approved challenge
     // The settlement checks find it by its memo: the approved row is confirmed.
     expect(await rig.outcome(asked.paymentId)).toMatchObject({ state: 'confirmed', settledAmountAtomic: 1_000_000n })
-    await new Promise((resolve) => setTimeout(resolve, 3_200)) // one period
+    // One period later in chain time, which the companion measures charges by (a block can run ahead of this machine's clock).
+    const firstAt = (await rig.chain.client.getBlock({ blockNumber: first.blockNumber })).timestamp
+    await rig.chain.client.request({ method: 'evm_setNextBlockTimestamp', params: [Number(firstAt) + 3] } as never)
     const renewal = await charge('renewal:1')
     const listed = () => rig.daemon.api('GET', '/api/subscriptions').then(({ body }) => body.find((row: { id: number }) => row.id === subscription.id))
     expect(await listed()).toMatchObject({ state: 'active', charges: 2, period: 'every 3 seconds (a test unit)', nextChargeAt: expect.any(Number) })
