@@ -112,7 +112,7 @@ export async function startModernPayer(secretKey: string, env: (chain: LocalChai
 }
 
 /** Polls `read` until `done` says so (`timeoutMs`, 20 s by default, at most). */
-export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
     const value = await read()
     if (done(value)) return value

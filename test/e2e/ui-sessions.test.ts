@@ -38,7 +38,7 @@ describe('a session on the screens', () => {
     expect(await row.getByRole('cell').allInnerTexts()).toEqual([`${rig.server.url} pathUSD on Local Tempo test chain`, '0.1 pathUSD', '0.02 pathUSD', '0.08 pathUSD', expect.stringMatching(/^in /), 'Close'])
     const before = await rig.chain.balanceOf(pathUsd, accounts.payer.address)
     await row.getByRole('button', { name: 'Close' }).click()
-    await row.getByText('0.08 pathUSD returned').waitFor({ timeout: 20_000 })
+    await row.getByText('0.08 pathUSD returned').waitFor({ timeout: 40_000 })
     await row.getByText('Closed').waitFor()
     // The chain shows the refund, less the network fee of the wallet's close request.
     const refunded = (await rig.chain.balanceOf(pathUsd, accounts.payer.address)) - before
