@@ -211,7 +211,7 @@ export function create(parameters: create.Parameters): Sessions {
     const failed = immediate(db, () => {
       const now = Date.now()
       Channels.update(db, channelId, { state: 'abandoned', validBefore: null }, now)
-      const ids = [channel.openPaymentId, ...vouchersOf(channelId).map((row) => row.id)]
+      const ids = [channel.openPaymentId, ...vouchersOf(channel).map((row) => row.id)]
       for (const id of ids) failRow(id, 'The channel never opened: its open transaction did not land.', now)
       return ids
     })()
@@ -219,9 +219,9 @@ export function create(parameters: create.Parameters): Sessions {
     for (const id of failed) onChange(id, 'failed')
   }
 
-  /** The rows of calls paid over a channel that wait for its close. */
-  const vouchersOf = (channelId: string) =>
-    Payments.list(db, { states: ['signed', 'sent', 'accepted', 'unconfirmed'] }).filter((row) => row.evidence?.channelId === channelId && row.evidence?.action === 'voucher')
+  /** The rows of calls paid over a channel that wait for its close (read from its server's rows only). */
+  const vouchersOf = (channel: Channels.Channel) =>
+    Payments.list(db, { upstream: channel.upstream, states: ['signed', 'sent', 'accepted', 'unconfirmed'] }).filter((row) => row.evidence?.channelId === channel.id && row.evidence?.action === 'voucher')
 
   /**
    * A deposit or top-up row the chain shows taken: accepted, for the settlement check to confirm
@@ -290,7 +290,7 @@ export function create(parameters: create.Parameters): Sessions {
       const now = Date.now()
       Channels.update(db, channel.id, { state: 'closed', settled: ended.settled, refund: ended.refund, closeTransaction: ended.transaction, closedAt: now }, now)
       const stages: [number, 'confirmed' | 'failed'][] = []
-      for (const row of vouchersOf(channel.id)) {
+      for (const row of vouchersOf(channel)) {
         const cumulative = BigInt(row.evidence!.cumulative as string)
         if (cumulative <= ended.settled) {
           Outcome.confirm(db, row.id, { transaction: ended.transaction, amount: row.details!.amountAtomic, toBudget: () => 0n, now })
@@ -312,7 +312,7 @@ export function create(parameters: create.Parameters): Sessions {
    * less. The fees of closing count on the deposit that opened the channel.
    */
   const release = (channel: Channels.Channel, refund: bigint, now: number) => {
-    const deposits = Payments.list(db, {}).filter((row) => row.evidence?.channelId === channel.id && (row.evidence.action === 'open' || row.evidence.action === 'topUp') && row.state === 'confirmed')
+    const deposits = Payments.list(db, { upstream: channel.upstream, states: ['confirmed'] }).filter((row) => row.evidence?.channelId === channel.id && (row.evidence.action === 'open' || row.evidence.action === 'topUp'))
     const opening = deposits.find((row) => row.id === channel.openPaymentId)
     if (opening && channel.closeFee) Reservation.hold(db, opening, opening.details!.budgetAmount + toBudget(opening, channel.closeFee), now)
     let left = refund
