@@ -6,6 +6,17 @@ import { kindOf } from './CallPreview.js'
 const leaseMinutes = 30
 
 /**
+ * A click handler that runs `run` for a click made with the pointer only: Enter or Space on a
+ * focused button also clicks it, and a key pressed for something else must never approve or share.
+ * (Approving from the keyboard is Ctrl+Enter, on purpose.)
+ */
+export function byPointer(run: () => void) {
+  return (event: MouseEvent) => {
+    if (event.detail !== 0) run()
+  }
+}
+
+/**
  * Decline, pay once, or pay and remember: a lease on this server for 30 minutes up to an amount,
  * or a standing rule for this tool up to an amount per call. Approving takes a pointer click (or
  * Ctrl/Cmd+Enter, handled by the card): a click that a bare Enter or Space produced on a focused
@@ -22,11 +33,11 @@ export function ApprovalActions(props: { approval: Approval; option: Option; bus
   const [ruleLimit, setRuleLimit] = useState(() => show(price))
   const [problem, setProblem] = useState<string>()
 
-  const pointer = (answer: () => ApproveOption | undefined) => (event: MouseEvent) => {
-    if (event.detail === 0) return // keyboard-made click
-    const chosen = answer()
-    if (chosen) onAnswer(chosen)
-  }
+  const pointer = (answer: () => ApproveOption | undefined) =>
+    byPointer(() => {
+      const chosen = answer()
+      if (chosen) onAnswer(chosen)
+    })
   const limit = (text: string): string | undefined => {
     try {
       const atomic = Amount.fromDecimal(text.trim().replace(/^\$/, ''), unit.decimals)

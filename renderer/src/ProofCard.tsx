@@ -1,6 +1,7 @@
-import { type MouseEvent, useId, useRef } from 'react'
+import { useId, useRef } from 'react'
 import * as Api from './Api.js'
 import { Address } from './Address.js'
+import { byPointer } from './ApprovalActions.js'
 import type { ApprovalCard } from './ApprovalCard.js'
 import { ServerSays, WhoAsks } from './CardFacts.js'
 import { Countdown } from './Countdown.js'
@@ -21,9 +22,7 @@ export function ProofCard(props: ApprovalCard.Props) {
   const wallet = useLoaded(Api.wallet, [])
   const walletLocked = wallet.value?.locked === true
   const { busy, problem, answer } = useCardAnswer({ approval, option, canApprove: !walletLocked, card, onAnswering, onAnswered })
-  const pointer = (choice: Api.ApproveOption) => (event: MouseEvent) => {
-    if (event.detail !== 0) answer(choice) // a keyboard-made click never shares
-  }
+  const pointer = (choice: Api.ApproveOption) => byPointer(() => answer(choice))
 
   return (
     <section className="card proof" aria-labelledby={heading} ref={card} tabIndex={-1}>
