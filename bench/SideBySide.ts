@@ -115,7 +115,8 @@ export async function startAllowance(chain: LocalChain, serverUrls: string | str
     home: home.home,
     client: clients[0]!,
     clients,
-    confirmed: () => Payments.count(ledger, { states: ['confirmed'] }),
+    /** The payments the ledger holds confirmed: all of them, or those to `upstream`. */
+    confirmed: (upstream?: string) => Payments.count(ledger, { states: ['confirmed'], ...(upstream !== undefined && { upstream }) }),
     async close() {
       await Promise.all(clients.map((client) => client.close()))
       ledger.close()

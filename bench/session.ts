@@ -42,7 +42,7 @@ const [oneShot, voucher] = await timedSideBySide(
       paid: async (i) => ok(await charge.callTool({ name: 'search', arguments: { query: `c${i}` } })),
       settled: async () => {
         charged++
-        if (!(await until(() => allowance.confirmed() >= charged, 10))) unsettled++
+        if (!(await until(() => allowance.confirmed(charging.url) >= charged, 10))) unsettled++
       },
     },
     {
@@ -94,6 +94,8 @@ companion.close()
 await server.close()
 
 const stats = await selling.stats()
+// The one-shot charges' settlement checks ran between the timed calls: every charge must end confirmed by the chain.
+const chargesConfirmed = allowance.confirmed(charging.url)
 await allowance.close()
 await chain.stop()
 
@@ -103,5 +105,6 @@ console.log(`Session call overhead ${fixed(overhead(voucher!))} ms, with the ser
 console.log(`\nThe voucher path itself (${calls} calls after ${warmup} warm-up): a bridge's question to the companion, answered with a signed voucher`)
 console.log(table(['path', 'median ms', 'p99 ms'], [['bridge → companion: decide by rule, sign the cumulative voucher, record it', fixed(median(decisions)), fixed(percentile(decisions, 99))]]))
 console.log(`Voucher path ${fixed(median(decisions))} ms median (target ≤ 3 ms)`)
-console.log(`The server was paid ${stats.vouchers} vouchers after 1 open; ${charged} charges confirmed on chain`)
+console.log(`The session server was paid ${stats.vouchers} vouchers after 1 open; ${chargesConfirmed} of ${charged} one-shot charges confirmed on chain by the companion's settlement checks`)
 if (unsettled) console.log(`${unsettled} charge(s) still had settlement work running when the bench went on`)
+if (chargesConfirmed < charged) process.exitCode = 1
