@@ -159,12 +159,11 @@ function decideNow(db: Database, challenges: unknown, row: Row, options: decide.
   if (refusal) return decline(refusal.reason, refusal.clause, refusal.decidedBy)
   if (prior && settings.rechallenge === 'decline') return decline('rechallenge', Message.clause('rechallenge'), 'policy')
 
-  const known = KnownServer.known(db, allRules, context.upstream, now)
   const verdict = prior
     ? { ask: secondPayment(prior, payment) }
     : payment.kind === 'subscription'
       ? { ask: subscriptionAsks(db, payment, context.upstream, now) }
-      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, known })
+      : automatic(db, { payment, held, context, argumentsHash, now, settings, rules, known: KnownServer.known(db, allRules, context.upstream, now) })
   if ('decidedBy' in verdict) {
     Budgets.reserve(db, { context, unit: payment.budgetUnit, amount: held, now: options.now, usages })
     const paymentId = Payments.insert(db, { ...fields, state: 'approved', decision: 'approved', decidedBy: verdict.decidedBy, leaseId: verdict.leaseId })

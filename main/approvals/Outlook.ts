@@ -78,12 +78,18 @@ export type Policy = {
 export function policy(db: Database, now = Date.now()): Policy {
   const rules = Rules.list(db)
   const leases = Leases.list(db, { activeAt: now })
+  // Asked for every priced call of a server's list: answered once per server.
+  const knownServers = new Map<string, boolean>()
   return {
     settings: Settings.get(db),
     rules,
     budgets: Budgets.list(db),
     leases,
-    known: (upstream) => KnownServer.known(db, rules, upstream, now),
+    known(upstream) {
+      let known = knownServers.get(upstream)
+      if (known === undefined) knownServers.set(upstream, (known = KnownServer.known(db, rules, upstream, now)))
+      return known
+    },
   }
 }
 
