@@ -43,6 +43,13 @@ export async function timedSideBySide(paths: Path[], calls: number, warmup: numb
 /** What a paid call costs on top of a free one: the difference of their medians. */
 export const overhead = ({ paid, free }: Latencies): number => median(paid) - median(free)
 
+/**
+ * The whole paid call as the agent waits for it, ours beside the anchor's: no target, but it reads
+ * the overhead's ratio right when the two paths' free calls differ (each overhead subtracts its own).
+ */
+export const wholeCall = (anchor: Latencies, ours: Latencies): string =>
+  `Whole paid call (median): Allowance ${fixed(median(ours.paid))} ms, the anchor ${fixed(median(anchor.paid))} ms, ratio ${fixed(median(ours.paid) / median(anchor.paid))} (no target)`
+
 /** Milliseconds as the benches print them. */
 export const fixed = (value: number): string => value.toFixed(2)
 

@@ -16,7 +16,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { evm } from 'mppx/client'
 import { McpClient } from 'mppx/mcp/client'
 import { accounts, startChain, startPaidServer } from '../test/helpers/chain.js'
-import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide } from './SideBySide.js'
+import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide, wholeCall } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -65,6 +65,7 @@ const oursOverhead = overhead(ours!)
 console.log(`\nPaid call overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls), settlement excluded`)
 console.log(overheadTable([['mppx McpClient.wrap in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance paid-call overhead ${fixed(oursOverhead)} ms (target ≤ 10 ms); ratio to the anchor's ${fixed(oursOverhead / anchorOverhead)} (target ≤ 1.00)`)
+console.log(wholeCall(anchor!, ours!))
 console.log(`${confirmed} of ${paid} payments confirmed on chain by the companion's settlement checks`)
 if (waits.unsettled()) console.log(`${waits.unsettled()} paid call(s) still had settlement work running when the bench went on`)
 if (confirmed < paid) process.exitCode = 1

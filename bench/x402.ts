@@ -19,7 +19,7 @@ import type { PaymentRequired } from '@x402/core/types'
 import { registerExactEvmScheme } from '@x402/evm/exact/client'
 import { accounts, startChain } from '../test/helpers/chain.js'
 import { startX402Server } from '../test/helpers/x402.js'
-import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide } from './SideBySide.js'
+import { fixed, overhead, overheadTable, settlementWaits, startAllowance, timedSideBySide, wholeCall } from './SideBySide.js'
 
 const calls = Number(process.env.BENCH_PAID_CALLS ?? 200)
 const warmup = 20
@@ -69,6 +69,7 @@ await chain.stop()
 console.log(`\nx402 paid call overhead: ${calls} paid and ${calls} free calls per path (after ${warmup} warm-up calls); the server settles before it answers, on both paths`)
 console.log(overheadTable([['x402Client + ExactEvmScheme in-process (anchor)', anchor!], ['Allowance: bridge + companion, auto-approve rule', ours!]]))
 console.log(`Allowance x402 paid-call overhead ${fixed(overhead(ours!))} ms; ratio to the anchor's ${fixed(overhead(ours!) / overhead(anchor!))} (target ≤ 1.00)`)
+console.log(wholeCall(anchor!, ours!))
 console.log(`${confirmed} of ${paid} x402 payments confirmed on chain by the companion's settlement checks`)
 if (waits.unsettled()) console.log(`${waits.unsettled()} paid call(s) still had settlement work running when the bench went on`)
 if (confirmed < paid) process.exitCode = 1
