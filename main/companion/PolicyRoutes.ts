@@ -27,7 +27,7 @@ import { body, input, notFound, ok, RouteError, type Route } from './UiRoute.js'
  * successor) in one transaction; a budget's use carries over, being counted from the payment rows.
  * - `GET /api/leases` (in force), `POST /api/leases/:id/revoke`
  * - `GET /api/shares` (the servers the wallet's address is shown to when they ask), `POST /api/shares/:id/remove`
- * - `GET /api/subscriptions` (every one approved, with the charges the chain shows), `POST /api/subscriptions/:id/cancel`
+ * - `GET /api/subscriptions` (every one approved, with the charges the ledger holds, at once; new ones are looked up on chain behind the answer), `POST /api/subscriptions/:id/cancel`
  * - `POST /api/pause` `{ paused }`; `GET /api/units`
  *
  * `scope` is `{ server?, operation?, target?, host? }`; blank fields mean any.
@@ -186,9 +186,10 @@ export function routes(companion: Companion): Route[] {
     {
       method: 'GET',
       path: /^\/api\/subscriptions$/,
-      // What the chain shows now: the servers' latest charges are looked up first.
-      answer: async () => {
-        await companion.renewals.scan()
+      // The ledger's view at once; the servers' latest charges are looked up on chain behind it, and
+      // each one booked changes the payments, which reloads the screen (a slow node holds up nothing).
+      answer: () => {
+        void companion.renewals.scan()
         return ok(SubscriptionViews.subscriptions(db, Date.now()))
       },
     },

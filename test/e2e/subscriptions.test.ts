@@ -192,7 +192,8 @@ describe('renewals, as the chain shows them', () => {
     await rig.chain.client.request({ method: 'evm_setNextBlockTimestamp', params: [Number(firstAt) + 3] } as never)
     const renewal = await charge('renewal:1')
     const listed = () => rig.daemon.api('GET', '/api/subscriptions').then(({ body }) => body.find((row: { id: number }) => row.id === subscription.id))
-    expect(await listed()).toMatchObject({ state: 'active', charges: 2, period: 'every 3 seconds (a test unit)', nextChargeAt: expect.any(Number) })
+    // The list answers from the ledger at once and looks on chain behind it: the renewal shows on a later look.
+    await expect.poll(listed, { timeout: 15_000 }).toMatchObject({ state: 'active', charges: 2, period: 'every 3 seconds (a test unit)', nextChargeAt: expect.any(Number) })
     const inCli = JSON.parse((await cli(rig.home, ['subscriptions', 'list', '--json'])).stdout)
     expect(inCli.find((row: { id: number }) => row.id === subscription.id)).toMatchObject({ state: 'active', charges: 2, amount: '1 pathUSD' })
     const row = rig.ledger((db) => Payments.byTransaction(db, renewal.transactionHash))!
@@ -206,7 +207,7 @@ describe('renewals, as the chain shows them', () => {
 
     // A second charge within the same period breaks the terms: recorded, and said so.
     const early = await charge('renewal:1-again')
-    expect(await listed()).toMatchObject({ charges: 3 })
+    await expect.poll(listed, { timeout: 15_000 }).toMatchObject({ charges: 3 })
     expect(rig.ledger((db) => Payments.byTransaction(db, early.transactionHash))).toMatchObject({ state: 'confirmed', error: expect.stringContaining('before the period you approved had passed') })
     const { body: history } = await rig.daemon.api('GET', `/api/history/${rig.ledger((db) => Payments.byTransaction(db, early.transactionHash))!.id}`)
     expect(history).toMatchObject({ decidedBy: 'your subscription', warning: expect.stringContaining('before the period') })
