@@ -10,7 +10,7 @@ import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from '../helpers/bridge.js'
 import { accounts, keys, sellerEnv, startChain, startSessionServer, writeConfig, type LocalChain, type SessionServer } from '../helpers/chain.js'
 import { startDaemon, withLedger, type Daemon } from '../helpers/companion.js'
-import { stop, stopAll, temporaryHome } from '../helpers/processes.js'
+import { settingUp, stop, stopAll, temporaryHome } from '../helpers/processes.js'
 import { modernServer } from '../helpers/servers.js'
 
 export type SessionRig = {
@@ -34,9 +34,11 @@ export type SessionRig = {
 }
 
 export async function startSessionRig(options: { suggestedDeposit: string; config?: Record<string, unknown>; cooperative?: boolean }): Promise<SessionRig> {
-  const chain = await startChain({ variant: 'tempo' })
-  const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit, cooperative: options.cooperative })
-  const payer = await startPayer(chain, server.url, options.config)
+  const { chain, server, payer } = await settingUp(async () => {
+    const chain = await startChain({ variant: 'tempo' })
+    const server = await startSessionServer(chain, { price: '0.01', suggestedDeposit: options.suggestedDeposit, cooperative: options.cooperative })
+    return { chain, server, payer: await startPayer(chain, server.url, options.config) }
+  })
   const { home, ledger } = payer
   const rig: SessionRig = {
     chain,
@@ -91,7 +93,7 @@ export async function startPayer(chain: LocalChain, serverUrl: string, config: R
  * (`startPayer`, with `config`). `stop` ends them all.
  */
 export async function startModernPayer(secretKey: string, env: (chain: LocalChain) => Record<string, string>, config: Record<string, unknown> = {}) {
-  try {
+  return settingUp(async () => {
     const chain = await startChain({ variant: 'tempo' })
     const server = await modernServer('modern', { ...sellerEnv(chain, secretKey), ...env(chain) })
     const payer = await startPayer(chain, server.url, config)
@@ -105,13 +107,10 @@ export async function startModernPayer(secretKey: string, env: (chain: LocalChai
         payer.home.remove()
       },
     }
-  } catch (error) {
-    await stopAll()
-    throw error
-  }
+  })
 }
 
-/** Polls `read` until `done` says so (`timeoutMs`, 20 s by default, at most). */
+/** Polls `read` until `done` says so (`timeoutMs`, 40 s by default, at most). */
 export async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 40_000): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
     const value = await read()

@@ -14,6 +14,16 @@ export function start(command: string, args: string[], options: SpawnOptions = {
   return child
 }
 
+/** Runs a rig's setup; when it fails, stops every process started so far before throwing: the tests then have no rig to stop. */
+export async function settingUp<T>(setup: () => Promise<T>): Promise<T> {
+  try {
+    return await setup()
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+}
+
 export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
