@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 
 const node = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning' }
+// Packages written as CommonJS call require(); an ES module has none of its own.
+const withRequire = { js: "import { createRequire as __allowanceRequire } from 'node:module'; const require = __allowanceRequire(import.meta.url);" }
 
 // Only the CLI's chunks are cleared (their names change); dist/fixtures and dist/bench stay.
 rmSync('dist/chunks', { recursive: true, force: true })
@@ -18,7 +20,7 @@ const cli = await build({
   ...node,
   packages: undefined,
   external: ['better-sqlite3', '@napi-rs/keyring', 'tiny-secp256k1', 'jsonc-parser', 'electron', 'electron-updater', 'playwright-core'],
-  banner: { js: "import { createRequire as __allowanceRequire } from 'node:module'; const require = __allowanceRequire(import.meta.url);" },
+  banner: withRequire,
   entryPoints: { allowance: 'main/cli/main.ts' },
   outdir: 'dist',
   splitting: true, // each subcommand becomes its own chunk, loaded on demand
@@ -46,8 +48,7 @@ if (!process.argv.includes('--cli-only')) {
     entryPoints: { allowance: 'main/cli/desktopBridge.ts' },
     outExtension: { '.js': '.mjs' },
     outdir: 'out/bridge',
-    // Packages written as CommonJS call require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __allowanceRequire } from 'node:module'; const require = __allowanceRequire(import.meta.url);" },
+    banner: withRequire,
     legalComments: 'eof',
     metafile: true,
   })
