@@ -14,12 +14,12 @@ rmSync('dist/chunks', { recursive: true, force: true })
 // The CLI carries its pure-JS packages inside its chunks: Node then resolves and loads a few files
 // instead of hundreds, and only the parts of viem, mppx and the SDKs in use (a ledger command took
 // 1.1 s and 140 MB with them loaded from node_modules, 0.25 s and 75 MB bundled). Native modules,
-// the WASM signer (it reads its .wasm beside itself), jsonc-parser (a UMD build whose requires a
-// bundle cannot follow) and the app's packages stay in node_modules.
+// the WASM signer (it reads its .wasm beside itself) and jsonc-parser (a UMD build whose requires a
+// bundle cannot follow) stay in node_modules.
 const cli = await build({
   ...node,
   packages: undefined,
-  external: ['better-sqlite3', '@napi-rs/keyring', 'tiny-secp256k1', 'jsonc-parser', 'electron', 'electron-updater', 'playwright-core'],
+  external: ['better-sqlite3', '@napi-rs/keyring', 'tiny-secp256k1', 'jsonc-parser'],
   banner: withRequire,
   entryPoints: { allowance: 'main/cli/main.ts' },
   outdir: 'dist',

@@ -162,13 +162,15 @@ export function create(parameters: create.Parameters): Sessions {
     const channel = Channels.get(db, channelId)
     if (!channel?.topUp) return
     const { amount, transaction, paymentId } = channel.topUp
-    // A node that cannot say is no answer: look again, never call the top-up failed on it.
-    const receipt = await Channel.receiptOf(targetOf(channel), transaction as Hex).catch((error: unknown) => {
+    let receipt: Awaited<ReturnType<typeof Channel.receiptOf>>
+    try {
+      receipt = await Channel.receiptOf(targetOf(channel), transaction as Hex)
+    } catch (error) {
+      // A node that cannot say is no answer: look again, never call the top-up failed on it.
       log.warn(`sessions: the top-up ${transaction} could not be looked up (${ErrorWords.describe(error)}); looking again`)
       later(lookAgainMs, () => settleTopUp(channelId))
-      return null
-    })
-    if (receipt === null) return
+      return
+    }
     if (receipt?.status === 'success') {
       immediate(db, () => {
         const now = Date.now()

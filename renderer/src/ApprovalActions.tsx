@@ -1,20 +1,10 @@
-import { useState, type MouseEvent } from 'react'
+import { useState } from 'react'
 import * as Amount from '../../main/payments/Amount.js'
 import type { Approval, ApproveOption, Option } from './Api.js'
 import { kindOf } from './CallPreview.js'
+import { byPointer } from './PointerClick.js'
 
 const leaseMinutes = 30
-
-/**
- * A click handler that runs `run` for a click made with the pointer only: Enter or Space on a
- * focused button also clicks it, and a key pressed for something else must never approve or share.
- * (Approving from the keyboard is Ctrl+Enter, on purpose.)
- */
-export function byPointer(run: () => void) {
-  return (event: MouseEvent) => {
-    if (event.detail !== 0) run()
-  }
-}
 
 /**
  * Decline, pay once, or pay and remember: a lease on this server for 30 minutes up to an amount,

@@ -8,7 +8,7 @@ import * as Wallet from '../../main/wallet/Wallet.js'
 import { hostWithBridge } from './bridge.js'
 import { keys, startChain, writeConfig, type ChainVariant, type LocalChain } from './chain.js'
 import { startDaemon, withLedger, type Daemon } from './companion.js'
-import { stopAll, temporaryHome } from './processes.js'
+import { settingUp, stopAll, temporaryHome } from './processes.js'
 
 export type PayingRig<Server extends { url: string }> = {
   chain: LocalChain
@@ -42,7 +42,7 @@ export async function startPayingRig<Server extends { url: string }>(options: {
   outcomeMs: number
 }): Promise<PayingRig<Server>> {
   const home = temporaryHome()
-  try {
+  return settingUp(async () => {
     const chain = await startChain({ variant: options.variant })
     const server = await options.startServer(chain)
     writeConfig(home.home, chain, options.config)
@@ -71,9 +71,5 @@ export async function startPayingRig<Server extends { url: string }>(options: {
         home.remove()
       },
     }
-  } catch (error) {
-    await stopAll()
-    home.remove()
-    throw error
-  }
+  }, home.remove)
 }

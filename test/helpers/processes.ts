@@ -14,12 +14,16 @@ export function start(command: string, args: string[], options: SpawnOptions = {
   return child
 }
 
-/** Runs a rig's setup; when it fails, stops every process started so far before throwing: the tests then have no rig to stop. */
-export async function settingUp<T>(setup: () => Promise<T>): Promise<T> {
+/**
+ * Runs a rig's setup; when it fails, stops every process started so far (and runs `cleanUp`, for
+ * what else the setup made) before throwing: the tests then have no rig to stop.
+ */
+export async function settingUp<T>(setup: () => Promise<T>, cleanUp?: () => void): Promise<T> {
   try {
     return await setup()
   } catch (error) {
     await stopAll()
+    cleanUp?.()
     throw error
   }
 }

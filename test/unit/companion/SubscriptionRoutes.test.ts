@@ -4,20 +4,19 @@ import { writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Engine from '../../../main/approvals/Engine.js'
 import { Companion } from '../../../main/companion/Companion.js'
 import * as UiApi from '../../../main/companion/UiApi.js'
-import * as Payments from '../../../main/ledger/Payments.js'
 import * as Subscriptions from '../../../main/ledger/Subscriptions.js'
 import type { Logger } from '../../../main/shared/Log.js'
 import * as Home from '../../../main/shared/Home.js'
 import { temporaryHome } from '../../helpers/processes.js'
 import { fileWallet } from '../../helpers/wallet.js'
+import * as challenges from '../payments/challenges.js'
 
 const home = temporaryHome()
 const log = { debug() {}, info() {}, warn() {}, error() {}, close: async () => {} } as Logger
 const upstream = 'https://tools.example.com/mcp'
-const pathUsd = '0x20c0000000000000000000000000000000000000'
-const recipient = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 /** Tempo's node: it takes each request and answers none, until the suite ends. */
 const stalled: IncomingMessage[] = []
 const node = createServer((request) => void stalled.push(request))
@@ -40,37 +39,19 @@ afterAll(() => {
   home.remove()
 })
 
-/** A 9 pathUSD a month subscription the human approved, its first charge not yet seen on chain. */
-function approvedSubscription(now: number): Subscriptions.Subscription {
-  const details: Payments.Details = {
-    kind: 'subscription',
-    realm: 'tools.example.com',
-    challengeId: 'plan-1',
-    method: 'tempo',
-    protocol: 'mpp',
-    intent: 'subscription',
-    scheme: null,
-    amountAtomic: 9_000_000n,
-    currency: pathUsd,
-    decimals: 6,
-    symbol: 'pathUSD',
-    recipient,
-    chainId: 42431,
-    budgetUnit: 'usd',
-    budgetAmount: 9_000_000n,
-    flags: [],
-    description: null,
-  }
-  const { db } = companion
-  const context = { host: 'Cursor', upstream, operation: 'tools/call' as const, target: 'pro_plan' }
-  const paymentId = Payments.insert(db, { now, state: 'approved', context, argumentsHash: 'hash', details, decision: 'approved', decidedBy: 'human' })
-  const terms = { periodCount: 30, periodUnit: 'day', periodSeconds: 30 * 86_400, expiresAt: now + 365 * 86_400_000 }
-  return Subscriptions.add(db, { paymentId, upstream, recipient, currency: `42431:${pathUsd}`, amountAtomic: 9_000_000n, ...terms, accessKey: recipient, createdAt: now })
+/** A 9 pathUSD a month subscription, asked for by a server and approved by the human, its first charge not yet seen on chain. */
+function approvedSubscription(now: Date): Subscriptions.Subscription {
+  const { db, registry } = companion
+  const request = { host: 'Cursor', upstream, operation: 'tools/call' as const, target: 'pro_plan', challenges: [challenges.tempoSubscription(now)] }
+  const asked = Engine.decide(db, request, { now, registry })
+  if (asked.kind !== 'ask') throw new Error(`a subscription asks the human, not: ${asked.kind}`)
+  Engine.answer(db, asked.paymentId, { approve: true }, { now, registry, alternatives: asked.options.alternatives })
+  return Subscriptions.inForce(db, upstream, now.getTime())!
 }
 
 describe('subscriptions', () => {
   it('are listed from the ledger at once: a node that never answers the look for new charges holds up nothing', async () => {
-    const subscription = approvedSubscription(Date.now())
+    const subscription = approvedSubscription(new Date())
     let answered = false
     const listing = api.handle({ method: 'GET', path: '/api/subscriptions' }).finally(() => (answered = true))
     await expect.poll(() => stalled.length, { timeout: 10_000 }).toBeGreaterThan(0)
